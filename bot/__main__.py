@@ -1,0 +1,76 @@
+"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Teacher growth bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="migrate, seed and start long polling (the default)")
+    commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    commands.add_parser("seed", help="load bundled content; safe to repeat")
+    for name in ("grant", "revoke"):
+        sub = commands.add_parser(name, help=f"{name} a role: mentor, methodist or admin")
+        sub.add_argument("role", choices=["mentor", "methodist", "admin"])
+        sub.add_argument("telegram_id", type=int)
+        sub.add_argument("--scope", type=int, help="organization id the role covers (see `orgs list`)")
+    orgs_cmd = commands.add_parser("orgs", help="organization directory")
+    orgs_sub = orgs_cmd.add_subparsers(dest="orgs_command", required=True)
+    orgs_sub.add_parser("import", help="import a CSV or YAML directory").add_argument("file", type=Path)
+    orgs_sub.add_parser("list", help="print the organization tree with ids")
+    return parser
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        _fail(f"bad setting {'.'.join(str(p) for p in first['loc']).upper()}: {first['msg']}")
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from bot import cli
+
+    command = args.command or "run"
+    if command == "run":
+        if problem := settings.token_problem():
+            _fail(problem)
+        from bot.runner import run_polling
+
+        cli.migrate(settings)
+        try:
+            asyncio.run(run_polling(settings))
+        except KeyboardInterrupt:
+            pass
+        except cli.StartupError as exc:
+            _fail(str(exc))
+        return
+    if command == "migrate":
+        cli.migrate(settings)
+        print("database is at the latest revision")
+        return
+    cli.migrate(settings)
+    try:
+        message = asyncio.run(cli.dispatch(settings, args))
+    except cli.StartupError as exc:
+        _fail(str(exc))
+    print(message)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Wiring: the Bot, the Dispatcher with its middlewares and routers. Tests call these too."""
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommandScopeDefault
+from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.fsm_storage import DatabaseStorage
+from bot.middlewares import DbSessionMiddleware, IdentityMiddleware, ThrottlingMiddleware
+
+
+def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_base:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
+    return Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+    return DatabaseStorage(sessionmaker)
+
+
+def create_dispatcher(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None
+) -> Dispatcher:
+    from handlers import get_routers  # the only place the bot package reaches into handlers
+
+    storage = storage or create_storage(settings, sessionmaker)
+    # One update at a time per user: a double tap must not race itself through a dialog step.
+    isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
+    dp = Dispatcher(
+        storage=storage, events_isolation=isolation,
+        settings=settings, sessionmaker=sessionmaker,
+    )
+    dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))
+    dp.include_routers(*get_routers())
+    return dp
+
+
+async def publish_default_menu(bot: Bot) -> None:
+    from handlers.commands import commands_for
+
+    await bot.set_my_commands(commands_for(set()), scope=BotCommandScopeDefault())

@@ -1,0 +1,68 @@
+"""The console commands that touch the database (everything but `run`)."""
+
+import argparse
+
+from sqlalchemy import select
+
+from bot import migrate as migrations
+from bot.config import Settings
+from bot.db import create_engine, create_sessionmaker
+from bot.seed import seed
+from bot.services import orgs, roles
+from bot.services.errors import DomainError
+from models import Organization, Role
+
+
+class StartupError(Exception):
+    """A problem worth one line on stderr and exit code 2, never a traceback."""
+
+
+def migrate(settings: Settings) -> None:
+    try:
+        migrations.upgrade(settings.database_url)
+    except Exception as exc:  # a wrong URL or an unreachable server: say so in one line
+        raise SystemExit(f"error: cannot migrate {settings.database_url.split('@')[-1]}: {exc}") from None
+
+
+async def dispatch(settings: Settings, args: argparse.Namespace) -> str:
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            try:
+                return await _run(session, args)
+            except DomainError as exc:
+                raise StartupError(exc.user_message) from None
+    finally:
+        await engine.dispose()
+
+
+async def _run(session, args: argparse.Namespace) -> str:
+    if args.command == "seed":
+        await seed(session)
+        return "content is loaded"
+    if args.command == "grant":
+        created = await roles.grant(session, None, Role(args.role), args.telegram_id, args.scope)
+        return f"{args.role} granted to {args.telegram_id}" if created else "already granted"
+    if args.command == "revoke":
+        removed = await roles.revoke(session, None, Role(args.role), args.telegram_id, args.scope)
+        return f"revoked {removed} grant(s)"
+    if args.orgs_command == "import":
+        report = await orgs.import_file(session, args.file)
+        return f"imported: {report.created} created, {report.existing} updated"
+    return await _tree(session)
+
+
+async def _tree(session) -> str:
+    rows = list(await session.scalars(select(Organization).order_by(Organization.name)))
+    children: dict[int | None, list[Organization]] = {}
+    for org in rows:
+        children.setdefault(org.parent_id, []).append(org)
+    lines: list[str] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for org in children.get(parent, []):
+            lines.append(f"{'  ' * depth}{org.id}\t{org.kind.value}\t{org.name}\t{org.timezone}")
+            walk(org.id, depth + 1)
+
+    walk(None, 0)
+    return "\n".join(lines) or "no organizations yet"

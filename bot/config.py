@@ -1,0 +1,69 @@
+"""Application settings, read from the environment and `.env`.
+
+Built once in `bot.__main__.main()` and passed down; nothing reads the environment at import time.
+"""
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
+# Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, a secret.
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{5,}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_SQLITE_URL
+    telegram_api_base: str | None = None
+    redis_url: str | None = None
+    default_timezone: str = "Europe/Moscow"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+    # Per-user flood control: at most this many updates per window before one warning.
+    throttle_rate: int = 8
+    throttle_window_s: float = 3.0
+    polling_timeout_s: int = 30
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        return value.upper()
+
+    def token_problem(self) -> str | None:
+        """A one-line reason the token is unusable, or None when it looks right."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            return "BOT_TOKEN is not set: get one from @BotFather and put it in the environment or .env"
+        if not TOKEN_PATTERN.match(self.bot_token.get_secret_value().strip()):
+            return "BOT_TOKEN is malformed: expected something like 123456789:AAH... from @BotFather"
+        return None
+
+    @property
+    def token(self) -> str:
+        assert self.bot_token is not None
+        return self.bot_token.get_secret_value().strip()

@@ -1,0 +1,8 @@
+"""Outer middlewares on `update`, so every event type gets them, in this order:
+throttling (cheap, before any DB work) → one DB session per update → identity."""
+
+from bot.middlewares.db import DbSessionMiddleware
+from bot.middlewares.identity import IdentityMiddleware
+from bot.middlewares.throttling import ThrottlingMiddleware
+
+__all__ = ["DbSessionMiddleware", "IdentityMiddleware", "ThrottlingMiddleware"]

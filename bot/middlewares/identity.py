@@ -1,0 +1,23 @@
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User as TgUser
+
+from bot.services import roles
+
+
+class IdentityMiddleware(BaseMiddleware):
+    """Loads who is acting (user row and role grants) once per update."""
+
+    def __init__(self, admin_ids: list[int]) -> None:
+        self._admin_ids = admin_ids
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject, data: dict[str, Any],
+    ) -> Any:
+        tg_user: TgUser | None = data.get("event_from_user")
+        if tg_user is not None and not tg_user.is_bot:
+            data["identity"] = await roles.load_identity(data["session"], tg_user.id, self._admin_ids)
+        return await handler(event, data)

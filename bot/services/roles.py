@@ -1,0 +1,128 @@
+"""Who may do what. Every privileged action calls one of the `require_*` checks here."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import audit, orgs
+from bot.services.errors import AccessDenied, InvalidInput
+from models import Role, RoleGrant, User
+
+ELEVATED = (Role.mentor, Role.methodist, Role.admin)
+
+
+@dataclass
+class Identity:
+    telegram_id: int
+    user: User | None
+    grants: list[RoleGrant] = field(default_factory=list)
+    env_admin: bool = False
+
+    @property
+    def roles(self) -> set[Role]:
+        roles = {grant.role for grant in self.grants}
+        if self.env_admin:
+            roles.add(Role.admin)
+        if self.user is not None:
+            roles.add(Role.teacher)
+        return roles
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.admin in self.roles
+
+    def scopes(self, role: Role) -> list[int | None]:
+        return [grant.scope_org_id for grant in self.grants if grant.role == role]
+
+
+async def load_identity(session: AsyncSession, telegram_id: int, admin_ids: list[int]) -> Identity:
+    user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    grants = list(await session.scalars(select(RoleGrant).where(RoleGrant.telegram_id == telegram_id)))
+    return Identity(telegram_id, user, grants, env_admin=telegram_id in admin_ids)
+
+
+def require_admin(identity: Identity) -> None:
+    if not identity.is_admin:
+        raise AccessDenied("Эта команда доступна только администраторам.")
+
+
+async def methodist_covers(session: AsyncSession, identity: Identity, org_id: int | None) -> bool:
+    if identity.is_admin:
+        return True
+    for scope in identity.scopes(Role.methodist):
+        if await orgs.is_within(session, org_id, scope):
+            return True
+    return False
+
+
+async def require_methodist_for(session: AsyncSession, identity: Identity, org_id: int | None) -> None:
+    """Raise unless the identity is a methodist whose scope contains org_id (admins pass)."""
+    if not await methodist_covers(session, identity, org_id):
+        raise AccessDenied("Эта организация вне вашей зоны ответственности.")
+
+
+def require_methodist(identity: Identity) -> None:
+    if not identity.is_admin and not identity.scopes(Role.methodist):
+        raise AccessDenied("Эта команда доступна только методистам.")
+
+
+async def grant(
+    session: AsyncSession, actor: Identity | None, role: Role, telegram_id: int, scope_org_id: int | None
+) -> bool:
+    """Grant a role; returns False if it was already there. actor None means the server console."""
+    if actor is not None:
+        if role in (Role.methodist, Role.admin):
+            require_admin(actor)
+        else:
+            await require_methodist_for(session, actor, scope_org_id)
+    if role == Role.teacher:
+        raise InvalidInput("Роль «педагог» есть у каждого зарегистрированного, её не нужно выдавать.")
+    if role == Role.methodist and scope_org_id is None:
+        raise InvalidInput("Для методиста укажите зону: школу, муниципалитет или регион.")
+    if scope_org_id is not None:
+        await orgs.get(session, scope_org_id)
+    scope = None if role == Role.admin else scope_org_id
+    existing = await session.scalar(select(RoleGrant).where(
+        RoleGrant.telegram_id == telegram_id, RoleGrant.role == role,
+        RoleGrant.scope_org_id.is_(None) if scope is None else RoleGrant.scope_org_id == scope,
+    ))
+    if existing is not None:
+        return False
+    actor_id = actor.telegram_id if actor else None
+    session.add(RoleGrant(telegram_id=telegram_id, role=role, scope_org_id=scope, granted_by=actor_id))
+    await audit.record(session, actor_id, "role.grant", f"tg:{telegram_id}", role=role.value, scope=scope)
+    return True
+
+
+async def revoke(
+    session: AsyncSession, actor: Identity | None, role: Role, telegram_id: int, scope_org_id: int | None = None
+) -> int:
+    """Revoke a role (in one scope, or in all when scope is None); returns how many grants went."""
+    if actor is not None:
+        require_admin(actor)
+    query = delete(RoleGrant).where(RoleGrant.telegram_id == telegram_id, RoleGrant.role == role)
+    if scope_org_id is not None:
+        query = query.where(RoleGrant.scope_org_id == scope_org_id)
+    removed = (await session.execute(query)).rowcount or 0
+    if removed:
+        await audit.record(session, actor.telegram_id if actor else None, "role.revoke",
+                           f"tg:{telegram_id}", role=role.value, scope=scope_org_id)
+    return removed
+
+
+async def list_grants(session: AsyncSession, role: Role) -> list[RoleGrant]:
+    return list(await session.scalars(
+        select(RoleGrant).where(RoleGrant.role == role).order_by(RoleGrant.created_at).limit(50)
+    ))
+
+
+async def revoke_grant(session: AsyncSession, actor: Identity, grant_id: int) -> RoleGrant:
+    require_admin(actor)
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise InvalidInput("Эта роль уже снята.")
+    await session.delete(grant)
+    await audit.record(session, actor.telegram_id, "role.revoke", f"tg:{grant.telegram_id}",
+                       role=grant.role.value, scope=grant.scope_org_id)
+    return grant

@@ -1,0 +1,44 @@
+"""Parsing and checking of what people type. Each function returns a clean value or raises."""
+
+import re
+
+from bot.services.errors import InvalidInput
+
+NAME_MAX = 120
+# Letters of any script, spaces, hyphens, apostrophes and dots ("Анна-Мария О'Нил", "Петров А.В.").
+NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ .'’\-][^\W\d_]*)*$")
+MAX_EXPERIENCE = 60
+MIN_AGE, MAX_AGE = 17, 90
+
+
+def parse_full_name(text: str | None) -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        raise InvalidInput("Введите ФИО текстом, например: Иванова Мария Петровна.")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"Слишком длинно: не больше {NAME_MAX} символов.")
+    if len(name) < 2 or not NAME_PATTERN.match(name):
+        raise InvalidInput(
+            "ФИО может содержать только буквы, пробелы, дефис и точки. Например: Иванова Мария Петровна."
+        )
+    return name
+
+
+def parse_int(text: str | None, *, low: int, high: int, what: str) -> int:
+    raw = (text or "").strip()
+    if not re.fullmatch(r"\d{1,4}", raw):
+        raise InvalidInput(f"Введите {what} числом от {low} до {high}.")
+    value = int(raw)
+    if not low <= value <= high:
+        raise InvalidInput(f"{what.capitalize()} должен быть от {low} до {high}.")
+    return value
+
+
+def parse_experience(text: str | None) -> int:
+    return parse_int(text, low=0, high=MAX_EXPERIENCE, what="стаж (полных лет)")
+
+
+def parse_birth_year(text: str | None, current_year: int) -> int:
+    return parse_int(
+        text, low=current_year - MAX_AGE, high=current_year - MIN_AGE, what="год рождения"
+    )

@@ -1,0 +1,21 @@
+"""aiogram routers only. `get_routers()` builds them fresh, in priority order.
+
+A router can be attached to one dispatcher only and the tests build many dispatchers, so each
+call re-executes the feature modules (their module-level `router` objects are created anew).
+"""
+
+import importlib
+
+from aiogram import Router
+
+# Commands that work inside any dialog (/help, /cancel) come first; the catch-all fallback last.
+_FEATURE_MODULES = [
+    "handlers.errors", "handlers.common", "handlers.start", "handlers.profile", "handlers.privacy",
+    "handlers.admin", "handlers.invites", "handlers.org_picker", "handlers.registration",
+]
+
+
+def get_routers() -> list[Router]:
+    modules = [importlib.reload(importlib.import_module(name)) for name in _FEATURE_MODULES]
+    common = importlib.import_module("handlers.common")
+    return [module.router for module in modules] + [common.fallback_router]

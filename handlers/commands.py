@@ -1,0 +1,33 @@
+"""The command list per role: drives /help and the per-chat command menu, so they never disagree."""
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat
+
+from models import Role
+
+COMMANDS: list[tuple[str, str, Role]] = [
+    ("start", "Начать работу", Role.teacher),
+    ("help", "Список команд", Role.teacher),
+    ("profile", "Мой профиль", Role.teacher),
+    ("my_data", "Мои данные (файл)", Role.teacher),
+    ("delete_me", "Удалить мои данные", Role.teacher),
+    ("cancel", "Отменить текущее действие", Role.teacher),
+    ("invite", "Пригласить педагогов или наставников", Role.methodist),
+    ("grant", "Назначить методиста", Role.admin),
+    ("methodists", "Методисты и снятие роли", Role.admin),
+]
+
+
+def commands_for(roles: set[Role]) -> list[BotCommand]:
+    effective = roles | {Role.teacher}
+    return [BotCommand(command=c, description=d) for c, d, role in COMMANDS if role in effective]
+
+
+def help_text(roles: set[Role]) -> str:
+    lines = ["<b>Команды</b>"] + [f"/{c.command} — {c.description}" for c in commands_for(roles)]
+    return "\n".join(lines)
+
+
+async def publish_menu(bot: Bot, chat_id: int, roles: set[Role]) -> None:
+    """Elevated users get their own menu; everyone else sees the default one."""
+    await bot.set_my_commands(commands_for(roles), scope=BotCommandScopeChat(chat_id=chat_id))

@@ -1,0 +1,59 @@
+"""/help, /cancel and the last-resort handlers for stale buttons and unrecognised messages."""
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import users
+
+from bot.services.roles import Identity
+from handlers import texts
+from handlers.commands import help_text
+from handlers.states import Registration
+
+router = Router(name=__name__)
+fallback_router = Router(name=f"{__name__}.fallback")
+
+
+@router.message(Command("help"))
+async def help_command(message: Message, identity: Identity) -> None:
+    if identity.user is None and not identity.is_admin:
+        await message.answer("Вы ещё не зарегистрированы. Отправьте /start, чтобы начать.")
+        return
+    await message.answer(help_text(identity.roles))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext) -> None:
+    current = await state.get_state()
+    if current is None:
+        await message.answer(texts.NOTHING_TO_CANCEL)
+        return
+    await state.clear()
+    in_registration = current.startswith(Registration.__name__)
+    await message.answer(texts.REGISTRATION_CANCELLED if in_registration else texts.CANCELLED)
+
+
+@fallback_router.callback_query()
+async def stale_button(query: CallbackQuery) -> None:
+    """Buttons from old messages, from a finished dialog, or forged data all end up here."""
+    await query.answer(texts.STALE_BUTTON, show_alert=True)
+
+
+@fallback_router.message()
+async def unknown_message(message: Message, identity: Identity) -> None:
+    if identity.user is None:
+        await message.answer("Чтобы начать, отправьте /start.")
+        return
+    await message.answer(texts.UNKNOWN_COMMAND)
+
+
+@router.my_chat_member()
+async def membership_changed(event: ChatMemberUpdated, session: AsyncSession) -> None:
+    """Blocking the bot marks the user unreachable; unblocking makes them reachable again."""
+    if event.chat.type != "private":
+        return
+    blocked = event.new_chat_member.status in ("kicked", "left")
+    await users.set_reachable(session, event.from_user.id, not blocked)

@@ -1,0 +1,125 @@
+"""Inline keyboards. Labels are Russian; callback_data always comes from handlers.callbacks."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.services.orgs import Page
+from bot.services.users import SUBJECTS
+from handlers.callbacks import (
+    ConsentCb, DeleteMeCb, InviteRoleCb, InviteTermsCb, OrgPickCb, PositionCb, ProfileCb, RevokeCb,
+    SubjectCb, TimezoneCb,
+)
+from handlers.texts import POSITION_LABELS
+from models import Organization, RoleGrant
+
+RUSSIAN_ZONES = [
+    ("Europe/Kaliningrad", "МСК−1, Калининград"), ("Europe/Moscow", "МСК, Москва"),
+    ("Europe/Samara", "МСК+1, Самара"), ("Asia/Yekaterinburg", "МСК+2, Екатеринбург"),
+    ("Asia/Omsk", "МСК+3, Омск"), ("Asia/Krasnoyarsk", "МСК+4, Красноярск"),
+    ("Asia/Irkutsk", "МСК+5, Иркутск"), ("Asia/Yakutsk", "МСК+6, Якутск"),
+    ("Asia/Vladivostok", "МСК+7, Владивосток"), ("Asia/Magadan", "МСК+8, Магадан"),
+    ("Asia/Kamchatka", "МСК+9, Камчатка"),
+]
+INVITE_TERMS = [(7, 1), (14, 30), (30, 100)]
+
+
+def consent(invite: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="✅ Согласен(на)", callback_data=ConsentCb(agree=True, invite=invite))
+    kb.button(text="Не согласен(на)", callback_data=ConsentCb(agree=False))
+    return kb.adjust(1).as_markup()
+
+
+def org_page(
+    purpose: str, page: Page, parent: Organization | None, *, choose_parent: bool, up_to: int | None
+) -> InlineKeyboardMarkup:
+    """One level of the organization tree, paginated; deeper levels open, leaves are chosen."""
+    kb = InlineKeyboardBuilder()
+    if parent is not None and choose_parent:
+        kb.button(text=f"✅ Выбрать: {parent.name[:40]}",
+                  callback_data=OrgPickCb(purpose=purpose, action="choose", org_id=parent.id))
+    for org in page.items:
+        leaf = org.kind.value in ("school", "other")
+        kb.button(text=org.name[:60], callback_data=OrgPickCb(
+            purpose=purpose, action="choose" if leaf else "open", org_id=org.id))
+    sizes = [1] * (len(page.items) + (1 if parent is not None and choose_parent else 0))
+    parent_id = parent.id if parent is not None else 0
+    nav = 0
+    if page.page > 0:
+        kb.button(text="◀", callback_data=OrgPickCb(purpose=purpose, action="open", org_id=parent_id,
+                                                   page=page.page - 1))
+        nav += 1
+    if page.pages > 1:
+        kb.button(text=f"{page.page + 1}/{page.pages}", callback_data=OrgPickCb(
+            purpose=purpose, action="open", org_id=parent_id, page=page.page))
+        nav += 1
+    if page.page + 1 < page.pages:
+        kb.button(text="▶", callback_data=OrgPickCb(purpose=purpose, action="open", org_id=parent_id,
+                                                   page=page.page + 1))
+        nav += 1
+    if nav:
+        sizes.append(nav)
+    if up_to is not None:
+        kb.button(text="↑ Назад", callback_data=OrgPickCb(purpose=purpose, action="open", org_id=up_to))
+        sizes.append(1)
+    return kb.adjust(*sizes).as_markup()
+
+
+def positions() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for position, label in POSITION_LABELS.items():
+        kb.button(text=label, callback_data=PositionCb(value=position.value))
+    return kb.adjust(1).as_markup()
+
+
+def subjects(chosen: list[str]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for index, subject in enumerate(SUBJECTS):
+        mark = "☑️ " if subject in chosen else ""
+        kb.button(text=f"{mark}{subject}", callback_data=SubjectCb(index=index))
+    kb.button(text="Готово ➡", callback_data=SubjectCb(index=-1))
+    return kb.adjust(*([2] * (len(SUBJECTS) // 2) + [1] * (len(SUBJECTS) % 2) + [1])).as_markup()
+
+
+def profile_menu() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for field, label in [("full_name", "ФИО"), ("organization", "Организация"), ("position", "Должность"),
+                         ("subjects", "Предметы"), ("experience", "Стаж"), ("birth_year", "Год рождения"),
+                         ("timezone", "Часовой пояс")]:
+        kb.button(text=label, callback_data=ProfileCb(field=field))
+    return kb.adjust(2).as_markup()
+
+
+def timezones() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for zone, label in RUSSIAN_ZONES:
+        kb.button(text=label, callback_data=TimezoneCb(zone=zone))
+    return kb.adjust(2).as_markup()
+
+
+def delete_confirm() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="Да, удалить мои данные", callback_data=DeleteMeCb(confirm=True))
+    kb.button(text="Нет, оставить", callback_data=DeleteMeCb(confirm=False))
+    return kb.adjust(1).as_markup()
+
+
+def invite_roles() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="Педагогов", callback_data=InviteRoleCb(role="teacher"))
+    kb.button(text="Наставника", callback_data=InviteRoleCb(role="mentor"))
+    return kb.adjust(2).as_markup()
+
+
+def invite_terms(org_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for days, uses in INVITE_TERMS:
+        kb.button(text=f"{uses} чел., {days} дн.", callback_data=InviteTermsCb(org_id=org_id, days=days, uses=uses))
+    return kb.adjust(1).as_markup()
+
+
+def revoke_buttons(grants: list[RoleGrant]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for grant in grants:
+        kb.button(text=f"Снять роль: {grant.telegram_id}", callback_data=RevokeCb(grant_id=grant.id))
+    return kb.adjust(1).as_markup()
