@@ -1,12 +1,14 @@
 """Parsing and checking of what people type. Each function returns a clean value or raises."""
 
 import re
+import unicodedata
 
 from bot.services.errors import InvalidInput
 
 NAME_MAX = 120
-# Letters of any script, spaces, hyphens, apostrophes and dots ("Анна-Мария О'Нил", "Петров А.В.").
-NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ .'’\-][^\W\d_]*)*$")
+# Names are free text (double-barrelled, initials, apostrophes, foreign scripts); only digits and
+# invisible control characters are refused. Whatever else comes in is escaped at render time.
+LETTER = re.compile(r"[^\W\d_]")
 MAX_EXPERIENCE = 60
 MIN_AGE, MAX_AGE = 17, 90
 
@@ -17,10 +19,8 @@ def parse_full_name(text: str | None) -> str:
         raise InvalidInput("Введите ФИО текстом, например: Иванова Мария Петровна.")
     if len(name) > NAME_MAX:
         raise InvalidInput(f"Слишком длинно: не больше {NAME_MAX} символов.")
-    if len(name) < 2 or not NAME_PATTERN.match(name):
-        raise InvalidInput(
-            "ФИО может содержать только буквы, пробелы, дефис и точки. Например: Иванова Мария Петровна."
-        )
+    if len(LETTER.findall(name)) < 2 or any(ch.isdigit() or unicodedata.category(ch)[0] == "C" for ch in name):
+        raise InvalidInput("ФИО должно состоять из букв, без цифр. Например: Иванова Мария Петровна.")
     return name
 
 

@@ -1,8 +1,8 @@
-"""foundation: organizations, users, roles, invites, audit, fsm
+"""Foundation: organizations, users, role grants, invites, audit log, FSM states
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 11:34:55.777821
+Create Date: 2026-11-26 11:40:58.427479
 """
 from typing import Sequence, Union
 
@@ -32,11 +32,15 @@ def upgrade() -> None:
 
     op.create_table('fsm_states',
     sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('telegram_id', sa.BigInteger(), nullable=False),
     sa.Column('state', sa.String(length=200), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_fsm_states'))
     )
+    with op.batch_alter_table('fsm_states', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fsm_states_telegram_id'), ['telegram_id'], unique=False)
+
     op.create_table('organizations',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('parent_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -116,6 +120,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_organizations_parent_id'))
 
     op.drop_table('organizations')
+    with op.batch_alter_table('fsm_states', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fsm_states_telegram_id'))
+
     op.drop_table('fsm_states')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_created_at')

@@ -1,0 +1,51 @@
+"""Shared fixtures: a clean migrated database per test (`db_url`, parametrized over SQLite and,
+when TEST_POSTGRES_URL is set, PostgreSQL), a sessionmaker, and the handler-test `harness`."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot import migrate
+from bot.db import create_engine, create_sessionmaker
+from tests.support import databases
+from tests.support.harness import Harness
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    return databases.migrated_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    if not databases.postgres_admin_url():
+        pytest.skip(databases.POSTGRES_SKIP_REASON)
+    url = databases.off_loop(asyncio.run, databases.create_postgres_database())
+    databases.off_loop(migrate.upgrade, url)
+    yield url
+    databases.off_loop(asyncio.run, databases.drop_postgres_database(url))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return databases.sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+    url = request.getfixturevalue("postgres_url")
+    await databases.truncate_all(url)
+    return url
+
+
+@pytest.fixture
+async def sessionmaker(db_url):
+    engine = create_engine(db_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def harness(db_url, sessionmaker) -> Harness:
+    h = Harness(db_url, sessionmaker)
+    await h.start()
+    yield h
+    await h.stop()
