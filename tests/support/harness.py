@@ -20,12 +20,13 @@ TOKEN = "123456:TEST-token-for-handlers"
 
 
 class Harness:
-    def __init__(self, db_url: str, sessionmaker: async_sessionmaker[AsyncSession], **settings) -> None:
-        self.settings = Settings(
-            bot_token=TOKEN, database_url=db_url, admin_ids=[ADMIN_ID], throttle_rate=1000,
-            _env_file=None, **settings,
-        )
+    def __init__(
+        self, db_url: str, sessionmaker: async_sessionmaker[AsyncSession], storage_factory=None, **settings
+    ) -> None:
+        defaults = {"bot_token": TOKEN, "database_url": db_url, "admin_ids": [ADMIN_ID], "throttle_rate": 1000}
+        self.settings = Settings(_env_file=None, **{**defaults, **settings})
         self.sessionmaker = sessionmaker
+        self._storage_factory = storage_factory
         self.api = RecordingSession()
         self.bot = Bot(TOKEN, session=self.api, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         self._update_ids = itertools.count(1)
@@ -38,7 +39,8 @@ class Harness:
 
     def restart(self) -> None:
         """A new dispatcher over the same database: what a process restart leaves behind."""
-        self.dp = create_dispatcher(self.settings, self.sessionmaker)
+        storage = self._storage_factory() if self._storage_factory else None
+        self.dp = create_dispatcher(self.settings, self.sessionmaker, storage)
 
     async def stop(self) -> None:
         await self.dp.storage.close()

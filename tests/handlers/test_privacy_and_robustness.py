@@ -1,0 +1,125 @@
+"""152-ФЗ rights, stale and doubled buttons, floods, blocked users and unexpected failures."""
+
+import json
+
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import SendMessage
+from sqlalchemy import select
+
+from handlers.callbacks import ConsentCb, DeleteMeCb
+from models import AuditEntry, FsmRecord, Role, RoleGrant, User
+from tests.handlers.test_registration import register
+from tests.support.harness import Harness
+
+
+async def test_my_data_sends_everything_as_json(harness):
+    teacher = harness.user(701)
+    await register(teacher)
+    await teacher.send("/my_data")
+    document = harness.api.sent("SendDocument", 701)[-1].document
+    data = json.loads(document.data.decode("utf-8"))
+    assert data["full_name"] == "Иванова Мария Петровна" and data["birth_year"] == 1990
+    assert data["organization"] == "г. Новочеркасск, МБОУ СОШ № 1"
+
+
+async def test_delete_me_leaves_no_personal_data(harness, sessionmaker):
+    teacher = harness.user(702)
+    await register(teacher, name="Удаляемая Анна")
+    async with sessionmaker() as session, session.begin():
+        session.add(RoleGrant(telegram_id=702, role=Role.mentor))
+    await teacher.send("/delete_me")
+    replies = await teacher.press("Да, удалить")
+    assert "удалены" in replies[-1]
+    async with sessionmaker() as session:
+        user = (await session.scalars(select(User))).one()
+        assert (user.telegram_id, user.full_name, user.birth_year, user.subjects) == (None, None, None, [])
+        assert user.erased_at is not None and user.organization_id is not None  # aggregates stay
+        assert (await session.scalars(select(RoleGrant))).all() == []
+        assert (await session.scalars(select(FsmRecord).where(FsmRecord.telegram_id == 702))).all() == []
+        assert all(e.actor_telegram_id != 702 for e in await session.scalars(select(AuditEntry)))
+    # The same person may come back and register afresh.
+    replies = await teacher.send("/start")
+    assert "Согласие" in replies[-1]
+
+
+async def test_stale_and_forged_buttons_get_a_clear_answer(harness):
+    teacher = harness.user(703)
+    assert "устарела" in (await teacher.click("subj:3"))[-1]
+    assert "устарела" in (await teacher.click("garbage-data"))[-1]
+    assert "устарела" in (await teacher.click("org:reg:choose:notanumber:0"))[-1]
+    await register(teacher)
+    assert "устарела" in (await teacher.click("pos:teacher"))[-1]
+    # Double tap on consent after registration: a friendly answer, no second user.
+    assert "С возвращением" in (await teacher.click(ConsentCb(agree=True)))[-1]
+
+
+async def test_double_tap_on_consent_keeps_one_dialog(harness, sessionmaker):
+    teacher = harness.user(704)
+    await teacher.send("/start")
+    await teacher.click(ConsentCb(agree=True))
+    await teacher.send("Двойной Тап")
+    replies = await teacher.click(ConsentCb(agree=True))
+    assert "муниципалитет" in replies[-1]  # still at the step after the name, the name kept
+    async with sessionmaker() as session:
+        record = await session.scalar(select(FsmRecord).where(FsmRecord.telegram_id == 704))
+    assert record.data["full_name"] == "Двойной Тап"
+
+
+async def test_flood_gets_one_warning(db_url, sessionmaker):
+    harness = Harness(db_url, sessionmaker, throttle_rate=3, throttle_window_s=60)
+    await harness.start()
+    user = harness.user(705)
+    for _ in range(10):
+        await user.send("привет")
+    texts = harness.api.texts(705)
+    assert texts.count("Слишком много сообщений подряд. Подождите несколько секунд и повторите.") == 1
+    assert len(texts) == 4
+    await harness.stop()
+
+
+async def test_user_who_blocked_the_bot_is_marked_inactive(harness, sessionmaker):
+    teacher = harness.user(706)
+    await register(teacher)
+    harness.api.fail("SendMessage", 706, TelegramForbiddenError(SendMessage(chat_id=706, text=""),
+                                                                   "Forbidden: bot was blocked by the user"))
+    await teacher.send("/help")
+    async with sessionmaker() as session:
+        user = await session.scalar(select(User).where(User.telegram_id == 706))
+    assert user.is_active is False and user.blocked_at is not None
+    harness.api.failures.clear()
+    await teacher.send("/start")
+    async with sessionmaker() as session:
+        user = await session.scalar(select(User).where(User.telegram_id == 706))
+    assert user.is_active is True
+
+
+async def test_help_lists_exactly_the_roles_commands(harness, sessionmaker):
+    teacher = harness.user(707)
+    await register(teacher)
+    text = (await teacher.send("/help"))[-1]
+    assert "/profile" in text and "/invite" not in text and "/grant" not in text
+    async with sessionmaker() as session, session.begin():
+        session.add(RoleGrant(telegram_id=707, role=Role.methodist, scope_org_id=1))
+    text = (await teacher.send("/help"))[-1]
+    assert "/invite" in text and "/grant" not in text
+
+
+async def test_unexpected_error_gets_an_apology(harness, monkeypatch):
+    teacher = harness.user(708)
+    await register(teacher)
+
+    async def boom(*args, **kwargs):
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr("bot.services.users.export_data", boom)
+    replies = await teacher.send("/my_data")
+    assert replies[-1].startswith("Что-то пошло не так")
+
+
+async def test_delete_refusal_and_double_confirmation(harness, sessionmaker):
+    teacher = harness.user(709)
+    await register(teacher)
+    await teacher.send("/delete_me")
+    assert "ничего не удаляем" in (await teacher.click(DeleteMeCb(confirm=False)))[-1]
+    await teacher.click(DeleteMeCb(confirm=True))
+    assert "удалены" in (await teacher.click(DeleteMeCb(confirm=True)))[-1]

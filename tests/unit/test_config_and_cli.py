@@ -1,0 +1,41 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("token, problem", [
+    (None, "not set"), ("", "not set"), ("abc", "malformed"), ("12345:", "malformed"),
+    ("123456:AAH-valid_Token", None),
+])
+def test_token_problem(token, problem):
+    settings = Settings(_env_file=None, bot_token=token)
+    found = settings.token_problem()
+    assert (problem is None and found is None) or (problem and problem in found)
+
+
+def test_admin_ids_from_a_comma_list(monkeypatch):
+    monkeypatch.setenv("ADMIN_IDS", "1, 2;3")
+    assert Settings(_env_file=None).admin_ids == [1, 2, 3]
+
+
+@pytest.mark.parametrize("env, message", [
+    ({}, "BOT_TOKEN is not set"),
+    ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN is malformed"),
+    ({"BOT_TOKEN": "123456:AAH-ok", "DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
+])
+def test_run_fails_in_one_line_with_exit_code_2(tmp_path, env, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db", **env},
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
