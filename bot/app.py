@@ -1,5 +1,7 @@
 """Wiring: the Bot, the Dispatcher with its middlewares and routers. Tests call these too."""
 
+from datetime import timedelta
+
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.client.default import DefaultBotProperties
@@ -11,6 +13,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import DbSessionMiddleware, IdentityMiddleware, ThrottlingMiddleware
 
@@ -21,6 +24,11 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
         if settings.telegram_api_base:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
     return Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def signup_policy(settings: Settings) -> SignupPolicy:
+    return SignupPolicy(offer_claim=timedelta(hours=settings.offer_claim_hours),
+                        reminder_offsets_h=tuple(settings.reminder_offsets_h))
 
 
 def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> BaseStorage:
@@ -41,7 +49,7 @@ def create_dispatcher(
     isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
     dp = Dispatcher(
         storage=storage, events_isolation=isolation,
-        settings=settings, sessionmaker=sessionmaker,
+        settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings),
     )
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))

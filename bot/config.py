@@ -32,6 +32,17 @@ class Settings(BaseSettings):
     throttle_window_s: float = 3.0
     polling_timeout_s: int = 30
 
+    # Events and delivery (the outbox).
+    offer_claim_hours: float = 12.0
+    reminder_offsets_h: Annotated[list[float], NoDecode] = Field(default_factory=lambda: [24.0, 1.0])
+    send_rate_per_s: float = Field(default=25.0, gt=0, le=1000)
+    per_chat_interval_s: float = 1.0
+    quiet_hours: str = "21:00-08:00"
+    delivery_interval_s: float = 1.0
+    delivery_batch: int = 200
+    delivery_lease_s: int = 120
+    delivery_max_attempts: int = 5
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_admin_ids(cls, value: object) -> object:
@@ -40,6 +51,20 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("reminder_offsets_h", mode="before")
+    @classmethod
+    def _split_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _check_quiet_hours(cls, value: str) -> str:
+        if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-08:00, or empty to disable")
+        return value.strip()
 
     @field_validator("default_timezone")
     @classmethod

@@ -2,11 +2,14 @@
 
 from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
+from models.event import Event, EventFeedback, EventFormat, EventRegistration, EventStatus, RegistrationStatus
 from models.fsm import FsmRecord
 from models.organization import OrgKind, Organization
+from models.outbox import OutboxMessage, OutboxStatus
 from models.user import Position, User
 
 __all__ = [
-    "AuditEntry", "Base", "FsmRecord", "Invite", "OrgKind", "Organization", "Position", "Role",
-    "RoleGrant", "User", "utcnow",
+    "AuditEntry", "Base", "Event", "EventFeedback", "EventFormat", "EventRegistration", "EventStatus",
+    "FsmRecord", "Invite", "OrgKind", "Organization", "OutboxMessage", "OutboxStatus", "Position",
+    "RegistrationStatus", "Role", "RoleGrant", "User", "utcnow",
 ]
