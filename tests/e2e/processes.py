@@ -111,6 +111,7 @@ class BotProcess(ManagedProcess):
                  emulator_url: str):
         super().__init__(name, cmd, cwd=cwd, env=env, log_path=log_path)
         self.token = env["BOT_TOKEN"]
+        self.database_url = env["DATABASE_URL"]
         self.emulator_url = emulator_url
 
     def start(self, timeout: float = 30.0) -> None:

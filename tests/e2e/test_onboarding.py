@@ -1,0 +1,80 @@
+"""The real bot process over HTTP: registration by several people at once, and across a restart."""
+
+import asyncio
+
+from sqlalchemy import create_engine, select
+
+from models import User
+from tests.e2e.client import BotMessage, TgUser
+
+
+async def press(user: TgUser, label: str, expect: str) -> BotMessage:
+    """Press an inline button and wait for the message to be redrawn with `expect`."""
+    message = await user.click(label)
+    return await user.wait_edit(message, contains=expect, timeout=15)
+
+
+async def register(user: TgUser, name: str) -> BotMessage:
+    await user.send("/start")
+    await user.wait_reply(contains="Согласие на обработку", timeout=20)
+    await press(user, "✅ Согласен(на)", "Введите ваши фамилию")
+    await user.send(name)
+    await user.wait_reply(contains="Выберите муниципалитет")
+    await press(user, "г. Новочеркасск", "Выберите организацию")
+    await press(user, "МБОУ СОШ № 1", "Ваша должность")
+    await press(user, "Учитель", "Отметьте предметы")
+    await press(user, "Математика", "Отметьте предметы")
+    await press(user, "Готово ➡", "стаж")
+    await user.send("7")
+    await user.wait_reply(contains="Год рождения")
+    await user.send("1988")
+    return await user.wait_reply(contains="Вы зарегистрированы", timeout=15)
+
+
+def users_in(bot_process) -> list[User]:
+    engine = create_engine(bot_process.database_url.replace("+aiosqlite", ""))
+    with engine.connect() as conn:
+        rows = conn.execute(select(User.telegram_id, User.full_name, User.subjects)).all()
+    engine.dispose()
+    return rows
+
+
+async def test_two_teachers_register_at_once(make_user, bot_process):
+    anna, boris = await make_user(first_name="Анна"), await make_user(first_name="Борис")
+    done = await asyncio.gather(register(anna, "Смирнова Анна <script>"), register(boris, "Борисов Борис"))
+    assert "Смирнова Анна <script>" in done[0].text  # the emulator strips tags: it arrived escaped
+    assert "&lt;script&gt;" in done[0].raw_text
+    rows = {row.telegram_id: row for row in users_in(bot_process)}
+    assert rows[anna.user_id].full_name == "Смирнова Анна <script>"
+    assert rows[boris.user_id].subjects == ["Математика"]
+
+
+async def test_restart_mid_registration_resumes(make_user, bot_process):
+    teacher = await make_user(first_name="Вера")
+    await teacher.send("/start")
+    await teacher.wait_reply(contains="Согласие", timeout=20)
+    await press(teacher, "✅ Согласен(на)", "Введите ваши фамилию")
+    await teacher.send("Верная Вера")
+    await teacher.wait_reply(contains="Выберите муниципалитет")
+    bot_process.restart()
+    await teacher.send("/start")
+    resumed = await teacher.wait_reply(contains="Продолжим регистрацию", timeout=30)
+    assert "муниципалитет" in resumed.text
+    await press(teacher, "г. Волгодонск", "Выберите организацию")
+    await press(teacher, "МБОУ СШ № 5", "Ваша должность")
+    await press(teacher, "Воспитатель", "Отметьте предметы")
+    await press(teacher, "Готово ➡", "стаж")
+    await teacher.send("0")
+    await teacher.wait_reply(contains="Год рождения")
+    await teacher.send("2001")
+    await teacher.wait_reply(contains="Вы зарегистрированы", timeout=15)
+
+
+async def test_declined_consent_and_help(make_user, bot_process):
+    stranger = await make_user()
+    await stranger.send("/start")
+    await stranger.wait_reply(contains="Согласие", timeout=20)
+    await press(stranger, "Не согласен(на)", "ничего о вас не сохранили")
+    assert stranger.user_id not in {row.telegram_id for row in users_in(bot_process)}
+    await stranger.send("/help")
+    await stranger.wait_reply(contains="ещё не зарегистрированы")
