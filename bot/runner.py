@@ -8,6 +8,7 @@ from bot.app import create_bot, create_dispatcher, publish_default_menu
 from bot.cli import StartupError
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
+from bot.scheduler import Jobs
 from bot.seed import seed
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ async def run_polling(settings: Settings) -> None:
         await seed(session)
     bot = create_bot(settings)
     dp = create_dispatcher(settings, sessionmaker)
+    jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"])
+    dp.startup.register(jobs.start)
+    dp.shutdown.register(jobs.shutdown)
     try:
         try:
             me = await bot.me()

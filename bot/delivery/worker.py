@@ -1,0 +1,153 @@
+"""The delivery loop: drain due outbox rows through the pacer and record each outcome.
+
+Outcomes are written in small batches every fraction of a second, so a crash repeats at most
+the sends that were in flight or not yet recorded (their lease expires and they are re-claimed).
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError, TelegramNotFound, TelegramRetryAfter,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery import store
+from bot.delivery.pacing import Pacer
+from bot.delivery.quiet import parse_quiet_hours
+from models import OutboxStatus, utcnow
+
+log = logging.getLogger(__name__)
+GONE_MARKERS = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+MAX_RETRY_AFTER_IN_RUN = 5
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    rate_per_s: float = 25.0
+    per_chat_interval_s: float = 1.0
+    quiet_hours: str = "21:00-08:00"
+    batch: int = 200
+    lease: timedelta = timedelta(seconds=120)
+    max_attempts: int = 5
+    max_in_flight: int = 64
+    flush_every_s: float = 0.2
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 10 * 2 ** attempts))
+
+
+def markup_of(payload: dict) -> InlineKeyboardMarkup | None:
+    rows = payload.get("buttons")
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(**button) for button in row] for row in rows])
+
+
+class DeliveryWorker:
+    def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], config: DeliveryConfig,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.bot, self.sessionmaker, self.config, self.clock = bot, sessionmaker, config, clock
+        self.pacer = Pacer(config.rate_per_s, config.per_chat_interval_s)
+        self._quiet = parse_quiet_hours(config.quiet_hours)
+        self._outcomes: list[store.Outcome] = []
+        self._stopping = False
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def stop(self) -> None:
+        """Finish the messages already started; claim nothing new."""
+        self._stopping = True
+
+    async def run_once(self) -> int:
+        """Drain everything due now; returns how many messages were attempted."""
+        attempted = 0
+        self.idle.clear()
+        try:
+            while not self._stopping:
+                claimed = await store.claim(self.sessionmaker, self.clock(), self.config.batch,
+                                            self.config.lease, self._quiet)
+                if not claimed.messages:
+                    break
+                attempted += len(claimed.messages)
+                await self._deliver(claimed.messages)
+        finally:
+            self.idle.set()
+        return attempted
+
+    async def _deliver(self, messages: list[store.Claimed]) -> None:
+        in_flight = asyncio.Semaphore(self.config.max_in_flight)
+        flusher = asyncio.create_task(self._flush_periodically())
+        tasks = []
+        try:
+            for index, message in enumerate(messages):
+                if self._stopping:
+                    self._release(messages[index:])
+                    break
+                await in_flight.acquire()
+                await self.pacer.acquire(message.chat_id)
+                task = asyncio.create_task(self._send_one(message))
+                task.add_done_callback(lambda _t: in_flight.release())
+                tasks.append(task)
+            await asyncio.gather(*tasks)
+        finally:
+            flusher.cancel()
+            await self._flush()
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.flush_every_s)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        try:
+            await store.record(self.sessionmaker, outcomes)
+        except Exception:
+            log.exception("could not record %d delivery outcomes; they will be retried", len(outcomes))
+
+    async def _send_one(self, message: store.Claimed) -> None:
+        attempts = message.attempts + 1
+        for _ in range(MAX_RETRY_AFTER_IN_RUN):
+            try:
+                await self.bot.send_message(message.chat_id, message.payload["text"],
+                                            reply_markup=markup_of(message.payload))
+                self._outcomes.append(store.Outcome(message.id, OutboxStatus.sent, attempts, sent_at=self.clock()))
+                return
+            except TelegramRetryAfter as exc:
+                # Everyone waits, then this same message goes again; a 429 is not a failed attempt.
+                self.pacer.pause(exc.retry_after)
+                await self.pacer.acquire(message.chat_id)
+            except (TelegramForbiddenError, TelegramNotFound) as exc:
+                self._settle(message, OutboxStatus.blocked, attempts, exc)
+                return
+            except TelegramBadRequest as exc:
+                gone = any(marker in exc.message.lower() for marker in GONE_MARKERS)
+                self._settle(message, OutboxStatus.blocked if gone else OutboxStatus.failed, attempts, exc)
+                return
+            except (TelegramNetworkError, Exception) as exc:  # transient: retry later with backoff
+                self._retry_later(message, attempts, exc)
+                return
+        self._retry_later(message, message.attempts, RuntimeError("rate limited repeatedly"))
+
+    def _release(self, messages: list[store.Claimed]) -> None:
+        """Hand back claims we will not send now (shutting down): due again at once."""
+        now = self.clock()
+        self._outcomes.extend(store.Outcome(m.id, OutboxStatus.pending, m.attempts, retry_at=now) for m in messages)
+
+    def _settle(self, message: store.Claimed, status: OutboxStatus, attempts: int, exc: Exception) -> None:
+        self._outcomes.append(store.Outcome(message.id, status, attempts, error=str(exc)[:500]))
+
+    def _retry_later(self, message: store.Claimed, attempts: int, exc: Exception) -> None:
+        if attempts >= self.config.max_attempts:
+            log.warning("outbox %s failed for good after %d attempts: %s", message.id, attempts, exc)
+            self._settle(message, OutboxStatus.failed, attempts, exc)
+            return
+        self._outcomes.append(store.Outcome(message.id, OutboxStatus.pending, attempts, error=str(exc)[:500],
+                                            retry_at=self.clock() + backoff(attempts)))

@@ -1,0 +1,62 @@
+"""Periodic jobs (APScheduler 3, in-memory job store): outbox delivery and lapsing seat offers.
+
+Never one job per reminder: reminders are outbox rows, and one interval job drains them."""
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.delivery.worker import DeliveryConfig, DeliveryWorker
+from bot.services import signups
+
+log = logging.getLogger(__name__)
+SHUTDOWN_WAIT_S = 10.0
+
+
+def delivery_config(settings: Settings) -> DeliveryConfig:
+    return DeliveryConfig(
+        rate_per_s=settings.send_rate_per_s, per_chat_interval_s=settings.per_chat_interval_s,
+        quiet_hours=settings.quiet_hours, batch=settings.delivery_batch,
+        lease=timedelta(seconds=settings.delivery_lease_s), max_attempts=settings.delivery_max_attempts,
+    )
+
+
+class Jobs:
+    def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
+                 policy: signups.SignupPolicy) -> None:
+        self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings))
+        self.sessionmaker, self.policy = sessionmaker, policy
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+        self.scheduler.add_job(self.deliver, "interval", seconds=settings.delivery_interval_s, id="deliver", **common)
+        self.scheduler.add_job(self.expire_offers, "interval", seconds=30, id="expire_offers", **common)
+
+    async def deliver(self) -> None:
+        try:
+            await self.worker.run_once()
+        except Exception:
+            log.exception("delivery run failed; it will run again")
+
+    async def expire_offers(self) -> None:
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                await signups.expire_offers(session, self.policy)
+        except Exception:
+            log.exception("expiring offers failed; it will run again")
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    async def shutdown(self) -> None:
+        """Stop scheduling, let the current delivery batch finish (bounded), keep nothing claimed."""
+        self.scheduler.shutdown(wait=False)
+        self.worker.stop()
+        try:
+            await asyncio.wait_for(self.worker.idle.wait(), SHUTDOWN_WAIT_S)
+        except asyncio.TimeoutError:
+            log.warning("delivery did not finish in %ss; its claims will expire and be retaken", SHUTDOWN_WAIT_S)

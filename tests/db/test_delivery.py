@@ -1,0 +1,138 @@
+"""The outbox worker against the recording fake Bot API and a real database."""
+
+import asyncio
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.methods import SendMessage
+from sqlalchemy import select
+
+from bot.delivery.worker import DeliveryConfig, DeliveryWorker
+from bot.services import outbox
+from models import OrgKind, Organization, OutboxMessage, OutboxStatus, Position, User, utcnow
+from tests.support.fake_telegram import RecordingSession
+
+FAST = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", max_attempts=2, flush_every_s=0.05)
+
+
+def make_worker(sessionmaker, config=FAST, api=None, clock=utcnow):
+    api = api or RecordingSession()
+    return DeliveryWorker(Bot("123456:TEST-delivery", session=api), sessionmaker, config, clock), api
+
+
+async def enqueue(sessionmaker, key, chat_id, **kwargs) -> bool:
+    async with sessionmaker() as session, session.begin():
+        return await outbox.enqueue(session, key=key, chat_id=chat_id, purpose="test", text=f"hi {key}", **kwargs)
+
+
+async def statuses(sessionmaker) -> dict[str, OutboxStatus]:
+    async with sessionmaker() as session:
+        return {m.idempotency_key: m.status for m in await session.scalars(select(OutboxMessage))}
+
+
+async def test_sends_due_messages_once_and_keeps_future_ones(sessionmaker):
+    assert await enqueue(sessionmaker, "a", 1)
+    assert not await enqueue(sessionmaker, "a", 1)  # same key: ignored
+    await enqueue(sessionmaker, "later", 2, due_at=utcnow() + timedelta(hours=1))
+    worker, api = make_worker(sessionmaker)
+    assert await worker.run_once() == 1
+    assert await worker.run_once() == 0
+    assert [r.chat_id for r in api.sent()] == [1]
+    assert await statuses(sessionmaker) == {"a": OutboxStatus.sent, "later": OutboxStatus.pending}
+
+
+async def test_blocked_recipient_is_marked_inactive_and_never_retried(sessionmaker):
+    async with sessionmaker() as session, session.begin():
+        org = Organization(kind=OrgKind.school, name="Школа", timezone="Europe/Moscow")
+        session.add(org)
+        await session.flush()
+        session.add(User(telegram_id=5, full_name="Блокирующий", position=Position.teacher, subjects=[],
+                         organization_id=org.id, timezone="Europe/Moscow"))
+    await enqueue(sessionmaker, "b1", 5)
+    await enqueue(sessionmaker, "gone", 6)
+    worker, api = make_worker(sessionmaker)
+    api.fail("SendMessage", 5, TelegramForbiddenError(SendMessage(chat_id=5, text=""), "Forbidden: bot was blocked by the user"))
+    api.fail("SendMessage", 6, TelegramBadRequest(SendMessage(chat_id=6, text=""), "Bad Request: chat not found"))
+    await worker.run_once()
+    assert await statuses(sessionmaker) == {"b1": OutboxStatus.blocked, "gone": OutboxStatus.blocked}
+    async with sessionmaker() as session:
+        assert (await session.scalar(select(User))).is_active is False
+    await enqueue(sessionmaker, "b2", 5)
+    api.failures.clear()
+    await worker.run_once()
+    assert (await statuses(sessionmaker))["b2"] == OutboxStatus.blocked
+    assert api.sent() == []
+
+
+async def test_429_pauses_and_loses_nothing(sessionmaker):
+    for i in range(5):
+        await enqueue(sessionmaker, f"m{i}", 100 + i)
+    worker, api = make_worker(sessionmaker)
+    calls = {"n": 0}
+    original = api.make_request
+
+    async def flaky(bot, method, timeout=None):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise TelegramRetryAfter(method, "Too Many Requests: retry after 1", retry_after=1)
+        return await original(bot, method, timeout)
+
+    api.make_request = flaky
+    started = asyncio.get_running_loop().time()
+    await worker.run_once()
+    assert asyncio.get_running_loop().time() - started >= 0.9
+    assert sorted(r.chat_id for r in api.sent()) == [100, 101, 102, 103, 104]
+    assert set((await statuses(sessionmaker)).values()) == {OutboxStatus.sent}
+
+
+async def test_other_errors_retry_with_backoff_then_fail_visibly(sessionmaker):
+    await enqueue(sessionmaker, "x", 9)
+    now = [utcnow()]
+    worker, api = make_worker(sessionmaker, clock=lambda: now[0])
+    api.fail("SendMessage", 9, RuntimeError("boom"))
+    await worker.run_once()
+    async with sessionmaker() as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert (row.status, row.attempts) == (OutboxStatus.pending, 1) and row.due_at > now[0]
+    now[0] = row.due_at + timedelta(seconds=1)
+    await worker.run_once()
+    async with sessionmaker() as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert (row.status, row.attempts, row.last_error) == (OutboxStatus.failed, 2, "boom")
+
+
+async def test_quiet_hours_hold_non_urgent_but_not_an_imminent_reminder(sessionmaker):
+    # 20:00 UTC = 23:00 in Moscow: quiet until 05:00 UTC.
+    night = utcnow().replace(hour=20, minute=0, second=0, microsecond=0)
+    await enqueue(sessionmaker, "news", 1, due_at=night)
+    await enqueue(sessionmaker, "urgent", 2, due_at=night, urgent=True)
+    await enqueue(sessionmaker, "reminder-early", 3, due_at=night, quiet_exempt_before=night + timedelta(hours=2))
+    await enqueue(sessionmaker, "reminder-late", 4, due_at=night, quiet_exempt_before=night + timedelta(hours=20))
+    config = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="21:00-08:00", flush_every_s=0.05)
+    worker, api = make_worker(sessionmaker, config, clock=lambda: night)
+    await worker.run_once()
+    assert sorted(r.chat_id for r in api.sent()) == [2, 3]
+    async with sessionmaker() as session:
+        held = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == "news"))
+    assert held.status == OutboxStatus.pending and held.due_at == night.replace(hour=5) + timedelta(days=1)
+
+
+async def test_expired_lease_is_claimed_again(sessionmaker):
+    await enqueue(sessionmaker, "crashed", 1)
+    async with sessionmaker() as session, session.begin():
+        row = await session.scalar(select(OutboxMessage))
+        row.status, row.lease_until = OutboxStatus.sending, utcnow() - timedelta(seconds=1)
+    worker, api = make_worker(sessionmaker)
+    await worker.run_once()
+    assert len(api.sent()) == 1
+
+
+async def test_two_workers_never_send_the_same_row(sessionmaker):
+    for i in range(60):
+        await enqueue(sessionmaker, f"k{i}", 1000 + i)
+    config = DeliveryConfig(rate_per_s=2000, per_chat_interval_s=0, quiet_hours="", batch=10, flush_every_s=0.05)
+    (w1, api1), (w2, api2) = make_worker(sessionmaker, config), make_worker(sessionmaker, config)
+    await asyncio.gather(w1.run_once(), w2.run_once())
+    chats = [r.chat_id for r in api1.sent() + api2.sent()]
+    assert sorted(chats) == list(range(1000, 1060))
