@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
-from bot.middlewares import DbSessionMiddleware, IdentityMiddleware, ThrottlingMiddleware
+from bot.middlewares import DbSessionMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
@@ -51,6 +51,8 @@ def create_dispatcher(
         storage=storage, events_isolation=isolation,
         settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings),
     )
+    dp["in_flight"] = InFlightMiddleware()
+    dp.update.outer_middleware(dp["in_flight"])
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))

@@ -14,6 +14,15 @@ from bot.seed import seed
 log = logging.getLogger(__name__)
 
 
+HANDLER_SHUTDOWN_WAIT_S = 10.0
+
+
+async def _let_handlers_finish(in_flight) -> None:
+    """Polling has stopped taking updates; give the ones being handled time to finish."""
+    if not await in_flight.wait_idle(HANDLER_SHUTDOWN_WAIT_S):
+        log.warning("%d updates still running after %ss; stopping anyway", in_flight.count, HANDLER_SHUTDOWN_WAIT_S)
+
+
 async def run_polling(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
@@ -24,6 +33,7 @@ async def run_polling(settings: Settings) -> None:
     jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"])
     dp.startup.register(jobs.start)
     dp.shutdown.register(jobs.shutdown)
+    dp.shutdown.register(_let_handlers_finish)
     try:
         try:
             me = await bot.me()

@@ -3,15 +3,19 @@ pause after Telegram answers 429. Pure asyncio; the clock is injectable for test
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+
+CATCH_UP_S = 0.02
 
 
 class Pacer:
     def __init__(self, rate_per_s: float, per_chat_interval_s: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._interval = 1.0 / rate_per_s
         self._per_chat = per_chat_interval_s
-        self._clock = clock
+        self._clock, self._sleep = clock, sleep
         self._next_slot = 0.0
         self._chat_next: dict[int, float] = {}
         self._paused_until = 0.0
@@ -29,10 +33,11 @@ class Pacer:
             start = max(now, self._next_slot, self._paused_until, self._chat_next.get(chat_id, 0.0))
             if start <= now:
                 break
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
         # Scheduling from the previous slot, not from "now", keeps the average rate exact even
-        # when the event loop wakes us late.
-        self._next_slot = max(self._next_slot + self._interval, now - self._interval)
+        # when the event loop wakes us late; the catch-up is capped at CATCH_UP_S of sending so
+        # an idle spell never turns into a burst.
+        self._next_slot = max(self._next_slot + self._interval, now - max(self._interval, CATCH_UP_S))
         self._chat_next[chat_id] = now + self._per_chat
         if len(self._chat_next) > 100_000:
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}

@@ -7,7 +7,7 @@ A claimed row whose lease expires (the process died mid-send) becomes claimable 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery.quiet import quiet_until
@@ -44,53 +44,69 @@ async def claim(
     sessionmaker: async_sessionmaker[AsyncSession], now: datetime, limit: int, lease: timedelta,
     quiet: tuple[time, time] | None,
 ) -> ClaimResult:
+    """Core statements, not ORM objects: a paid broadcast claims thousands of rows a second."""
     result = ClaimResult()
+    table = OutboxMessage.__table__
     async with sessionmaker() as session, session.begin():
-        rows = list(await session.scalars(
-            select(OutboxMessage)
+        rows = (await session.execute(
+            select(table.c.id, table.c.chat_id, table.c.purpose, table.c.payload, table.c.attempts,
+                   table.c.urgent, table.c.timezone, table.c.quiet_exempt_before)
             .where(or_(
-                (OutboxMessage.status == OutboxStatus.pending) & (OutboxMessage.due_at <= now),
-                (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.lease_until < now),
+                (table.c.status == OutboxStatus.pending) & (table.c.due_at <= now),
+                (table.c.status == OutboxStatus.sending) & (table.c.lease_until < now),
             ))
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .order_by(table.c.due_at, table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
-        ))
+        )).all()
         if not rows:
             return result
         inactive = set(await session.scalars(select(User.telegram_id).where(
             User.telegram_id.in_({row.chat_id for row in rows}), User.is_active.is_(False))))
+        blocked, held, claimed = [], [], []
         for row in rows:
             if row.chat_id in inactive:
-                row.status, row.last_error = OutboxStatus.blocked, "recipient is inactive (blocked the bot)"
+                blocked.append(row.id)
                 continue
             held_until = None if row.urgent else quiet_until(now, row.timezone, quiet)
             if held_until and not (row.quiet_exempt_before and row.quiet_exempt_before <= held_until):
-                row.due_at, row.status = held_until, OutboxStatus.pending
-                result.held_for_quiet_hours += 1
+                held.append({"row_id": row.id, "new_due": held_until})
                 continue
-            row.status, row.lease_until = OutboxStatus.sending, now + lease
+            claimed.append(row.id)
             result.messages.append(Claimed(row.id, row.chat_id, row.purpose, dict(row.payload), row.attempts))
+        if claimed:
+            await session.execute(update(table).where(table.c.id.in_(claimed))
+                                  .values(status=OutboxStatus.sending, lease_until=now + lease))
+        if blocked:
+            await session.execute(update(table).where(table.c.id.in_(blocked)).values(
+                status=OutboxStatus.blocked, last_error="recipient is inactive (blocked the bot)"))
+        if held:
+            await session.execute(
+                update(table).where(table.c.id == bindparam("row_id"))
+                .values(due_at=bindparam("new_due"), status=OutboxStatus.pending), held)
+            result.held_for_quiet_hours = len(held)
     return result
 
 
 async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[Outcome]) -> None:
-    """Write a batch of outcomes in one transaction (bulk UPDATE by primary key)."""
+    """Write a batch of outcomes in one transaction (one executemany per shape)."""
     if not outcomes:
         return
-    retried = [o for o in outcomes if o.retry_at is not None]
-    settled = [o for o in outcomes if o.retry_at is None]
+    table = OutboxMessage.__table__
+    common = {"status": bindparam("new_status"), "attempts": bindparam("new_attempts"),
+              "last_error": bindparam("new_error"), "lease_until": None}
+    retried = [{"row_id": o.id, "new_status": o.status, "new_attempts": o.attempts, "new_error": o.error,
+                "new_due": o.retry_at} for o in outcomes if o.retry_at is not None]
+    settled = [{"row_id": o.id, "new_status": o.status, "new_attempts": o.attempts, "new_error": o.error,
+                "new_sent": o.sent_at} for o in outcomes if o.retry_at is None]
+    by_id = update(table).where(table.c.id == bindparam("row_id"))
     async with sessionmaker() as session, session.begin():
         if retried:
-            await session.execute(update(OutboxMessage), [
-                {"id": o.id, "status": o.status, "attempts": o.attempts, "last_error": o.error,
-                 "due_at": o.retry_at, "lease_until": None} for o in retried])
+            await session.execute(by_id.values(**common, due_at=bindparam("new_due")), retried)
         if settled:
-            await session.execute(update(OutboxMessage), [
-                {"id": o.id, "status": o.status, "attempts": o.attempts, "last_error": o.error,
-                 "sent_at": o.sent_at, "lease_until": None} for o in settled])
+            await session.execute(by_id.values(**common, sent_at=bindparam("new_sent")), settled)
         blocked = [o.id for o in outcomes if o.status == OutboxStatus.blocked]
         if blocked:
-            chats = set(await session.scalars(select(OutboxMessage.chat_id).where(OutboxMessage.id.in_(blocked))))
+            chats = set(await session.scalars(select(table.c.chat_id).where(table.c.id.in_(blocked))))
             for chat_id in chats:
                 await users.set_reachable(session, chat_id, False)

@@ -1,8 +1,9 @@
 """Outer middlewares on `update`, so every event type gets them, in this order:
-throttling (cheap, before any DB work) → one DB session per update → identity."""
+in-flight counting → throttling (cheap, before any DB work) → one DB session per update → identity."""
 
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.identity import IdentityMiddleware
+from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 
-__all__ = ["DbSessionMiddleware", "IdentityMiddleware", "ThrottlingMiddleware"]
+__all__ = ["DbSessionMiddleware", "IdentityMiddleware", "InFlightMiddleware", "ThrottlingMiddleware"]

@@ -1,8 +1,6 @@
-import asyncio
-import time
 from datetime import datetime, timezone
 
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import CATCH_UP_S, Pacer
 from bot.delivery.quiet import parse_quiet_hours, quiet_until
 
 QUIET = parse_quiet_hours("21:00-08:00")
@@ -26,22 +24,55 @@ def test_daytime_quiet_window():
     assert quiet_until(utc(2026, 12, 1, 12), "Europe/Moscow", lunch) is None
 
 
-async def test_pacer_keeps_the_global_rate_and_per_chat_spacing():
-    pacer = Pacer(rate_per_s=200, per_chat_interval_s=0.2)
-    start = time.monotonic()
-    for chat in range(40):
+class FakeTime:
+    """A clock that only moves when the pacer sleeps: deterministic, no wall-clock timing."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sent_at: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def test_pacer_keeps_the_global_rate():
+    t = FakeTime()
+    pacer = Pacer(rate_per_s=50, per_chat_interval_s=1.0, clock=t.clock, sleep=t.sleep)
+    for chat in range(101):
         await pacer.acquire(chat)
-    spread = time.monotonic() - start
-    assert spread >= 39 / 200 * 0.9
-    start = time.monotonic()
+        t.sent_at.append(t.now)
+    # 100 intervals at 50/s is 2 s, less at most the allowed catch-up (CATCH_UP_S plus one slot).
+    assert 2.0 - CATCH_UP_S - 1 / 50 - 1e-9 <= t.sent_at[-1] - t.sent_at[0] <= 2.0
+
+
+async def test_pacer_spaces_messages_to_one_chat():
+    t = FakeTime()
+    pacer = Pacer(rate_per_s=1000, per_chat_interval_s=1.0, clock=t.clock, sleep=t.sleep)
     for _ in range(3):
         await pacer.acquire(7)
-    assert time.monotonic() - start >= 0.4 * 0.9  # same chat: two waits of 0.2 s
+        t.sent_at.append(t.now)
+    assert [round(b - a, 6) for a, b in zip(t.sent_at, t.sent_at[1:])] == [1.0, 1.0]
 
 
 async def test_pause_holds_everyone():
-    pacer = Pacer(rate_per_s=1000)
-    pacer.pause(0.3)
-    start = time.monotonic()
-    await asyncio.gather(pacer.acquire(1))
-    assert time.monotonic() - start >= 0.25
+    t = FakeTime()
+    pacer = Pacer(rate_per_s=1000, clock=t.clock, sleep=t.sleep)
+    pacer.pause(3)
+    await pacer.acquire(1)
+    await pacer.acquire(2)
+    assert t.now >= 1003
+
+
+async def test_a_late_wakeup_is_caught_up_without_a_burst():
+    t = FakeTime()
+    pacer = Pacer(rate_per_s=100, per_chat_interval_s=0, clock=t.clock, sleep=t.sleep)
+    await pacer.acquire(1)
+    t.now += 10  # the loop was busy for ten seconds
+    start = t.now
+    for chat in range(2, 12):
+        await pacer.acquire(chat)
+    # Ten messages take 0.1 s at 100/s; only a small catch-up is allowed, not a ten-second burst.
+    assert 0.1 - CATCH_UP_S - 2 / 100 - 1e-9 <= t.now - start <= 0.1
