@@ -7,14 +7,16 @@ BEGIN IMMEDIATE already serializes writers), so concurrent sign-ups never overse
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import orgs, outbox
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.timefmt import fmt
 from html import escape
-from models import Event, EventRegistration, EventStatus, RegistrationStatus, User, utcnow
+from models import (
+    Event, EventRegistration, EventStatus, OutboxMessage, OutboxStatus, RegistrationStatus, User, utcnow,
+)
 
 HOLDING = (RegistrationStatus.registered, RegistrationStatus.offered)
 ACTIVE = (RegistrationStatus.registered, RegistrationStatus.offered, RegistrationStatus.waitlisted)
@@ -227,8 +229,13 @@ async def schedule_reminders(
         if due <= now:
             continue
         where = event.online_url or event.place or ""
+        key = f"reminder:{registration.id}:{offset:g}:{event.starts_at.timestamp():.0f}"
+        # A cancel-then-sign-up-again (or an event moved back) reuses the key of a withdrawn row,
+        # which would make the enqueue below a silent no-op: drop the withdrawn row first.
+        await session.execute(delete(OutboxMessage).where(
+            OutboxMessage.idempotency_key == key, OutboxMessage.status == OutboxStatus.cancelled))
         await outbox.enqueue(
-            session, key=f"reminder:{registration.id}:{offset:g}:{event.starts_at.timestamp():.0f}",
+            session, key=key,
             chat_id=user.telegram_id, purpose="event_reminder", due_at=due, timezone=user.timezone,
             quiet_exempt_before=event.starts_at,
             text=(f"⏰ Напоминание: «{escape(event.title)}» начнётся {fmt(event.starts_at, user.timezone)}."

@@ -1,0 +1,1 @@
+"""Documents and pictures built from domain data: charts, PDFs, spreadsheets, calendar files."""

@@ -1,0 +1,73 @@
+"""Ratings and comments attendees leave after an event, and their summary for the organizer."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import signups
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from models import Event, EventFeedback, User, utcnow
+
+MAX_COMMENT = 1000
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    average: float | None
+    count: int
+    comments: list[str]
+
+
+async def save_rating(session: AsyncSession, user: User, event_id: int, rating: int) -> EventFeedback:
+    """Save (or change) the rating; only people marked as attended may rate."""
+    if not 1 <= rating <= 5:
+        raise InvalidInput("Оценка — число от 1 до 5.")
+    if await session.get(Event, event_id) is None:
+        raise NotFound("Мероприятие не найдено: возможно, оно удалено.")
+    registration = await signups.registration_of(session, user, event_id)
+    if registration is None or registration.attended is not True:
+        raise AccessDenied("Оценить мероприятие могут только его участники.")
+    # An upsert, so a double tap or a redelivered update cannot trip the unique constraint.
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(EventFeedback)
+        .values(event_id=event_id, user_id=user.id, rating=rating, created_at=utcnow())
+        .on_conflict_do_update(index_elements=[EventFeedback.event_id, EventFeedback.user_id],
+                               set_={"rating": rating})
+    )
+    return await _own(session, user, event_id, populate=True)
+
+
+async def save_comment(session: AsyncSession, user: User, event_id: int, text: str) -> EventFeedback:
+    comment = text.strip()
+    if not comment:
+        raise InvalidInput("Комментарий пустой. Напишите текст или нажмите «Пропустить».")
+    if len(comment) > MAX_COMMENT:
+        raise InvalidInput(f"Комментарий длиннее {MAX_COMMENT} символов ({len(comment)}). "
+                           "Сократите его и отправьте ещё раз.")
+    row = await _own(session, user, event_id)
+    if row is None:
+        raise InvalidInput("Сначала поставьте оценку мероприятию.")
+    row.comment = comment
+    return row
+
+
+async def _own(session: AsyncSession, user: User, event_id: int, populate: bool = False) -> EventFeedback | None:
+    query = select(EventFeedback).where(EventFeedback.event_id == event_id, EventFeedback.user_id == user.id)
+    if populate:
+        query = query.execution_options(populate_existing=True)
+    return await session.scalar(query)
+
+
+async def summary(session: AsyncSession, event_id: int) -> FeedbackSummary:
+    average, count = (await session.execute(
+        select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event_id)
+    )).one()
+    comments = await session.scalars(
+        select(EventFeedback.comment)
+        .where(EventFeedback.event_id == event_id, EventFeedback.comment.is_not(None))
+        .order_by(EventFeedback.created_at, EventFeedback.id)
+    )
+    return FeedbackSummary(float(average) if average is not None else None, count or 0, list(comments))
