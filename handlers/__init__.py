@@ -12,7 +12,8 @@ from aiogram import Router
 _FEATURE_MODULES = [
     "handlers.errors", "handlers.common", "handlers.start", "handlers.profile", "handlers.privacy",
     "handlers.admin", "handlers.invites", "handlers.org_picker", "handlers.registration",
-    "handlers.event_create", "handlers.events_admin", "handlers.events",
+    "handlers.event_create", "handlers.events_admin", "handlers.events", "handlers.diagnosis",
+    "handlers.route",
 ]
 
 

@@ -11,6 +11,8 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("profile", "Мой профиль", Role.teacher),
     ("my_data", "Мои данные (файл)", Role.teacher),
     ("delete_me", "Удалить мои данные", Role.teacher),
+    ("diagnostics", "Самодиагностика дефицитов", Role.teacher),
+    ("route", "Мой образовательный маршрут (ИОМ)", Role.teacher),
     ("events", "Мероприятия", Role.teacher),
     ("my_events", "Мои записи на мероприятия", Role.teacher),
     ("cancel", "Отменить текущее действие", Role.teacher),

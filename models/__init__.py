@@ -2,13 +2,19 @@
 
 from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
+from models.diagnosis import (
+    Activity, ActivityForm, AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt,
+)
 from models.event import Event, EventFeedback, EventFormat, EventRegistration, EventStatus, RegistrationStatus
 from models.fsm import FsmRecord
 from models.organization import OrgKind, Organization
 from models.outbox import OutboxMessage, OutboxStatus
+from models.route import Route, RouteStatus, RouteStep, StepStatus
 from models.user import Position, User
 
 __all__ = [
+    "Activity", "ActivityForm", "AreaResult", "AttemptStatus", "ContentVersion", "DiagnosisAnswer",
+    "DiagnosisAttempt", "Route", "RouteStatus", "RouteStep", "StepStatus",
     "AuditEntry", "Base", "Event", "EventFeedback", "EventFormat", "EventRegistration", "EventStatus",
     "FsmRecord", "Invite", "OrgKind", "Organization", "OutboxMessage", "OutboxStatus", "Position",
     "RegistrationStatus", "Role", "RoleGrant", "User", "utcnow",

@@ -1,6 +1,6 @@
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigIntPK
@@ -26,3 +26,5 @@ class Organization(Base):
     kind: Mapped[OrgKind] = mapped_column(Enum(OrgKind, native_enum=False, length=16))
     name: Mapped[str] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64))
+    # Whether a teacher's ИОМ here waits for a mentor's or methodist's approval before it is active.
+    route_approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
