@@ -49,7 +49,8 @@ class Jobs:
         except Exception:
             log.exception("expiring offers failed; it will run again")
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        # async on purpose: aiogram runs sync startup hooks in a thread, where there is no loop.
         self.scheduler.start()
 
     async def shutdown(self) -> None:

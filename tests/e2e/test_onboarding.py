@@ -78,3 +78,9 @@ async def test_declined_consent_and_help(make_user, bot_process):
     assert stranger.user_id not in {row.telegram_id for row in users_in(bot_process)}
     await stranger.send("/help")
     await stranger.wait_reply(contains="ещё не зарегистрированы")
+
+
+def test_bot_log_has_no_tracebacks(bot_process):
+    """Runs last in this module: nothing above made the real process log an unhandled error."""
+    log = bot_process.log_text()
+    assert "Traceback" not in log and " ERROR " not in log, log[-3000:]
