@@ -1,4 +1,4 @@
-"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import."""
+"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import | orgs list | backup."""
 
 import argparse
 import asyncio
@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("role", choices=["mentor", "methodist", "admin"])
         sub.add_argument("telegram_id", type=int)
         sub.add_argument("--scope", type=int, help="organization id the role covers (see `orgs list`)")
+    commands.add_parser("backup", help="copy the SQLite database safely while the bot runs").add_argument(
+        "path", type=Path)
     orgs_cmd = commands.add_parser("orgs", help="organization directory")
     orgs_sub = orgs_cmd.add_subparsers(dest="orgs_command", required=True)
     orgs_sub.add_parser("import", help="import a CSV or YAML directory").add_argument("file", type=Path)
@@ -58,6 +60,14 @@ def main(argv: list[str] | None = None) -> None:
         except KeyboardInterrupt:
             pass
         except cli.StartupError as exc:
+            _fail(str(exc))
+        return
+    if command == "backup":
+        from bot.backup import BackupUnsupported, backup_sqlite
+
+        try:
+            print(f"backup written to {backup_sqlite(settings.database_url, args.path)}")
+        except BackupUnsupported as exc:
             _fail(str(exc))
         return
     if command == "migrate":
