@@ -15,12 +15,17 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("route", "Мой образовательный маршрут (ИОМ)", Role.teacher),
     ("events", "Мероприятия", Role.teacher),
     ("my_events", "Мои записи на мероприятия", Role.teacher),
+    ("mentor", "Мой наставник", Role.teacher),
     ("cancel", "Отменить текущее действие", Role.teacher),
+    ("mentees", "Мои подопечные", Role.mentor),
     ("new_event", "Создать мероприятие", Role.methodist),
     ("events_admin", "Мои мероприятия (управление)", Role.methodist),
     ("invite", "Пригласить педагогов или наставников", Role.methodist),
+    ("pairs", "Наставнические пары", Role.methodist),
+    ("broadcast", "Рассылка", Role.methodist),
     ("grant", "Назначить методиста", Role.admin),
     ("methodists", "Методисты и снятие роли", Role.admin),
+    ("audit", "Журнал действий", Role.admin),
 ]
 
 

@@ -125,8 +125,7 @@ class DeliveryWorker:
         attempts = message.attempts + 1
         for _ in range(MAX_RETRY_AFTER_IN_RUN):
             try:
-                await self.bot.send_message(message.chat_id, message.payload["text"],
-                                            reply_markup=markup_of(message.payload))
+                await self._send(message)
                 self._outcomes.append(store.Outcome(message.id, OutboxStatus.sent, attempts, sent_at=self.clock()))
                 return
             except TelegramRetryAfter as exc:
@@ -144,6 +143,15 @@ class DeliveryWorker:
                 self._retry_later(message, attempts, exc)
                 return
         self._retry_later(message, message.attempts, RuntimeError("rate limited repeatedly"))
+
+    async def _send(self, message: store.Claimed) -> None:
+        payload, markup = message.payload, markup_of(message.payload)
+        if "copy" in payload:
+            # A broadcast goes out exactly as the methodist wrote it: formatting, photo, document.
+            await self.bot.copy_message(message.chat_id, payload["copy"]["from_chat_id"],
+                                        payload["copy"]["message_id"], reply_markup=markup)
+        else:
+            await self.bot.send_message(message.chat_id, payload["text"], reply_markup=markup)
 
     def _release(self, messages: list[store.Claimed]) -> None:
         """Hand back claims we will not send now (shutting down): due again at once."""

@@ -33,6 +33,25 @@ async def enqueue(
     return bool(result.rowcount)
 
 
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], chunk: int = 1000) -> int:
+    """Bulk enqueue (e.g. a broadcast): each row has key, chat_id, purpose, payload and may have
+    due_at, urgent, timezone, batch. Keys seen before are skipped; returns how many were new."""
+    dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    now, added = utcnow(), 0
+    for start in range(0, len(rows), chunk):
+        values = [{
+            "idempotency_key": row["key"][:200], "chat_id": row["chat_id"], "purpose": row["purpose"],
+            "payload": row["payload"], "due_at": row.get("due_at") or now, "urgent": row.get("urgent", False),
+            "quiet_exempt_before": None, "timezone": row.get("timezone", "Europe/Moscow"),
+            "status": OutboxStatus.pending, "attempts": 0, "batch": row.get("batch"), "created_at": now,
+        } for row in rows[start:start + chunk]]
+        result = await session.execute(
+            dialect_insert(OutboxMessage).values(values)
+            .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key]))
+        added += result.rowcount or 0
+    return added
+
+
 async def cancel_pending(session: AsyncSession, key_prefix: str) -> int:
     """Withdraw messages not yet sent (e.g. reminders of a cancelled registration)."""
     result = await session.execute(

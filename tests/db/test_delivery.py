@@ -136,3 +136,17 @@ async def test_two_workers_never_send_the_same_row(sessionmaker):
     await asyncio.gather(w1.run_once(), w2.run_once())
     chats = [r.chat_id for r in api1.sent() + api2.sent()]
     assert sorted(chats) == list(range(1000, 1060))
+
+
+async def test_bulk_enqueue_and_copy_messages(sessionmaker):
+    rows = [{"key": f"broadcast:1:{i}", "chat_id": 300 + i, "purpose": "broadcast", "batch": "broadcast:1",
+             "payload": {"copy": {"from_chat_id": 42, "message_id": 7},
+                         "buttons": [[{"text": "Записаться", "callback_data": "evcard:5"}]]}} for i in range(3)]
+    async with sessionmaker() as session, session.begin():
+        assert await outbox.enqueue_many(session, rows) == 3
+        assert await outbox.enqueue_many(session, rows) == 0  # a restart re-enqueueing sends nobody twice
+    worker, api = make_worker(sessionmaker)
+    await worker.run_once()
+    copies = api.sent("CopyMessage")
+    assert sorted(c.chat_id for c in copies) == [300, 301, 302]
+    assert copies[0].from_chat_id == 42 and copies[0].reply_markup.inline_keyboard[0][0].text == "Записаться"
