@@ -14,7 +14,8 @@ from bot.config import Settings
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Teacher growth bot")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="migrate, seed and start long polling (the default)")
+    run = commands.add_parser("run", help="migrate, seed and start long polling (the default)")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook instead of polling")
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
     commands.add_parser("seed", help="load bundled content; safe to repeat")
     for name in ("grant", "revoke"):
@@ -36,6 +37,17 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     try:
@@ -43,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         _fail(f"bad setting {'.'.join(str(p) for p in first['loc']).upper()}: {first['msg']}")
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging(settings)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from bot import cli
@@ -52,11 +64,14 @@ def main(argv: list[str] | None = None) -> None:
     if command == "run":
         if problem := settings.token_problem():
             _fail(problem)
-        from bot.runner import run_polling
+        webhook = bool(getattr(args, "webhook", False))
+        if webhook and (problem := settings.webhook_problem()):
+            _fail(problem)
+        from bot.runner import run_polling, run_webhook
 
         cli.migrate(settings)
         try:
-            asyncio.run(run_polling(settings))
+            asyncio.run(run_webhook(settings) if webhook else run_polling(settings))
         except KeyboardInterrupt:
             pass
         except cli.StartupError as exc:

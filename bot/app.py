@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
-from bot.middlewares import DbSessionMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware
+from bot.metrics import MetricsMiddleware
+from bot.middlewares import (
+    DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
+)
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
@@ -40,7 +43,8 @@ def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSes
 
 
 def create_dispatcher(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None,
+    *, dedupe_updates: bool = False,
 ) -> Dispatcher:
     from handlers import get_routers  # the only place the bot package reaches into handlers
 
@@ -51,10 +55,13 @@ def create_dispatcher(
         storage=storage, events_isolation=isolation,
         settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings),
     )
-    dp["in_flight"] = InFlightMiddleware()
+    dp["in_flight"] = InFlightMiddleware(settings.max_concurrent_updates)
+    dp.update.outer_middleware(MetricsMiddleware())
     dp.update.outer_middleware(dp["in_flight"])
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    if dedupe_updates:
+        dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))
     dp.include_routers(*get_routers())
     return dp

@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     throttle_rate: int = 15
     throttle_window_s: float = 5.0
     polling_timeout_s: int = 30
+    max_concurrent_updates: int = 100
+    log_format: str = "text"  # text | json
+
+    # Webhook mode (`python -m bot run --webhook`).
+    webhook_url: str | None = None  # public https URL Telegram calls, e.g. https://bot.example.org/webhook
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/webhook"
 
     # Events and delivery (the outbox).
     offer_claim_hours: float = 12.0
@@ -86,6 +95,14 @@ class Settings(BaseSettings):
             return "BOT_TOKEN is not set: get one from @BotFather and put it in the environment or .env"
         if not TOKEN_PATTERN.match(self.bot_token.get_secret_value().strip()):
             return "BOT_TOKEN is malformed: expected something like 123456789:AAH... from @BotFather"
+        return None
+
+    def webhook_problem(self) -> str | None:
+        if not self.webhook_url or not self.webhook_url.startswith("https://"):
+            return "WEBHOOK_URL must be the public https:// address Telegram will call"
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            return "WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -"
         return None
 
     @property

@@ -1,8 +1,15 @@
-"""Long polling: build everything from settings, seed, then poll until stopped."""
+"""Running the bot: long polling (default) or webhook. Both share one setup and one shutdown."""
 
+import asyncio
 import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
+from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_bot, create_dispatcher, publish_default_menu
 from bot.cli import StartupError
@@ -12,28 +19,35 @@ from bot.scheduler import Jobs
 from bot.seed import seed
 
 log = logging.getLogger(__name__)
-
-
 HANDLER_SHUTDOWN_WAIT_S = 10.0
 
 
+@dataclass
+class Running:
+    bot: Bot
+    dp: Dispatcher
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
 async def _let_handlers_finish(in_flight) -> None:
-    """Polling has stopped taking updates; give the ones being handled time to finish."""
+    """No new updates are taken any more; give the ones being handled time to finish."""
     if not await in_flight.wait_idle(HANDLER_SHUTDOWN_WAIT_S):
         log.warning("%d updates still running after %ss; stopping anyway", in_flight.count, HANDLER_SHUTDOWN_WAIT_S)
 
 
-async def run_polling(settings: Settings) -> None:
+@asynccontextmanager
+async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Running]:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session, session.begin():
         await seed(session)
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, sessionmaker)
+    dp = create_dispatcher(settings, sessionmaker, dedupe_updates=webhook)
     jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"])
     dp.startup.register(jobs.start)
-    dp.shutdown.register(jobs.shutdown)
+    # Handlers first, then the delivery batch: a handler may still enqueue a message.
     dp.shutdown.register(_let_handlers_finish)
+    dp.shutdown.register(jobs.shutdown)
     try:
         try:
             me = await bot.me()
@@ -41,10 +55,41 @@ async def run_polling(settings: Settings) -> None:
             raise StartupError("Telegram rejected BOT_TOKEN: check it with @BotFather") from None
         log.info("starting as @%s", me.username)
         await publish_default_menu(bot)
-        await dp.start_polling(
-            bot, allowed_updates=dp.resolve_used_update_types(), polling_timeout=settings.polling_timeout_s,
-            handle_signals=True, close_bot_session=True,
-        )
+        yield Running(bot, dp, sessionmaker)
     finally:
         await dp.storage.close()
+        await bot.session.close()
         await engine.dispose()
+
+
+async def run_polling(settings: Settings) -> None:
+    async with running_bot(settings, webhook=False) as app:
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dp.start_polling(
+            app.bot, allowed_updates=app.dp.resolve_used_update_types(),
+            polling_timeout=settings.polling_timeout_s, handle_signals=True, close_bot_session=False,
+        )
+
+
+async def run_webhook(settings: Settings) -> None:
+    from aiohttp import web
+
+    from bot.webhook import build_web_app
+
+    async with running_bot(settings, webhook=True) as app:
+        web_app = build_web_app(settings, app.bot, app.dp, app.sessionmaker)
+        runner = web.AppRunner(web_app, handle_signals=False)
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=app.dp.resolve_used_update_types(), drop_pending_updates=False,
+        )
+        log.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("stopping: no new updates, finishing the ones in flight")
+        await runner.cleanup()  # closes the listener, then runs the dispatcher's shutdown hooks

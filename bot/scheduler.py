@@ -8,11 +8,14 @@ from datetime import timedelta
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
+from bot.metrics import OUTBOX_DEPTH
 from bot.services import signups
+from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 10.0
@@ -35,6 +38,7 @@ class Jobs:
         common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         self.scheduler.add_job(self.deliver, "interval", seconds=settings.delivery_interval_s, id="deliver", **common)
         self.scheduler.add_job(self.expire_offers, "interval", seconds=30, id="expire_offers", **common)
+        self.scheduler.add_job(self.housekeeping, "interval", seconds=60, id="housekeeping", **common)
 
     async def deliver(self) -> None:
         try:
@@ -48,6 +52,22 @@ class Jobs:
                 await signups.expire_offers(session, self.policy)
         except Exception:
             log.exception("expiring offers failed; it will run again")
+
+    async def housekeeping(self) -> None:
+        """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                depth = await session.execute(
+                    select(OutboxMessage.status, func.count()).where(
+                        OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending]))
+                    .group_by(OutboxMessage.status))
+                counts = dict(depth.all())
+                for status in (OutboxStatus.pending, OutboxStatus.sending):
+                    OUTBOX_DEPTH.labels(status.value).set(counts.get(status, 0))
+                await session.execute(delete(ProcessedUpdate).where(
+                    ProcessedUpdate.seen_at < utcnow() - timedelta(days=2)))
+        except Exception:
+            log.exception("housekeeping failed; it will run again")
 
     async def start(self) -> None:
         # async on purpose: aiogram runs sync startup hooks in a thread, where there is no loop.

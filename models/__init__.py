@@ -13,8 +13,10 @@ from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, Proposal
 from models.outbox import OutboxMessage, OutboxStatus
 from models.route import Route, RouteStatus, RouteStep, StepStatus
 from models.user import Position, User
+from models.webhook import ProcessedUpdate
 
 __all__ = [
+    "ProcessedUpdate",
     "Broadcast", "BroadcastStatus", "CheckIn", "MentorPair", "PairStatus", "PairType", "ProposalStatus",
     "RouteComment", "StepProposal",
     "Activity", "ActivityForm", "AreaResult", "AttemptStatus", "ContentVersion", "DiagnosisAnswer",

@@ -1,9 +1,11 @@
 """Outer middlewares on `update`, so every event type gets them, in this order:
-in-flight counting → throttling (cheap, before any DB work) → one DB session per update → identity."""
+metrics → in-flight counting → throttling (cheap, before any DB work) → one DB session per update
+→ (webhook only) update de-duplication → identity."""
 
 from bot.middlewares.db import DbSessionMiddleware
+from bot.middlewares.dedup import DedupMiddleware
 from bot.middlewares.identity import IdentityMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 
-__all__ = ["DbSessionMiddleware", "IdentityMiddleware", "InFlightMiddleware", "ThrottlingMiddleware"]
+__all__ = ["DbSessionMiddleware", "DedupMiddleware", "IdentityMiddleware", "InFlightMiddleware", "ThrottlingMiddleware"]

@@ -7,9 +7,11 @@ from aiogram.types import TelegramObject
 
 
 class InFlightMiddleware(BaseMiddleware):
-    """Counts updates being handled so shutdown can let them finish (bounded) before closing."""
+    """Counts updates being handled so shutdown can let them finish (bounded) before closing, and
+    caps how many run at once (webhook mode hands every update to a background task)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_concurrent: int = 100) -> None:
+        self._slots = asyncio.Semaphore(max_concurrent)
         self.count = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -21,7 +23,8 @@ class InFlightMiddleware(BaseMiddleware):
         self.count += 1
         self._idle.clear()
         try:
-            return await handler(event, data)
+            async with self._slots:
+                return await handler(event, data)
         finally:
             self.count -= 1
             if self.count == 0:

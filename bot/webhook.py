@@ -1,0 +1,42 @@
+"""The webhook web app: Telegram's endpoint (secret token checked), /healthz and /metrics."""
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_web_app(
+    settings: Settings, bot: Bot, dp: Dispatcher, sessionmaker: async_sessionmaker[AsyncSession]
+) -> web.Application:
+    app = web.Application()
+    # Answer Telegram at once and handle in the background (bounded by InFlightMiddleware); a
+    # request without the right X-Telegram-Bot-Api-Secret-Token header gets 401.
+    SimpleRequestHandler(
+        dp, bot, handle_in_background=True, secret_token=settings.webhook_secret.get_secret_value(),
+    ).register(app, path=settings.webhook_path)
+    setup_application(app, dp, bot=bot)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with sessionmaker() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:  # report, don't crash: the orchestrator decides what to do
+            log.warning("health check failed: %s", exc)
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True})
+
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app

@@ -1,0 +1,106 @@
+"""Webhook mode as a real process: the secret token is checked, /healthz pings the database,
+/metrics is served, a re-delivered update is handled once even across a restart, and SIGTERM
+lets an update in flight finish."""
+
+import asyncio
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+import json
+
+import pytest
+
+from tests.e2e.processes import REPO_ROOT, ManagedProcess, free_port
+
+SECRET = "e2e-webhook-secret-0123456789"
+
+
+class WebhookBot(ManagedProcess):
+    def __init__(self, emulator_url: str, workdir) -> None:
+        self.port = free_port()
+        env = dict(os.environ) | {
+            "BOT_TOKEN": "777001:TEST-webhook-token", "TELEGRAM_API_BASE": emulator_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}", "WEBHOOK_URL": "https://example.org/wh",
+            "WEBHOOK_SECRET": SECRET, "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(self.port),
+            "WEBHOOK_PATH": "/wh", "PYTHONUNBUFFERED": "1",
+        }
+        super().__init__("webhook-bot", [sys.executable, "-m", "bot", "run", "--webhook"], cwd=REPO_ROOT,
+                         env=env, log_path=workdir / "webhook.log")
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 40.0) -> None:
+        super().start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.alive, self.log_path.read_text()
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("webhook bot did not become healthy")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        with urllib.request.urlopen(self.base + path, timeout=5) as response:
+            return response.status, response.read()
+
+    def post_update(self, update: dict, secret: str | None = SECRET) -> int:
+        headers = {"Content-Type": "application/json"}
+        if secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        request = urllib.request.Request(self.base + "/wh", data=json.dumps(update).encode(), headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+
+def start_update(update_id: int, user_id: int) -> dict:
+    user = {"id": user_id, "is_bot": False, "first_name": "Веб"}
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
+        "from": user, "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+
+
+async def replies_to(emulator, chat_id: int) -> list[str]:
+    return [m.text for m in await emulator.messages(chat_id)]
+
+
+@pytest.fixture
+def webhook_bot(emulator, tmp_path):
+    bot = WebhookBot(emulator.base_url, tmp_path)
+    bot.start()
+    yield bot
+    bot.stop()
+
+
+async def test_secret_health_metrics_and_dedup(emulator, webhook_bot):
+    assert webhook_bot.post_update(start_update(1, 555001), secret=None) == 401
+    assert webhook_bot.post_update(start_update(1, 555001), secret="wrong-secret-0000000000") == 401
+    assert webhook_bot.get("/healthz") == (200, b'{"ok": true}')
+    assert webhook_bot.post_update(start_update(2, 555001)) == 200
+    assert webhook_bot.post_update(start_update(2, 555001)) == 200  # Telegram's retry of the same update
+    await asyncio.sleep(2)
+    texts = await replies_to(emulator, 555001)
+    assert len([t for t in texts if "Согласие" in t]) == 1
+    webhook_bot.stop()
+    webhook_bot.start()
+    assert webhook_bot.post_update(start_update(2, 555001)) == 200  # redelivered after a restart
+    await asyncio.sleep(2)
+    assert len([t for t in await replies_to(emulator, 555001) if "Согласие" in t]) == 1
+    status, body = webhook_bot.get("/metrics")
+    assert status == 200 and b"bot_updates_handled_total" in body and b"bot_handler_latency_seconds" in body
+
+
+async def test_sigterm_lets_updates_in_flight_finish(emulator, webhook_bot):
+    for i in range(10):
+        assert webhook_bot.post_update(start_update(100 + i, 556000 + i)) == 200
+    assert webhook_bot.stop() == 0  # SIGTERM right away: a clean exit after the handlers finished
+    log = webhook_bot.log_path.read_text()
+    assert "Traceback" not in log
+    answered = [cid for cid in range(556000, 556010) if any("Согласие" in t for t in await replies_to(emulator, cid))]
+    assert answered == list(range(556000, 556010))
