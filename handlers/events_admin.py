@@ -1,3 +1,168 @@
-from aiogram import Router
+"""/events_admin: the methodist's events in scope and one event's card with its actions: cancel,
+registrants and their XLSX export, attendance, closing (feedback requests go out) and the feedback
+summary. Field edits live in handlers.event_create, next to the dialog whose parsers they share.
+Every button carries an event id, i.e. user input: the services re-check scope and status."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.render import xlsx
+from bot.services import event_input, events, orgs
+from bot.services.roles import Identity
+from bot.services.timefmt import local
+from handlers import events_admin_ui as kit
+from handlers import ui
+from handlers.events_admin_ui import EventAdminCb, EventEdit
+from handlers.texts import POSITION_LABELS
+from models import EventStatus, utcnow
 
 router = Router(name=__name__)
+
+
+def on(action: str):
+    return EventAdminCb.filter(F.action == action)
+
+
+async def render_list(session: AsyncSession, identity: Identity, page: int):
+    paged = await events.list_page(session, identity, page)
+    counts = await events.counts_for(session, [event.id for event in paged.items])
+    return kit.event_list(paged, counts, await events.author_zone(session, identity))
+
+
+async def render_card(session: AsyncSession, identity: Identity, event_id: int):
+    event = await events.get_for_methodist(session, identity, event_id)
+    counts = (await events.counts_for(session, [event.id]))[event.id]
+    zone = await events.author_zone(session, identity, event.scope_org_id)
+    started = utcnow() >= event.starts_at
+    text = kit.card(event, event_input.draft_from_event(event), await orgs.display_name(session, event.scope_org_id),
+                    counts, zone, started)
+    return text, kit.card_menu(event, started)
+
+
+async def render_attendance(session: AsyncSession, identity: Identity, event_id: int, page: int):
+    event, paged = await events.registrants(session, identity, event_id, page, only_registered=True)
+    events.require_status(event, EventStatus.published, EventStatus.closed)
+    events.require_started(event, utcnow(), "Отмечать посещение")
+    return kit.attendance(event, paged)
+
+
+async def _leave_edit(state: FSMContext) -> None:
+    """Going back to the list or a card abandons a field edit, but never a half-made draft."""
+    if await state.get_state() == EventEdit.value.state:
+        await state.clear()
+
+
+@router.message(Command("events_admin"))
+async def events_admin(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    await _leave_edit(state)
+    text, markup = await render_list(session, identity, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(on("list"))
+async def show_list(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                    identity: Identity) -> None:
+    await ui.show(query, *await render_list(session, identity, callback_data.page))
+
+
+@router.callback_query(on("card"))
+async def show_card(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext, session: AsyncSession,
+                    identity: Identity) -> None:
+    await _leave_edit(state)
+    await ui.show(query, *await render_card(session, identity, callback_data.event_id))
+
+
+@router.callback_query(on("edit"))
+async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                    identity: Identity) -> None:
+    event = await events.get_for_methodist(session, identity, callback_data.event_id)
+    events.require_status(event, EventStatus.published)
+    await ui.show(query, f"Что изменить в «{kit.cut(event.title, 200)}»?", kit.event_fields(event.id))
+
+
+@router.callback_query(on("cancel"))
+async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                     identity: Identity) -> None:
+    event = await events.get_for_methodist(session, identity, callback_data.event_id)
+    events.require_status(event, EventStatus.published)
+    counts = (await events.counts_for(session, [event.id]))[event.id]
+    people = counts.registered + counts.waitlisted + counts.offered
+    await ui.show(query, f"Отменить «{kit.cut(event.title, 200)}»? Уведомление получат все записавшиеся и "
+                         f"ожидающие места ({people}). Это действие нельзя отменить.",
+                  kit.confirm(event.id, "cancel_yes", "Да, отменить мероприятие"))
+
+
+@router.callback_query(on("cancel_yes"))
+async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                    identity: Identity) -> None:
+    told = await events.cancel(session, identity, callback_data.event_id)
+    text, markup = await render_card(session, identity, callback_data.event_id)
+    await ui.show(query, f"Мероприятие отменено. Уведомлений участникам: {told}.\n\n{text}", markup)
+
+
+@router.callback_query(on("regs"))
+async def show_registrants(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                           identity: Identity) -> None:
+    event, paged = await events.registrants(session, identity, callback_data.event_id, callback_data.page)
+    await ui.show(query, *kit.registrants(event, paged, events.REGISTRANTS_PAGE))
+
+
+@router.callback_query(on("xlsx"))
+async def export(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity,
+                 bot: Bot) -> None:
+    event, everyone = await events.registrants(session, identity, callback_data.event_id)
+    zone = await events.author_zone(session, identity, event.scope_org_id)
+    rows = [xlsx.RegistrantRow(
+        full_name=item.user.full_name or "(данные удалены)", organization=item.organization,
+        position=POSITION_LABELS.get(item.user.position, ""), status=kit.REG_STATUS[item.registration.status],
+        attendance={True: "присутствовал(а)", False: "отсутствовал(а)"}.get(item.registration.attended, ""),
+        registered_at=local(item.registration.created_at, zone).replace(tzinfo=None),
+    ) for item in everyone.items]
+    document = BufferedInputFile(xlsx.registrants(rows, event.title), filename=f"event_{event.id}_registrants.xlsx")
+    await query.answer()
+    await bot.send_document(query.from_user.id, document,
+                            caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)")
+
+
+@router.callback_query(on("att"))
+async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                          identity: Identity) -> None:
+    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
+
+
+@router.callback_query(EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
+async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                          identity: Identity) -> None:
+    one = None if callback_data.action == "att_all" else callback_data.arg
+    await events.set_attendance(session, identity, callback_data.event_id, one, callback_data.action != "att_off")
+    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
+
+
+@router.callback_query(on("close"))
+async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                    identity: Identity) -> None:
+    event = await events.get_for_methodist(session, identity, callback_data.event_id)
+    events.require_status(event, EventStatus.published)
+    events.require_started(event, utcnow(), "Завершить мероприятие")
+    attended = (await events.counts_for(session, [event.id]))[event.id].attended
+    await ui.show(query, f"Завершить «{kit.cut(event.title, 200)}»? Отмеченные присутствующими ({attended}) "
+                         "получат просьбу оценить мероприятие. Сначала отметьте посещаемость.",
+                  kit.confirm(event.id, "close_yes", "Да, завершить"))
+
+
+@router.callback_query(on("close_yes"))
+async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                   identity: Identity) -> None:
+    asked = await events.close(session, identity, callback_data.event_id)
+    text, markup = await render_card(session, identity, callback_data.event_id)
+    await ui.show(query, f"Мероприятие завершено. Просьб оценить отправлено: {asked}.\n\n{text}", markup)
+
+
+@router.callback_query(on("fb"))
+async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
+                        identity: Identity) -> None:
+    event, summary = await events.feedback_summary(session, identity, callback_data.event_id, callback_data.page)
+    await ui.show(query, *kit.feedback(event, summary))

@@ -1,0 +1,325 @@
+"""The methodist's event screens: callback data, dialog states, Russian texts and keyboards."""
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.services.event_input import FIELDS, moment
+from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
+from bot.services.orgs import Page
+from bot.services.timefmt import fmt, local
+from handlers.texts import esc
+from models import Event, EventFormat, EventStatus, Organization, RegistrationStatus
+
+
+class NewEventCb(CallbackData, prefix="evnew"):
+    action: str  # fmt | area | areas_done | cap0 | dl0 | pub | edit | field | back | drop
+    value: int = 0
+
+
+class EventScopeCb(CallbackData, prefix="evscope"):
+    action: str  # open | pick
+    org_id: int = 0
+    page: int = 0
+
+
+class EventAdminCb(CallbackData, prefix="evadm"):
+    action: str  # list | card | edit | field | cancel | cancel_yes | regs | xlsx | att | att_on | att_off
+    event_id: int = 0  #   | att_all | close | close_yes | fb
+    page: int = 0
+    arg: int = 0  # a field index or a registration id
+
+
+class NewEvent(StatesGroup):
+    title = State()
+    description = State()
+    format = State()
+    areas = State()
+    scope = State()
+    starts_at = State()
+    duration = State()
+    location = State()
+    capacity = State()
+    deadline = State()
+    preview = State()
+
+
+class EventEdit(StatesGroup):
+    value = State()  # FSM data: event_id, field, draft
+
+
+FORMAT_LABELS = {
+    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
+    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
+    EventFormat.mo_meeting: "Заседание МО",
+}
+FORMATS = list(EventFormat)
+AREA_LABELS = {
+    1: "Предметная", 2: "Методическая", 3: "Оценочная", 4: "Функциональная грамотность",
+    5: "Психолого-педагогическая и инклюзивная", 6: "Воспитательная", 7: "Коммуникативная", 8: "Цифровая",
+}
+FIELD_LABELS = {
+    "title": "Название", "description": "Описание", "format": "Формат", "areas": "Направления",
+    "scope": "Для кого", "starts_at": "Дата и время", "duration": "Продолжительность",
+    "location": "Место / ссылка", "capacity": "Число мест", "deadline": "Срок записи",
+}
+REG_STATUS = {RegistrationStatus.registered: "записан(а)", RegistrationStatus.offered: "предложено место",
+              RegistrationStatus.waitlisted: "в листе ожидания", RegistrationStatus.cancelled: "отказался(ась)"}
+EVENT_STATUS = {EventStatus.published: "", EventStatus.cancelled: " ❌ отменено", EventStatus.closed: " 🏁 завершено"}
+CANCEL_HINT = "\n/cancel — прервать."
+PROMPTS = {
+    "title": "Название мероприятия (до 200 символов)?",
+    "description": "Краткое описание (до 3000 символов): о чём, для кого, что подготовить. «-» — без описания.",
+    "format": "Формат мероприятия?",
+    "areas": "Отметьте направления профессиональных компетенций (одно или несколько) и нажмите «Готово».",
+    "scope": "Для кого мероприятие? Его увидят и смогут записаться педагоги выбранной организации, "
+             "муниципалитета или региона.",
+    "starts_at": "Дата и время начала ({zone}), например <code>25.12.2026 15:00</code>?",
+    "duration": "Продолжительность: минуты (<code>90</code>), часы (<code>1,5 ч</code>) "
+                "или дни для стажировок (<code>3 дн</code>)?",
+    "location": "Место проведения (адрес, кабинет) или ссылка на онлайн-подключение (https://…)?",
+    "capacity": "Сколько мест? Введите число или нажмите «Без ограничений».",
+    "deadline": "До какого момента принимать запись? Дата и время ({zone}), например "
+                "<code>24.12.2026 18:00</code>, или кнопка «До начала».",
+}
+ASK_BUTTON = "Выберите вариант кнопкой в сообщении выше."
+DRAFT_DROPPED = "Создание мероприятия отменено, черновик удалён."
+
+
+def zone_label(zone: str) -> str:
+    return "по московскому времени" if zone == "Europe/Moscow" else f"в часовом поясе {zone}"
+
+
+def prompt(field: str, zone: str, *, step: bool) -> str:
+    text = PROMPTS[field].replace("{zone}", zone_label(zone))
+    prefix = f"Шаг {FIELDS.index(field) + 1} из {len(FIELDS)}. " if step else ""
+    return f"{prefix}{text}{CANCEL_HINT}"
+
+
+def cut(value: str, limit: int) -> str:
+    """Escape and shorten so the escaped text stays within `limit` characters."""
+    out, size = [], 0
+    for ch in value:
+        piece = esc(ch)
+        if size + len(piece) > limit - 1:
+            return "".join(out) + "…"
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
+
+
+def duration_text(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440} дн."
+    hours, mins = divmod(minutes, 60)
+    return " ".join(part for part in (f"{hours} ч" if hours else "", f"{mins} мин" if mins else "") if part)
+
+
+def describe(draft: dict, scope_name: str, zone: str, description_limit: int = 1500) -> str:
+    deadline = moment(draft.get("deadline"))
+    where = (f"Онлайн: {cut(draft['online_url'], 1000)}" if draft.get("online_url")
+             else f"Место: {cut(draft.get('place') or '', 400)}")
+    lines = [
+        f"<b>{cut(draft['title'], 400)}</b>",
+        f"Формат: {FORMAT_LABELS[EventFormat(draft['format'])]}",
+        "Направления: " + ", ".join(f"{a}. {AREA_LABELS[a]}" for a in draft["areas"]),
+        f"Для кого: {cut(scope_name, 300)}",
+        f"Начало: {fmt(moment(draft['starts_at']), zone)}",
+        f"Продолжительность: {duration_text(draft['duration_min'])}",
+        where,
+        f"Мест: {draft['capacity'] if draft.get('capacity') else 'без ограничений'}",
+        f"Запись до: {fmt(deadline, zone) if deadline else 'начала мероприятия'}",
+    ]
+    if draft.get("description"):
+        lines += ["", cut(draft["description"], description_limit)]
+    return "\n".join(lines)
+
+
+def card(event: Event, draft: dict, scope_name: str, counts: Counts, zone: str, started: bool) -> str:
+    seats = f" из {event.capacity}" if event.capacity else ""
+    lines = [f"Мероприятие №{event.id}{EVENT_STATUS[event.status]}", "", describe(draft, scope_name, zone, 800), "",
+             f"Записано: {counts.registered}{seats} · в листе ожидания: {counts.waitlisted} · "
+             f"предложено мест: {counts.offered}"]
+    if started:
+        lines.append(f"Отмечены присутствующими: {counts.attended}")
+    return "\n".join(lines)
+
+
+def _nav(kb: InlineKeyboardBuilder, make, page: int, pages: int) -> int:
+    buttons = 0
+    if page > 0:
+        kb.button(text="◀", callback_data=make(page - 1))
+        buttons += 1
+    if pages > 1:
+        kb.button(text=f"{page + 1}/{pages}", callback_data=make(page))
+        buttons += 1
+    if page + 1 < pages:
+        kb.button(text="▶", callback_data=make(page + 1))
+        buttons += 1
+    return buttons
+
+
+def formats() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for index, value in enumerate(FORMATS):
+        kb.button(text=FORMAT_LABELS[value], callback_data=NewEventCb(action="fmt", value=index))
+    return kb.adjust(2).as_markup()
+
+
+def areas(chosen: list[int]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for area, label in AREA_LABELS.items():
+        kb.button(text=f"{'☑️' if area in chosen else '▫️'} {area}. {label}",
+                  callback_data=NewEventCb(action="area", value=area))
+    kb.button(text="Готово ➡", callback_data=NewEventCb(action="areas_done"))
+    return kb.adjust(1).as_markup()
+
+
+def single(text: str, action: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=text, callback_data=NewEventCb(action=action))
+    return kb.as_markup()
+
+
+def preview(token: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="✅ Опубликовать", callback_data=NewEventCb(action="pub", value=token))
+    kb.button(text="✏️ Изменить…", callback_data=NewEventCb(action="edit"))
+    kb.button(text="Отмена", callback_data=NewEventCb(action="drop"))
+    return kb.adjust(1, 2).as_markup()
+
+
+def draft_fields() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for index, field in enumerate(FIELDS):
+        kb.button(text=FIELD_LABELS[field], callback_data=NewEventCb(action="field", value=index))
+    kb.button(text="◀ К предпросмотру", callback_data=NewEventCb(action="back"))
+    return kb.adjust(2).as_markup()
+
+
+def scope_level(parent: Organization | None, page: Page, up_to: int | None) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    sizes = []
+    if parent is not None:
+        kb.button(text=f"✅ Все: {parent.name[:48]}", callback_data=EventScopeCb(action="pick", org_id=parent.id))
+        sizes.append(1)
+    for org in page.items:
+        leaf = org.kind.value in ("school", "other")
+        kb.button(text=org.name[:60] if leaf else f"{org.name[:56]} ▸",
+                  callback_data=EventScopeCb(action="pick" if leaf else "open", org_id=org.id))
+        sizes.append(1)
+    parent_id = parent.id if parent else 0
+    nav = _nav(kb, lambda p: EventScopeCb(action="open", org_id=parent_id, page=p), page.page, page.pages)
+    sizes += [nav] if nav else []
+    if up_to is not None:
+        kb.button(text="↑ Назад", callback_data=EventScopeCb(action="open", org_id=up_to))
+        sizes.append(1)
+    return kb.adjust(*sizes).as_markup()
+
+
+def event_list(paged: Paged[Event], counts: dict[int, Counts], zone: str) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    if not paged.items:
+        return "Мероприятий в вашей зоне пока нет. Создать — /new_event.", kb.as_markup()
+    lines = [f"<b>Мероприятия</b> (стр. {paged.page + 1} из {paged.pages}):"]
+    for event in paged.items:
+        taken = counts[event.id].registered
+        seats = f"{taken}/{event.capacity}" if event.capacity else str(taken)
+        lines.append(f"• {fmt(event.starts_at, zone)} — {cut(event.title, 120)}{EVENT_STATUS[event.status]} "
+                     f"(записано {seats})")
+        kb.button(text=f"{local(event.starts_at, zone):%d.%m} {event.title[:50]}",
+                  callback_data=EventAdminCb(action="card", event_id=event.id))
+    nav = _nav(kb, lambda p: EventAdminCb(action="list", page=p), paged.page, paged.pages)
+    return "\n".join(lines), kb.adjust(*([1] * len(paged.items) + ([nav] if nav else []))).as_markup()
+
+
+def card_menu(event: Event, started: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+
+    def add(text: str, action: str) -> None:
+        kb.button(text=text, callback_data=EventAdminCb(action=action, event_id=event.id))
+
+    live, closed = event.status == EventStatus.published, event.status == EventStatus.closed
+    if live:
+        add("✏️ Изменить", "edit")
+    add("👥 Записавшиеся", "regs")
+    add("📥 Экспорт XLSX", "xlsx")
+    if (live and started) or closed:
+        add("✅ Посещаемость", "att")
+    if live and started:
+        add("🏁 Завершить", "close")
+    if closed:
+        add("⭐ Отзывы", "fb")
+    if live:
+        add("❌ Отменить мероприятие", "cancel")
+    kb.button(text="◀ К списку", callback_data=EventAdminCb(action="list"))
+    return kb.adjust(2).as_markup()
+
+
+def event_fields(event_id: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for index, field in enumerate(FIELDS):
+        kb.button(text=FIELD_LABELS[field], callback_data=EventAdminCb(action="field", event_id=event_id, arg=index))
+    kb.button(text="◀ Назад", callback_data=EventAdminCb(action="card", event_id=event_id))
+    return kb.adjust(2).as_markup()
+
+
+def confirm(event_id: int, action: str, yes: str) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=yes, callback_data=EventAdminCb(action=action, event_id=event_id))
+    kb.button(text="Нет, назад", callback_data=EventAdminCb(action="card", event_id=event_id))
+    return kb.adjust(1).as_markup()
+
+
+def registrant_line(number: int, item: Registrant) -> str:
+    name = cut(item.user.full_name, 120) if item.user.full_name else "(данные удалены)"
+    mark = " ✅" if item.registration.attended else ""
+    return f"{number}. {name} — {cut(item.organization, 80)}, {REG_STATUS[item.registration.status]}{mark}"
+
+
+def registrants(event: Event, paged: Paged[Registrant], size: int) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [f"<b>{cut(event.title, 150)}</b>: записавшиеся (стр. {paged.page + 1} из {paged.pages})"]
+    lines += [registrant_line(paged.page * size + i + 1, item) for i, item in enumerate(paged.items)]
+    if not paged.items:
+        lines.append("Пока никто не записался.")
+    kb = InlineKeyboardBuilder()
+    nav = _nav(kb, lambda p: EventAdminCb(action="regs", event_id=event.id, page=p), paged.page, paged.pages)
+    kb.button(text="📥 Экспорт XLSX", callback_data=EventAdminCb(action="xlsx", event_id=event.id))
+    kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
+    return "\n".join(lines), kb.adjust(*([nav] if nav else []), 2).as_markup()
+
+
+def attendance(event: Event, paged: Paged[Registrant]) -> tuple[str, InlineKeyboardMarkup]:
+    text = (f"<b>{cut(event.title, 150)}</b>: посещаемость (стр. {paged.page + 1} из {paged.pages}).\n"
+            "Нажмите на участника, чтобы отметить присутствие (✅) или отсутствие (▫️).")
+    if not paged.items:
+        text += "\nЗаписавшихся нет."
+    kb = InlineKeyboardBuilder()
+    for item in paged.items:
+        present = bool(item.registration.attended)
+        kb.button(text=f"{'✅' if present else '▫️'} {(item.user.full_name or '(данные удалены)')[:50]}",
+                  callback_data=EventAdminCb(action="att_off" if present else "att_on", event_id=event.id,
+                                             page=paged.page, arg=item.registration.id))
+    nav = _nav(kb, lambda p: EventAdminCb(action="att", event_id=event.id, page=p), paged.page, paged.pages)
+    kb.button(text="Все присутствовали", callback_data=EventAdminCb(action="att_all", event_id=event.id,
+                                                                    page=paged.page))
+    kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
+    return text, kb.adjust(*([1] * len(paged.items)), *([nav] if nav else []), 1, 1).as_markup()
+
+
+def feedback(event: Event, summary: FeedbackSummary) -> tuple[str, InlineKeyboardMarkup]:
+    if summary.count:
+        head = f"Средняя оценка: <b>{summary.average:.1f}</b> из 5 (оценок: {summary.count})"
+    else:
+        head = "Оценок пока нет."
+    lines = [f"<b>{cut(event.title, 150)}</b>: отзывы", head]
+    comments = summary.comments
+    if comments.items:
+        lines.append(f"\nКомментарии (стр. {comments.page + 1} из {comments.pages}):")
+        budget = (3600 - sum(len(line) for line in lines)) // len(comments.items)
+        lines += [f"«{cut(item.comment or '', budget - 10)}» — {item.rating}/5" for item in comments.items]
+    kb = InlineKeyboardBuilder()
+    nav = _nav(kb, lambda p: EventAdminCb(action="fb", event_id=event.id, page=p), comments.page, comments.pages)
+    kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
+    return "\n".join(lines), kb.adjust(*([nav] if nav else []), 1).as_markup()
