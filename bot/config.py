@@ -28,8 +28,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     # Per-user flood control: at most this many updates per window before one warning.
-    throttle_rate: int = 15
-    throttle_window_s: float = 5.0
+    throttle_rate: int = 30
+    throttle_window_s: float = 10.0
     polling_timeout_s: int = 30
     max_concurrent_updates: int = 100
     log_format: str = "text"  # text | json

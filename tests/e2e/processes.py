@@ -144,6 +144,8 @@ def start_bot(name: str, cmd: list[str], emulator_url: str, workdir: Path,
         "ADMIN_IDS": str(ADMIN_ID),
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
+        # Scripted users tap far faster than people; flood control has its own handler test.
+        "THROTTLE_RATE": "500",
     } | (extra_env or {})
     process = BotProcess(name, cmd, cwd=REPO_ROOT, env=env, log_path=workdir / f"{name}.log",
                          emulator_url=emulator_url)
