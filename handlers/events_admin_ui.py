@@ -9,7 +9,8 @@ from bot.services.event_input import FIELDS, moment
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
 from bot.services.orgs import Page
 from bot.services.timefmt import fmt, local
-from handlers.texts import esc
+from handlers.texts import AREA_LABELS, esc
+from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
 from models import Event, EventFormat, EventStatus, Organization, RegistrationStatus
 
 
@@ -49,16 +50,7 @@ class EventEdit(StatesGroup):
     value = State()  # FSM data: event_id, field, draft
 
 
-FORMAT_LABELS = {
-    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
-    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
-    EventFormat.mo_meeting: "Заседание МО",
-}
 FORMATS = list(EventFormat)
-AREA_LABELS = {
-    1: "Предметная", 2: "Методическая", 3: "Оценочная", 4: "Функциональная грамотность",
-    5: "Психолого-педагогическая и инклюзивная", 6: "Воспитательная", 7: "Коммуникативная", 8: "Цифровая",
-}
 FIELD_LABELS = {
     "title": "Название", "description": "Описание", "format": "Формат", "areas": "Направления",
     "scope": "Для кого", "starts_at": "Дата и время", "duration": "Продолжительность",

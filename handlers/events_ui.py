@@ -9,7 +9,8 @@ from bot.services.event_catalog import PAGE_SIZE, EventCard, EventPage, View
 from bot.services.feedback import MAX_COMMENT
 from bot.services.signups import signup_closes_at
 from bot.services.timefmt import fmt, local
-from handlers.texts import esc
+from handlers.texts import AREA_LABELS, esc
+from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
 from models import Event, EventFormat, EventRegistration, EventStatus, RegistrationStatus
 
 
@@ -45,15 +46,6 @@ class FeedbackComment(StatesGroup):
     comment = State()
 
 
-FORMAT_LABELS = {
-    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
-    EventFormat.internship: "Стажировка", EventFormat.course: "Курс",
-    EventFormat.competition: "Конкурс", EventFormat.mo_meeting: "Заседание МО",
-}
-AREA_LABELS = {
-    1: "предметная", 2: "методическая", 3: "оценочная", 4: "функциональная грамотность",
-    5: "психолого-педагогическая и инклюзивная", 6: "воспитательная", 7: "коммуникативная", 8: "цифровая",
-}
 VIEW_LABELS = {View.recommended: "Рекомендованные", View.all: "Все", View.mine: "Мои записи"}
 LIST_MARKS = {RegistrationStatus.registered: "✅ вы записаны", RegistrationStatus.waitlisted: "⏳ лист ожидания",
               RegistrationStatus.offered: "🎟 вам предложено место"}

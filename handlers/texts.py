@@ -2,7 +2,7 @@
 
 from html import escape
 
-from models import Position, Role, User
+from models import EventFormat, Position, Role, User
 
 POSITION_LABELS = {
     Position.teacher: "Учитель",
@@ -12,6 +12,16 @@ POSITION_LABELS = {
     Position.deputy_head: "Заместитель руководителя",
     Position.methodist: "Методист",
     Position.other: "Другое",
+}
+EVENT_FORMAT_LABELS = {
+    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
+    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
+    EventFormat.mo_meeting: "Заседание МО",
+}
+# The eight competency areas of the teacher framework (domain.md §2); events are tagged with them.
+AREA_LABELS = {
+    1: "Предметная", 2: "Методическая", 3: "Оценочная", 4: "Функциональная грамотность",
+    5: "Психолого-педагогическая и инклюзивная", 6: "Воспитательная", 7: "Коммуникативная", 8: "Цифровая",
 }
 ROLE_LABELS = {
     Role.teacher: "педагог", Role.mentor: "наставник", Role.methodist: "методист", Role.admin: "администратор",

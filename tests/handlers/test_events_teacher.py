@@ -99,7 +99,7 @@ async def test_card_shows_time_in_the_teachers_zone(harness, sessionmaker):
     local_day = start.astimezone(ZoneInfo("Asia/Krasnoyarsk")).strftime("%d.%m.%Y")
     assert f"{local_day}" in card and "14:00 (Krasnoyarsk)" in card and "10:00" not in card
     assert "<b>Оценивание &lt;онлайн&gt; &amp; очно</b>" in card and "Возьмите &lt;ноутбук&gt;" in card
-    assert "Семинар" in card and "Направления: оценочная, цифровая" in card and "1 ч 30 мин" in card
+    assert "Семинар" in card and "Направления: Оценочная, Цифровая" in card and "1 ч 30 мин" in card
     assert "ИПК, ауд. 12" in card and "https://meet.example.org/r1" in card
     assert "Свободных мест: 20 из 20" in card and "вы не записаны" in card
     labels = [text for text, _ in t.buttons()]
