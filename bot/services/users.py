@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit, orgs
 from bot.services.errors import InvalidInput, NotRegistered
-from models import AuditEntry, FsmRecord, Invite, Position, RoleGrant, User, utcnow
+from models import (
+    AreaResult, AuditEntry, CheckIn, DiagnosisAttempt, Event, EventFeedback, EventRegistration, FsmRecord, Invite, MentorPair, OutboxMessage, Position, RoleGrant, Route,
+    RouteComment, RouteStep, User, utcnow,
+)
 
 SUBJECTS = (
     "Русский язык", "Литература", "Математика", "Информатика", "Физика", "Химия", "Биология",
@@ -17,6 +20,7 @@ SUBJECTS = (
     "Дополнительное образование", "Другое",
 )
 MAX_SUBJECTS = 6
+ERASED = "(удалено по просьбе пользователя)"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ async def export_data(session: AsyncSession, user: User) -> dict:
         "consent_at": user.consent_at.isoformat() if user.consent_at else None,
         "registered_at": user.created_at.isoformat(),
         "roles": [{"role": g.role.value, "scope_org_id": g.scope_org_id} for g in grants],
+        **await _export_activity(session, user),
     }
 
 
@@ -116,6 +121,8 @@ async def erase(session: AsyncSession, user: User) -> None:
     await session.execute(
         update(AuditEntry).where(AuditEntry.target == f"tg:{telegram_id}").values(target="tg:erased")
     )
+    await _erase_free_text(session, user.id)
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None
     user.birth_year = None
@@ -124,3 +131,39 @@ async def erase(session: AsyncSession, user: User) -> None:
     user.is_active = False
     user.erased_at = utcnow()
     await audit.record(session, None, "user.erase", f"user:{user.id}")
+
+
+async def _erase_free_text(session: AsyncSession, user_id: int) -> None:
+    """What the person wrote may identify them: reflections, evidence, comments, reviews, check-ins."""
+    route_ids = select(Route.id).where(Route.user_id == user_id)
+    await session.execute(update(RouteStep).where(RouteStep.route_id.in_(route_ids))
+                          .values(reflection=None, evidence_file_id=None))
+    await session.execute(update(EventFeedback).where(EventFeedback.user_id == user_id).values(comment=None))
+    await session.execute(update(RouteComment).where(RouteComment.author_id == user_id).values(text=ERASED))
+    pairs = select(MentorPair.id).where(or_(MentorPair.mentor_id == user_id, MentorPair.mentee_id == user_id))
+    await session.execute(update(MentorPair).where(MentorPair.id.in_(pairs))
+                          .values(mentor_review=None, mentee_review=None))
+    await session.execute(update(CheckIn).where(CheckIn.pair_id.in_(pairs)).values(discussed=ERASED, next_steps=""))
+
+
+async def _export_activity(session: AsyncSession, user: User) -> dict:
+    attempts = await session.scalars(select(DiagnosisAttempt).where(DiagnosisAttempt.user_id == user.id)
+                                     .order_by(DiagnosisAttempt.started_at))
+    diagnoses = []
+    for attempt in attempts:
+        results = await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt.id))
+        diagnoses.append({"variant": attempt.variant, "status": attempt.status.value,
+                          "started_at": attempt.started_at.isoformat(),
+                          "areas": {r.area: {"score": r.score, "zone": r.zone} for r in results}})
+    steps = await session.scalars(select(RouteStep).join(Route, Route.id == RouteStep.route_id)
+                                  .where(Route.user_id == user.id).order_by(RouteStep.route_id, RouteStep.position))
+    registrations = await session.execute(
+        select(Event.title, Event.starts_at, EventRegistration.status, EventRegistration.attended)
+        .join(Event, Event.id == EventRegistration.event_id).where(EventRegistration.user_id == user.id))
+    return {
+        "diagnoses": diagnoses,
+        "route_steps": [{"title": s.title, "deadline": s.deadline.isoformat(), "status": s.status.value,
+                         "reflection": s.reflection} for s in steps],
+        "event_registrations": [{"event": title, "starts_at": starts.isoformat(), "status": status.value,
+                                 "attended": attended} for title, starts, status, attended in registrations],
+    }
