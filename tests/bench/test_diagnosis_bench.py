@@ -1,0 +1,137 @@
+"""Diagnosis step benchmark: the "answer → save → edit to the next question" path through the real
+dispatcher and database, against a bare echo handler (a plain Dispatcher, no middlewares, no
+database), both fed with dp.feed_update through the same recording fake Bot API in one run. Prints
+one JSON line; the ratio is of throughputs.
+
+For diagnosis the line also carries `stack_echo_per_s`: the same echo handler behind the app's own
+middlewares (session, identity, FSM state), i.e. the per-update floor every handler pays, and
+`handler_ratio` = steps / stack echo, the share of that floor the diagnosis step itself keeps.
+
+Run: .venv/bin/python -m pytest -q -s tests/bench/test_diagnosis_bench.py"""
+
+import asyncio
+import statistics
+import time
+from datetime import datetime, timezone
+from unittest import mock
+
+from aiogram import Dispatcher, Router
+from aiogram.types import CallbackQuery, Chat, Message, Update, User as TgUser
+from sqlalchemy import func, select
+
+from bot.app import create_dispatcher
+from bot.db import create_engine, create_sessionmaker
+from bot.services import diagnosis
+from handlers.diagnosis_ui import AnswerCb
+from models import DiagnosisAnswer, Organization, Position, User
+from tests.bench.support import migrated_sqlite, report
+from tests.support.fake_telegram import BOT_USER
+from tests.support.harness import Harness
+
+USERS, STEPS, ROUNDS = 12, 39, 5  # 39 steps: the 40th answer would complete the attempt
+TARGET = 0.35
+
+
+def echo_router() -> Router:
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text)
+
+    return router
+
+
+def echo_dispatcher() -> Dispatcher:
+    dp = Dispatcher()
+    dp.include_router(echo_router())
+    return dp
+
+
+def stack_echo_dispatcher(harness: Harness) -> Dispatcher:
+    """The app's wiring (create_dispatcher) with only the echo router in it."""
+    router = echo_router()
+    with mock.patch("handlers.get_routers", lambda: [router]):
+        return create_dispatcher(harness.settings, harness.sessionmaker)
+
+
+def chat_of(telegram_id: int) -> tuple[TgUser, Chat]:
+    return TgUser(id=telegram_id, is_bot=False, first_name="Bench"), Chat(id=telegram_id, type="private")
+
+
+def echo_updates(count: int, first_id: int) -> list[Update]:
+    tg, chat = chat_of(1)
+    now = datetime.now(timezone.utc)
+    return [Update(update_id=first_id + n, message=Message(message_id=n + 1, date=now, chat=chat, from_user=tg,
+                                                           text=f"эхо {n}")) for n in range(count)]
+
+
+def answer_updates(attempts: dict[int, tuple[int, int]], first_id: int) -> list[Update]:
+    """Each user answers their attempt's questions 0..STEPS-1 in turn, from the attempt's message."""
+    now, updates = datetime.now(timezone.utc), []
+    for step in range(STEPS):
+        for telegram_id, (attempt_id, message_id) in attempts.items():
+            tg, chat = chat_of(telegram_id)
+            message = Message(message_id=message_id, date=now, chat=chat, from_user=BOT_USER, text="…")
+            data = AnswerCb(action="a", attempt_id=attempt_id, index=step, value=step % 4).pack()
+            updates.append(Update(update_id=first_id + len(updates), callback_query=CallbackQuery(
+                id=str(len(updates)), from_user=tg, chat_instance="ci", data=data, message=message)))
+    return updates
+
+
+async def new_attempts(harness: Harness, first_tg: int) -> dict[int, tuple[int, int]]:
+    attempts = {}
+    async with harness.sessionmaker() as session, session.begin():
+        org_id = await session.scalar(select(Organization.id).limit(1))
+        for telegram_id in range(first_tg, first_tg + USERS):
+            user = User(telegram_id=telegram_id, full_name="Педагог", position=Position.teacher, subjects=[],
+                        organization_id=org_id, timezone="Europe/Moscow", is_active=True)
+            session.add(user)
+            await session.flush()
+            step, _ = await diagnosis.start(session, user, "teacher", message_id=telegram_id)
+            attempts[telegram_id] = (step.attempt.id, telegram_id)
+    return attempts
+
+
+async def rate(dp: Dispatcher, harness: Harness, updates: list[Update]) -> float:
+    started = time.perf_counter()
+    for update in updates:
+        await dp.feed_update(harness.bot, update)
+    return len(updates) / (time.perf_counter() - started)
+
+
+async def run(url: str) -> dict[str, float]:
+    engine = create_engine(url)
+    harness = Harness(url, create_sessionmaker(engine))
+    await harness.start()
+    echo, stack = echo_dispatcher(), stack_echo_dispatcher(harness)
+    rates: dict[str, list[float]] = {"echo": [], "stack": [], "steps": []}
+    update_id = 1
+    try:
+        for n in range(ROUNDS):
+            attempts = await new_attempts(harness, 10_000 + n * USERS)
+            steps = answer_updates(attempts, update_id)
+            update_id += len(steps)
+            for name, dp in (("echo", echo), ("stack", stack)):
+                updates = echo_updates(len(steps), update_id)
+                update_id += len(updates)
+                rates[name].append(await rate(dp, harness, updates))
+            rates["steps"].append(await rate(harness.dp, harness, steps))
+            harness.api.clear()
+        async with harness.sessionmaker() as session:
+            saved = await session.scalar(select(func.count()).select_from(DiagnosisAnswer))
+    finally:
+        await harness.stop()
+        await engine.dispose()
+    return {name: statistics.median(values) for name, values in rates.items()} | {"saved": saved}
+
+
+def test_diagnosis_step_ratio(tmp_path):
+    url = migrated_sqlite(tmp_path)
+    result = asyncio.run(run(url))
+    ratio = result["steps"] / result["echo"]
+    report("diagnosis_step_ratio", ratio, TARGET, steps_per_s=round(result["steps"], 1),
+           echo_per_s=round(result["echo"], 1), stack_echo_per_s=round(result["stack"], 1),
+           handler_ratio=round(result["steps"] / result["stack"], 3))
+    assert result["saved"] == USERS * STEPS * ROUNDS  # every step really saved its answer
+    assert ratio >= TARGET
