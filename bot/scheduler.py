@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.metrics import OUTBOX_DEPTH
-from bot.services import signups
+from bot.services import routes, signups
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class Jobs:
         self.scheduler.add_job(self.deliver, "interval", seconds=settings.delivery_interval_s, id="deliver", **common)
         self.scheduler.add_job(self.expire_offers, "interval", seconds=30, id="expire_offers", **common)
         self.scheduler.add_job(self.housekeeping, "interval", seconds=60, id="housekeeping", **common)
+        self.scheduler.add_job(self.route_nudges, "interval", minutes=15, id="route_nudges", **common)
 
     async def deliver(self) -> None:
         try:
@@ -52,6 +53,13 @@ class Jobs:
                 await signups.expire_offers(session, self.policy)
         except Exception:
             log.exception("expiring offers failed; it will run again")
+
+    async def route_nudges(self) -> None:
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                await routes.enqueue_nudges(session, utcnow())
+        except Exception:
+            log.exception("route nudges failed; they will run again")
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""

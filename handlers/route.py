@@ -1,3 +1,225 @@
-from aiogram import Router
+"""/route: the teacher's ИОМ — build it from the diagnosis, follow the steps (done with reflection
+and evidence, postpone, replace, remove, add an own step) and download it as a PDF."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.render import pdf
+from bot.services import routes
+from bot.services.errors import InvalidInput, NotRegistered
+from bot.services.roles import Identity
+from handlers import route_ui as rui
+from handlers import texts, ui
+from handlers.route_ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
+from models import Route, User, utcnow
 
 router = Router(name=__name__)
+NOT_COMMAND = ~F.text.startswith("/")
+
+
+def _user(identity: Identity) -> User:
+    if identity.user is None:
+        raise NotRegistered()
+    return identity.user
+
+
+async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = ""):
+    ov = await routes.overview(session, user, utcnow())
+    return rui.overview(ov, user.timezone, page, notice), rui.overview_kb(ov, page)
+
+
+async def _card(session: AsyncSession, user: User, step_id: int, notice: str = ""):
+    view = await routes.step_view(session, user, step_id)
+    return rui.step_card(view, user.timezone, notice), rui.step_kb(view)
+
+
+@router.message(Command("route"))
+async def route_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    if (await state.get_state() or "").startswith(RouteDialog.__name__):
+        await state.clear()
+    text, markup = await _overview(session, user)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(RouteCb.filter(F.action == "view"))
+async def view(query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity) -> None:
+    await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0)))
+
+
+@router.callback_query(RouteBuildCb.filter())
+async def build(query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    route = await routes.start_build(session, user, callback_data.attempt_id, utcnow())
+    if route is None:
+        await ui.show(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
+        return
+    await _show_built(query, session, user, route)
+
+
+@router.callback_query(RebuildCb.filter())
+async def rebuild(query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    route = await routes.rebuild(session, user, callback_data.attempt_id, utcnow())
+    await _show_built(query, session, user, route)
+
+
+async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, route: Route) -> None:
+    ov = await routes.overview(session, user, utcnow())
+    await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
+
+
+@router.callback_query(RouteCb.filter(F.action == "pdf"))
+async def download(query: CallbackQuery, session: AsyncSession, identity: Identity) -> None:
+    report = await routes.report(session, _user(identity))
+    await query.answer()
+    document = BufferedInputFile(pdf.iom(report, utcnow()), filename="IOM.pdf")
+    await query.bot.send_document(query.from_user.id, document, caption="Ваш ИОМ по шаблону методической службы.")
+
+
+@router.callback_query(StepCb.filter(F.action == "open"))
+async def open_step(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
+    await ui.show(query, *await _card(session, _user(identity), callback_data.step_id))
+
+
+# --- done: reflection, then an optional file ------------------------------------------------
+
+
+@router.callback_query(StepCb.filter(F.action == "done"))
+async def done_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
+                     identity: Identity) -> None:
+    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    await state.set_state(RouteDialog.reflection)
+    await state.set_data({"step_id": step.id})
+    await ui.show(query, rui.ASK_REFLECTION)
+
+
+@router.message(RouteDialog.reflection, F.text, NOT_COMMAND)
+async def got_reflection(message: Message, state: FSMContext) -> None:
+    await state.update_data(reflection=routes.parse_reflection(message.text))
+    await state.set_state(RouteDialog.evidence)
+    await message.answer(rui.ASK_FILE, reply_markup=rui.skip_kb((await state.get_data())["step_id"]))
+
+
+@router.message(RouteDialog.reflection, F.photo | F.document)
+@router.message(RouteDialog.evidence, F.photo | F.document)
+async def got_file(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    if message.photo:
+        file_id, kind = message.photo[-1].file_id, routes.evidence_kind(photo=True)
+    else:
+        doc = message.document
+        file_id, kind = doc.file_id, routes.evidence_kind(photo=False, mime_type=doc.mime_type, file_name=doc.file_name)
+    data = await state.get_data()
+    reflection = data.get("reflection") or (routes.parse_reflection(message.caption) if message.caption else None)
+    await _finish(message.chat.id, message.bot, state, session, _user(identity), reflection, file_id, kind)
+
+
+@router.callback_query(SkipFileCb.filter())
+async def skip_file(query: CallbackQuery, callback_data: SkipFileCb, state: FSMContext, session: AsyncSession,
+                    identity: Identity) -> None:
+    data = await state.get_data()
+    if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
+        raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
+    await query.answer()
+    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None)
+
+
+async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSession, user: User,
+                  reflection: str | None, file_id: str | None, kind: str | None) -> None:
+    step_id = int((await state.get_data()).get("step_id", 0))
+    route, _ = await routes.mark_done(session, user, step_id, utcnow(), reflection=reflection,
+                                      file_id=file_id, file_kind=kind)
+    await state.clear()
+    percent = routes.progress(await routes.steps_of(session, route.id))
+    text, markup = await _overview(session, user, notice=rui.done_notice(percent, route))
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+@router.message(RouteDialog.evidence, NOT_COMMAND)
+async def not_a_file(message: Message) -> None:
+    await message.answer(rui.ASK_FILE)
+
+
+# --- postpone, replace, remove --------------------------------------------------------------
+
+
+@router.callback_query(StepCb.filter(F.action == "postpone"))
+async def postpone_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
+                         identity: Identity) -> None:
+    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    await state.set_state(RouteDialog.postpone)
+    await state.set_data({"step_id": step.id})
+    await ui.show(query, rui.ASK_DATE)
+
+
+@router.message(RouteDialog.postpone, F.text, NOT_COMMAND)
+async def got_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    step = await routes.postpone(session, user, int((await state.get_data()).get("step_id", 0)), message.text, utcnow())
+    await state.clear()
+    text, markup = await _card(session, user, step.id, notice=f"Новый срок: {step.deadline:%d.%m.%Y}.")
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(ReplaceCb.filter())
+async def replace(query: CallbackQuery, callback_data: ReplaceCb, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    if callback_data.activity_id == 0:
+        page = await routes.replacements(session, user, callback_data.step_id, callback_data.page)
+        await ui.show(query, rui.replacements(page), rui.replacements_kb(page))
+        return
+    step = await routes.replace(session, user, callback_data.step_id, callback_data.activity_id)
+    await ui.show(query, *await _card(session, user, step.id, notice="Шаг заменён."))
+
+
+@router.callback_query(StepCb.filter(F.action == "remove_ask"))
+async def remove_ask(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
+    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    await ui.show(query, rui.remove_question(step), rui.remove_kb(step.id))
+
+
+@router.callback_query(StepCb.filter(F.action == "remove"))
+async def remove(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    await routes.remove(session, user, callback_data.step_id)
+    await ui.show(query, *await _overview(session, user, notice="Шаг убран из маршрута."))
+
+
+# --- an own step ----------------------------------------------------------------------------
+
+
+@router.callback_query(RouteCb.filter(F.action == "own"))
+async def own_start(query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    if await routes.current(session, _user(identity)) is None:
+        raise InvalidInput("Сначала постройте ИОМ: /route.")
+    await state.set_state(RouteDialog.own_title)
+    await state.set_data({})
+    await ui.show(query, rui.ASK_OWN_TITLE)
+
+
+@router.message(RouteDialog.own_title, F.text, NOT_COMMAND)
+async def got_own_title(message: Message, state: FSMContext) -> None:
+    await state.update_data(title=routes.parse_title(message.text))
+    await state.set_state(RouteDialog.own_deadline)
+    await message.answer(rui.ASK_OWN_DATE)
+
+
+@router.message(RouteDialog.own_deadline, F.text, NOT_COMMAND)
+async def got_own_deadline(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    user = _user(identity)
+    deadline = routes.parse_deadline(message.text, user, utcnow())
+    step = await routes.add_own(session, user, (await state.get_data()).get("title", ""), deadline)
+    await state.clear()
+    text, markup = await _overview(session, user, notice=f"Шаг «{texts.esc(step.title)}» добавлен.")
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(RouteDialog.reflection, NOT_COMMAND)
+@router.message(RouteDialog.postpone, NOT_COMMAND)
+@router.message(RouteDialog.own_title, NOT_COMMAND)
+@router.message(RouteDialog.own_deadline, NOT_COMMAND)
+async def need_text(message: Message) -> None:
+    await message.answer(rui.NEED_TEXT)

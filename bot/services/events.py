@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, event_input, orgs, outbox, roles, signups
+from bot.services import audit, event_input, orgs, outbox, roles, routes, signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.roles import Identity
 from bot.services.signups import ACTIVE, SignupPolicy
@@ -301,6 +301,9 @@ async def set_attendance(
     changed = [r for r in targets if bool(r.attended) != attended]
     for registration in changed:
         registration.attended = attended
+        if attended:
+            # Attending an event that is a step of the teacher's route completes that step.
+            await routes.complete_steps_for_event(session, registration.user_id, event.id)
         if attended and event.status == EventStatus.closed:
             await _request_feedback(session, event, registration)  # marked after closing
     return len(changed)
