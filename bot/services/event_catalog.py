@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import orgs, signups
+from bot.services import diagnosis, orgs, signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from models import Event, EventRegistration, EventStatus, RegistrationStatus, User, utcnow
 
@@ -57,9 +57,9 @@ def parse_view(value: str) -> View:
 
 
 async def recommended_areas(session: AsyncSession, user: User) -> frozenset[int]:
-    """Competency areas of the latest diagnosis' deficits. Diagnosis does not exist yet, so no
-    filter: recommended means all until it does."""
-    return frozenset()
+    """Teacher competency areas ("1".."8", the numbers events are tagged with) in a deficit zone of
+    the latest diagnosis; empty (meaning: recommend everything) until there is one."""
+    return frozenset(int(area) for area in await diagnosis.deficit_areas(session, user.id) if area.isdigit())
 
 
 async def _scope_ids(session: AsyncSession, user: User) -> list[int]:

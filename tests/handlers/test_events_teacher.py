@@ -263,3 +263,24 @@ async def test_my_events_upcoming_first(harness, sessionmaker):
     await attended(sessionmaker, 751, gone, True)
     listing = (await t.send("/my_events"))[-1]
     assert listing.index("Раньше") < listing.index("Позже") < listing.index("Было")
+
+
+async def test_recommended_follows_the_latest_diagnosis(harness, sessionmaker):
+    from models import AreaResult, AttemptStatus, ContentVersion, DiagnosisAttempt
+
+    await make_event(sessionmaker, "Про оценивание", areas=[3])
+    await make_event(sessionmaker, "Про цифровую среду", areas=[8])
+    user = await teacher(harness, 790)
+    shown = (await user.click(EventListCb(view="rec")))[-1]
+    assert "Про оценивание" in shown and "Про цифровую среду" in shown  # no diagnosis yet: everything
+    async with sessionmaker() as session, session.begin():
+        row = await session.scalar(select(User).where(User.telegram_id == 790))
+        version = await session.scalar(select(ContentVersion.id).where(ContentVersion.kind == "questionnaire_teacher"))
+        attempt = DiagnosisAttempt(user_id=row.id, variant="teacher", content_version_id=version,
+                                   status=AttemptStatus.completed, completed_at=utcnow())
+        session.add(attempt)
+        await session.flush()
+        session.add_all([AreaResult(attempt_id=attempt.id, area="3", score=5, max_score=15, zone="severe"),
+                         AreaResult(attempt_id=attempt.id, area="8", score=14, max_score=15, zone="resource")])
+    shown = (await user.click(EventListCb(view="rec")))[-1]
+    assert "Про оценивание" in shown and "Про цифровую среду" not in shown
