@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.metrics import OUTBOX_DEPTH
-from bot.services import routes, signups
+from bot.services import mentoring, routes, signups
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class Jobs:
         self.scheduler.add_job(self.expire_offers, "interval", seconds=30, id="expire_offers", **common)
         self.scheduler.add_job(self.housekeeping, "interval", seconds=60, id="housekeeping", **common)
         self.scheduler.add_job(self.route_nudges, "interval", minutes=15, id="route_nudges", **common)
+        self.scheduler.add_job(self.mentoring_cadence, "interval", minutes=60, id="mentoring_cadence", **common)
 
     async def deliver(self) -> None:
         try:
@@ -60,6 +61,13 @@ class Jobs:
                 await routes.enqueue_nudges(session, utcnow())
         except Exception:
             log.exception("route nudges failed; they will run again")
+
+    async def mentoring_cadence(self) -> None:
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                await mentoring.enqueue_checkin_reminders_and_escalations(session, utcnow())
+        except Exception:
+            log.exception("mentoring reminders failed; they will run again")
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""
