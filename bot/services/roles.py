@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import BigInteger, delete, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit, orgs
@@ -37,8 +37,15 @@ class Identity:
 
 
 async def load_identity(session: AsyncSession, telegram_id: int, admin_ids: list[int]) -> Identity:
-    user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
-    grants = list(await session.scalars(select(RoleGrant).where(RoleGrant.telegram_id == telegram_id)))
+    """The user row and every role grant in one round trip (this runs for every update)."""
+    who = select(literal(telegram_id, BigInteger).label("tg")).subquery()
+    rows = (await session.execute(
+        select(User, RoleGrant).select_from(who)
+        .outerjoin(User, User.telegram_id == who.c.tg)
+        .outerjoin(RoleGrant, RoleGrant.telegram_id == who.c.tg)
+    )).all()
+    user = rows[0][0] if rows else None
+    grants = [grant for _, grant in rows if grant is not None]
     return Identity(telegram_id, user, grants, env_admin=telegram_id in admin_ids)
 
 

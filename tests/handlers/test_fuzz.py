@@ -19,9 +19,10 @@ TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a"
                  "tg-spoiler", "span", "blockquote", "tg-emoji"}
 COMMANDS = ["/start", "/help", "/profile", "/my_data", "/delete_me", "/cancel", "/invite", "/grant",
             "/grant 12345", "/methodists", "/events", "/my_events", "/new_event", "/events_admin",
-            "/diagnostics", "/route", "/start inv_xyz", "/start inv_"]
+            "/diagnostics", "/route", "/start inv_xyz", "/start inv_", "/pairs", "/mentees", "/mentor"]
 PREFIXES = ["consent", "org", "pos", "subj", "prof", "tz", "erase", "invrole", "invterms", "revoke",
-            "evlist", "evcard", "offer", "fb", "fbskip", "rbuild"]
+            "evlist", "evcard", "offer", "fb", "fbskip", "rbuild", "rbok", "dg", "dgm", "evnew", "evscope",
+            "evadm", "mpm", "mtype", "msug", "mpick", "mpair", "mnt", "mopen", "mprop", "mrev", "mrel"]
 
 hostile_text = st.one_of(
     st.sampled_from(COMMANDS),
