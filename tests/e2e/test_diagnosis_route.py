@@ -1,0 +1,99 @@
+"""Diagnosis and ИОМ end to end: 40 answers with a pause and a bot restart in the middle, the
+result with its chart, a route that includes a real upcoming event in the deficit area, a step
+done with evidence, and the PDF whose text names the teacher and every step."""
+
+import io
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from pypdf import PdfReader
+
+from tests.e2e.client import BotMessage, TgUser
+from tests.e2e.test_onboarding import register
+
+ASSESSMENT_ITEMS = range(10, 15)  # questions 11–15: area 3 «Оценочная», all answered 0
+
+
+async def wait_text(user: TgUser, contains: str, timeout: float = 20) -> BotMessage:
+    """A bot message (new, or an existing one edited) whose current text contains `contains`."""
+    def find(messages):
+        return next((m for m in reversed(messages) if contains in m.body), None)
+    return await user._poll(find, timeout, f"text containing {contains!r}")
+
+
+def add_event_in_area_3(bot_process) -> str:
+    title = "Вебинар «Критерии успеха на уроке»"
+    starts = datetime.now(timezone.utc) + timedelta(days=20)
+    with sqlite3.connect(bot_process.database_url.split("///", 1)[1]) as conn:
+        conn.execute(
+            "insert into events (title, description, format, areas, scope_org_id, timezone, starts_at, duration_min,"
+            " online_url, registration_deadline, status, created_at, updated_at) values"
+            " (?, '', 'webinar', '[3]', 1, 'Europe/Moscow', ?, 90, 'https://example.org/w', ?, 'published', ?, ?)",
+            (title, starts.replace(tzinfo=None), (starts - timedelta(days=1)).replace(tzinfo=None),
+             datetime.utcnow(), datetime.utcnow()))
+    return title
+
+
+async def answer(user: TgUser, question: BotMessage, number: int) -> BotMessage:
+    value = "0" if number - 1 in ASSESSMENT_ITEMS else "2"
+    await user.click(value)
+    return await user.wait_edit(question, contains=f"Вопрос {number + 1} из 40", timeout=15)
+
+
+async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator):
+    teacher = await make_user(first_name="Ирина")
+    await register(teacher, "Диагностова Ирина")
+    event_title = add_event_in_area_3(bot_process)
+
+    await teacher.send("/diagnostics")
+    intro = await teacher.wait_reply(contains="40")
+    await teacher.click("▶ Начать")
+    question = await wait_text(teacher, "Вопрос 1 из 40")
+    for number in range(1, 21):
+        question = await answer(teacher, question, number)
+    await teacher.click("⏸ Пауза")
+    await teacher.wait_edit(question, contains="Пауза")
+
+    bot_process.restart()
+    await teacher.send("/diagnostics")
+    await teacher.wait_reply(contains="незавершённая", timeout=30)
+    await teacher.click("▶ Продолжить")
+    question = await wait_text(teacher, "Вопрос 21 из 40")
+    for number in range(21, 40):
+        question = await answer(teacher, question, number)
+    await teacher.click("2")
+    result = await wait_text(teacher, "Оценочная", timeout=30)
+    photos = [m for m in await teacher.messages() if m.photo]
+    assert photos, "the competency chart arrives as a photo"
+    assert "выраженный дефицит" in result.body.lower()
+
+    await teacher.click("🧭 Построить ИОМ")
+    route = await wait_text(teacher, "Мой ИОМ", timeout=30)
+    assert event_title[:40] in route.body or any(event_title[:40] in b["text"] for b in route.buttons)
+
+    step_button = next(b["text"] for b in route.buttons if b["text"][0].isdigit())
+    await teacher.click(step_button)
+    await wait_text(teacher, "Срок")
+    await teacher.click("✅ Выполнено")
+    await wait_text(teacher, "Напишите коротко")
+    await teacher.send("Попробовала лист самооценки в 7 классе — работает.")
+    await wait_text(teacher, "Пришлите фото сертификата")
+    await teacher.send_document("certificate.pdf", b"%PDF-1.4 certificate", mime_type="application/pdf")
+    await wait_text(teacher, "Шаг отмечен выполненным")
+
+    await teacher.send("/route")
+    overview = await teacher.wait_reply(contains="Мой ИОМ")
+    await teacher.click("📄 Скачать ИОМ")
+    document = await teacher.wait_reply(predicate=lambda m: bool(m.document), timeout=30)
+    pdf = await emulator.file_content(document.document["file_id"])
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    flat = " ".join(text.split())
+    assert "Диагностова Ирина" in flat
+    with sqlite3.connect(bot_process.database_url.split("///", 1)[1]) as conn:
+        titles = [row[0] for row in conn.execute(
+            "select title from route_steps join routes on routes.id = route_steps.route_id"
+            " where routes.status != 'archived' and route_steps.status != 'removed'")]
+        evidence = conn.execute("select count(*) from route_steps where evidence_file_id is not null").fetchone()[0]
+    assert titles and evidence == 1
+    for title in titles:
+        assert " ".join(title.split())[:30] in flat, title
