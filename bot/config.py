@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     delivery_batch: int = 200
     delivery_lease_s: int = 120
     delivery_max_attempts: int = 5
+    route_nudges_interval_s: int = 900
+    mentoring_interval_s: int = 3600
 
     @field_validator("admin_ids", mode="before")
     @classmethod

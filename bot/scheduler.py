@@ -4,6 +4,7 @@ Never one job per reminder: reminders are outbox rows, and one interval job drai
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiogram import Bot
@@ -35,12 +36,24 @@ class Jobs:
         self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings))
         self.sessionmaker, self.policy = sessionmaker, policy
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-        self.scheduler.add_job(self.deliver, "interval", seconds=settings.delivery_interval_s, id="deliver", **common)
-        self.scheduler.add_job(self.expire_offers, "interval", seconds=30, id="expire_offers", **common)
-        self.scheduler.add_job(self.housekeeping, "interval", seconds=60, id="housekeeping", **common)
-        self.scheduler.add_job(self.route_nudges, "interval", minutes=15, id="route_nudges", **common)
-        self.scheduler.add_job(self.mentoring_cadence, "interval", minutes=60, id="mentoring_cadence", **common)
+        every = {
+            self.deliver: settings.delivery_interval_s,
+            self.expire_offers: 30,
+            self.housekeeping: 60,
+            self.route_nudges: settings.route_nudges_interval_s,
+            self.mentoring_cadence: settings.mentoring_interval_s,
+        }
+        for job, seconds in every.items():
+            self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__,
+                                   max_instances=1, coalesce=True, misfire_grace_time=None)
+
+    async def _guarded(self, what: str, work: Callable[[AsyncSession], Awaitable[object]]) -> None:
+        """One transaction per run; a failure is logged and the next run simply tries again."""
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                await work(session)
+        except Exception:
+            log.exception("%s failed; it will run again", what)
 
     async def deliver(self) -> None:
         try:
@@ -49,41 +62,18 @@ class Jobs:
             log.exception("delivery run failed; it will run again")
 
     async def expire_offers(self) -> None:
-        try:
-            async with self.sessionmaker() as session, session.begin():
-                await signups.expire_offers(session, self.policy)
-        except Exception:
-            log.exception("expiring offers failed; it will run again")
+        await self._guarded("expiring seat offers", lambda s: signups.expire_offers(s, self.policy))
 
     async def route_nudges(self) -> None:
-        try:
-            async with self.sessionmaker() as session, session.begin():
-                await routes.enqueue_nudges(session, utcnow())
-        except Exception:
-            log.exception("route nudges failed; they will run again")
+        await self._guarded("route nudges", lambda s: routes.enqueue_nudges(s, utcnow()))
 
     async def mentoring_cadence(self) -> None:
-        try:
-            async with self.sessionmaker() as session, session.begin():
-                await mentoring.enqueue_checkin_reminders_and_escalations(session, utcnow())
-        except Exception:
-            log.exception("mentoring reminders failed; they will run again")
+        await self._guarded("mentoring reminders",
+                            lambda s: mentoring.enqueue_checkin_reminders_and_escalations(s, utcnow()))
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""
-        try:
-            async with self.sessionmaker() as session, session.begin():
-                depth = await session.execute(
-                    select(OutboxMessage.status, func.count()).where(
-                        OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending]))
-                    .group_by(OutboxMessage.status))
-                counts = dict(depth.all())
-                for status in (OutboxStatus.pending, OutboxStatus.sending):
-                    OUTBOX_DEPTH.labels(status.value).set(counts.get(status, 0))
-                await session.execute(delete(ProcessedUpdate).where(
-                    ProcessedUpdate.seen_at < utcnow() - timedelta(days=2)))
-        except Exception:
-            log.exception("housekeeping failed; it will run again")
+        await self._guarded("housekeeping", _housekeeping)
 
     async def start(self) -> None:
         # async on purpose: aiogram runs sync startup hooks in a thread, where there is no loop.
@@ -97,3 +87,13 @@ class Jobs:
             await asyncio.wait_for(self.worker.idle.wait(), SHUTDOWN_WAIT_S)
         except asyncio.TimeoutError:
             log.warning("delivery did not finish in %ss; its claims will expire and be retaken", SHUTDOWN_WAIT_S)
+
+
+async def _housekeeping(session: AsyncSession) -> None:
+    depth = await session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending])).group_by(OutboxMessage.status))
+    counts = dict(depth.all())
+    for status in (OutboxStatus.pending, OutboxStatus.sending):
+        OUTBOX_DEPTH.labels(status.value).set(counts.get(status, 0))
+    await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < utcnow() - timedelta(days=2)))
