@@ -5,7 +5,7 @@ Never one job per reminder: reminders are outbox rows, and one interval job drai
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +20,7 @@ from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 10.0
+FIRST_RUN_DELAY_S = 5
 
 
 def delivery_config(settings: Settings) -> DeliveryConfig:
@@ -43,8 +44,11 @@ class Jobs:
             self.route_nudges: settings.route_nudges_interval_s,
             self.mentoring_cadence: settings.mentoring_interval_s,
         }
+        # An interval job first fires one interval after start; a bot restarted more often than
+        # hourly would then never compute the hourly work. Every job runs soon after start instead.
+        first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_DELAY_S)
         for job, seconds in every.items():
-            self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__,
+            self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__, next_run_time=first,
                                    max_instances=1, coalesce=True, misfire_grace_time=None)
 
     async def _guarded(self, what: str, work: Callable[[AsyncSession], Awaitable[object]]) -> None:

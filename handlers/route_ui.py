@@ -150,6 +150,9 @@ def step_card(view: StepView, zone: str, notice: str = "") -> str:
             lines.append(f"Рефлексия: {esc(step.reflection[:1500])}")
         if step.evidence_kind:
             lines.append("Подтверждение: " + ("фото" if step.evidence_kind == "photo" else "документ"))
+    if view.comments:
+        lines.append("\n💬 Комментарии наставника:")
+        lines += [f"— {esc(comment[:500])}" for comment in view.comments]
     return "\n".join(line for line in lines if line)
 
 

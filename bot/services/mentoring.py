@@ -718,6 +718,7 @@ async def log_checkin(session: AsyncSession, mentor: User, pair_id: int, held_on
     pair.escalation_level = 0
     await session.flush()
     await outbox.cancel_pending(session, f"checkin:{pair.id}:")
+    await outbox.cancel_pending(session, f"escalation:{pair.id}:")  # a queued alarm is moot now
     agreed = f"\n<b>Договорились:</b> {escape(checkin.next_steps)}" if checkin.next_steps else ""
     await _tell(session, await session.get(User, pair.mentee_id), f"checkin_copy:{checkin.id}",
                 f"📝 Встреча с наставником {escape(mentor.full_name or '')} {held_on:%d.%m.%Y}\n"

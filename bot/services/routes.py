@@ -6,7 +6,7 @@ of someone else's (or an archived) route is reported as not found and nothing ch
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from html import escape
 
@@ -17,7 +17,7 @@ from bot.services import content, orgs, outbox, roles, route_builder
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.timefmt import local
 from models import (
-    Activity, AreaResult, AttemptStatus, DiagnosisAttempt, Event, MentorPair, PairStatus, Route, RouteStatus,
+    Activity, AreaResult, AttemptStatus, DiagnosisAttempt, Event, MentorPair, PairStatus, Route, RouteComment, RouteStatus,
     RouteStep, StepStatus, User, utcnow,
 )
 
@@ -132,13 +132,16 @@ class StepView:
     step: RouteStep
     activity: Activity | None
     event: Event | None
+    comments: list[str] = field(default_factory=list)  # the mentor's comments on this step, oldest first
 
 
 async def step_view(session: AsyncSession, user: User, step_id: int) -> StepView:
     route, step = await owned_step(session, user, step_id)
     activity = await session.get(Activity, step.activity_id) if step.activity_id else None
     event = await session.get(Event, step.event_id) if step.event_id else None
-    return StepView(route, step, activity, event)
+    comments = list(await session.scalars(select(RouteComment.text).where(RouteComment.step_id == step.id)
+                                          .order_by(RouteComment.created_at).limit(10)))
+    return StepView(route, step, activity, event, comments)
 
 
 async def _refresh(session: AsyncSession, route: Route) -> None:
