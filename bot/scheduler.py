@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import broadcast_progress
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.metrics import OUTBOX_DEPTH
@@ -21,6 +22,7 @@ from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 10.0
 FIRST_RUN_DELAY_S = 5
+BROADCAST_PROGRESS_S = 3  # progress messages are edited at most this often
 
 
 def delivery_config(settings: Settings) -> DeliveryConfig:
@@ -35,7 +37,7 @@ class Jobs:
     def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
                  policy: signups.SignupPolicy) -> None:
         self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings))
-        self.sessionmaker, self.policy = sessionmaker, policy
+        self.bot, self.sessionmaker, self.policy, self.admin_ids = bot, sessionmaker, policy, settings.admin_ids
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         every = {
             self.deliver: settings.delivery_interval_s,
@@ -43,6 +45,7 @@ class Jobs:
             self.housekeeping: 60,
             self.route_nudges: settings.route_nudges_interval_s,
             self.mentoring_cadence: settings.mentoring_interval_s,
+            self.broadcast_progress: BROADCAST_PROGRESS_S,
         }
         # An interval job first fires one interval after start; a bot restarted more often than
         # hourly would then never compute the hourly work. Every job runs soon after start instead.
@@ -74,6 +77,13 @@ class Jobs:
     async def mentoring_cadence(self) -> None:
         await self._guarded("mentoring reminders",
                             lambda s: mentoring.enqueue_checkin_reminders_and_escalations(s, utcnow()))
+
+    async def broadcast_progress(self) -> None:
+        """Start scheduled broadcasts, finish done ones, redraw live progress messages."""
+        try:
+            await broadcast_progress.refresh(self.bot, self.sessionmaker, self.admin_ids)
+        except Exception:
+            log.exception("broadcast progress failed; it will run again")
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""

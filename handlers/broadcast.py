@@ -1,3 +1,187 @@
-from aiogram import Router
+"""/broadcast: compose (the methodist's own message), audience, send now or later, live progress,
+stop. Every press re-checks the role, the author and the broadcast's status in the service."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.services import broadcast_audience as audience
+from bot.services import broadcast_report, broadcasts, roles
+from bot.services.broadcast_announce import prepare_event_announcement
+from bot.services.errors import InvalidInput
+from bot.services.event_input import parse_moment
+from bot.services.roles import Identity
+from handlers import broadcast_ui as bui
+from handlers import ui
+from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
+from models import Broadcast, BroadcastStatus, Event, utcnow
 
 router = Router(name=__name__)
+# action → (audience dimension it toggles, screen shown again afterwards)
+TOGGLES = {"org": ("org", "orgs"), "role": ("role", "roles"), "pos": ("position", "positions"),
+           "subj": ("subject", "subjects"), "area": ("deficit", "areas"), "ev": ("event", "events")}
+SCREENS = ("aud", "orgs", "roles", "positions", "subjects", "areas", "events")
+
+
+def _zone(identity: Identity, settings: Settings) -> str:
+    return identity.user.timezone if identity.user is not None else settings.default_timezone
+
+
+@router.message(Command("broadcast"))
+async def broadcast_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    roles.require_methodist(identity)
+    await state.set_state(BroadcastFlow.compose)
+    await state.set_data({})
+    await message.answer(bui.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
+
+
+@router.message(BroadcastFlow.compose, ~F.text.startswith("/"))
+async def compose(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
+    roles.require_methodist(identity)
+    if message.media_group_id:
+        raise InvalidInput(bui.NO_ALBUMS)
+    if not (message.text or message.photo or message.document):
+        raise InvalidInput(bui.NEED_CONTENT)
+    fallback = "[фото]" if message.photo else "[документ]"
+    preview = broadcasts.preview_of(message.text or message.caption, fallback)
+    draft_id = (await state.get_data()).get("id")
+    if draft_id:
+        b = await broadcasts.replace_source(session, identity, int(draft_id), message.chat.id, message.message_id,
+                                            preview)
+    else:
+        b = await broadcasts.create(session, identity, message.chat.id, message.message_id, preview)
+    await state.clear()
+    await message.answer(bui.PREVIEW_HEAD)
+    await bot.copy_message(message.chat.id, message.chat.id, message.message_id,
+                           reply_markup=bui.buttons_markup(b.buttons))
+    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id))
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(BroadcastFlow.when, F.text, ~F.text.startswith("/"))
+async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
+                   settings: Settings) -> None:
+    zone, now = _zone(identity, settings), utcnow()
+    when = parse_moment(message.text, zone, now)
+    b = await broadcasts.schedule(session, identity, int((await state.get_data()).get("id", 0)), when, now)
+    await state.clear()
+    p = await broadcast_report.progress(session, b, now)
+    sent = await message.answer(broadcast_report.progress_text(b, p, zone), reply_markup=bui.progress_kb(b))
+    await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
+
+
+@router.callback_query(BroadcastAnnounceCb.filter())
+async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
+                   identity: Identity, bot: Bot) -> None:
+    """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
+    b = await prepare_event_announcement(session, identity, callback_data.event_id)
+    await query.answer()
+    sent = await bot.send_message(query.from_user.id, b.preview, reply_markup=bui.buttons_markup(b.buttons))
+    b = await broadcasts.replace_source(session, identity, b.id, sent.chat.id, sent.message_id,
+                                        broadcasts.preview_of(b.preview, html=True))
+    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id))
+    await bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+@router.callback_query(BcCb.filter(F.action.in_(SCREENS)))
+async def open_screen(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    await ui.show(query, *await _screen(session, identity, b, callback_data))
+
+
+@router.callback_query(BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
+async def toggle(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    if callback_data.action == "t":
+        dimension, value, screen = callback_data.value, "", "aud"
+    else:
+        (dimension, screen), value = TOGGLES[callback_data.action], callback_data.value
+    b = await broadcasts.toggle(session, identity, callback_data.id, dimension, value)
+    view = BcCb(action=screen, id=b.id, parent=callback_data.parent, page=callback_data.page)
+    await ui.show(query, *await _screen(session, identity, b, view))
+
+
+async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb
+                  ) -> tuple[str, InlineKeyboardMarkup]:
+    spec = b.audience
+    if cb.action == "orgs":
+        parent, level, up = await audience.org_level(session, identity, cb.parent, cb.page)
+        return bui.orgs_title(parent), bui.orgs_kb(b, parent, level, up)
+    if cb.action == "events":
+        items, page, pages = await audience.event_page(session, identity, cb.page)
+        return (bui.EVENTS_TITLE if items else bui.NO_EVENTS), bui.events_kb(b, items, page, pages)
+    if cb.action in bui.CHOICE_SCREENS:
+        action, build, title, width = bui.CHOICE_SCREENS[cb.action]
+        return bui.choices_title(title), bui.choices_kb(b, action, build(spec), width)
+    event = await session.get(Event, spec["event"]) if spec.get("event") else None
+    recipients = await broadcasts.count(session, identity, b, utcnow())
+    text = bui.audience(b, await audience.org_names(session, spec), event, recipients)
+    return text, bui.audience_kb(b)
+
+
+@router.callback_query(BcCb.filter(F.action == "next"))
+async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    recipients = await broadcasts.count(session, identity, b, utcnow())
+    if not recipients:
+        raise InvalidInput("По этому фильтру нет ни одного получателя. Измените аудиторию.")
+    await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
+
+
+@router.callback_query(BcCb.filter(F.action == "now"))
+async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
+                   settings: Settings) -> None:
+    now = utcnow()
+    b = await broadcasts.start(session, identity, callback_data.id, now)
+    await ui.show(query, bui.started(b))
+    p = await broadcast_report.progress(session, b, now)
+    sent = await query.bot.send_message(query.from_user.id, broadcast_report.progress_text(b, p),
+                                        reply_markup=bui.progress_kb(b))
+    await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
+
+
+@router.callback_query(BcCb.filter(F.action.in_(("when", "retext"))))
+async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext, session: AsyncSession,
+                   identity: Identity, settings: Settings) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    await state.set_state(BroadcastFlow.when if callback_data.action == "when" else BroadcastFlow.compose)
+    await state.set_data({"id": b.id})
+    await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
+
+
+@router.callback_query(BcCb.filter(F.action == "drop"))
+async def drop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    await broadcasts.cancel(session, identity, b.id, utcnow())
+    await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
+
+
+@router.callback_query(BcCb.filter(F.action == "stop"))
+async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
+    await query.answer()
+    # A new message: the progress message itself keeps being edited by the progress job.
+    await query.bot.send_message(query.from_user.id, bui.stop_question(b), reply_markup=bui.stop_kb(b))
+
+
+@router.callback_query(BcCb.filter(F.action == "stopyes"))
+async def stop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    withdrawn = await broadcasts.cancel(session, identity, callback_data.id, utcnow())
+    b = await broadcasts.get(session, identity, callback_data.id)
+    await ui.show(query, bui.stopped(b, withdrawn))
+
+
+@router.callback_query(BcCb.filter(F.action == "stopno"))
+async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id)
+    await ui.show(query, f"Хорошо, рассылка №{b.id} продолжается.")
+
+
+@router.callback_query(BcCb.filter(F.action == "status"))
+async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
+                 settings: Settings) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id)
+    p = await broadcast_report.progress(session, b, utcnow())
+    await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))

@@ -9,6 +9,7 @@ from bot.services.event_input import FIELDS, moment
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
 from bot.services.orgs import Page
 from bot.services.timefmt import fmt, local
+from handlers.broadcast_ui import BroadcastAnnounceCb
 from handlers.texts import AREA_LABELS, esc
 from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
 from models import Event, EventFormat, EventStatus, Organization, RegistrationStatus
@@ -243,6 +244,8 @@ def card_menu(event: Event, started: bool) -> InlineKeyboardMarkup:
         add("🏁 Завершить", "close")
     if closed:
         add("⭐ Отзывы", "fb")
+    if live and not started:
+        kb.button(text="📣 Анонсировать", callback_data=BroadcastAnnounceCb(event_id=event.id))
     if live:
         add("❌ Отменить мероприятие", "cancel")
     kb.button(text="◀ К списку", callback_data=EventAdminCb(action="list"))

@@ -73,7 +73,8 @@ class DeliveryWorker:
         are still in flight, so a slow API never stalls the pipeline between batches."""
         attempted = 0
         self.idle.clear()
-        flusher = asyncio.create_task(self._flush_periodically())
+        stop_flushing = asyncio.Event()
+        flusher = asyncio.create_task(self._flush_periodically(stop_flushing))
         in_flight = asyncio.Semaphore(self.config.max_in_flight)
         tasks: set[asyncio.Task] = set()
 
@@ -100,8 +101,10 @@ class DeliveryWorker:
             if tasks:
                 await asyncio.gather(*tasks)
         finally:
-            flusher.cancel()
-            await self._flush()
+            # Never cancel a flush half-way: its outcomes would be lost and those rows sent again
+            # once their lease expired. The flusher finishes its round and writes the rest.
+            stop_flushing.set()
+            await flusher
             self.idle.set()
         return attempted
 
@@ -110,9 +113,12 @@ class DeliveryWorker:
         # enough that a paid 1000/s broadcast does not wait on the database between claims.
         return max(self.config.batch, int(self.config.rate_per_s * 2))
 
-    async def _flush_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self.config.flush_every_s)
+    async def _flush_periodically(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), self.config.flush_every_s)
+            except asyncio.TimeoutError:
+                pass
             await self._flush()
 
     async def _flush(self) -> None:

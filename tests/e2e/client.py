@@ -232,3 +232,17 @@ class TgUser:
         await asyncio.sleep(seconds)
         new = [m.body for m in await self.messages() if m.message_id not in self.consumed]
         assert not new, f"user {self.user_id}: unexpected bot messages {new}"
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Retry an assertion about the database until it holds: the bot replies before its
+    transaction commits, so a row may land a moment after the message the test waited for."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            return await result if asyncio.iscoroutine(result) else result
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)

@@ -24,6 +24,18 @@ def db(bot_process) -> sqlite3.Connection:
     return sqlite3.connect(bot_process.database_url.split("///", 1)[1])
 
 
+async def eventually_rows(bot_process, query: str, expected: list, timeout: float = 10) -> None:
+    """The bot answers before its transaction commits; give the commit a moment to land."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        with db(bot_process) as conn:
+            rows = conn.execute(query).fetchall()
+        if rows == expected or asyncio.get_running_loop().time() > deadline:
+            assert rows == expected
+            return
+        await asyncio.sleep(0.2)
+
+
 async def create_event(methodist, start_text: str) -> None:
     await methodist.send("/new_event")
     await methodist.wait_reply(contains="Название мероприятия")
@@ -100,8 +112,7 @@ async def test_event_story(make_user, admin_user, bot_process):
     await methodist.click("▫️ Борисов Борис")
     marked = await methodist.wait_edit(attendance)
     assert "✅ Борисов Борис" in [b["text"] for b in marked.buttons]
-    with db(bot_process) as conn:
-        assert conn.execute("select attended from event_registrations where status = 'registered'").fetchone() == (1,)
+    await eventually_rows(bot_process, "select attended from event_registrations where status = 'registered'", [(1,)])
     await methodist.send("/events_admin")
     listing = await methodist.wait_reply(contains="Мероприятия")
     await methodist.click(next(b["text"] for b in listing.buttons if "Формирующее" in b["text"]))
@@ -115,5 +126,4 @@ async def test_event_story(make_user, admin_user, bot_process):
     await boris.wait_edit(request, contains="5 из 5")
     await boris.send("Очень полезно, спасибо!")
     await boris.wait_reply(contains="Спасибо")
-    with db(bot_process) as conn:
-        assert conn.execute("select rating, comment from event_feedback").fetchall() == [(5, "Очень полезно, спасибо!")]
+    await eventually_rows(bot_process, "select rating, comment from event_feedback", [(5, "Очень полезно, спасибо!")])

@@ -23,7 +23,7 @@ from models import (
     AreaResult, AttemptStatus, CheckIn, ContentVersion, DiagnosisAttempt, MentorPair, Organization, OutboxMessage,
     PairStatus, PairType, Role, RoleGrant, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User, utcnow,
 )
-from tests.e2e.client import BotMessage, TgUser
+from tests.e2e.client import BotMessage, TgUser, eventually
 from tests.e2e.processes import REPO_ROOT
 from tests.e2e.test_onboarding import press, register
 
@@ -145,7 +145,8 @@ async def test_young_specialist_pair_story(make_user, bot_process, db):
         municipality = await session.scalar(select(Organization.id).where(Organization.name == "г. Новочеркасск"))
     assert "granted" in await grant_methodist(bot_process, methodist.user_id, municipality)
 
-    mentee_row, mentor_row = await db.user(mentee.user_id), await db.user(mentor.user_id)
+    mentee_row, mentor_row = await eventually(lambda: db.user(mentee.user_id)), await eventually(
+        lambda: db.user(mentor.user_id))
     assert (mentee_row.experience_years, mentee_row.birth_year) == (1, 2001)
     zone = ZoneInfo(mentee_row.timezone)
     today = datetime.now(zone).date()

@@ -5,7 +5,7 @@ import asyncio
 from sqlalchemy import create_engine, select
 
 from models import User
-from tests.e2e.client import BotMessage, TgUser
+from tests.e2e.client import BotMessage, TgUser, eventually
 
 
 async def press(user: TgUser, label: str, expect: str) -> BotMessage:
@@ -44,9 +44,12 @@ async def test_two_teachers_register_at_once(make_user, bot_process):
     done = await asyncio.gather(register(anna, "Смирнова Анна <script>"), register(boris, "Борисов Борис"))
     assert "Смирнова Анна <script>" in done[0].text  # the emulator strips tags: it arrived escaped
     assert "&lt;script&gt;" in done[0].raw_text
-    rows = {row.telegram_id: row for row in users_in(bot_process)}
-    assert rows[anna.user_id].full_name == "Смирнова Анна <script>"
-    assert rows[boris.user_id].subjects == ["Математика"]
+    def both_stored():
+        rows = {row.telegram_id: row for row in users_in(bot_process)}
+        assert rows[anna.user_id].full_name == "Смирнова Анна <script>"
+        assert rows[boris.user_id].subjects == ["Математика"]
+
+    await eventually(both_stored)
 
 
 async def test_restart_mid_registration_resumes(make_user, bot_process):
