@@ -805,12 +805,16 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
             f"📅 Пора встретиться с подопечным {escape(mentee.full_name or '')}: встречи "
             f"{cadence_label(pair.cadence_days)}, {since}. После встречи запишите её в карточке.",
             [[{"text": "Открыть карточку", "callback_data": open_mentee_callback(pair.id)}]], "mentor_checkin")
+        told: set[int] = set()  # when both levels fall due at once, nobody gets the alarm twice
         for step in range(pair.escalation_level + 1, level + 1):
             text = (f"⚠️ Наставническая пара без встреч {(routes.today(mentor, now) - anchor).days} дн.: наставник "
                     f"{escape(mentor.full_name or '—')} — подопечный {escape(mentee.full_name or '—')} "
                     f"({escape(await orgs.display_name(session, mentee.organization_id))}). "
                     f"План — {cadence_label(pair.cadence_days)}, {since}.")
             for telegram_id in await _methodists_near(session, mentee.organization_id, step, mentor.telegram_id):
+                if telegram_id in told:
+                    continue
+                told.add(telegram_id)
                 queued += await outbox.enqueue(
                     session, key=f"escalation:{pair.id}:{anchor.isoformat()}:{step}:{telegram_id}",
                     chat_id=telegram_id, purpose="mentor_escalation", text=text, timezone=mentee.timezone,
