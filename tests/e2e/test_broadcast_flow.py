@@ -1,0 +1,235 @@
+"""Broadcast end to end through the emulator: a methodist whose scope is one municipality (granted
+through the CLI) writes a message with bold text, narrows the audience to the municipality and to
+a deficit in area 3 «Оценочная», sends it now, watches the progress message turn into the final
+report, and only the right teachers get the copy.
+
+The teachers: Anna (severe in area 3) and Boris (partial in area 3, another school) receive it;
+Vera (area 3 was severe, her latest diagnosis says norm; a deficit in area 5 only) and Galina
+(severe in area 3, but in г. Волгодонск, outside the scope) do not; Dmitry (severe in area 3) has
+blocked the bot: the emulator answers 403 for his chat, he is reported as blocked and marked
+inactive. A stranger who never talked to the bot gets nothing either.
+
+Diagnoses are written straight to the bot's database (their screens have their own e2e test).
+
+The emulator's copyMessage only knows the *bot's* messages (server.js `copy()` reads `views`,
+which holds nothing a user sent): copying the methodist's own message puts a message without
+text into the recipient's chat. So the recipients' copies are checked by their presence plus the
+copyMessage calls (from the methodist's chat, of the message that carried the text), and the
+text itself is checked on the methodist's message as the bot received it."""
+
+import asyncio
+import json
+
+import pytest
+from sqlalchemy import select
+
+from models import Broadcast, BroadcastStatus, Organization, OutboxMessage, OutboxStatus, User
+from tests.e2e.client import BotMessage, TgUser, eventually
+from tests.e2e.test_mentoring_flow import Db, add_diagnosis, grant_methodist
+from tests.e2e.test_onboarding import press
+
+TEXT = "Приглашаем на семинар «Критерии оценивания» в пятницу, 15:00, каб. 214"
+BOLD = "семинар «Критерии оценивания»"
+T = 30  # generous: the machine running the suite may be busy
+
+
+@pytest.fixture(scope="module")
+def bot_extra_env() -> dict[str, str]:
+    # Broadcast copies go through the outbox: no quiet hours (the suite may run in the evening),
+    # and a fast delivery loop.
+    return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5"}
+
+
+@pytest.fixture
+async def db(bot_process):
+    database = Db(bot_process.database_url)
+    yield database
+    await database.engine.dispose()
+
+
+async def register_at(user: TgUser, name: str, municipality: str = "г. Новочеркасск",
+                      school: str = "МБОУ СОШ № 1") -> BotMessage:
+    """Like test_onboarding.register, in any school, with timeouts for a loaded machine."""
+    await user.send("/start")
+    await user.wait_reply(contains="Согласие на обработку", timeout=T)
+    await press(user, "✅ Согласен(на)", "Введите ваши фамилию")
+    await user.send(name)
+    await user.wait_reply(contains="Выберите муниципалитет", timeout=T)
+    await press(user, municipality, "Выберите организацию")
+    await press(user, school, "Ваша должность")
+    await press(user, "Учитель", "Отметьте предметы")
+    await press(user, "Математика", "Отметьте предметы")
+    await press(user, "Готово ➡", "стаж")
+    await user.send("7")
+    await user.wait_reply(contains="Год рождения", timeout=T)
+    await user.send("1988")
+    return await user.wait_reply(contains="Вы зарегистрированы", timeout=T)
+
+
+async def click_and_wait(user: TgUser, label: str, expect: str) -> BotMessage:
+    message = await user.click(label, timeout=T)
+    return await user.wait_edit(message, contains=expect, timeout=T)
+
+
+async def message_now(user: TgUser, message_id: int, contains: str, timeout: float = 60) -> BotMessage:
+    """The message `message_id` once its current text contains `contains` (however many edits)."""
+    def find(messages):
+        return next((m for m in messages if m.message_id == message_id and contains in m.body), None)
+    return await user._poll(find, timeout, f"#{message_id} containing {contains!r}")
+
+
+async def calls_for(emulator, method: str, chat_id: int) -> list[dict]:
+    return [c for c in await emulator.calls(method) if c["chat_id"] == str(chat_id)]
+
+
+@pytest.mark.timeout(600)
+async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emulator, db):
+    methodist = await make_user(first_name="Ольга")
+    anna, boris = await make_user(first_name="Анна"), await make_user(first_name="Борис")
+    vera, galina = await make_user(first_name="Вера"), await make_user(first_name="Галина")
+    dmitry, stranger = await make_user(first_name="Дмитрий"), await make_user(first_name="Незнакомец")
+    await asyncio.gather(
+        register_at(methodist, "Методистова Ольга"),
+        register_at(anna, "Аннова Анна"),
+        register_at(boris, "Борисов Борис", school="МБОУ лицей № 7"),
+        register_at(vera, "Верова Вера"),
+        register_at(galina, "Галкина Галина", municipality="г. Волгодонск", school="МБОУ СШ № 5"),
+        register_at(dmitry, "Дмитриев Дмитрий", school="МБОУ СОШ № 3"),
+    )
+
+    async with db.session() as session:
+        municipality = await session.scalar(select(Organization.id).where(Organization.name == "г. Новочеркасск"))
+    assert "granted" in await grant_methodist(bot_process, methodist.user_id, municipality)
+    for teacher in (anna, boris, vera, galina, dmitry):
+        await eventually(lambda t=teacher: _exists(db, t.user_id), timeout=T)
+    await add_diagnosis(db, anna.user_id, {"1": "norm", "3": "severe", "5": "norm"})
+    await add_diagnosis(db, boris.user_id, {"3": "partial"})
+    await add_diagnosis(db, vera.user_id, {"3": "severe"}, days_ago=200)
+    await add_diagnosis(db, vera.user_id, {"3": "norm", "5": "severe"}, days_ago=2)  # the latest one counts
+    await add_diagnosis(db, galina.user_id, {"3": "severe"})
+    await add_diagnosis(db, dmitry.user_id, {"3": "severe"})
+    everyone = (methodist, anna, boris, vera, galina, dmitry, stranger)
+    for person in everyone:  # what registration left in the chats is not part of this story
+        await person.forget_history()
+
+    # --- compose: the methodist's own message, bold text included ---------------------------------
+    await methodist.send("/broadcast")
+    await methodist.wait_reply(contains="Пришлите сообщение для рассылки", timeout=T)
+    bold = {"type": "bold", "offset": TEXT.index(BOLD), "length": len(BOLD)}  # UTF-16 = len here (BMP only)
+    await methodist._post("/sendMessage", {"text": TEXT, "entities": [bold]})
+    await methodist.wait_reply(contains="Так сообщение увидят получатели", timeout=T)
+    screen = await methodist.wait_reply(contains="Аудитория", timeout=T)
+    assert f"«{TEXT}»" in screen.text
+    assert "Все педагоги в вашей зоне ответственности" in screen.text
+    # The methodist and the four teachers of г. Новочеркасск; not Galina (г. Волгодонск), not the stranger.
+    assert "Получателей: 5" in screen.text, screen.text
+
+    async with db.session() as session:
+        draft = await session.scalar(select(Broadcast).order_by(Broadcast.id.desc()))
+    assert (draft.status, draft.source_chat_id, draft.preview) == (BroadcastStatus.draft, methodist.chat_id, TEXT)
+    source_id = draft.source_message_id
+    preview_copies = await calls_for(emulator, "copyMessage", methodist.chat_id)
+    assert [(c["params"]["from_chat_id"], c["params"]["message_id"]) for c in preview_copies] == [
+        (str(methodist.chat_id), str(source_id))]  # the preview is the very message, copied back
+    # The copied message, as the bot received it: the text and its bold entity.
+    history = await emulator.request("POST", "/getUpdatesHistory", json={"token": bot_process.token})
+    source = next(u["message"] for u in history
+                  if u.get("messageId") == source_id and "from" in u.get("message", {}))
+    assert source["text"] == TEXT and source["entities"] == [bold]
+    assert source["from"]["id"] == methodist.user_id
+
+    # --- the audience: the municipality, and a deficit in area 3 -------------------------------
+    await click_and_wait(methodist, "🏫 Территории и организации", "Отметьте нужные")
+    orgs = await click_and_wait(methodist, "▫️ г. Новочеркасск", "Отметьте нужные")
+    assert orgs.button("☑️ г. Новочеркасск") is not None
+    chosen = await click_and_wait(methodist, "« К аудитории", "Получателей")
+    assert "Территории и организации: Ростовская область, г. Новочеркасск" in chosen.text, chosen.text
+    assert "Получателей: 5" in chosen.text
+    areas = await click_and_wait(methodist, "📉 Дефицит по области", "Дефицит (выраженный или частичный)")
+    assert areas.button("▫️ 3. Оценочная") is not None
+    areas = await click_and_wait(methodist, "▫️ 3. Оценочная", "Дефицит (выраженный или частичный)")
+    assert areas.button("☑️ 3. Оценочная") is not None
+    chosen = await click_and_wait(methodist, "« К аудитории", "Получателей")
+    assert "Дефицит по последней диагностике: 3. Оценочная" in chosen.text
+    assert "Получателей: 3" in chosen.text, chosen.text  # Anna, Boris, Dmitry
+
+    confirm = await click_and_wait(methodist, "Далее ➡", "Отправить сейчас или запланировать")
+    assert "Сообщение получат 3 получателя" in confirm.text
+
+    # --- Dmitry has blocked the bot; send now --------------------------------------------------
+    await emulator.fail(dmitry.chat_id, 403)
+    started = await click_and_wait(methodist, "🚀 Отправить сейчас", "запущена")
+    broadcast_id = draft.id
+    assert f"Рассылка №{broadcast_id} запущена: 3 получателя" in started.text
+
+    # The live progress message: first "0 of 3" with a stop button, then edited to the report.
+    progress = await methodist.wait_reply(contains=f"📨 Рассылка №{broadcast_id}", timeout=T)
+    first = [c for c in await calls_for(emulator, "sendMessage", methodist.chat_id)
+             if c["status"] == 200 and c["result"]["message_id"] == progress.message_id]
+    assert len(first) == 1, first
+    assert "Отправлено 0 из 3" in first[0]["params"]["text"] and "0%" in first[0]["params"]["text"]
+    stop_button = json.loads(first[0]["params"]["reply_markup"])["inline_keyboard"][0][0]
+    assert stop_button == {"text": "⏹ Остановить рассылку", "callback_data": f"bc:stop:{broadcast_id}::0:0"}
+    report = await message_now(methodist, progress.message_id, "завершена", timeout=90)
+    for line in (f"📨 Рассылка №{broadcast_id} завершена.", "Доставлено: 2 из 3", "Заблокировали бота: 1",
+                 "Ошибки доставки: 0"):
+        assert line in report.text, (line, report.text)
+    assert "Ещё в пути" not in report.text and "отмены" not in report.text
+    assert report.buttons == [], "the final report has no stop button"
+    assert report.edits and report.edits[-1]["text"] == report.text
+    # An edit makes no sound: the report also comes as a new message.
+    notice = await methodist.wait_reply(contains=f"Рассылка №{broadcast_id} завершена", timeout=T)
+    assert notice.message_id != progress.message_id and notice.text == report.text
+
+    # --- who got what --------------------------------------------------------------------------
+    for teacher in (anna, boris):
+        copy = await teacher.wait_reply(timeout=T)  # any new message: in the emulator a copy has no text
+        calls = await calls_for(emulator, "copyMessage", teacher.chat_id)
+        assert [(c["status"], c["params"]["from_chat_id"], c["params"]["message_id"]) for c in calls] == [
+            (200, str(methodist.chat_id), str(source_id))], calls
+        assert calls[0]["result"]["message_id"] == copy.message_id
+        assert copy.buttons == []  # no buttons were added to this broadcast
+        if copy.text is not None:  # once the emulator copies users' messages with their text
+            assert copy.text == TEXT
+    blocked_calls = await calls_for(emulator, "copyMessage", dmitry.chat_id)
+    assert [(c["status"], c["params"]["message_id"]) for c in blocked_calls] == [(403, str(source_id))]
+    for person in (vera, galina, stranger):
+        assert await calls_for(emulator, "copyMessage", person.chat_id) == []
+    await asyncio.gather(*(p.expect_silence(2) for p in (anna, boris, vera, galina, dmitry, stranger)))
+
+    # --- the database: outbox rows of the batch, the broadcast, Dmitry inactive ---------------
+    async def settled():
+        async with db.session() as session:
+            rows = list(await session.scalars(select(OutboxMessage).where(
+                OutboxMessage.batch == f"broadcast:{broadcast_id}")))
+            b = await session.get(Broadcast, broadcast_id)
+            blocked_user = await session.scalar(select(User).where(User.telegram_id == dmitry.user_id))
+        assert sorted((r.chat_id, r.status, r.purpose) for r in rows) == sorted([
+            (anna.chat_id, OutboxStatus.sent, "broadcast"), (boris.chat_id, OutboxStatus.sent, "broadcast"),
+            (dmitry.chat_id, OutboxStatus.blocked, "broadcast")])
+        assert {r.idempotency_key for r in rows} == {
+            f"broadcast:{broadcast_id}:{await _user_id(db, t.user_id)}" for t in (anna, boris, dmitry)}
+        assert all(r.sent_at is not None for r in rows if r.status == OutboxStatus.sent)
+        assert "blocked" in next(r.last_error for r in rows if r.status == OutboxStatus.blocked)
+        assert (b.status, b.recipients, b.progress_message_id) == (BroadcastStatus.done, 3, progress.message_id)
+        assert b.finished_at is not None
+        assert blocked_user.is_active is False and blocked_user.blocked_at is not None
+
+    await eventually(settled, timeout=T)
+    async with db.session() as session:
+        active = dict((await session.execute(select(User.telegram_id, User.is_active))).all())
+    assert all(active[p.user_id] for p in (methodist, anna, boris, vera, galina))
+
+
+async def _exists(db: Db, telegram_id: int) -> None:
+    assert await db.user(telegram_id) is not None
+
+
+async def _user_id(db: Db, telegram_id: int) -> int:
+    return (await db.user(telegram_id)).id
+
+
+def test_bot_log_has_no_tracebacks(bot_process):
+    """Runs last in this module: nothing above made the real process log an unhandled error."""
+    log = bot_process.log_text()
+    assert "Traceback" not in log and " ERROR " not in log, log[-3000:]
