@@ -182,8 +182,17 @@ async function getUpdates(token, p, res) { // real long polling: hold until an u
   tg.on(event, () => [...waiters].forEach((wake) => wake()));
 });
 
+function sourceMessage(p) {
+  // A bot's own message, or (as with a methodist's broadcast) a message a user sent to the bot.
+  const view = views.get(Number(p.message_id));
+  if (view) return view.message;
+  const sent = tg.storage.userMessages.find((u) => u.messageId === Number(p.message_id) && u.message
+    && String((u.message.chat || {}).id) === String(p.from_chat_id));
+  return sent ? sent.message : {};
+}
+
 function copy(token, p, asForward) {
-  const m = (views.get(Number(p.message_id)) || {}).message || {};
+  const m = sourceMessage(p);
   const kind = MEDIA.find((k) => m[k]);
   const fileId = kind && (kind === 'photo' ? m.photo[0].file_id : m[kind].file_id);
   const message = addMessage(token, {
