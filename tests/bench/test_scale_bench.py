@@ -1,0 +1,189 @@
+"""Scale benchmarks: handler latency under 200 concurrent users, idle memory with 100k users,
+webhook throughput against a bare aiogram app. One JSON line per metric with its target.
+
+Run: .venv/bin/python -m pytest -q -s tests/bench/test_scale_bench.py"""
+
+import asyncio
+import random
+import time
+from datetime import datetime, timezone
+
+import aiohttp
+from aiogram.types import CallbackQuery, Chat, Message, Update, User as TgUser
+
+from bot.db import create_engine, create_sessionmaker
+from handlers.events_ui import EventListCb
+from tests.bench.scale_support import (
+    BARE_APP, FIRST_USER, WEBHOOK_SECRET, Proc, bot_env, command_update, python, rss_mb, seed_people,
+)
+from tests.bench.support import api_stats, fake_api, free_port, migrated_sqlite, report
+from tests.support.fake_telegram import BOT_USER
+from tests.support.harness import Harness
+
+USERS = 200
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# --- p99 handler latency: 200 users at once through the real dispatcher on SQLite -------------
+
+def _update(h: Harness, user_id: int, kind: str) -> Update:
+    tg = TgUser(id=user_id, is_bot=False, first_name="Бенч", language_code="ru")
+    chat = Chat(id=user_id, type="private")
+    now = datetime.now(timezone.utc)
+    if kind == "button":
+        message = Message(message_id=1, date=now, chat=chat, from_user=BOT_USER, text="…")
+        query = CallbackQuery(id=str(h.next_update_id()), from_user=tg, chat_instance="ci", message=message,
+                              data=EventListCb(view="all", page=0).pack())
+        return Update(update_id=h.next_update_id(), callback_query=query)
+    from aiogram.types import MessageEntity
+
+    message = Message(message_id=h.next_message_id(), date=now, chat=chat, from_user=tg, text=kind,
+                      entities=[MessageEntity(type="bot_command", offset=0, length=len(kind))])
+    return Update(update_id=h.next_update_id(), message=message)
+
+
+async def _timed(h: Harness, update: Update, delay: float = 0.0) -> float:
+    if delay:
+        await asyncio.sleep(delay)
+    started = time.perf_counter()
+    await h.feed(update)
+    return (time.perf_counter() - started) * 1000
+
+
+async def _latency(url: str) -> dict:
+    await seed_people(url, USERS, events=12)
+    engine = create_engine(url)
+    h = Harness(url, create_sessionmaker(engine))
+    await h.start()
+    rng = random.Random(7)
+    kinds = ("/help", "/events", "button")
+    try:
+        users = [FIRST_USER + n for n in range(USERS)]
+        # warm-up round (imports, caches, first connections)
+        await asyncio.gather(*(_timed(h, _update(h, u, "/help")) for u in users))
+        h.api.clear()
+        burst: list[float] = []
+        started = time.perf_counter()
+        for _ in range(5):  # all 200 users act in the same instant, five times
+            burst += await asyncio.gather(*(_timed(h, _update(h, u, rng.choice(kinds))) for u in users))
+        burst_s = time.perf_counter() - started
+        replies = len(h.api.sent("SendMessage")) + len(h.api.sent("EditMessageText"))
+        # the same 200 users, each acting once a second at a random moment of that second
+        paced: list[float] = []
+        for _ in range(3):
+            paced += await asyncio.gather(*(_timed(h, _update(h, u, rng.choice(kinds)), rng.random()) for u in users))
+        # one at a time: the cost of an update with nobody else around
+        alone = [await _timed(h, _update(h, u, rng.choice(kinds))) for u in users[:100]]
+    finally:
+        await h.stop()
+        await engine.dispose()
+    return {"burst": burst, "burst_s": burst_s, "replies": replies, "paced": paced, "alone": alone}
+
+
+def test_p99_handler_latency(tmp_path):
+    result = asyncio.run(_latency(migrated_sqlite(tmp_path)))
+    burst, paced, alone = result["burst"], result["paced"], result["alone"]
+    assert result["replies"] >= len(burst)  # every update got its answer
+    report("p99_handler_ms", _p(burst, 0.99), 50, "<", users=USERS, updates=len(burst), db="sqlite",
+           mode="burst: 200 feed_update at once", p50_ms=round(_p(burst, 0.5), 1),
+           throughput_per_s=round(len(burst) / result["burst_s"], 1),
+           paced_p99_ms=round(_p(paced, 0.99), 1), paced_p50_ms=round(_p(paced, 0.5), 1),
+           alone_p50_ms=round(_p(alone, 0.5), 2), alone_p99_ms=round(_p(alone, 0.99), 2))
+    assert _p(burst, 0.99) < 50
+
+
+# --- idle RSS of the bot process with 100k users in the database ------------------------------
+
+def test_rss_with_100k_users(tmp_path):
+    url = migrated_sqlite(tmp_path)
+    asyncio.run(seed_people(url, 100_000, events=20))
+    with fake_api(limit=1000) as base:
+        bot = Proc([python(), "-m", "bot", "run"], tmp_path / "bot.log", bot_env(url, base))
+        try:
+            # migrate + seed + getMe + first getUpdates, then the scheduler's first round at +5 s
+            deadline = time.monotonic() + 60
+            while "Start polling" not in bot.log.read_text(errors="replace"):
+                assert bot.alive() and time.monotonic() < deadline, bot.log.read_text(errors="replace")[-3000:]
+                time.sleep(0.2)
+            samples = []
+            for _ in range(12):
+                time.sleep(1)
+                assert bot.alive(), bot.log.read_text(errors="replace")[-3000:]
+                samples.append(rss_mb(bot.pid))
+        finally:
+            bot.stop()
+        # context: what aiogram alone costs (one echo handler behind a webhook; aiogram.types ~150 MB)
+        port = free_port()
+        bare = Proc([python(), "-c", BARE_APP, base, str(port), WEBHOOK_SECRET], tmp_path / "bare.log")
+        try:
+            bare.wait_http(f"http://127.0.0.1:{port}/healthz")
+            time.sleep(3)
+            bare_mb = rss_mb(bare.pid)
+        finally:
+            bare.stop()
+    idle = samples[-1]
+    report("rss_mb_100k_users", idle, 200, "<=", peak_mb=round(max(samples), 1), users=100_000, db="sqlite",
+           bare_aiogram_rss_mb=round(bare_mb, 1))
+    assert idle <= 200
+
+
+# --- webhook throughput: our bot vs a bare aiogram webhook app ---------------------------------
+
+N_UPDATES, N_SENDERS = 1000, 500
+
+
+async def _blast(endpoint: str, base: str, first_update: int) -> float:
+    """POST N /help updates from N_SENDERS registered users; seconds until all were answered."""
+    before = api_stats(base)["delivered"]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as client:
+        async def post(i: int) -> int:
+            update = command_update(first_update + i, FIRST_USER + i % N_SENDERS)
+            async with client.post(endpoint, json=update, headers=headers) as response:
+                return response.status
+
+        started = time.perf_counter()
+        statuses = await asyncio.gather(*(post(i) for i in range(N_UPDATES)))
+        assert statuses.count(200) == N_UPDATES, {s: statuses.count(s) for s in set(statuses)}
+        deadline = started + 180
+        while api_stats(base)["delivered"] - before < N_UPDATES:
+            assert time.perf_counter() < deadline, f"only {api_stats(base)['delivered'] - before} answered"
+            await asyncio.sleep(0.02)
+        return time.perf_counter() - started
+
+
+def test_webhook_throughput_ratio(tmp_path):
+    url = migrated_sqlite(tmp_path)
+    asyncio.run(seed_people(url, N_SENDERS, events=5))
+    with fake_api(limit=1_000_000) as base:
+        bare_port, our_port = free_port(), free_port()
+        bare = Proc([python(), "-c", BARE_APP, base, str(bare_port), WEBHOOK_SECRET], tmp_path / "bare.log")
+        ours = Proc([python(), "-m", "bot", "run", "--webhook"], tmp_path / "ours.log", bot_env(
+            url, base, WEBHOOK_URL="https://example.org/wh", WEBHOOK_SECRET=WEBHOOK_SECRET,
+            WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(our_port), WEBHOOK_PATH="/wh"))
+        try:
+            bare.wait_http(f"http://127.0.0.1:{bare_port}/healthz")
+            ours.wait_http(f"http://127.0.0.1:{our_port}/healthz")
+            time.sleep(6)  # let our scheduler's first round (at +5 s) pass
+            # warm both up, then measure each twice, alternating, and keep each one's best run
+            asyncio.run(_blast(f"http://127.0.0.1:{bare_port}/wh", base, 1))
+            asyncio.run(_blast(f"http://127.0.0.1:{our_port}/wh", base, 1))
+            bare_s, ours_s = [], []
+            for round_ in range(2):
+                first = 10_000 * (round_ + 1)
+                bare_s.append(asyncio.run(_blast(f"http://127.0.0.1:{bare_port}/wh", base, first)))
+                ours_s.append(asyncio.run(_blast(f"http://127.0.0.1:{our_port}/wh", base, first)))
+            ours_rss = rss_mb(ours.pid)
+        finally:
+            bare.stop()
+            ours.stop()
+    bare_rate, our_rate = N_UPDATES / min(bare_s), N_UPDATES / min(ours_s)
+    report("webhook_updates_per_s_ratio", our_rate / bare_rate, 0.35, ">=", ours_per_s=round(our_rate, 1),
+           bare_aiogram_per_s=round(bare_rate, 1), updates=N_UPDATES, db="sqlite",
+           ours_runs_s=[round(s, 2) for s in ours_s], bare_runs_s=[round(s, 2) for s in bare_s],
+           ours_rss_mb=round(ours_rss, 1))
+    assert our_rate / bare_rate >= 0.35
