@@ -13,7 +13,8 @@ _FEATURE_MODULES = [
     "handlers.errors", "handlers.common", "handlers.start", "handlers.profile", "handlers.privacy",
     "handlers.admin", "handlers.invites", "handlers.org_picker", "handlers.registration",
     "handlers.event_create", "handlers.events_admin", "handlers.events", "handlers.diagnosis",
-    "handlers.route", "handlers.mentoring", "handlers.broadcast", "handlers.audit",
+    "handlers.route", "handlers.mentoring", "handlers.broadcast", "handlers.audit", "handlers.stats",
+    "handlers.content_admin",
 ]
 
 

@@ -19,10 +19,12 @@ TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a"
                  "tg-spoiler", "span", "blockquote", "tg-emoji"}
 COMMANDS = ["/start", "/help", "/profile", "/my_data", "/delete_me", "/cancel", "/invite", "/grant",
             "/grant 12345", "/methodists", "/events", "/my_events", "/new_event", "/events_admin",
-            "/diagnostics", "/route", "/start inv_xyz", "/start inv_", "/pairs", "/mentees", "/mentor"]
+            "/diagnostics", "/route", "/start inv_xyz", "/start inv_", "/pairs", "/mentees", "/mentor", "/stats", "/report", "/content",
+            "/broadcast", "/audit"]
 PREFIXES = ["consent", "org", "pos", "subj", "prof", "tz", "erase", "invrole", "invterms", "revoke",
             "evlist", "evcard", "offer", "fb", "fbskip", "rbuild", "rbok", "dg", "dgm", "evnew", "evscope",
-            "evadm", "mpm", "mtype", "msug", "mpick", "mpair", "mnt", "mopen", "mprop", "mrev", "mrel"]
+            "evadm", "mpm", "mtype", "msug", "mpick", "mpair", "mnt", "mopen", "mprop", "mrev", "mrel", "st",
+            "cnt", "bc", "bcann", "audit"]
 
 hostile_text = st.one_of(
     st.sampled_from(COMMANDS),

@@ -1,0 +1,120 @@
+"""The /report workbook: indicators, their breakdown, deficits, teachers, events, mentoring pairs.
+
+Written in openpyxl's write-only mode (a region's teacher sheet can hold 100k rows), in the style of
+bot.render.xlsx: bold frozen headers with a filter, fitted widths, real date cells, percentages as
+numbers, and text that never turns into a formula."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
+from bot.services.indicators import Ratio, Stats
+from bot.services.reports import AREAS, EventRow, PairRow, TeacherRow
+from models import EventFormat, EventStatus, PairStatus, PairType, Position
+
+PERCENT_FORMAT = "0.0%"
+ZONES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма", "resource": "ресурсная зона"}
+POSITIONS = {Position.teacher: "Учитель", Position.educator: "Воспитатель",
+             Position.additional_ed: "Педагог доп. образования", Position.head: "Руководитель",
+             Position.deputy_head: "Заместитель руководителя", Position.methodist: "Методист", Position.other: "Другое"}
+FORMATS = {EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
+           EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
+           EventFormat.mo_meeting: "Заседание МО"}
+EVENT_STATUSES = {EventStatus.published: "опубликовано", EventStatus.closed: "завершено",
+                  EventStatus.cancelled: "отменено"}
+PAIR_TYPES = {PairType.young_specialist: "наставник — молодой специалист", PairType.subject: "по предмету",
+              PairType.competency: "компетенция → дефицит", PairType.managerial: "менторство руководителей"}
+PAIR_STATUSES = {PairStatus.active: "действует", PairStatus.ended: "завершена"}
+
+
+class Percent(float):
+    """A share 0..1 shown with PERCENT_FORMAT."""
+
+
+def _share(ratio: Ratio | None) -> Percent | None:
+    return Percent(ratio.num / ratio.den) if ratio is not None and ratio.den else None
+
+
+def _cell(sheet, value):
+    """Plain values go in as they are (fast); only dates, shares and would-be formulas need a cell."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # never a formula, whatever a person typed
+        return cell
+    if isinstance(value, (date, Percent)):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = (DATETIME_FORMAT if isinstance(value, datetime) else
+                              DATE_FORMAT if isinstance(value, date) else PERCENT_FORMAT)
+        return cell
+    return value
+
+
+def _width(value) -> int:
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, (date, Percent)):
+        return 10
+    return len(str(value)) if value is not None else 0
+
+
+def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
+    sheet = book.create_sheet(title)
+    widths = [len(h) for h in headers]
+    for row in rows[:2000]:  # enough to size the columns without walking a huge sheet twice
+        for n, value in enumerate(row):
+            widths[n] = max(widths[n], _width(value))
+    for n, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font, cell.alignment = Font(bold=True), Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+
+
+def workbook(stats: Stats, titles: dict[str, str], teachers: Sequence[TeacherRow], events: Sequence[EventRow],
+             pairs: Sequence[PairRow]) -> bytes:
+    book = Workbook(write_only=True)
+    book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"Отчёт: {stats.scope.name}, {stats.period.label}")[:200]
+    _sheet(book, "Показатели", ("№", "Показатель", "Числитель", "Знаменатель", "%", "Кто в числителе",
+                                "Кто в знаменателе", "Примечание"), [
+        (i.spec.code, i.spec.title, i.total.num if i.total else None, i.total.den if i.total else None,
+         _share(i.total), i.spec.numerator, i.spec.denominator, f"нет данных в боте: {i.spec.reason}" if
+         i.spec.reason else f"{stats.scope.name}, {stats.period.label}") for i in stats.indicators])
+    area_headers = [f"{code}. {titles.get(code, '')}".rstrip(". ") for code in AREAS]
+    _sheet(book, "Педагоги", ("ФИО", "Организация", "Должность", "Дата диагностики", *area_headers,
+                              "Прогресс ИОМ, %", "Наставник"), [
+        (t.full_name, t.organization, POSITIONS[t.position], t.diagnosed_on,
+         *(ZONES.get(t.zones.get(code, ""), "") for code in AREAS), t.route_progress, t.mentor) for t in teachers])
+    _sheet(book, "Мероприятия", ("Название", "Дата и время", "Формат", "Организация", "Статус", "Записались",
+                                 "Посетили", "Средняя оценка"), [
+        (e.title, e.starts_at, FORMATS[e.format], e.organization, EVENT_STATUSES[e.status], e.registered, e.attended,
+         round(e.avg_rating, 2) if e.avg_rating is not None else None) for e in events])
+    _sheet(book, "Наставнические пары", ("Наставник", "Подопечный", "Организация подопечного", "Тип пары",
+                                         "Начало", "Плановое окончание", "Статус", "Встреч"), [
+        (p.mentor, p.mentee, p.organization, PAIR_TYPES[p.type], p.starts_on, p.planned_end, PAIR_STATUSES[p.status],
+         p.check_ins) for p in pairs])
+    _sheet(book, "По организациям", ("Организация", "№", "Показатель", "Числитель", "Знаменатель", "%"), [
+        (group.name, i.spec.code, i.spec.title, r.num, r.den, _share(r))
+        for group in stats.groups for i in stats.indicators if i.total is not None
+        for r in [i.by_group.get(group.org_id, Ratio(0, 0))]])
+    _sheet(book, "Дефициты", ("Область", "Выраженный дефицит", "Частичный дефицит", "Всего педагогов"),
+           [(d.title, d.severe, d.partial, d.total) for d in stats.deficits])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
