@@ -2,7 +2,6 @@
 the numbers shown, scope enforcement, the breakdown, charts as photos and the XLSX workbook."""
 
 import asyncio
-import importlib
 import logging
 import re
 import shutil
@@ -14,7 +13,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-import handlers
 from bot import db as bot_db
 from bot.services import roles
 from handlers.stats_ui import StatsCb
@@ -25,28 +23,15 @@ from tests.handlers.test_registration import register
 from tests.support.harness import ADMIN_ID, Harness
 from tests.unit.test_indicators import NOVOCHERKASSK, PERIOD, REGION, seed_dataset
 
-MY_ROUTERS = ("handlers.stats", "handlers.content_admin")
 TYPED = "01.09.2025–31.05.2026"
 START, END = PERIOD.key
 LINE = re.compile(r"<b>(\S+)\. [^<]*</b> — (?:(\d+) из (\d+)|(нет данных в боте))")
 
 
 @pytest.fixture
-async def routed(harness, monkeypatch):
-    """The harness with this feature's routers in front of the catch-all fallback (until they are
-    listed in handlers.get_routers, which this fixture then leaves alone)."""
-    monkeypatch.setattr(handlers, "get_routers", with_my_routers(handlers.get_routers))
-    harness.restart()
+async def routed(harness):
+    """The handler harness; /stats, /report and /content are in handlers.get_routers."""
     return harness
-
-
-def with_my_routers(original):
-    def get_routers():
-        routers = original()
-        extra = [importlib.reload(importlib.import_module(name)).router
-                 for name in MY_ROUTERS if name not in handlers._FEATURE_MODULES]
-        return routers[:-1] + extra + routers[-1:]
-    return get_routers
 
 
 def shown(text: str) -> dict[str, tuple[int, int] | None]:
@@ -297,8 +282,7 @@ async def fuzz_scenario(db_path, steps) -> None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=4, max_size=10))
-def test_forged_buttons_and_hostile_text(sqlite_template, tmp_path, monkeypatch, steps):
-    monkeypatch.setattr(handlers, "get_routers", with_my_routers(handlers.get_routers))
+def test_forged_buttons_and_hostile_text(sqlite_template, tmp_path, steps):
     db_path = tmp_path / "fuzz.db"
     shutil.copyfile(sqlite_template, db_path)
     asyncio.run(fuzz_scenario(db_path, steps))
