@@ -7,6 +7,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.sqlite_driver import one_hop_dbapi
+
 # The session of the update being handled; the FSM storage joins its transaction through this.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
@@ -23,7 +25,8 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    engine = create_async_engine(url, module=one_hop_dbapi(),
+                                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     _tune_sqlite(engine)
     return engine
 
@@ -44,7 +47,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection) -> None:
         # A deferred transaction that later writes fails at once with "database is locked";
         # taking the write lock up front makes writers queue on the busy timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # The driver sends it together with the transaction's first statement (one thread hop).
+        connection.connection.dbapi_connection.begin_on_first_statement("BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
