@@ -16,7 +16,8 @@ from bot import broadcast_progress
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.metrics import OUTBOX_DEPTH
-from bot.services import mentoring, routes, signups
+from bot.services import routes, signups
+from bot.services.mentoring import cadence
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class Jobs:
 
     async def mentoring_cadence(self) -> None:
         await self._guarded("mentoring reminders",
-                            lambda s: mentoring.enqueue_checkin_reminders_and_escalations(s, utcnow()))
+                            lambda s: cadence.enqueue_checkin_reminders_and_escalations(s, utcnow()))
 
     async def broadcast_progress(self) -> None:
         """Start scheduled broadcasts, finish done ones, redraw live progress messages."""

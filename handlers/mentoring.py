@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.render import chart
-from bot.services import mentoring, roles, routes, users
+from bot.services import roles, routes, users
+from bot.services.mentoring import access, dashboard, interactions, pairing, rules, suggestions
 from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
 from handlers import diagnosis_ui, ui
@@ -59,14 +60,14 @@ async def pairs_view(query: CallbackQuery, callback_data: PairsCb, state: FSMCon
     await state.clear()  # navigating the menu leaves a half-typed search or goal
     view, page = callback_data.view, callback_data.page
     if view == "young":
-        found = await mentoring.young_specialists(session, identity, utcnow(), page)
+        found = await suggestions.young_specialists(session, identity, utcnow(), page)
         await ui.show(query, kit.young_list(found), kit.young_kb(found))
     elif view == "search":
         await state.set_state(Mentoring.search)
         await ui.show(query, kit.ASK_SEARCH)
     elif view in (PairStatus.active.value, PairStatus.ended.value):
         status = PairStatus(view)
-        found = await mentoring.pairs_in_scope(session, identity, status, page)
+        found = await pairing.pairs_in_scope(session, identity, status, page)
         await ui.show(query, kit.pair_list(found, status), kit.pair_list_kb(found, status))
     else:
         await ui.show(query, kit.PAIRS_MENU, kit.pairs_menu_kb())
@@ -74,31 +75,31 @@ async def pairs_view(query: CallbackQuery, callback_data: PairsCb, state: FSMCon
 
 @router.message(Mentoring.search, TYPED)
 async def got_search(message: Message, session: AsyncSession, identity: Identity) -> None:
-    found = await mentoring.search_teachers(session, identity, message.text)
+    found = await suggestions.search_teachers(session, identity, message.text)
     await message.answer(kit.search_results(found), reply_markup=kit.search_kb(found))
 
 
 @router.callback_query(MenteeTypeCb.filter())
 async def choose_type(query: CallbackQuery, callback_data: MenteeTypeCb, state: FSMContext, session: AsyncSession,
                       identity: Identity) -> None:
-    await mentoring.mentee_in_scope(session, identity, callback_data.mentee_id)
+    await access.mentee_in_scope(session, identity, callback_data.mentee_id)
     await state.clear()
     await ui.show(query, kit.ASK_TYPE, kit.type_kb(callback_data.mentee_id))
 
 
 @router.callback_query(SuggestCb.filter())
 async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: AsyncSession, identity: Identity) -> None:
-    found = await mentoring.suggestions(session, identity, callback_data.mentee_id,
-                                        mentoring.parse_type(callback_data.kind), utcnow(), callback_data.page)
+    found = await suggestions.suggestions(session, identity, callback_data.mentee_id,
+                                          rules.parse_type(callback_data.kind), utcnow(), callback_data.page)
     await ui.show(query, kit.suggestions(found), kit.suggestions_kb(found))
 
 
 @router.callback_query(PickCb.filter())
 async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, session: AsyncSession,
                identity: Identity) -> None:
-    kind = mentoring.parse_type(callback_data.kind)
-    mentee, mentor = await mentoring.prepare_pair(session, identity, callback_data.mentee_id,
-                                                  callback_data.mentor_id, kind, utcnow())
+    kind = rules.parse_type(callback_data.kind)
+    mentee, mentor = await pairing.prepare_pair(session, identity, callback_data.mentee_id,
+                                                callback_data.mentor_id, kind, utcnow())
     await state.set_state(Mentoring.goal)
     await state.set_data({"mentee_id": mentee.id, "mentor_id": mentor.id, "kind": kind.value})
     await ui.show(query, kit.ask_goal(mentee, mentor, kind))
@@ -108,10 +109,10 @@ async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, s
 async def got_goal(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot,
                    settings: Settings) -> None:
     data = await _saved(state)
-    pair = await mentoring.create_pair(session, identity, data["mentee_id"], data["mentor_id"],
-                                       mentoring.parse_type(data.get("kind", "")), message.text, utcnow())
+    pair = await pairing.create_pair(session, identity, data["mentee_id"], data["mentor_id"],
+                                     rules.parse_type(data.get("kind", "")), message.text, utcnow())
     await state.clear()
-    row = await mentoring.pair_row(session, identity, pair.id)
+    row = await pairing.pair_row(session, identity, pair.id)
     await message.answer(kit.pair_card(row, "✅ Пара создана. Наставник и подопечный получат сообщения."),
                          reply_markup=kit.pair_card_kb(pair.id, pair.status))
     try:  # the new mentor's command menu gains /mentees; a blocked chat must not undo the pair
@@ -125,20 +126,20 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
 async def pair_card(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
     notice = ""
     if callback_data.action == "months":
-        await mentoring.update_terms(session, identity, callback_data.pair_id, utcnow(), months=callback_data.value)
+        await pairing.update_terms(session, identity, callback_data.pair_id, utcnow(), months=callback_data.value)
         notice = "Срок изменён."
     elif callback_data.action == "cadence":
-        await mentoring.update_terms(session, identity, callback_data.pair_id, utcnow(),
-                                     cadence_days=callback_data.value)
+        await pairing.update_terms(session, identity, callback_data.pair_id, utcnow(),
+                                   cadence_days=callback_data.value)
         notice = "Частота встреч изменена."
-    row = await mentoring.pair_row(session, identity, callback_data.pair_id)
+    row = await pairing.pair_row(session, identity, callback_data.pair_id)
     await ui.show(query, kit.pair_card(row, notice), kit.pair_card_kb(row.pair.id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"start", "end_date"})))
 async def ask_pair_date(query: CallbackQuery, callback_data: PairCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    await mentoring.active_pair_for_methodist(session, identity, callback_data.pair_id)
+    await pairing.active_pair_for_methodist(session, identity, callback_data.pair_id)
     await state.set_state(Mentoring.start if callback_data.action == "start" else Mentoring.end_date)
     await state.set_data({"pair_id": callback_data.pair_id})
     await ui.show(query, kit.ASK_DATE)
@@ -148,23 +149,23 @@ async def ask_pair_date(query: CallbackQuery, callback_data: PairCb, state: FSMC
 async def got_pair_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     pair_id = (await _saved(state))["pair_id"]
     field = "start_text" if await state.get_state() == Mentoring.start.state else "end_text"
-    await mentoring.update_terms(session, identity, pair_id, utcnow(), **{field: message.text})
+    await pairing.update_terms(session, identity, pair_id, utcnow(), **{field: message.text})
     await state.clear()
-    row = await mentoring.pair_row(session, identity, pair_id)
+    row = await pairing.pair_row(session, identity, pair_id)
     await message.answer(kit.pair_card(row, "Даты изменены."), reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action == "end_ask"))
 async def end_ask(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
-    await mentoring.active_pair_for_methodist(session, identity, callback_data.pair_id)
-    row = await mentoring.pair_row(session, identity, callback_data.pair_id)
+    await pairing.active_pair_for_methodist(session, identity, callback_data.pair_id)
+    row = await pairing.pair_row(session, identity, callback_data.pair_id)
     await ui.show(query, kit.end_question(row), kit.end_kb(row.pair.id))
 
 
 @router.callback_query(PairCb.filter(F.action == "end"))
 async def end_pair(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
-    await mentoring.end_pair(session, identity, callback_data.pair_id, utcnow())
-    row = await mentoring.pair_row(session, identity, callback_data.pair_id)
+    await pairing.end_pair(session, identity, callback_data.pair_id, utcnow())
+    row = await pairing.pair_row(session, identity, callback_data.pair_id)
     await ui.show(query, kit.pair_card(row, "Наставничество завершено, обоим отправлена просьба об отзыве."),
                   kit.pair_card_kb(row.pair.id, row.pair.status))
 
@@ -172,7 +173,7 @@ async def end_pair(query: CallbackQuery, callback_data: PairCb, session: AsyncSe
 @router.callback_query(ReviewCb.filter())
 async def review_start(query: CallbackQuery, callback_data: ReviewCb, state: FSMContext, session: AsyncSession,
                        identity: Identity) -> None:
-    await mentoring.review_pair(session, _user(identity), callback_data.pair_id)
+    await pairing.review_pair(session, _user(identity), callback_data.pair_id)
     await state.set_state(Mentoring.review)
     await state.set_data({"pair_id": callback_data.pair_id})
     await ui.show(query, kit.ASK_REVIEW)
@@ -180,7 +181,7 @@ async def review_start(query: CallbackQuery, callback_data: ReviewCb, state: FSM
 
 @router.message(Mentoring.review, TYPED)
 async def got_review(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await mentoring.save_review(session, _user(identity), (await _saved(state))["pair_id"], message.text)
+    await pairing.save_review(session, _user(identity), (await _saved(state))["pair_id"], message.text)
     await state.clear()
     await message.answer(kit.REVIEW_SAVED)
 
@@ -190,7 +191,7 @@ async def got_review(message: Message, state: FSMContext, session: AsyncSession,
 
 async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice: str = ""):
     user = _user(identity)
-    card = await mentoring.mentee_card(session, user, pair_id, utcnow())
+    card = await dashboard.mentee_card(session, user, pair_id, utcnow())
     today = routes.today(card.summary.mentee, utcnow())
     return kit.mentee_card(card, user.timezone, today, notice), kit.mentee_card_kb(card), card.summary.mentee
 
@@ -199,7 +200,7 @@ async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice:
 async def mentees_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     user = _user(identity)
     await state.clear()
-    found = await mentoring.my_mentees(session, user, utcnow())
+    found = await dashboard.my_mentees(session, user, utcnow())
     if not found.items:
         await message.answer(kit.NO_MENTEES)
         return
@@ -211,7 +212,7 @@ async def mentees_page(query: CallbackQuery, callback_data: MentorCb, state: FSM
                        identity: Identity) -> None:
     user = _user(identity)
     await state.clear()
-    found = await mentoring.my_mentees(session, user, utcnow(), callback_data.page)
+    found = await dashboard.my_mentees(session, user, utcnow(), callback_data.page)
     await ui.show(query, kit.mentees(found, user.timezone) if found.items else kit.NO_MENTEES,
                   kit.mentees_kb(found))
 
@@ -224,7 +225,7 @@ async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpen
     await state.clear()
     user = _user(identity)
     text, markup, mentee = await _card(session, identity, callback_data.pair_id)
-    result = await mentoring.mentee_result(session, user, callback_data.pair_id)
+    result = await dashboard.mentee_result(session, user, callback_data.pair_id)
     await query.answer()
     if result is not None and len(result.areas) >= 3:  # a radar needs three axes
         png = await asyncio.to_thread(lambda: chart.radar(**diagnosis_ui.chart_input(result, user.timezone)))
@@ -242,14 +243,14 @@ async def mentee_card_in_place(query: CallbackQuery, callback_data: MentorCb, st
 
 @router.callback_query(MentorCb.filter(F.action == "steps"))
 async def pick_step(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity) -> None:
-    steps = await mentoring.route_steps(session, _user(identity), callback_data.pair_id)
+    steps = await interactions.route_steps(session, _user(identity), callback_data.pair_id)
     await ui.show(query, kit.ASK_STEP, kit.steps_kb(callback_data.pair_id, steps, callback_data.page))
 
 
 @router.callback_query(MentorCb.filter(F.action.in_({"cmt_route", "cmt_step"})))
 async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    steps = await mentoring.route_steps(session, _user(identity), callback_data.pair_id)
+    steps = await interactions.route_steps(session, _user(identity), callback_data.pair_id)
     step_id = callback_data.step_id if callback_data.action == "cmt_step" else 0
     step = next((s for s in steps if s.id == step_id), None)
     if step_id and step is None:
@@ -263,8 +264,8 @@ async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FS
 @router.message(Mentoring.comment, TYPED)
 async def got_comment(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     data = await _saved(state)
-    await mentoring.comment(session, _user(identity), data["pair_id"], data["step_id"] or None,
-                            message.text)
+    await interactions.comment(session, _user(identity), data["pair_id"], data["step_id"] or None,
+                               message.text)
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.COMMENT_SENT)
     await message.answer(text, reply_markup=markup)
@@ -272,14 +273,14 @@ async def got_comment(message: Message, state: FSMContext, session: AsyncSession
 
 @router.callback_query(MentorCb.filter(F.action == "approve"))
 async def approve(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity) -> None:
-    await mentoring.approve_route(session, _user(identity), callback_data.pair_id, utcnow())
+    await interactions.approve_route(session, _user(identity), callback_data.pair_id, utcnow())
     await ui.show(query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован."))[:2])
 
 
 @router.callback_query(MentorCb.filter(F.action == "propose"))
 async def propose_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    await mentoring.route_steps(session, _user(identity), callback_data.pair_id)
+    await interactions.route_steps(session, _user(identity), callback_data.pair_id)
     await state.set_state(Mentoring.proposal_title)
     await state.set_data({"pair_id": callback_data.pair_id})
     await ui.show(query, kit.ASK_PROPOSAL)
@@ -296,8 +297,8 @@ async def got_proposal_title(message: Message, state: FSMContext) -> None:
 async def got_proposal_deadline(message: Message, state: FSMContext, session: AsyncSession,
                                 identity: Identity) -> None:
     user, data = _user(identity), await _saved(state)
-    deadline = await mentoring.proposal_deadline(session, user, data["pair_id"], message.text, utcnow())
-    await mentoring.propose_step(session, user, data["pair_id"], data.get("title"), deadline)
+    deadline = await interactions.proposal_deadline(session, user, data["pair_id"], message.text, utcnow())
+    await interactions.propose_step(session, user, data["pair_id"], data.get("title"), deadline)
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.PROPOSAL_SENT)
     await message.answer(text, reply_markup=markup)
@@ -306,7 +307,7 @@ async def got_proposal_deadline(message: Message, state: FSMContext, session: As
 @router.callback_query(MentorCb.filter(F.action == "checkin"))
 async def checkin_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    await mentoring.mentor_pair(session, _user(identity), callback_data.pair_id)
+    await access.mentor_pair(session, _user(identity), callback_data.pair_id)
     await state.set_state(Mentoring.checkin_date)
     await state.set_data({"pair_id": callback_data.pair_id})
     await ui.show(query, kit.ASK_CHECKIN_DATE)
@@ -315,7 +316,7 @@ async def checkin_start(query: CallbackQuery, callback_data: MentorCb, state: FS
 @router.message(Mentoring.checkin_date, TYPED)
 async def got_checkin_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     pair_id = (await _saved(state))["pair_id"]
-    held_on = await mentoring.checkin_day(session, _user(identity), pair_id, message.text, utcnow())
+    held_on = await interactions.checkin_day(session, _user(identity), pair_id, message.text, utcnow())
     await state.update_data(held_on=held_on.isoformat())
     await state.set_state(Mentoring.checkin_discussed)
     await message.answer(kit.ASK_DISCUSSED)
@@ -323,7 +324,7 @@ async def got_checkin_date(message: Message, state: FSMContext, session: AsyncSe
 
 @router.message(Mentoring.checkin_discussed, TYPED)
 async def got_discussed(message: Message, state: FSMContext) -> None:
-    await state.update_data(discussed=mentoring.clean_text(message.text, mentoring.MAX_TEXT, "Что обсуждали"))
+    await state.update_data(discussed=rules.clean_text(message.text, rules.MAX_TEXT, "Что обсуждали"))
     await state.set_state(Mentoring.checkin_next)
     await message.answer(kit.ASK_NEXT)
 
@@ -332,8 +333,8 @@ async def got_discussed(message: Message, state: FSMContext) -> None:
 async def got_next_steps(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     data = await _saved(state)
     held_on = date.fromisoformat(data.get("held_on") or date.min.isoformat())  # date.min: refused as too early
-    await mentoring.log_checkin(session, _user(identity), data["pair_id"], held_on, data.get("discussed"),
-                                message.text, utcnow())
+    await interactions.log_checkin(session, _user(identity), data["pair_id"], held_on, data.get("discussed"),
+                                   message.text, utcnow())
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.CHECKIN_SAVED)
     await message.answer(text, reply_markup=markup)
@@ -345,15 +346,15 @@ async def got_next_steps(message: Message, state: FSMContext, session: AsyncSess
 @router.message(Command("mentor"))
 async def mentor_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await state.clear()
-    found = await mentoring.my_mentors(session, _user(identity))
+    found = await dashboard.my_mentors(session, _user(identity))
     await message.answer(kit.my_mentors(found), reply_markup=kit.my_mentors_kb(found))
 
 
 @router.callback_query(ProposalCb.filter())
 async def answer_proposal(query: CallbackQuery, callback_data: ProposalCb, session: AsyncSession,
                           identity: Identity) -> None:
-    proposal, _ = await mentoring.answer_proposal(session, _user(identity), callback_data.proposal_id,
-                                                  callback_data.accept)
+    proposal, _ = await interactions.answer_proposal(session, _user(identity), callback_data.proposal_id,
+                                                     callback_data.accept)
     await ui.show(query, kit.proposal_answered(proposal.title, callback_data.accept))
 
 
@@ -361,7 +362,7 @@ async def answer_proposal(query: CallbackQuery, callback_data: ProposalCb, sessi
 @router.callback_query(MentorCb.filter(F.action == "write"))
 async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, state: FSMContext,
                       session: AsyncSession, identity: Identity) -> None:
-    _, peer = await mentoring.relay_peer(session, _user(identity), callback_data.pair_id)
+    _, peer = await interactions.relay_peer(session, _user(identity), callback_data.pair_id)
     await state.set_state(Mentoring.relay)
     await state.set_data({"pair_id": callback_data.pair_id})
     await query.answer()
@@ -370,7 +371,7 @@ async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, s
 
 @router.message(Mentoring.relay, TYPED)
 async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
-    relayed = await mentoring.relay(session, _user(identity), (await _saved(state))["pair_id"], message.text)
+    relayed = await interactions.relay(session, _user(identity), (await _saved(state))["pair_id"], message.text)
     await state.clear()
     try:
         await bot.send_message(relayed.recipient.telegram_id, relayed.text, reply_markup=kit.reply_kb(relayed.pair_id))

@@ -8,10 +8,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.services.mentoring import (
-    CADENCES, MAX_GOAL, MAX_TEXT, MENTEE_PAGE, PAGE_SIZE, TYPE_LABELS, MenteeCard, MenteeSummary, MyMentor, Page, PairRow,
-    Suggestions, cadence_label, reason,
+from bot.services.mentoring.common import Page, PairRow
+from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary, MyMentor
+from bot.services.mentoring.rules import (
+    CADENCES, MAX_GOAL, MAX_TEXT, MENTEE_PAGE, PAGE_SIZE, TYPE_LABELS, cadence_label,
 )
+from bot.services.mentoring.suggestions import Suggestions, reason
 from bot.services.route_builder import area_title
 from bot.services.timefmt import local
 from handlers.texts import POSITION_LABELS, esc

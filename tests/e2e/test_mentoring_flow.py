@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db import create_engine, create_sessionmaker
-from bot.services import mentoring
+from bot.services.mentoring import cadence as mentoring
 from models import (
     AreaResult, AttemptStatus, CheckIn, ContentVersion, DiagnosisAttempt, MentorPair, Organization, OutboxMessage,
     PairStatus, PairType, Role, RoleGrant, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User, utcnow,

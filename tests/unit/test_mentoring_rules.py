@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.seed import seed
-from bot.services import mentoring
 from bot.services.errors import InvalidInput
-from bot.services.mentoring import Candidate, checkin_state, is_young_specialist, rank, reason
+from bot.services.mentoring import cadence, callbacks, interactions, rules
+from bot.services.mentoring.cadence import checkin_state
+from bot.services.mentoring.rules import is_young_specialist
+from bot.services.mentoring.suggestions import Candidate, rank, reason
 from handlers.mentoring_ui import MenteeOpenCb, PairCb, ProposalCb, ReviewCb
 from models import (
     MentorPair, Organization, OutboxMessage, OutboxStatus, PairStatus, PairType, Position, Role, RoleGrant, User,
@@ -55,10 +57,10 @@ def test_reason_names_every_ground():
 def test_term_is_three_to_nine_months():
     start = date(2026, 9, 1)
     for end in (date(2026, 12, 1), date(2027, 6, 1)):
-        mentoring.check_term(start, end)
+        rules.check_term(start, end)
     for end in (date(2026, 11, 30), date(2027, 6, 2)):
         with pytest.raises(InvalidInput, match="от 3 до 9 месяцев"):
-            mentoring.check_term(start, end)
+            rules.check_term(start, end)
 
 
 def test_cadence_reminders_and_escalation_at_twice_and_three_times():
@@ -72,11 +74,11 @@ def test_cadence_reminders_and_escalation_at_twice_and_three_times():
 
 
 def test_outbox_buttons_pack_like_the_handlers_callback_data():
-    assert mentoring.open_mentee_callback(7) == MenteeOpenCb(pair_id=7).pack()
-    assert mentoring.pair_card_callback(7) == PairCb(action="card", pair_id=7).pack()
-    assert mentoring.proposal_callback(7, True) == ProposalCb(proposal_id=7, accept=True).pack()
-    assert mentoring.proposal_callback(7, False) == ProposalCb(proposal_id=7, accept=False).pack()
-    assert mentoring.review_callback(7) == ReviewCb(pair_id=7).pack()
+    assert callbacks.open_mentee_callback(7) == MenteeOpenCb(pair_id=7).pack()
+    assert callbacks.pair_card_callback(7) == PairCb(action="card", pair_id=7).pack()
+    assert callbacks.proposal_callback(7, True) == ProposalCb(proposal_id=7, accept=True).pack()
+    assert callbacks.proposal_callback(7, False) == ProposalCb(proposal_id=7, accept=False).pack()
+    assert callbacks.review_callback(7) == ReviewCb(pair_id=7).pack()
 
 
 # --- the periodic job -----------------------------------------------------------------------
@@ -104,7 +106,7 @@ async def setup_pair(sessionmaker, *, school_methodist: bool = True, mentor_is_m
 
 async def run(sessionmaker, day: date) -> int:
     async with sessionmaker() as session, session.begin():
-        return await mentoring.enqueue_checkin_reminders_and_escalations(
+        return await cadence.enqueue_checkin_reminders_and_escalations(
             session, datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc))
 
 
@@ -129,7 +131,7 @@ async def test_reminders_and_escalations_are_idempotent_and_reset_by_a_checkin(s
     async with sessionmaker() as session, session.begin():
         mentor = await session.scalar(select(User).where(User.telegram_id == 10))
         now = datetime(2026, 12, 9, 9, tzinfo=timezone.utc)
-        await mentoring.log_checkin(session, mentor, pair_id, date(2026, 12, 9), "Урок", "-", now)
+        await interactions.log_checkin(session, mentor, pair_id, date(2026, 12, 9), "Урок", "-", now)
     async with sessionmaker() as session:
         assert (await session.get(MentorPair, pair_id)).escalation_level == 0
     assert await run(sessionmaker, date(2026, 12, 9)) == 0

@@ -1,0 +1,62 @@
+"""What several mentoring modules share: paging, pairs with both people and their last check-in,
+the latest diagnosis, the municipality, one outbox message."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import diagnosis, orgs, outbox
+from bot.services.mentoring.rules import PAGE_SIZE
+from models import AreaResult, CheckIn, DiagnosisAttempt, MentorPair, OrgKind, Organization, User
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    pages: int
+
+
+async def paged(session: AsyncSession, query, page: int, size: int = PAGE_SIZE) -> Page:
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // size))
+    page = min(max(page, 0), pages - 1)
+    rows = (await session.execute(query.offset(page * size).limit(size))).all()
+    return Page([row[0] if len(row) == 1 else tuple(row) for row in rows], page, pages)
+
+
+async def municipality_of(session: AsyncSession, org_id: int | None) -> Organization | None:
+    chain = await orgs.lineage(session, org_id) if org_id else []
+    return next((o for o in chain if o.kind == OrgKind.municipality), chain[0] if chain else None)
+
+
+async def latest_results(session: AsyncSession, user_id: int) -> tuple[DiagnosisAttempt | None, list[AreaResult]]:
+    attempt = await diagnosis.latest_completed(session, user_id)
+    return (attempt, await diagnosis.area_results(session, attempt.id)) if attempt else (None, [])
+
+
+async def tell(session: AsyncSession, user: User | None, key: str, text: str, buttons: list | None = None,
+               purpose: str = "mentoring") -> int:
+    """One outbox message; nothing for someone who erased their data."""
+    if user is None or user.telegram_id is None:
+        return 0
+    return int(await outbox.enqueue(session, key=key, chat_id=user.telegram_id, purpose=purpose,
+                                    timezone=user.timezone, text=text, buttons=buttons))
+
+
+@dataclass(frozen=True)
+class PairRow:
+    pair: MentorPair
+    mentor: User
+    mentee: User
+    last_checkin: date | None
+
+
+async def pair_rows(session: AsyncSession, pairs: list[MentorPair]) -> list[PairRow]:
+    people = {u.id: u for u in await session.scalars(select(User).where(
+        User.id.in_({p.mentor_id for p in pairs} | {p.mentee_id for p in pairs})))}
+    last = dict((await session.execute(select(CheckIn.pair_id, func.max(CheckIn.held_on)).where(
+        CheckIn.pair_id.in_([p.id for p in pairs])).group_by(CheckIn.pair_id))).all())
+    return [PairRow(p, people[p.mentor_id], people[p.mentee_id], last.get(p.id)) for p in pairs]

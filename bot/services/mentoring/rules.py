@@ -1,0 +1,70 @@
+"""Mentoring constants and pure rules: who is a young specialist, the pair term, dates and texts
+typed by people, labels."""
+
+from datetime import date
+
+from bot.services.errors import InvalidInput
+from bot.services.route_builder import add_months
+from models import PairType
+
+CAPACITY = 3  # active mentees per mentor (there is no per-mentor column yet)
+DEFAULT_CADENCE, CADENCES = 14, (7, 14, 30)
+MIN_CADENCE, MAX_CADENCE = 7, 60
+DEFAULT_TERM, MIN_TERM, MAX_TERM = 6, 3, 9  # months, domain.md §4: наставничество 3–9 мес.
+YOUNG_AGE, YOUNG_EXPERIENCE = 35, 3  # «до 35 лет», «первые 3 года работы»
+MAX_GOAL, MAX_TEXT, PAGE_SIZE, MENTEE_PAGE = 500, 2000, 6, 5
+TYPE_LABELS = {
+    PairType.young_specialist: "наставник — молодой специалист",
+    PairType.subject: "по предмету",
+    PairType.competency: "владеющий компетенцией → испытывающий дефицит",
+    PairType.managerial: "менторство для руководителей",
+}
+
+
+def is_young_specialist(birth_year: int | None, experience_years: int | None, today: date) -> bool:
+    """Under 35 counted by birth year (this year minus it) with at most 3 years of experience."""
+    if birth_year is None or experience_years is None:
+        return False
+    return today.year - birth_year < YOUNG_AGE and experience_years <= YOUNG_EXPERIENCE
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
+
+
+def cadence_label(days: int) -> str:
+    return {7: "раз в неделю", 14: "раз в 2 недели", 30: "раз в месяц"}.get(days, f"раз в {days} дн.")
+
+
+def clean_text(text: str | None, limit: int, what: str) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise InvalidInput(f"{what}: пришлите текст.")
+    if len(value) > limit:
+        raise InvalidInput(f"{what}: слишком длинно ({len(value)} симв.), можно до {limit}.")
+    return value
+
+
+def parse_day(text: str | None) -> date:
+    parts = (text or "").strip().split(".")
+    try:
+        if len(parts) != 3 or len(parts[2]) != 4:
+            raise ValueError
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise InvalidInput("Не понял дату. Введите её так: <code>25.12.2026</code>.") from None
+
+
+def check_term(starts_on: date, planned_end: date) -> None:
+    if not add_months(starts_on, MIN_TERM) <= planned_end <= add_months(starts_on, MAX_TERM):
+        raise InvalidInput(f"Срок наставничества — от {MIN_TERM} до {MAX_TERM} месяцев: окончание между "
+                           f"{add_months(starts_on, MIN_TERM):%d.%m.%Y} и {add_months(starts_on, MAX_TERM):%d.%m.%Y}.")
+
+
+def parse_type(value: str) -> PairType:
+    try:
+        return PairType(value)
+    except ValueError:
+        raise InvalidInput("Выберите форму наставничества кнопкой из списка.") from None

@@ -1,0 +1,156 @@
+"""Whom a methodist pairs: young specialists still without a mentor, a teacher found by name, and
+the colleagues who could mentor them, ranked and explained."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import diagnosis, orgs, routes
+from bot.services.errors import InvalidInput
+from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
+from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
+from bot.services.mentoring.rules import (
+    CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, clean_text, is_young_specialist, plural,
+)
+from bot.services.roles import Identity
+from bot.services.route_builder import area_title
+from models import (
+    AreaResult, AttemptStatus, DiagnosisAttempt, MentorPair, OrgKind, Organization, PairStatus, PairType, Position,
+    User,
+)
+
+LEADERS = (Position.head, Position.deputy_head)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user: User
+    resource_areas: tuple[str, ...]  # the candidate's resource zones among the mentee's deficits
+    subjects: tuple[str, ...]  # subjects both teach
+    same_org: bool
+    org_is_school: bool
+    free: int
+    capacity: int = CAPACITY
+
+
+def rank(candidates: list[Candidate], pair_type: PairType) -> list[Candidate]:
+    """Best first: a competency pair leads with resource zones, a subject pair with the subject;
+    then the same school, more free places, and the name for a stable order."""
+    def key(c: Candidate):
+        competence, subject = len(c.resource_areas), len(c.subjects) > 0
+        lead = (subject, competence) if pair_type == PairType.subject else (competence, subject)
+        return (*(-int(x) for x in lead), -c.same_org, -c.free, c.user.full_name or "", c.user.id)
+    return sorted(candidates, key=key)
+
+
+def reason(c: Candidate) -> str:
+    parts = []
+    if c.resource_areas:
+        parts.append("ресурсная зона: " + ", ".join(area_title(a) for a in c.resource_areas))
+    if c.subjects:
+        parts.append(f"{'тот же предмет' if len(c.subjects) == 1 else 'те же предметы'}: {', '.join(c.subjects)}")
+    parts.append(("та же школа" if c.org_is_school else "та же организация") if c.same_org else "тот же муниципалитет")
+    parts.append(f"свободно {c.free} {plural(c.free, 'место', 'места', 'мест')} из {c.capacity}")
+    return "; ".join(parts)
+
+
+def _has_active_mentor():
+    return exists().where(MentorPair.mentee_id == User.id, MentorPair.status == PairStatus.active)
+
+
+async def _with_orgs(session: AsyncSession, people: list[User]) -> list[tuple[User, str]]:
+    return [(u, await orgs.display_name(session, u.organization_id)) for u in people]
+
+
+async def young_specialists(session: AsyncSession, identity: Identity, now: datetime, page: int = 0) -> Page:
+    """Young specialists in the methodist's scope without an active pair as mentee: (user, org)."""
+    scope = await methodist_scope(session, identity)
+    query = select(User).where(
+        in_scope(User.organization_id, scope), User.telegram_id.is_not(None),
+        User.birth_year > now.year - YOUNG_AGE, User.experience_years <= YOUNG_EXPERIENCE, ~_has_active_mentor(),
+    ).order_by(User.full_name, User.id)
+    found = await paged(session, query, page)
+    return Page(await _with_orgs(session, found.items), found.page, found.pages)
+
+
+async def search_teachers(session: AsyncSession, identity: Identity, text: str | None) -> list[tuple[User, str]]:
+    """Registered people in scope whose name contains the typed fragment (as typed, capitalised
+    or lower case: SQLite folds case for ASCII only)."""
+    fragment = " ".join(clean_text(text, 100, "ФИО").split())
+    if len(fragment) < 2:
+        raise InvalidInput("Введите хотя бы две буквы фамилии.")
+    scope = await methodist_scope(session, identity)
+    variants = {fragment, fragment.lower(), fragment.capitalize(), fragment.title()}
+    return await _with_orgs(session, list(await session.scalars(select(User).where(
+        in_scope(User.organization_id, scope), User.telegram_id.is_not(None),
+        or_(*(User.full_name.contains(v, autoescape=True) for v in variants)),
+    ).order_by(User.full_name, User.id).limit(10))))
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    mentee: User
+    organization: str
+    pair_type: PairType
+    deficits: list[str]
+    page: Page  # of (Candidate, organization name)
+
+
+async def suggestions(session: AsyncSession, identity: Identity, mentee_id: int, pair_type: PairType,
+                      now: datetime, page: int = 0) -> Suggestions:
+    """Registered colleagues of the mentee's municipality with free places, ranked, with reasons."""
+    mentee = await mentee_for(session, identity, mentee_id, pair_type, now)
+    today = routes.today(mentee, now)
+    _, results = await latest_results(session, mentee.id)  # severe deficits first, then partial
+    deficits = [r.area for r in sorted(results, key=lambda r: (r.zone != "severe", r.id))
+                if r.zone in diagnosis.DEFICIT_ZONES]
+    muni = await municipality_of(session, mentee.organization_id)
+    area = await orgs.subtree_ids(session, muni.id) if muni else set()
+    busy = select(MentorPair.mentor_id).where(MentorPair.mentee_id == mentee.id,
+                                              MentorPair.status == PairStatus.active)
+    conditions = [User.organization_id.in_(area), User.telegram_id.is_not(None), User.is_active.is_(True),
+                  User.id != mentee.id, User.id.not_in(busy)]
+    if pair_type == PairType.managerial:
+        conditions.append(User.position.in_(LEADERS))
+    pool = list(await session.scalars(select(User).where(*conditions)))
+    if pair_type == PairType.young_specialist:
+        pool = [u for u in pool if not is_young_specialist(u.birth_year, u.experience_years, today)]
+    loads = dict((await session.execute(select(MentorPair.mentor_id, func.count()).where(
+        MentorPair.status == PairStatus.active, MentorPair.mentor_id.in_([u.id for u in pool]))
+        .group_by(MentorPair.mentor_id))).all())
+    resources = await _resource_areas(session, [u.id for u in pool], set(deficits))
+    schools = set(await session.scalars(select(Organization.id).where(
+        Organization.id.in_(area), Organization.kind == OrgKind.school)))
+    candidates = [Candidate(
+        user=u, resource_areas=tuple(sorted(resources.get(u.id, ()))),
+        subjects=tuple(s for s in mentee.subjects or [] if s in (u.subjects or [])),
+        same_org=u.organization_id == mentee.organization_id, org_is_school=u.organization_id in schools,
+        free=CAPACITY - loads.get(u.id, 0),
+    ) for u in pool if loads.get(u.id, 0) < CAPACITY]
+    ranked = rank(candidates, pair_type)
+    pages = max(1, -(-len(ranked) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = ranked[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    named = [(c, await orgs.display_name(session, c.user.organization_id)) for c in shown]
+    return Suggestions(mentee, await orgs.display_name(session, mentee.organization_id), pair_type, deficits,
+                       Page(named, page, pages))
+
+
+async def _resource_areas(session: AsyncSession, user_ids: list[int], wanted: set[str]) -> dict[int, set[str]]:
+    """Per user, the wanted areas in the resource zone of their latest completed diagnosis."""
+    if not user_ids or not wanted:
+        return {}
+    latest: dict[int, int] = {}
+    for user_id, attempt_id in await session.execute(
+            select(DiagnosisAttempt.user_id, DiagnosisAttempt.id).where(
+                DiagnosisAttempt.user_id.in_(user_ids), DiagnosisAttempt.status == AttemptStatus.completed)
+            .order_by(DiagnosisAttempt.completed_at, DiagnosisAttempt.id)):
+        latest[user_id] = attempt_id
+    owner = {attempt_id: user_id for user_id, attempt_id in latest.items()}
+    found: dict[int, set[str]] = {}
+    for attempt_id, area in await session.execute(select(AreaResult.attempt_id, AreaResult.area).where(
+            AreaResult.attempt_id.in_(list(owner)), AreaResult.zone == "resource", AreaResult.area.in_(wanted))):
+        found.setdefault(owner[attempt_id], set()).add(area)
+    return found
