@@ -13,8 +13,8 @@ _FEATURE_MODULES = [
     "handlers.errors", "handlers.common", "handlers.start", "handlers.profile", "handlers.privacy",
     "handlers.admin", "handlers.invites", "handlers.org_picker", "handlers.registration",
     "handlers.event_create", "handlers.events_admin", "handlers.events", "handlers.diagnosis",
-    "handlers.route", "handlers.mentoring", "handlers.broadcast", "handlers.audit", "handlers.stats",
-    "handlers.content_admin",
+    "handlers.route", "handlers.mentoring_pairs", "handlers.mentoring_dashboard", "handlers.mentoring_relay",
+    "handlers.broadcast", "handlers.audit", "handlers.stats", "handlers.content_admin",
 ]
 
 
