@@ -1,0 +1,56 @@
+"""Ratings after an event: the request with rating buttons, and the average with the comments."""
+
+from dataclasses import dataclass
+from html import escape
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import outbox
+from bot.services.events.common import Paged, get_for_methodist
+from bot.services.roles import Identity
+from models import Event, EventFeedback, EventRegistration, User
+
+COMMENTS_PAGE = 5
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    average: float | None
+    count: int
+    comments: Paged[EventFeedback]
+
+
+def feedback_callback(event_id: int, rating: int) -> str:
+    """Must match the teacher side's FeedbackCb(prefix="fb", event_id: int, rating: int) packing."""
+    return f"fb:{event_id}:{rating}"
+
+
+async def request_feedback(session: AsyncSession, event: Event, registration: EventRegistration) -> bool:
+    user = await session.get(User, registration.user_id)
+    if user is None or user.telegram_id is None:
+        return False
+    return await outbox.enqueue(
+        session, key=f"feedback:{event.id}:{user.id}", chat_id=user.telegram_id, purpose="feedback_request",
+        timezone=user.timezone,
+        text=f"Спасибо, что были на мероприятии «{escape(event.title)}»! Оцените его, пожалуйста, от 1 до 5:",
+        buttons=[[{"text": f"{rating} ⭐",
+                   "callback_data": feedback_callback(event.id, rating)} for rating in range(1, 6)]],
+    )
+
+
+async def feedback_summary(
+    session: AsyncSession, identity: Identity, event_id: int, page: int
+) -> tuple[Event, FeedbackSummary]:
+    event = await get_for_methodist(session, identity, event_id)
+    average, count = (await session.execute(
+        select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event.id))).one()
+    where = [EventFeedback.event_id == event.id, EventFeedback.comment.is_not(None), EventFeedback.comment != ""]
+    total = await session.scalar(select(func.count()).select_from(EventFeedback).where(*where)) or 0
+    pages = max(1, -(-total // COMMENTS_PAGE))
+    page = min(max(page, 0), pages - 1)
+    comments = await session.scalars(select(EventFeedback).where(*where)
+                                     .order_by(EventFeedback.created_at.desc(), EventFeedback.id.desc())
+                                     .offset(page * COMMENTS_PAGE).limit(COMMENTS_PAGE))
+    average = float(average) if average is not None else None
+    return event, FeedbackSummary(average, count, Paged(list(comments), page, pages))
