@@ -25,7 +25,7 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, module=one_hop_dbapi(),
+    engine = create_async_engine(url, module=one_hop_dbapi(SQLITE_BUSY_TIMEOUT_MS / 1000),
                                  connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     _tune_sqlite(engine)
     return engine

@@ -4,7 +4,6 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -13,6 +12,7 @@ from bot.services.audit_log import AuditPage, Row
 from bot.services.roles import Identity
 from bot.services.timefmt import fmt
 from handlers import ui
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
 router = Router(name=__name__)
@@ -80,7 +80,7 @@ def page_text(page: AuditPage, zone: str) -> str:
 
 
 def page_kb(page: AuditPage) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for key, label in FILTER_LABELS.items():
         kb.button(text=f"• {label}" if key == page.filter else label, callback_data=AuditCb(kind=key))
     nav = [(page.page - 1, "◀")] if page.page > 0 else []

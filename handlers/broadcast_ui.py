@@ -3,13 +3,13 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.broadcast_progress import progress_markup
 from bot.services import orgs
 from bot.services.broadcast_audience import AREAS
 from bot.services.timefmt import local
 from bot.services.users import SUBJECTS
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import AREA_LABELS, POSITION_LABELS, esc, plural
 from models import Broadcast, BroadcastStatus, Event, Organization, Position
 
@@ -131,7 +131,7 @@ def buttons_markup(rows: list | None) -> InlineKeyboardMarkup | None:
 
 
 def audience_kb(b: Broadcast) -> InlineKeyboardMarkup:
-    spec, kb = b.audience, InlineKeyboardBuilder()
+    spec, kb = b.audience, KeyboardBuilder()
     for label, action in (("🏫 Территории и организации", "orgs"), ("👤 Роль", "roles"),
                           ("💼 Должность", "positions"), ("📚 Предметы", "subjects"),
                           ("📉 Дефицит по области", "areas"), ("📅 Записанные на мероприятие", "events")):
@@ -147,13 +147,13 @@ def audience_kb(b: Broadcast) -> InlineKeyboardMarkup:
     return kb.adjust(2, 2, 2, 2, 1, 2, 1).as_markup()
 
 
-def _back(kb: InlineKeyboardBuilder, b: Broadcast) -> None:
+def _back(kb: KeyboardBuilder, b: Broadcast) -> None:
     kb.button(text="« К аудитории", callback_data=BcCb(action="aud", id=b.id))
 
 
 def choices_kb(b: Broadcast, action: str, options: list[tuple[str, str, bool]], width: int = 1) -> InlineKeyboardMarkup:
     """Toggle buttons of one dimension: (value, label, chosen)."""
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for value, label, chosen in options:
         kb.button(text=mark(chosen) + label, callback_data=BcCb(action=action, id=b.id, value=value))
     _back(kb, b)
@@ -178,7 +178,7 @@ def area_options(spec: dict) -> list[tuple[str, str, bool]]:
 
 
 def orgs_kb(b: Broadcast, parent: Organization | None, level: orgs.Page, up: int) -> InlineKeyboardMarkup:
-    kb, chosen, sizes = InlineKeyboardBuilder(), set(b.audience.get("orgs", [])), []
+    kb, chosen, sizes = KeyboardBuilder(), set(b.audience.get("orgs", [])), []
     parent_id = parent.id if parent else 0
     for org in level.items:
         kb.button(text=mark(org.id in chosen) + org.name[:45],
@@ -199,7 +199,7 @@ def orgs_kb(b: Broadcast, parent: Organization | None, level: orgs.Page, up: int
 
 
 def events_kb(b: Broadcast, items: list[Event], page: int, pages: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for event in items:
         day = local(event.starts_at, event.timezone)
         kb.button(text=mark(b.audience.get("event") == event.id) + f"{day:%d.%m.%y} {event.title[:40]}",
@@ -213,7 +213,7 @@ def events_kb(b: Broadcast, items: list[Event], page: int, pages: int) -> Inline
 
 
 def confirm_kb(b: Broadcast) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="🚀 Отправить сейчас", callback_data=BcCb(action="now", id=b.id))
     kb.button(text="🕒 Запланировать", callback_data=BcCb(action="when", id=b.id))
     _back(kb, b)
@@ -221,7 +221,7 @@ def confirm_kb(b: Broadcast) -> InlineKeyboardMarkup:
 
 
 def stop_kb(b: Broadcast) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Да, остановить", callback_data=BcCb(action="stopyes", id=b.id))
     kb.button(text="Нет, пусть идёт", callback_data=BcCb(action="stopno", id=b.id))
     return kb.adjust(1).as_markup()
@@ -230,7 +230,7 @@ def stop_kb(b: Broadcast) -> InlineKeyboardMarkup:
 def recent_kb(items: list[Broadcast]) -> InlineKeyboardMarkup | None:
     if not items:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for b in items:
         kb.button(text=recent_line(b), callback_data=BcCb(action="status", id=b.id))
     return kb.adjust(1).as_markup()

@@ -12,7 +12,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content, content_admin, indicators
@@ -21,6 +20,7 @@ from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from bot.services.timefmt import fmt
 from handlers import texts, ui
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
 router = Router(name=__name__)
@@ -46,7 +46,7 @@ class ContentFlow(StatesGroup):
 
 
 def menu_kb():
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for kind in KINDS:
         kb.button(text=f"⬇ {KIND_LABELS[kind]}", callback_data=ContentCb(action="get", value=kind))
     for kind in KINDS:
@@ -56,7 +56,7 @@ def menu_kb():
 
 
 def choices_kb(action: str, options: list[tuple[str, str]], columns: int = 1):
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for value, label in options:
         kb.button(text=label[:60], callback_data=ContentCb(action=action, value=value))
     return kb.adjust(columns).as_markup()

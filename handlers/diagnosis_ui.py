@@ -4,12 +4,12 @@ from datetime import datetime
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.render.chart import Band
 from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.timefmt import local
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc, plural
 
 
@@ -76,7 +76,7 @@ def intro(options: list[Option], zone: str) -> str:
 
 
 def intro_kb(options: list[Option]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for o in options:
         title = o.questionnaire.title
         if o.next_allowed is None:
@@ -95,7 +95,7 @@ def unfinished(step: Step) -> str:
 
 
 def unfinished_kb(step: Step) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="▶ Продолжить", callback_data=MenuCb(action="resume", attempt_id=step.attempt.id))
     kb.button(text="Начать заново", callback_data=MenuCb(action="restart", attempt_id=step.attempt.id))
     return kb.adjust(1).as_markup()
@@ -118,16 +118,16 @@ def question(step: Step) -> str:
 
 
 def question_kb(step: Step) -> InlineKeyboardMarkup:
-    # Built directly rather than with InlineKeyboardBuilder: this runs on every tap, and the
-    # builder's deep copies cost more than the rest of the screen.
     attempt_id, index = step.attempt.id, step.index
-    values = [InlineKeyboardButton(text=f"✅ {value}" if value == step.value else str(value), callback_data=AnswerCb(
-        action="a", attempt_id=attempt_id, index=index, value=value).pack()) for value, _ in step.questionnaire.scale]
+    kb = KeyboardBuilder()
+    for value, _ in step.questionnaire.scale:
+        kb.button(text=f"✅ {value}" if value == step.value else str(value),
+                  callback_data=AnswerCb(action="a", attempt_id=attempt_id, index=index, value=value))
     controls = [("b", "◀ Назад")] if index > 0 else []
     controls.append(("p", "⏸ Пауза"))
-    return InlineKeyboardMarkup(inline_keyboard=[values, [InlineKeyboardButton(
-        text=label, callback_data=AnswerCb(action=action, attempt_id=attempt_id, index=index).pack())
-        for action, label in controls]])
+    for action, label in controls:
+        kb.button(text=label, callback_data=AnswerCb(action=action, attempt_id=attempt_id, index=index))
+    return kb.adjust(len(step.questionnaire.scale), len(controls)).as_markup()
 
 
 def paused(step: Step) -> str:
@@ -136,7 +136,7 @@ def paused(step: Step) -> str:
 
 
 def paused_kb(step: Step) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="▶ Продолжить", callback_data=MenuCb(action="resume", attempt_id=step.attempt.id))
     return kb.as_markup()
 

@@ -3,13 +3,13 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.event_input import FIELDS, moment
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
 from bot.services.orgs import Page
 from bot.services.timefmt import fmt, local
 from handlers.broadcast_ui import BroadcastAnnounceCb
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import AREA_LABELS, esc
 from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
 from models import Event, EventFormat, EventStatus, Organization, RegistrationStatus
@@ -139,7 +139,7 @@ def card(event: Event, draft: dict, scope_name: str, counts: Counts, zone: str, 
     return "\n".join(lines)
 
 
-def _nav(kb: InlineKeyboardBuilder, make, page: int, pages: int) -> int:
+def _nav(kb: KeyboardBuilder, make, page: int, pages: int) -> int:
     buttons = 0
     if page > 0:
         kb.button(text="◀", callback_data=make(page - 1))
@@ -154,14 +154,14 @@ def _nav(kb: InlineKeyboardBuilder, make, page: int, pages: int) -> int:
 
 
 def formats() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for index, value in enumerate(FORMATS):
         kb.button(text=FORMAT_LABELS[value], callback_data=NewEventCb(action="fmt", value=index))
     return kb.adjust(2).as_markup()
 
 
 def areas(chosen: list[int]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for area, label in AREA_LABELS.items():
         kb.button(text=f"{'☑️' if area in chosen else '▫️'} {area}. {label}",
                   callback_data=NewEventCb(action="area", value=area))
@@ -170,13 +170,13 @@ def areas(chosen: list[int]) -> InlineKeyboardMarkup:
 
 
 def single(text: str, action: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text=text, callback_data=NewEventCb(action=action))
     return kb.as_markup()
 
 
 def preview(token: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="✅ Опубликовать", callback_data=NewEventCb(action="pub", value=token))
     kb.button(text="✏️ Изменить…", callback_data=NewEventCb(action="edit"))
     kb.button(text="Отмена", callback_data=NewEventCb(action="drop"))
@@ -184,7 +184,7 @@ def preview(token: int) -> InlineKeyboardMarkup:
 
 
 def draft_fields() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for index, field in enumerate(FIELDS):
         kb.button(text=FIELD_LABELS[field], callback_data=NewEventCb(action="field", value=index))
     kb.button(text="◀ К предпросмотру", callback_data=NewEventCb(action="back"))
@@ -192,7 +192,7 @@ def draft_fields() -> InlineKeyboardMarkup:
 
 
 def scope_level(parent: Organization | None, page: Page, up_to: int | None) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     sizes = []
     if parent is not None:
         kb.button(text=f"✅ Все: {parent.name[:48]}", callback_data=EventScopeCb(action="pick", org_id=parent.id))
@@ -212,7 +212,7 @@ def scope_level(parent: Organization | None, page: Page, up_to: int | None) -> I
 
 
 def event_list(paged: Paged[Event], counts: dict[int, Counts], zone: str) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     if not paged.items:
         return "Мероприятий в вашей зоне пока нет. Создать — /new_event.", kb.as_markup()
     lines = [f"<b>Мероприятия</b> (стр. {paged.page + 1} из {paged.pages}):"]
@@ -228,7 +228,7 @@ def event_list(paged: Paged[Event], counts: dict[int, Counts], zone: str) -> tup
 
 
 def card_menu(event: Event, started: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
 
     def add(text: str, action: str) -> None:
         kb.button(text=text, callback_data=EventAdminCb(action=action, event_id=event.id))
@@ -253,7 +253,7 @@ def card_menu(event: Event, started: bool) -> InlineKeyboardMarkup:
 
 
 def event_fields(event_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for index, field in enumerate(FIELDS):
         kb.button(text=FIELD_LABELS[field], callback_data=EventAdminCb(action="field", event_id=event_id, arg=index))
     kb.button(text="◀ Назад", callback_data=EventAdminCb(action="card", event_id=event_id))
@@ -261,7 +261,7 @@ def event_fields(event_id: int) -> InlineKeyboardMarkup:
 
 
 def confirm(event_id: int, action: str, yes: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text=yes, callback_data=EventAdminCb(action=action, event_id=event_id))
     kb.button(text="Нет, назад", callback_data=EventAdminCb(action="card", event_id=event_id))
     return kb.adjust(1).as_markup()
@@ -278,7 +278,7 @@ def registrants(event: Event, paged: Paged[Registrant], size: int) -> tuple[str,
     lines += [registrant_line(paged.page * size + i + 1, item) for i, item in enumerate(paged.items)]
     if not paged.items:
         lines.append("Пока никто не записался.")
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     nav = _nav(kb, lambda p: EventAdminCb(action="regs", event_id=event.id, page=p), paged.page, paged.pages)
     kb.button(text="📥 Экспорт XLSX", callback_data=EventAdminCb(action="xlsx", event_id=event.id))
     kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
@@ -290,7 +290,7 @@ def attendance(event: Event, paged: Paged[Registrant]) -> tuple[str, InlineKeybo
             "Нажмите на участника, чтобы отметить присутствие (✅) или отсутствие (▫️).")
     if not paged.items:
         text += "\nЗаписавшихся нет."
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for item in paged.items:
         present = bool(item.registration.attended)
         kb.button(text=f"{'✅' if present else '▫️'} {(item.user.full_name or '(данные удалены)')[:50]}",
@@ -314,7 +314,7 @@ def feedback(event: Event, summary: FeedbackSummary) -> tuple[str, InlineKeyboar
         lines.append(f"\nКомментарии (стр. {comments.page + 1} из {comments.pages}):")
         budget = (3600 - sum(len(line) for line in lines)) // len(comments.items)
         lines += [f"«{cut(item.comment or '', budget - 10)}» — {item.rating}/5" for item in comments.items]
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     nav = _nav(kb, lambda p: EventAdminCb(action="fb", event_id=event.id, page=p), comments.page, comments.pages)
     kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
     return "\n".join(lines), kb.adjust(*([nav] if nav else []), 1).as_markup()

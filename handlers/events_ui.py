@@ -3,12 +3,12 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.event_catalog import PAGE_SIZE, EventCard, EventPage, View
 from bot.services.feedback import MAX_COMMENT
 from bot.services.signups import signup_closes_at
 from bot.services.timefmt import fmt, local
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import AREA_LABELS, esc
 from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
 from models import Event, EventFormat, EventRegistration, EventStatus, RegistrationStatus
@@ -153,7 +153,7 @@ def rating_saved(rating: int) -> str:
 
 
 def event_list_kb(page: EventPage, zone: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for view, label in VIEW_LABELS.items():
         kb.button(text=f"• {label}" if view == page.view else label, callback_data=EventListCb(view=view.value))
     for item in page.items:
@@ -168,7 +168,7 @@ def event_list_kb(page: EventPage, zone: str) -> InlineKeyboardMarkup:
 
 
 def card_kb(c: EventCard, view: str, page: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     event_id, reg = c.event.id, c.registration
     if reg is None and c.signup_open:
         label = "Записаться" if c.seats_left is None or c.seats_left > 0 else "В лист ожидания"
@@ -185,7 +185,7 @@ def card_kb(c: EventCard, view: str, page: int) -> InlineKeyboardMarkup:
 
 
 def leave_confirm_kb(event_id: int, view: str, page: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Да, отменить запись",
               callback_data=EventCb(action="leave", event_id=event_id, view=view, page=page))
     kb.button(text="Нет, оставить", callback_data=EventCb(action="open", event_id=event_id, view=view, page=page))
@@ -193,12 +193,12 @@ def leave_confirm_kb(event_id: int, view: str, page: int) -> InlineKeyboardMarku
 
 
 def open_event_kb(event_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Открыть мероприятие", callback_data=EventCb(action="open", event_id=event_id))
     return kb.as_markup()
 
 
 def skip_comment_kb(event_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Пропустить", callback_data=FeedbackSkipCb(event_id=event_id))
     return kb.as_markup()

@@ -1,7 +1,6 @@
 """Inline keyboards. Labels are Russian; callback_data always comes from handlers.callbacks."""
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.orgs import Page
 from bot.services.users import SUBJECTS
@@ -9,6 +8,7 @@ from handlers.callbacks import (
     ConsentCb, DeleteMeCb, InviteRoleCb, InviteTermsCb, OrgPickCb, PositionCb, ProfileCb, RevokeCb,
     SubjectCb, TimezoneCb,
 )
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import POSITION_LABELS
 from models import Organization, RoleGrant
 
@@ -24,7 +24,7 @@ INVITE_TERMS = [(7, 1), (14, 30), (30, 100)]
 
 
 def consent(invite: str) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="✅ Согласен(на)", callback_data=ConsentCb(agree=True, invite=invite))
     kb.button(text="Не согласен(на)", callback_data=ConsentCb(agree=False))
     return kb.adjust(1).as_markup()
@@ -34,7 +34,7 @@ def org_page(
     purpose: str, page: Page, parent: Organization | None, *, choose_parent: bool, up_to: int | None
 ) -> InlineKeyboardMarkup:
     """One level of the organization tree, paginated; deeper levels open, leaves are chosen."""
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     if parent is not None and choose_parent:
         kb.button(text=f"✅ Выбрать: {parent.name[:40]}",
                   callback_data=OrgPickCb(purpose=purpose, action="choose", org_id=parent.id))
@@ -66,14 +66,14 @@ def org_page(
 
 
 def positions() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for position, label in POSITION_LABELS.items():
         kb.button(text=label, callback_data=PositionCb(value=position.value))
     return kb.adjust(1).as_markup()
 
 
 def subjects(chosen: list[str]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for index, subject in enumerate(SUBJECTS):
         mark = "☑️ " if subject in chosen else ""
         kb.button(text=f"{mark}{subject}", callback_data=SubjectCb(index=index))
@@ -82,7 +82,7 @@ def subjects(chosen: list[str]) -> InlineKeyboardMarkup:
 
 
 def profile_menu() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for field, label in [("full_name", "ФИО"), ("organization", "Организация"), ("position", "Должность"),
                          ("subjects", "Предметы"), ("experience", "Стаж"), ("birth_year", "Год рождения"),
                          ("timezone", "Часовой пояс")]:
@@ -91,35 +91,35 @@ def profile_menu() -> InlineKeyboardMarkup:
 
 
 def timezones() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for zone, label in RUSSIAN_ZONES:
         kb.button(text=label, callback_data=TimezoneCb(zone=zone))
     return kb.adjust(2).as_markup()
 
 
 def delete_confirm() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Да, удалить мои данные", callback_data=DeleteMeCb(confirm=True))
     kb.button(text="Нет, оставить", callback_data=DeleteMeCb(confirm=False))
     return kb.adjust(1).as_markup()
 
 
 def invite_roles() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Педагогов", callback_data=InviteRoleCb(role="teacher"))
     kb.button(text="Наставника", callback_data=InviteRoleCb(role="mentor"))
     return kb.adjust(2).as_markup()
 
 
 def invite_terms(org_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for days, uses in INVITE_TERMS:
         kb.button(text=f"{uses} чел., {days} дн.", callback_data=InviteTermsCb(org_id=org_id, days=days, uses=uses))
     return kb.adjust(1).as_markup()
 
 
 def revoke_buttons(grants: list[RoleGrant]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for grant in grants:
         kb.button(text=f"Снять роль: {grant.telegram_id}", callback_data=RevokeCb(grant_id=grant.id))
     return kb.adjust(1).as_markup()

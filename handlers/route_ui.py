@@ -3,11 +3,11 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.route_builder import FORM_LABELS, KIND_LABELS, area_title
 from bot.services.routes import ActivityPage, Overview, StepView, progress
 from bot.services.timefmt import fmt
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 from models import Route, RouteStatus, RouteStep, StepStatus
 
@@ -104,7 +104,7 @@ def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
 
 
 def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     if ov.route is None:
         if ov.latest_attempt_id:
             kb.button(text="Построить ИОМ", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id))
@@ -157,7 +157,7 @@ def step_card(view: StepView, zone: str, notice: str = "") -> str:
 
 
 def step_kb(view: StepView) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     step = view.step
     if step.status == StepStatus.planned:
         if view.route.status != RouteStatus.draft:
@@ -175,7 +175,7 @@ def remove_question(step: RouteStep) -> str:
 
 
 def remove_kb(step_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Да, убрать", callback_data=StepCb(action="remove", step_id=step_id))
     kb.button(text="Нет, оставить", callback_data=StepCb(action="open", step_id=step_id))
     return kb.adjust(1).as_markup()
@@ -191,7 +191,7 @@ def replacements(page: ActivityPage) -> str:
 
 
 def replacements_kb(page: ActivityPage) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     step_id = page.step.id
     for activity in page.items:
         kb.button(text=activity.title[:60], callback_data=ReplaceCb(step_id=step_id, activity_id=activity.id))
@@ -204,14 +204,14 @@ def replacements_kb(page: ActivityPage) -> InlineKeyboardMarkup:
 
 
 def rebuild_kb(attempt_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Да, перестроить", callback_data=RebuildCb(attempt_id=attempt_id))
     kb.button(text="Нет, оставить текущий", callback_data=RouteCb(action="view"))
     return kb.adjust(1).as_markup()
 
 
 def skip_kb(step_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Пропустить", callback_data=SkipFileCb(step_id=step_id))
     return kb.as_markup()
 

@@ -5,10 +5,10 @@ from datetime import date
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.indicators import Period, Ratio, Stats, academic_year, last_days
 from bot.services.orgs import Page
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc, plural
 from models import OrgKind, Organization
 
@@ -102,7 +102,7 @@ def breakdown_pages(s: Stats) -> int:
 
 
 def scope_kb(page: Page, parent: Organization | None, mode: str, up: int | None) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     sizes: list[int] = []
     if parent is not None:
         kb.button(text=f"✅ {parent.name[:50]} — целиком", callback_data=StatsCb(action="per", org_id=parent.id, mode=mode))
@@ -125,7 +125,7 @@ def scope_kb(page: Page, parent: Organization | None, mode: str, up: int | None)
 
 
 def period_kb(org_id: int, today: date, mode: str, can_change_scope: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     action = "show" if mode == "s" else "xls"
     for label, period in (("Текущий учебный год", academic_year(today)), ("Прошлый учебный год",
                           academic_year(today, 1)), ("Последние 30 дней", last_days(today))):
@@ -138,7 +138,7 @@ def period_kb(org_id: int, today: date, mode: str, can_change_scope: bool) -> In
 
 
 def stats_kb(s: Stats, can_change_scope: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     start, end = s.period.key
     base = dict(org_id=s.scope.id, start=start, end=end)
     if s.groups:
@@ -152,7 +152,7 @@ def stats_kb(s: Stats, can_change_scope: bool) -> InlineKeyboardMarkup:
 
 
 def breakdown_kb(s: Stats, index: int, page: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     start, end = s.period.key
     base = dict(org_id=s.scope.id, start=start, end=end)
     with_data = [n for n, item in enumerate(s.indicators) if item.total is not None]
