@@ -4,12 +4,12 @@ chart caption, and the prompts of comments, proposed steps and check-ins."""
 from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.mentoring.common import Page
 from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary
 from bot.services.mentoring.rules import MAX_TEXT, MENTEE_PAGE
 from bot.services.route_builder import area_title
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import MentorCb, add_nav, cut, day, finish
 from handlers.texts import POSITION_LABELS, esc
 from models import RouteStatus, RouteStep, StepStatus, User
@@ -56,7 +56,7 @@ def mentees(page: Page, zone: str) -> str:
 
 
 def mentees_kb(page: Page) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for s in page.items:
         kb.button(text=(s.mentee.full_name or "—")[:50], callback_data=MentorCb(action="card", pair_id=s.pair.id))
     nav = add_nav(kb, page, lambda p: MentorCb(action="list", page=p))
@@ -93,7 +93,7 @@ def mentee_card(card: MenteeCard, zone: str, today: date, notice: str = "") -> s
 
 
 def mentee_card_kb(card: MenteeCard) -> InlineKeyboardMarkup:
-    kb, pair_id, route = InlineKeyboardBuilder(), card.summary.pair.id, card.summary.route
+    kb, pair_id, route = KeyboardBuilder(), card.summary.pair.id, card.summary.route
     actions = [("📝 Записать встречу", "checkin"), ("✉️ Написать подопечному", "write")]
     if route is not None:
         actions = [("💬 Комментарий к ИОМ", "cmt_route"), ("💬 Комментарий к шагу", "steps"),
@@ -112,7 +112,7 @@ def ask_comment(step: RouteStep | None) -> str:
 
 
 def steps_kb(pair_id: int, steps: list[RouteStep], page: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     pages = max(1, -(-len(steps) // STEP_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = steps[page * STEP_PAGE:(page + 1) * STEP_PAGE]

@@ -2,12 +2,12 @@
 mentors, the goal of a new pair, lists of pairs and a pair's card with its terms."""
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.mentoring.common import Page, PairRow
 from bot.services.mentoring.rules import CADENCES, MAX_GOAL, PAGE_SIZE, TYPE_LABELS, cadence_label
 from bot.services.mentoring.suggestions import Suggestions, reason
 from bot.services.route_builder import area_title
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import MenteeTypeCb, PairCb, PairsCb, PickCb, SuggestCb, add_nav, cut, day, finish
 from handlers.texts import esc
 from models import PairStatus, PairType, User
@@ -19,7 +19,7 @@ ASK_DATE = "Введите дату в формате <code>дд.мм.гггг</
 
 
 def pairs_menu_kb() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Молодые специалисты без наставника", callback_data=PairsCb(view="young"))
     kb.button(text="Подобрать наставника педагогу", callback_data=PairsCb(view="search"))
     kb.button(text="Действующие пары", callback_data=PairsCb(view="active"))
@@ -37,7 +37,7 @@ def young_list(page: Page) -> str:
 
 
 def young_kb(page: Page) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for user, _ in page.items:
         kb.button(text=f"Подобрать наставника: {(user.full_name or '')[:40]}",
                   callback_data=SuggestCb(mentee_id=user.id, kind=PairType.young_specialist.value))
@@ -53,7 +53,7 @@ def search_results(found: list[tuple[User, str]]) -> str:
 
 
 def search_kb(found: list[tuple[User, str]]) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for user, org in found:
         kb.button(text=f"{(user.full_name or '')[:35]} — {org[-25:]}", callback_data=MenteeTypeCb(mentee_id=user.id))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
@@ -61,7 +61,7 @@ def search_kb(found: list[tuple[User, str]]) -> InlineKeyboardMarkup:
 
 
 def type_kb(mentee_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for kind, label in TYPE_LABELS.items():
         kb.button(text=label.capitalize(), callback_data=SuggestCb(mentee_id=mentee_id, kind=kind.value))
     return kb.adjust(1).as_markup()
@@ -81,7 +81,7 @@ def suggestions(s: Suggestions) -> str:
 
 
 def suggestions_kb(s: Suggestions) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for candidate, _ in s.page.items:
         kb.button(text=f"Назначить: {(candidate.user.full_name or '')[:40]}",
                   callback_data=PickCb(mentee_id=s.mentee.id, mentor_id=candidate.user.id, kind=s.pair_type.value))
@@ -107,7 +107,7 @@ def pair_list(page: Page, status: PairStatus) -> str:
 
 
 def pair_list_kb(page: Page, status: PairStatus) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for row in page.items:
         kb.button(text=f"{(row.mentor.full_name or '—')[:25]} → {(row.mentee.full_name or '—')[:25]}",
                   callback_data=PairCb(action="card", pair_id=row.pair.id))
@@ -133,7 +133,7 @@ def pair_card(row: PairRow, notice: str = "") -> str:
 
 
 def pair_card_kb(pair_id: int, status: PairStatus) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     rows = []
     if status == PairStatus.active:
         for months in (3, 6, 9):
@@ -155,7 +155,7 @@ def end_question(row: PairRow) -> str:
 
 
 def end_kb(pair_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="Да, завершить", callback_data=PairCb(action="end", pair_id=pair_id))
     kb.button(text="Нет", callback_data=PairCb(action="card", pair_id=pair_id))
     return kb.adjust(1).as_markup()

@@ -2,10 +2,10 @@
 the answer to a proposed step, the final review."""
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.mentoring.dashboard import MyMentor
 from bot.services.mentoring.rules import MAX_TEXT, TYPE_LABELS, cadence_label
+from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import RelayCb, day
 from handlers.texts import esc
 from models import User
@@ -39,7 +39,7 @@ def my_mentors(found: list[MyMentor]) -> str:
 def my_mentors_kb(found: list[MyMentor]) -> InlineKeyboardMarkup | None:
     if not found:
         return None
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     for m in found:
         kb.button(text=f"✉️ Написать: {(m.mentor.full_name or '')[:40]}", callback_data=RelayCb(pair_id=m.pair.id))
     return kb.adjust(1).as_markup()
@@ -51,7 +51,7 @@ def ask_relay(peer: User) -> str:
 
 
 def reply_kb(pair_id: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = KeyboardBuilder()
     kb.button(text="↩️ Ответить", callback_data=RelayCb(pair_id=pair_id))
     return kb.as_markup()
 

@@ -11,13 +11,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.errors import NotRegistered
 from bot.services.mentoring.common import Page
 from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import ui
+from handlers.keyboard_builder import KeyboardBuilder
 from models import User
 
 TYPED = F.text & ~F.text.startswith("/")
@@ -103,7 +103,7 @@ def day(value: date | datetime | None, zone: str = "Europe/Moscow") -> str:
     return f"{local(value, zone) if isinstance(value, datetime) else value:%d.%m.%Y}"
 
 
-def add_nav(kb: InlineKeyboardBuilder, page: Page, make) -> int:
+def add_nav(kb: KeyboardBuilder, page: Page, make) -> int:
     nav = [(page.page - 1, "◀")] if page.page > 0 else []
     nav += [(page.page, f"{page.page + 1}/{page.pages}")] if page.pages > 1 else []
     nav += [(page.page + 1, "▶")] if page.page + 1 < page.pages else []
@@ -112,7 +112,7 @@ def add_nav(kb: InlineKeyboardBuilder, page: Page, make) -> int:
     return len(nav)
 
 
-def finish(kb: InlineKeyboardBuilder, items: int, nav: int, tail: int = 1) -> InlineKeyboardMarkup:
+def finish(kb: KeyboardBuilder, items: int, nav: int, tail: int = 1) -> InlineKeyboardMarkup:
     return kb.adjust(*[1] * items, *([nav] if nav else []), *[1] * tail).as_markup()
 
 
