@@ -192,10 +192,11 @@ class TgUser:
                         None)
         return await self._poll(find, timeout, f"edit of #{message.message_id} containing {contains!r}")
 
-    async def click(self, label: str, *, timeout: float = 10.0) -> BotMessage:
+    async def click(self, label: str, *, timeout: float = 10.0, times: int = 1) -> BotMessage:
         """Press the button ``label`` (text or callback_data) of the latest message that has it.
 
         Inline buttons send a callback query; reply-keyboard buttons send their text.
+        ``times=2`` is a double tap: the same press sent twice at once.
         Returns the message the button belongs to.
         """
         def find(messages: list[BotMessage]) -> BotMessage | None:
@@ -205,13 +206,16 @@ class TgUser:
             return inline or (shown if shown and label in shown.reply_buttons else None)
         message = await self._poll(find, timeout, f"button {label!r}")
         button = message.button(label)
-        if button is None:
-            await self.send(label)
-        elif "callback_data" in button:
-            stub = {"message_id": message.message_id, "chat": self.chat}
-            await self._post("/sendCallback", {"message": stub, "data": button["callback_data"]})
-        else:
+        if button is not None and "callback_data" not in button:
             raise AssertionError(f"button {label!r} has no callback_data: {button}")
+
+        def press():
+            if button is None:
+                return self.send(label)
+            stub = {"message_id": message.message_id, "chat": self.chat}
+            return self._post("/sendCallback", {"message": stub, "data": button["callback_data"]})
+
+        await asyncio.gather(*(press() for _ in range(times)))
         return message
 
     async def wait_answer(self, contains: str | None = None, *, timeout: float = 10.0) -> dict:

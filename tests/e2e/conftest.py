@@ -9,12 +9,21 @@ Fixtures
                   test using ``make_user``), ``await emulator.calls("sendMessage")`` lists the Bot
                   API calls bots made, ``emulator.file_content(file_id)`` a file the bot sent.
     bot_process   (module)  ``BotProcess`` running ``python -m bot run`` from the repo root with
-                  BOT_TOKEN, TELEGRAM_API_BASE, a fresh SQLite DATABASE_URL per module, ADMIN_IDS
-                  and LOG_LEVEL. ``bot_process.restart()`` = SIGTERM + start on the same database;
-                  ``.stop()``/``.start()`` (updates sent meanwhile are delivered after start),
-                  ``.token``, ``.log_text()``, ``.cpu_seconds()``, ``.alive``. Logs of the bot and
-                  the emulator are attached to failed tests. test_harness.py overrides it.
+                  BOT_TOKEN, TELEGRAM_API_BASE, a fresh database per module (see ``backend``),
+                  ADMIN_IDS and LOG_LEVEL. ``bot_process.restart()`` = SIGTERM + start on the same
+                  database; ``.kill()`` = SIGKILL (a crash), then ``.start()``; ``.stop()``/``.start()``
+                  (updates sent meanwhile are delivered after start), ``.token``, ``.database_url``,
+                  ``.redis_url``, ``.env``, ``.log_text()``, ``.cpu_seconds()``, ``.alive``. Logs of the
+                  bot and the emulator are attached to failed tests. test_harness.py overrides it.
+    backend       (module)  "sqlite" (a fresh file; the default) or "postgres": a fresh PostgreSQL
+                  database (TEST_POSTGRES_URL) + REDIS_URL on a Redis database index of its own
+                  (TEST_REDIS_URL) for the dialog state, i.e. the production configuration; both
+                  removed after the module (backends.py). A module runs on both with
+                  ``pytestmark = pytest.mark.backends("sqlite", "postgres")`` (test ids get
+                  ``[sqlite]``/``[postgres]``); the PostgreSQL variant skips naming the unset variable.
     bot_extra_env (module)  dict of extra env vars for the bot; override it in a test module.
+    db            (function) ``BotDb`` (database.py) on the bot's database, whichever the backend:
+                  ``await db.rows(select(...))``, ``db.scalar``, ``db.write(update(...))``, ``db.session()``.
     make_user     (function) ``await make_user(user_id=None, first_name="Test")`` -> ``TgUser``
                   talking to ``bot_process``; a fresh unique id unless given.
     user, admin_user (function) a fresh user; the user whose id is in ADMIN_IDS
@@ -46,17 +55,36 @@ from pathlib import Path
 
 import pytest
 
+from . import backends
 from .client import Emulator, TgUser
+from .database import BotDb
 from .processes import ADMIN_ID, HERE, RUNNING, BotProcess, EmulatorProcess, start_bot
 
 EMULATOR_DIR = HERE / "emulator"
 _user_ids = itertools.count(100001)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "backends(*names): run this e2e module's bot on each backend "
+                                       f"({', '.join(backends.BACKENDS)})")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker and "backend" in metafunc.fixturenames:
+        unknown = set(marker.args) - set(backends.BACKENDS)
+        assert not unknown, f"unknown e2e backends {unknown}"
+        metafunc.parametrize("backend", marker.args, indirect=True, scope="module")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in item.path.resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            callspec = getattr(item, "callspec", None)
+            if callspec and callspec.params.get("backend") == "postgres":
+                item.add_marker(pytest.mark.postgres)
+                item.add_marker(pytest.mark.redis)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -89,14 +117,28 @@ def bot_extra_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="module")
 def bot_process(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory,
-                bot_extra_env: dict[str, str]) -> BotProcess:
-    workdir = tmp_path_factory.mktemp("bot")
-    process = start_bot("bot", [sys.executable, "-m", "bot", "run"], emulator.base_url, workdir, bot_extra_env)
-    try:
-        yield process
-    finally:
-        process.stop()
+                bot_extra_env: dict[str, str], backend: str) -> BotProcess:
+    workdir = tmp_path_factory.mktemp(f"bot-{backend}")
+    with backends.provision(backend, workdir) as storage_env:
+        process = start_bot("bot", [sys.executable, "-m", "bot", "run"], emulator.base_url, workdir,
+                            storage_env | bot_extra_env)
+        try:
+            yield process
+        finally:
+            process.stop()
+
+
+@pytest.fixture
+async def db(bot_process: BotProcess) -> BotDb:
+    database = BotDb(bot_process.database_url)
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture

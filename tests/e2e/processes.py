@@ -112,6 +112,7 @@ class BotProcess(ManagedProcess):
         super().__init__(name, cmd, cwd=cwd, env=env, log_path=log_path)
         self.token = env["BOT_TOKEN"]
         self.database_url = env["DATABASE_URL"]
+        self.redis_url = env.get("REDIS_URL")  # set: the dialog state lives in Redis
         self.emulator_url = emulator_url
 
     def start(self, timeout: float = 30.0) -> None:
@@ -132,6 +133,16 @@ class BotProcess(ManagedProcess):
         if code not in (0, -signal.SIGTERM, None):
             self.fail(f"exited with code {code} on SIGTERM")
         self.start()
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, nothing is flushed or handed back (``start()`` brings it back)."""
+        if self in RUNNING:
+            RUNNING.remove(self)
+        assert self.alive, f"{self.name} is not running"
+        self.proc.kill()
+        self.proc.wait()
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n===== {time.strftime('%H:%M:%S')} killed (SIGKILL)\n".encode())
 
 
 def start_bot(name: str, cmd: list[str], emulator_url: str, workdir: Path,

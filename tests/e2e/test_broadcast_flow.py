@@ -24,8 +24,11 @@ from sqlalchemy import select
 
 from models import Broadcast, BroadcastStatus, Organization, OutboxMessage, OutboxStatus, User
 from tests.e2e.client import BotMessage, TgUser, eventually
-from tests.e2e.test_mentoring_flow import Db, add_diagnosis, grant_methodist
+from tests.e2e.database import BotDb
+from tests.e2e.test_mentoring_flow import add_diagnosis, grant_methodist
 from tests.e2e.test_onboarding import press
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 TEXT = "Приглашаем на семинар «Критерии оценивания» в пятницу, 15:00, каб. 214"
 BOLD = "семинар «Критерии оценивания»"
@@ -37,13 +40,6 @@ def bot_extra_env() -> dict[str, str]:
     # Broadcast copies go through the outbox: no quiet hours (the suite may run in the evening),
     # and a fast delivery loop.
     return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5"}
-
-
-@pytest.fixture
-async def db(bot_process):
-    database = Db(bot_process.database_url)
-    yield database
-    await database.engine.dispose()
 
 
 async def register_at(user: TgUser, name: str, municipality: str = "г. Новочеркасск",
@@ -123,8 +119,12 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
     # The methodist and the four teachers of г. Новочеркасск; not Galina (г. Волгодонск), not the stranger.
     assert "Получателей: 5" in screen.text, screen.text
 
-    async with db.session() as session:
-        draft = await session.scalar(select(Broadcast).order_by(Broadcast.id.desc()))
+    async def drafted() -> Broadcast:  # the screen is sent before the draft's transaction commits
+        draft = await db.scalar(select(Broadcast).order_by(Broadcast.id.desc()).limit(1))
+        assert draft is not None
+        return draft
+
+    draft = await eventually(drafted, timeout=T)
     assert (draft.status, draft.source_chat_id, draft.preview) == (BroadcastStatus.draft, methodist.chat_id, TEXT)
     source_id = draft.source_message_id
     preview_copies = await calls_for(emulator, "copyMessage", methodist.chat_id)
@@ -219,11 +219,11 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
     assert all(active[p.user_id] for p in (methodist, anna, boris, vera, galina))
 
 
-async def _exists(db: Db, telegram_id: int) -> None:
+async def _exists(db: BotDb, telegram_id: int) -> None:
     assert await db.user(telegram_id) is not None
 
 
-async def _user_id(db: Db, telegram_id: int) -> int:
+async def _user_id(db: BotDb, telegram_id: int) -> int:
     return (await db.user(telegram_id)).id
 
 

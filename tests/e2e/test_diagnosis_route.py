@@ -3,13 +3,18 @@ result with its chart, a route that includes a real upcoming event in the defici
 done with evidence, and the PDF whose text names the teacher and every step."""
 
 import io
-import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+import pytest
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from models import Event, EventFormat, EventStatus, Organization, Route, RouteStatus, RouteStep, StepStatus, utcnow
 from tests.e2e.client import BotMessage, TgUser
+from tests.e2e.database import BotDb
 from tests.e2e.test_onboarding import register
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 ASSESSMENT_ITEMS = range(10, 15)  # questions 11–15: area 3 «Оценочная», all answered 0
 
@@ -21,16 +26,16 @@ async def wait_text(user: TgUser, contains: str, timeout: float = 20) -> BotMess
     return await user._poll(find, timeout, f"text containing {contains!r}")
 
 
-def add_event_in_area_3(bot_process) -> str:
+async def add_event_in_area_3(db: BotDb) -> str:
+    """A published webinar for the whole region (the root organization) in area 3."""
     title = "Вебинар «Критерии успеха на уроке»"
-    starts = datetime.now(timezone.utc) + timedelta(days=20)
-    with sqlite3.connect(bot_process.database_url.split("///", 1)[1]) as conn:
-        conn.execute(
-            "insert into events (title, description, format, areas, scope_org_id, timezone, starts_at, duration_min,"
-            " online_url, registration_deadline, status, created_at, updated_at) values"
-            " (?, '', 'webinar', '[3]', 1, 'Europe/Moscow', ?, 90, 'https://example.org/w', ?, 'published', ?, ?)",
-            (title, starts.replace(tzinfo=None), (starts - timedelta(days=1)).replace(tzinfo=None),
-             datetime.utcnow(), datetime.utcnow()))
+    starts = utcnow() + timedelta(days=20)
+    async with db.session() as session, session.begin():
+        region = await session.scalar(select(Organization.id).where(Organization.parent_id.is_(None)))
+        session.add(Event(title=title, description="", format=EventFormat.webinar, areas=[3], scope_org_id=region,
+                          timezone="Europe/Moscow", starts_at=starts, duration_min=90,
+                          online_url="https://example.org/w", registration_deadline=starts - timedelta(days=1),
+                          status=EventStatus.published))
     return title
 
 
@@ -40,10 +45,10 @@ async def answer(user: TgUser, question: BotMessage, number: int) -> BotMessage:
     return await user.wait_edit(question, contains=f"Вопрос {number + 1} из 40", timeout=15)
 
 
-async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator):
+async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator, db):
     teacher = await make_user(first_name="Ирина")
     await register(teacher, "Диагностова Ирина")
-    event_title = add_event_in_area_3(bot_process)
+    event_title = await add_event_in_area_3(db)
 
     await teacher.send("/diagnostics")
     intro = await teacher.wait_reply(contains="40")
@@ -89,11 +94,10 @@ async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     flat = " ".join(text.split())
     assert "Диагностова Ирина" in flat
-    with sqlite3.connect(bot_process.database_url.split("///", 1)[1]) as conn:
-        titles = [row[0] for row in conn.execute(
-            "select title from route_steps join routes on routes.id = route_steps.route_id"
-            " where routes.status != 'archived' and route_steps.status != 'removed'")]
-        evidence = conn.execute("select count(*) from route_steps where evidence_file_id is not null").fetchone()[0]
+    titles = await db.scalars(select(RouteStep.title).join(Route, Route.id == RouteStep.route_id).where(
+        Route.status != RouteStatus.archived, RouteStep.status != StepStatus.removed))
+    evidence = await db.scalar(select(func.count()).select_from(RouteStep).where(
+        RouteStep.evidence_file_id.is_not(None)))
     assert titles and evidence == 1
     for title in titles:
         assert " ".join(title.split())[:30] in flat, title

@@ -3,13 +3,17 @@ last seat and the waitlist, a cancellation promotes the waitlisted teacher by of
 arrives, attendance is marked and feedback given."""
 
 import asyncio
-import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select, update
 
+from models import Event, EventFeedback, EventRegistration, RegistrationStatus, utcnow
+from tests.e2e.client import eventually
 from tests.e2e.test_onboarding import press, register
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 # A reminder 2.5 minutes before the start, no quiet hours: the whole story fits in a few minutes.
 REMINDER_OFFSET_H = 2.5 / 60
@@ -20,20 +24,12 @@ def bot_extra_env() -> dict[str, str]:
     return {"REMINDER_OFFSETS_H": f"{REMINDER_OFFSET_H}", "QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5"}
 
 
-def db(bot_process) -> sqlite3.Connection:
-    return sqlite3.connect(bot_process.database_url.split("///", 1)[1])
-
-
-async def eventually_rows(bot_process, query: str, expected: list, timeout: float = 10) -> None:
+async def eventually_rows(db, query, expected: list) -> None:
     """The bot answers before its transaction commits; give the commit a moment to land."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        with db(bot_process) as conn:
-            rows = conn.execute(query).fetchall()
-        if rows == expected or asyncio.get_running_loop().time() > deadline:
-            assert rows == expected
-            return
-        await asyncio.sleep(0.2)
+    async def check():
+        assert await db.rows(query) == expected
+
+    await eventually(check)
 
 
 async def create_event(methodist, start_text: str) -> None:
@@ -67,7 +63,7 @@ async def open_card(teacher):
     return await teacher.wait_edit(listing, contains="ул. Атаманская")
 
 
-async def test_event_story(make_user, admin_user, bot_process):
+async def test_event_story(make_user, admin_user, db):
     methodist = admin_user
     anna, boris = await make_user(first_name="Анна"), await make_user(first_name="Борис")
     await asyncio.gather(register(methodist, "Методистова Ольга"), register(anna, "Аннова Анна"),
@@ -101,8 +97,7 @@ async def test_event_story(make_user, admin_user, bot_process):
     await anna.expect_silence(1)  # her reminders were withdrawn with her registration
 
     # Time passes: the event has started (moved in the database rather than waiting for it).
-    with db(bot_process) as conn:
-        conn.execute("update events set starts_at = datetime('now', '-5 minutes')")
+    await db.write(update(Event).values(starts_at=utcnow() - timedelta(minutes=5)))
     await methodist.send("/events_admin")
     listing = await methodist.wait_reply(contains="Мероприятия")
     await methodist.click(next(b["text"] for b in listing.buttons if "Формирующее" in b["text"]))
@@ -112,7 +107,8 @@ async def test_event_story(make_user, admin_user, bot_process):
     await methodist.click("▫️ Борисов Борис")
     marked = await methodist.wait_edit(attendance)
     assert "✅ Борисов Борис" in [b["text"] for b in marked.buttons]
-    await eventually_rows(bot_process, "select attended from event_registrations where status = 'registered'", [(1,)])
+    await eventually_rows(db, select(EventRegistration.attended).where(
+        EventRegistration.status == RegistrationStatus.registered), [(True,)])
     await methodist.send("/events_admin")
     listing = await methodist.wait_reply(contains="Мероприятия")
     await methodist.click(next(b["text"] for b in listing.buttons if "Формирующее" in b["text"]))
@@ -126,4 +122,4 @@ async def test_event_story(make_user, admin_user, bot_process):
     await boris.wait_edit(request, contains="5 из 5")
     await boris.send("Очень полезно, спасибо!")
     await boris.wait_reply(contains="Спасибо")
-    await eventually_rows(bot_process, "select rating, comment from event_feedback", [(5, "Очень полезно, спасибо!")])
+    await eventually_rows(db, select(EventFeedback.rating, EventFeedback.comment), [(5, "Очень полезно, спасибо!")])

@@ -7,7 +7,7 @@ button; a missed meeting cadence escalates to the methodist.
 Diagnoses and routes are written straight to the bot's database (their screens have their own e2e
 test). The `mentoring_cadence` job runs every 60 minutes in the bot (not configurable), so the
 escalation part moves the last meeting back in the database and runs the job's function from
-this process on the same SQLite file; the running bot's delivery job then sends what it queued."""
+this process on the same database; the running bot's delivery job then sends what it queued."""
 
 import asyncio
 import sys
@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from bot.db import create_engine, create_sessionmaker
 from bot.services.mentoring import cadence as mentoring
 from models import (
     AreaResult, AttemptStatus, CheckIn, ContentVersion, DiagnosisAttempt, MentorPair, Organization, OutboxMessage,
-    PairStatus, PairType, Role, RoleGrant, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User, utcnow,
+    PairStatus, PairType, Role, RoleGrant, Route, RouteComment, RouteStatus, RouteStep, StepStatus, utcnow,
 )
 from tests.e2e.client import BotMessage, TgUser, eventually
+from tests.e2e.database import BotDb
 from tests.e2e.processes import REPO_ROOT
 from tests.e2e.test_onboarding import press, register
 
@@ -37,28 +37,6 @@ def bot_extra_env() -> dict[str, str]:
     # The cadence job runs every few seconds here instead of hourly, so the escalation below is
     # raised by the running bot itself.
     return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5", "MENTORING_INTERVAL_S": "3"}
-
-
-class Db:
-    """The bot's SQLite file, opened from the test process like the bot opens it."""
-
-    def __init__(self, url: str):
-        self.engine = create_engine(url)
-        self.sessionmaker = create_sessionmaker(self.engine)
-
-    def session(self):
-        return self.sessionmaker()
-
-    async def user(self, telegram_id: int) -> User:
-        async with self.session() as session:
-            return await session.scalar(select(User).where(User.telegram_id == telegram_id))
-
-
-@pytest.fixture
-async def db(bot_process):
-    database = Db(bot_process.database_url)
-    yield database
-    await database.engine.dispose()
 
 
 async def register_young(user: TgUser, name: str) -> BotMessage:
@@ -89,7 +67,7 @@ async def grant_methodist(bot_process, telegram_id: int, org_id: int) -> str:
     return out.decode(errors="replace")
 
 
-async def add_diagnosis(db: Db, telegram_id: int, zones: dict[str, str], days_ago: int = 2) -> None:
+async def add_diagnosis(db: BotDb, telegram_id: int, zones: dict[str, str], days_ago: int = 2) -> None:
     user = await db.user(telegram_id)
     scores = {"severe": 5, "partial": 9, "norm": 12, "resource": 15}
     async with db.session() as session, session.begin():
@@ -111,7 +89,7 @@ STEPS = [  # (title, status, deadline shift in days): 1 of 3 done, none overdue
 ]
 
 
-async def add_route(db: Db, telegram_id: int, today) -> list[int]:
+async def add_route(db: BotDb, telegram_id: int, today) -> list[int]:
     user = await db.user(telegram_id)
     async with db.session() as session, session.begin():
         route = Route(user_id=user.id, status=RouteStatus.active, period_start=today,
