@@ -67,9 +67,10 @@ def main(argv: list[str] | None = None) -> None:
         webhook = bool(getattr(args, "webhook", False))
         if webhook and (problem := settings.webhook_problem()):
             _fail(problem)
+        if not cli.migrate_and_seed_in_child(settings):
+            sys.exit(2)  # the child has said why, in one line on stderr
         from bot.runner import run_polling, run_webhook
 
-        cli.migrate(settings)
         try:
             asyncio.run(run_webhook(settings) if webhook else run_polling(settings))
         except KeyboardInterrupt:
@@ -85,12 +86,11 @@ def main(argv: list[str] | None = None) -> None:
         except BackupUnsupported as exc:
             _fail(str(exc))
         return
-    if command == "migrate":
-        cli.migrate(settings)
-        print("database is at the latest revision")
-        return
-    cli.migrate(settings)
     try:
+        cli.migrate(settings)
+        if command == "migrate":
+            print("database is at the latest revision")
+            return
         message = asyncio.run(cli.dispatch(settings, args))
     except cli.StartupError as exc:
         _fail(str(exc))

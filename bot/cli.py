@@ -1,10 +1,12 @@
-"""The console commands that touch the database (everything but `run`)."""
+"""The console commands that touch the database (everything but `run`), and `run`'s preparation."""
 
 import argparse
+import os
+import subprocess
+import sys
 
 from sqlalchemy import select
 
-from bot import migrate as migrations
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.seed import seed
@@ -18,10 +20,23 @@ class StartupError(Exception):
 
 
 def migrate(settings: Settings) -> None:
+    from bot import migrate as migrations  # Alembic: only in the processes that migrate
+
     try:
         migrations.upgrade(settings.database_url)
     except Exception as exc:  # a wrong URL or an unreachable server: say so in one line
-        raise SystemExit(f"error: cannot migrate {settings.database_url.split('@')[-1]}: {exc}") from None
+        raise StartupError(f"cannot migrate {settings.database_url.split('@')[-1]}: {exc}") from None
+
+
+def migrate_and_seed_in_child(settings: Settings) -> bool:
+    """`run`'s preparation, done by `python -m bot seed` (migrate, then load bundled content) in a
+    child process: Alembic's modules (~11 MB) and whatever migrating and seeding allocate are gone
+    with the child instead of staying in the long-running bot. The child logs to the same stderr
+    and explains a failure itself in one line; False means it failed."""
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    child = subprocess.run([sys.executable, "-m", "bot", "seed"], env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, check=False)
+    return child.returncode == 0
 
 
 async def dispatch(settings: Settings, args: argparse.Namespace) -> str:

@@ -16,7 +16,6 @@ from bot.cli import StartupError
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.scheduler import Jobs
-from bot.seed import seed
 
 log = logging.getLogger(__name__)
 HANDLER_SHUTDOWN_WAIT_S = 10.0
@@ -37,10 +36,9 @@ async def _let_handlers_finish(in_flight) -> None:
 
 @asynccontextmanager
 async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Running]:
+    """The database is already migrated and seeded (`python -m bot run` does it in a child process)."""
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
-    async with sessionmaker() as session, session.begin():
-        await seed(session)
     bot = create_bot(settings)
     dp = create_dispatcher(settings, sessionmaker, dedupe_updates=webhook)
     jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"])

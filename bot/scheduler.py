@@ -49,10 +49,15 @@ class Jobs:
             self.broadcast_progress: BROADCAST_PROGRESS_S,
         }
         # An interval job first fires one interval after start; a bot restarted more often than
-        # hourly would then never compute the hourly work. Every job runs soon after start instead.
+        # hourly would then never compute the hourly work. Every job runs soon after start instead,
+        # each a fraction of a second after the previous one: jobs fired in the same instant would
+        # each hold a pooled connection (with SQLite, an aiosqlite thread and its page cache, kept
+        # by the pool afterwards) only to queue on the one write lock. The whole-second intervals
+        # keep these phases apart on later runs too.
         first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_DELAY_S)
-        for job, seconds in every.items():
-            self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__, next_run_time=first,
+        for n, (job, seconds) in enumerate(every.items()):
+            self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__,
+                                   next_run_time=first + timedelta(seconds=n / len(every)),
                                    max_instances=1, coalesce=True, misfire_grace_time=None)
 
     async def _guarded(self, what: str, work: Callable[[AsyncSession], Awaitable[object]]) -> None:

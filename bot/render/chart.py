@@ -1,15 +1,15 @@
 """The competency profile as a radar chart (PNG): the current attempt filled, the previous one
 dashed on the same axes, zone bands in the background. Uses the Agg canvas directly (no pyplot
-global state), so it is safe to render in a worker thread; DejaVu Sans covers Cyrillic."""
+global state), so it is safe to render in a worker thread; DejaVu Sans covers Cyrillic.
+
+matplotlib (~40 MB resident with numpy and PIL) is imported on the first render, not with this
+module: handlers import it at startup and most processes never draw a chart."""
 
 import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 ZONE_COLOURS = {"severe": "#f4cccc", "partial": "#fce5cd", "norm": "#d9ead3", "resource": "#cfe2f3"}
 CURRENT, PREVIOUS = "#1f5fa8", "#888888"
@@ -28,6 +28,9 @@ def radar(labels: Sequence[str], values: Sequence[int], max_value: int, *, previ
           previous_label: str = "Прошлая диагностика") -> bytes:
     if len(labels) != len(values) or len(labels) < 3:
         raise ValueError("a radar chart needs at least three labelled values")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     labels, title = [_plain(label) for label in labels], _plain(title)
     angles = [2 * math.pi * n / len(labels) for n in range(len(labels))]
     closed = angles + angles[:1]

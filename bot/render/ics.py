@@ -2,9 +2,6 @@
 
 from datetime import datetime, timedelta, timezone
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-
 from models import Event, EventStatus, utcnow
 
 PRODID = "-//Teacher growth bot//events//RU"
@@ -19,6 +16,9 @@ def event_ics(event: Event, now: datetime | None = None) -> bytes:
     """Times are written in UTC ("...Z"): every calendar app converts them to the device's zone,
     with no VTIMEZONE for a client to misread. The UID is stable, so importing the file again
     after the event moved updates the entry instead of duplicating it."""
+    from icalendar import Calendar  # imported on first use: not needed to start the bot
+    from icalendar import Event as VEvent
+
     start = event.starts_at.astimezone(timezone.utc)
     vevent = VEvent()
     vevent.add("uid", f"event-{event.id}@{UID_DOMAIN}")

@@ -2,20 +2,27 @@
 plan table on landscape A4 with wrapped cells, and the final block left for signatures.
 
 Cyrillic comes from DejaVu Sans, which matplotlib bundles, so a fresh machine renders it; glyphs
-the font lacks (emoji someone typed) are dropped rather than drawn as boxes."""
+the font lacks (emoji someone typed) are dropped rather than drawn as boxes.
+
+fpdf2 (~25 MB resident with PIL and fontTools) is imported on the first PDF, not with this
+module: handlers import it at startup and most processes never render a route."""
+
+from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
-
-from fpdf import FPDF, FontFace
-from fpdf.enums import TableCellFillMode
+from typing import TYPE_CHECKING
 
 from bot.services.route_builder import FORM_LABELS, KIND_LABELS, area_title
 from bot.services.routes import Report
 from bot.services.timefmt import fmt, local
 from models import Position, RouteStatus, StepStatus
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FAMILY = "DejaVu"
 HEADERS = ("№", "Дефицит (область / пункт)", "Задача", "Содержание деятельности", "Форма", "Ресурс",
@@ -35,9 +42,8 @@ BLANK = "_" * 40
 
 @cache
 def _font_files() -> tuple[Path, Path]:
-    import matplotlib  # only for the path of its bundled fonts
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    # matplotlib's bundled fonts, found without importing matplotlib (and numpy) just for a path
+    folder = Path(find_spec("matplotlib").submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
     return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
 
@@ -61,11 +67,17 @@ def clean(text: object) -> str:
         unicodedata.category(ch)[0] != "C" and ord(ch) in glyphs))
 
 
-class _Doc(FPDF):
-    def footer(self) -> None:
-        self.set_y(-10)
-        self.set_font(FAMILY, size=7)
-        self.cell(0, 5, f"Стр. {self.page_no()}/{{nb}}", align="R")
+@cache
+def _doc_class() -> type[FPDF]:
+    from fpdf import FPDF
+
+    class _Doc(FPDF):
+        def footer(self) -> None:
+            self.set_y(-10)
+            self.set_font(FAMILY, size=7)
+            self.cell(0, 5, f"Стр. {self.page_no()}/{{nb}}", align="R")
+
+    return _Doc
 
 
 def _line(pdf: FPDF, label: str, value: str, size: float = 9) -> None:
@@ -103,6 +115,8 @@ def _header(pdf: FPDF, r: Report) -> None:
 
 
 def _profile(pdf: FPDF, r: Report) -> None:
+    from fpdf import FontFace
+
     pdf.set_font(FAMILY, "B", 9)
     pdf.cell(0, 6, "Профиль по областям", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=8)
@@ -145,6 +159,9 @@ def _row(r: Report, number: int, step) -> list[str]:
 
 
 def _plan(pdf: FPDF, r: Report) -> None:
+    from fpdf import FontFace
+    from fpdf.enums import TableCellFillMode
+
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(0, 7, "План", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=7)
@@ -181,7 +198,7 @@ def _final(pdf: FPDF, r: Report) -> None:
 
 
 def iom(report: Report, now: datetime) -> bytes:
-    pdf = _Doc(orientation="L", unit="mm", format="A4")
+    pdf = _doc_class()(orientation="L", unit="mm", format="A4")
     regular, bold = _font_files()
     pdf.add_font(FAMILY, "", regular)
     pdf.add_font(FAMILY, "B", bold)

@@ -2,22 +2,23 @@
 
 Written in openpyxl's write-only mode (a region's teacher sheet can hold 100k rows), in the style of
 bot.render.xlsx: bold frozen headers with a filter, fitted widths, real date cells, percentages as
-numbers, and text that never turns into a formula."""
+numbers, and text that never turns into a formula. openpyxl is imported on the first workbook,
+not with this module (see bot.render.xlsx)."""
+
+from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
 from bot.services.indicators import Ratio, Stats
 from bot.services.reports import AREAS, EventRow, PairRow, TeacherRow
 from models import EventFormat, EventStatus, PairStatus, PairType, Position
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 PERCENT_FORMAT = "0.0%"
 ZONES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма", "resource": "ресурсная зона"}
@@ -42,17 +43,19 @@ def _share(ratio: Ratio | None) -> Percent | None:
     return Percent(ratio.num / ratio.den) if ratio is not None and ratio.den else None
 
 
-def _cell(sheet, value):
-    """Plain values go in as they are (fast); only dates, shares and would-be formulas need a cell."""
+def _cell(sheet, value, strip, write_only_cell):
+    """Plain values go in as they are (fast); only dates, shares and would-be formulas need a cell.
+    `strip` is openpyxl's ILLEGAL_CHARACTERS_RE.sub and `write_only_cell` its WriteOnlyCell, passed in
+    so that openpyxl is imported only when a workbook is written."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = strip("", value)
         if not value.startswith("="):
             return value
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = write_only_cell(sheet, value=value)
         cell.data_type = "s"  # never a formula, whatever a person typed
         return cell
     if isinstance(value, (date, Percent)):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = write_only_cell(sheet, value=value)
         cell.number_format = (DATETIME_FORMAT if isinstance(value, datetime) else
                               DATE_FORMAT if isinstance(value, date) else PERCENT_FORMAT)
         return cell
@@ -68,6 +71,11 @@ def _width(value) -> int:
 
 
 def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(title)
     widths = [len(h) for h in headers]
     for row in rows[:2000]:  # enough to size the columns without walking a huge sheet twice
@@ -83,12 +91,16 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Se
         cell.font, cell.alignment = Font(bold=True), Alignment(vertical="center", wrap_text=True)
         header.append(cell)
     sheet.append(header)
+    strip = ILLEGAL_CHARACTERS_RE.sub
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value, strip, WriteOnlyCell) for value in row])
 
 
 def workbook(stats: Stats, titles: dict[str, str], teachers: Sequence[TeacherRow], events: Sequence[EventRow],
              pairs: Sequence[PairRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     book = Workbook(write_only=True)
     book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"Отчёт: {stats.scope.name}, {stats.period.label}")[:200]
     _sheet(book, "Показатели", ("№", "Показатель", "Числитель", "Знаменатель", "%", "Кто в числителе",

@@ -1,15 +1,19 @@
 """PNG charts for /stats, drawn with matplotlib's object API on the Agg canvas: no pyplot, so no
 global figure state, and safe to run in a worker thread. DejaVu Sans (matplotlib's default) has
-Cyrillic. Labels are cut to a readable length; a "$" would start mathtext, so it is escaped."""
+Cyrillic. Labels are cut to a readable length; a "$" would start mathtext, so it is escaped.
+
+matplotlib is imported on the first chart, not with this module (see bot.render.chart)."""
+
+from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.services.indicators import AreaDeficit, Ratio
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MAX_BARS, LABEL_CHARS = 40, 45
 SEVERE, PARTIAL, COVERAGE = "#d9534f", "#f0ad4e", "#4a7fb5"
@@ -21,6 +25,9 @@ def _label(text: str) -> str:
 
 
 def _figure(bars: int) -> tuple[Figure, object]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9, 1.6 + 0.42 * bars), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -49,6 +56,8 @@ def deficits(rows: Sequence[AreaDeficit], title: str) -> bytes | None:
         axes.text(row.total, y, f" {row.total}", va="center", fontsize=9)
     axes.set_yticks(list(positions), [_label(row.title) for row in rows])
     axes.invert_yaxis()
+    from matplotlib.ticker import MaxNLocator
+
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # people, not fractions of them
     axes.set_xlabel("педагогов")
     axes.set_title(title.replace("$", r"\$"), fontsize=11)

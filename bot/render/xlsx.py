@@ -1,16 +1,14 @@
 """Spreadsheets (XLSX) with openpyxl: a bold frozen header row with a filter, real date cells and
 column widths that fit the content. Text never turns into a formula (a name typed as "=..." stays
-text), and characters XLSX cannot hold are dropped."""
+text), and characters XLSX cannot hold are dropped.
+
+openpyxl (~15 MB resident) is imported on the first workbook, not with this module: handlers
+import it at startup and most processes never export a spreadsheet."""
 
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 DATE_FORMAT = "DD.MM.YYYY"
@@ -31,6 +29,11 @@ class RegistrantRow:
 
 
 def table(sheet_title: str, headers: Sequence[str], rows: Sequence[Sequence[Value]], doc_title: str = "") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ILLEGAL_CHARACTERS_RE.sub("", sheet_title).translate(str.maketrans("", "", "[]:*?/\\"))[:31]
