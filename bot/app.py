@@ -61,9 +61,9 @@ def create_dispatcher(
     dp.update.outer_middleware(MetricsMiddleware())
     dp.update.outer_middleware(dp["in_flight"])
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))
     dp.include_routers(*get_routers())
     run_sync_filters_inline(dp)

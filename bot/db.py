@@ -46,9 +46,16 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:
         # A deferred transaction that later writes fails at once with "database is locked";
-        # taking the write lock up front makes writers queue on the busy timeout instead.
-        # The driver sends it together with the transaction's first statement (one thread hop).
-        connection.connection.dbapi_connection.begin_on_first_statement("BEGIN IMMEDIATE")
+        # taking the write lock up front makes writers queue instead. The driver sends it with
+        # the transaction's first write (see bot/sqlite_driver.py): reads before it take no lock.
+        connection.connection.dbapi_connection.begin_on_first_write("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _on_statement(connection, _cursor, _statement, _parameters, context, _executemany) -> None:
+        # SQLite renders no FOR UPDATE; the driver must still see that this read decides a write.
+        statement = getattr(getattr(context, "compiled", None), "statement", None)
+        if getattr(statement, "_for_update_arg", None) is not None:
+            connection.connection.dbapi_connection.lock_on_next_statement = True
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

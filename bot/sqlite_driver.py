@@ -7,8 +7,13 @@ execute, fetchall, close) and two more on BEGIN and on the pool's reset-on-retur
 adapter keeps aiosqlite as the driver and only changes how its thread is used:
 
 - a statement runs in one hop: cursor, execute, fetch all rows, close — on the worker thread;
-- ``BEGIN IMMEDIATE`` is not a hop of its own: ``begin_on_first_statement`` defers it into the
-  first statement's hop, so an update that never touches the database costs nothing;
+- a transaction takes SQLite's write lock (``BEGIN IMMEDIATE``) only at its first write — an
+  INSERT/UPDATE/DELETE, or a SELECT ... FOR UPDATE (``lock_on_next_statement``, set by an engine
+  event, since SQLite renders no FOR UPDATE) — and sends it in that statement's hop. Reads before
+  it run in autocommit, each on the latest committed data, like PostgreSQL's READ COMMITTED; the
+  services already lock (FOR UPDATE) or update conditionally wherever a read decides a write,
+  because PostgreSQL needs it. So an update that only reads (/help, a list, a card) never waits
+  for a writer and never makes one wait, and a writer holds the lock from its first write only;
 - COMMIT / ROLLBACK are skipped when the worker reported that no transaction is open (sqlite3
   would do nothing there anyway);
 - writers of this process queue for SQLite's write lock on an asyncio lock, first come first
@@ -100,7 +105,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     def _run(self, operation: Any, parameters: Any, many: bool) -> None:
         connection: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
-        begin, connection.pending_begin = connection.pending_begin, None
+        begin = connection.begin_for(operation)
         if begin is not None:
             connection.take_write_lock()
         try:
@@ -114,8 +119,11 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = deque(outcome.rows)
 
 
+_READS = ("SELECT", "PRAGMA")
+
+
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("pending_begin", "in_transaction", "holds_write_lock")
+    __slots__ = ("pending_begin", "in_transaction", "holds_write_lock", "lock_on_next_statement")
     _cursor_cls = OneHopCursor
     dbapi: "OneHopDBAPI"
 
@@ -124,10 +132,19 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self.pending_begin: str | None = None
         self.in_transaction = False
         self.holds_write_lock = False
+        self.lock_on_next_statement = False
 
-    def begin_on_first_statement(self, statement: str) -> None:
-        """BEGIN IMMEDIATE (the only kind this project issues) is sent with the next statement."""
+    def begin_on_first_write(self, statement: str) -> None:
+        """BEGIN IMMEDIATE (the only kind this project issues) goes with the first write."""
         self.pending_begin = statement
+
+    def begin_for(self, operation: str) -> str | None:
+        """The BEGIN to send before this statement, if it is the transaction's first write."""
+        lock, self.lock_on_next_statement = self.lock_on_next_statement, False
+        if self.pending_begin is None or (not lock and operation.lstrip()[:6].upper() in _READS):
+            return None
+        begin, self.pending_begin = self.pending_begin, None
+        return begin
 
     def take_write_lock(self) -> None:
         try:
@@ -148,7 +165,8 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self._finish("rollback")
 
     def _finish(self, method: str) -> None:
-        self.pending_begin = None  # a transaction that never ran a statement has nothing to end
+        self.pending_begin = None  # a transaction that never wrote has nothing to end
+        self.lock_on_next_statement = False
         try:
             if not self.in_transaction or not self._connection._connection:
                 return

@@ -9,8 +9,11 @@ from models import ProcessedUpdate, utcnow
 
 
 class DedupMiddleware(BaseMiddleware):
-    """Webhook only: Telegram re-sends an update it got no 2xx for. The marker row is written in
-    the update's own transaction, so a handler that fails leaves the update retryable."""
+    """Webhook only: Telegram re-sends an update whose 200 never reached it (a crash or a network
+    cut before the answer). The marker row commits in a short transaction of its own, before the
+    handler: the webhook answers 200 before handling (handle_in_background), so the handler's
+    outcome never makes Telegram resend anyway, and an update that only reads takes no write lock
+    for its whole handler."""
 
     async def __call__(
         self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -18,11 +21,11 @@ class DedupMiddleware(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        session = data["session"]
-        insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-        result = await session.execute(
-            insert(ProcessedUpdate).values(bot_id=data["bot"].id, update_id=event.update_id, seen_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"]))
+        async with data["sessionmaker"]() as session, session.begin():
+            insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+            result = await session.execute(
+                insert(ProcessedUpdate).values(bot_id=data["bot"].id, update_id=event.update_id, seen_at=utcnow())
+                .on_conflict_do_nothing(index_elements=["bot_id", "update_id"]))
         if not result.rowcount:
             return None  # seen before
         return await handler(event, data)
