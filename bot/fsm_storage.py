@@ -14,10 +14,9 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import current_session
+from bot.db import current_session, dialect_insert
 from models import FsmRecord, utcnow
 
 CACHE_LIMIT = 50_000
@@ -62,7 +61,7 @@ class DatabaseStorage(BaseStorage):
         state, data = await self._load(key)
         new = (values.get("state", state), values.get("data", data))
         async with self._session() as session:
-            insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(FsmRecord)
+            insert = dialect_insert(session, FsmRecord)
             row = {"key": _key(key), "telegram_id": key.user_id, "state": new[0], "data": new[1],
                    "updated_at": utcnow()}
             await session.execute(insert.values(**row).on_conflict_do_update(

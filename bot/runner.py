@@ -15,6 +15,7 @@ from bot.app import create_bot, create_dispatcher, publish_default_menu
 from bot.cli import StartupError
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
+from bot.gc_tuning import freeze_startup_heap
 from bot.scheduler import Jobs
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Run
             raise StartupError("Telegram rejected BOT_TOKEN: check it with @BotFather") from None
         log.info("starting as @%s", me.username)
         await publish_default_menu(bot)
+        freeze_startup_heap()
         yield Running(bot, dp, sessionmaker)
     finally:
         await dp.storage.close()

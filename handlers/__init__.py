@@ -1,10 +1,12 @@
 """aiogram routers only. `get_routers()` builds them fresh, in priority order.
 
 A router can be attached to one dispatcher only and the tests build many dispatchers, so each
-call re-executes the feature modules (their module-level `router` objects are created anew).
+later call re-executes the feature modules (their module-level `router` objects are created anew).
+The first call only imports them: executing every module twice at start-up costs memory for good.
 """
 
 import importlib
+import sys
 
 from aiogram import Router
 
@@ -19,6 +21,7 @@ _FEATURE_MODULES = [
 
 
 def get_routers() -> list[Router]:
-    modules = [importlib.reload(importlib.import_module(name)) for name in _FEATURE_MODULES]
+    modules = [importlib.reload(sys.modules[name]) if name in sys.modules else importlib.import_module(name)
+               for name in _FEATURE_MODULES]
     common = importlib.import_module("handlers.common")
     return [module.router for module in modules] + [common.fallback_router]

@@ -3,8 +3,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.db import dialect_insert
 from models import ProcessedUpdate, utcnow
 
 
@@ -22,9 +22,8 @@ class DedupMiddleware(BaseMiddleware):
         if not isinstance(event, Update):
             return await handler(event, data)
         async with data["sessionmaker"]() as session, session.begin():
-            insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
             result = await session.execute(
-                insert(ProcessedUpdate).values(bot_id=data["bot"].id, update_id=event.update_id, seen_at=utcnow())
+                dialect_insert(session, ProcessedUpdate).values(bot_id=data["bot"].id, update_id=event.update_id, seen_at=utcnow())
                 .on_conflict_do_nothing(index_elements=["bot_id", "update_id"]))
         if not result.rowcount:
             return None  # seen before

@@ -5,7 +5,6 @@ added one by one. Uploads and additions are audited."""
 import uuid
 from dataclasses import dataclass
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +52,8 @@ async def download(session: AsyncSession, identity: Identity, kind: str) -> tupl
     """The current version of `kind` as YAML a methodist can edit and upload back."""
     await require_content_admin(session, identity)
     row = await content.current_version(session, check_kind(kind))
+    import yaml  # loaded by the few who download content, not by every bot process
+
     text = yaml.safe_dump(row.data, allow_unicode=True, sort_keys=False, width=120)
     return content.FILES[kind], text.encode("utf-8")
 

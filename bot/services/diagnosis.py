@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import dialect_insert
 from bot.services import content
 from bot.services.content import Questionnaire, Scoring
 from bot.services.errors import AccessDenied, InvalidInput
@@ -240,7 +240,7 @@ async def answer(session: AsyncSession, user: User, attempt_id: int, index: int,
         raise InvalidInput("Ответ должен быть от 0 до 3.")
     attempt, q, answered = await _active(session, user, attempt_id, index, message_id)
     item = q.items[index]
-    insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(DiagnosisAnswer)
+    insert = dialect_insert(session, DiagnosisAnswer)
     await session.execute(insert.values(attempt_id=attempt.id, item_code=item.code, area=item.area, value=value,
                                         answered_at=now)
                           .on_conflict_do_update(index_elements=["attempt_id", "item_code"],

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import dialect_insert
 from bot.services import signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from models import Event, EventFeedback, User, utcnow
@@ -30,9 +30,8 @@ async def save_rating(session: AsyncSession, user: User, event_id: int, rating: 
     if registration is None or registration.attended is not True:
         raise AccessDenied("Оценить мероприятие могут только его участники.")
     # An upsert, so a double tap or a redelivered update cannot trip the unique constraint.
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     await session.execute(
-        insert(EventFeedback)
+        dialect_insert(session, EventFeedback)
         .values(event_id=event_id, user_id=user.id, rating=rating, created_at=utcnow())
         .on_conflict_do_update(index_elements=[EventFeedback.event_id, EventFeedback.user_id],
                                set_={"rating": rating})

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,6 +134,8 @@ async def _upsert(
 
 
 def _rows_from_yaml(path: Path) -> list[OrgRow]:
+    import yaml  # the `orgs import` command's, not the bot's
+
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import dialect_insert
 from models import OutboxMessage, OutboxStatus, utcnow
 
 Button = dict[str, str]  # {"text": ..., "callback_data": ...} or {"text": ..., "url": ...}
@@ -19,12 +19,11 @@ async def enqueue(
     extra: dict[str, Any] | None = None,
 ) -> bool:
     """Queue one message; a key seen before is silently ignored (returns False)."""
-    dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     payload: dict[str, Any] = {"text": text, **(extra or {})}
     if buttons:
         payload["buttons"] = buttons
     result = await session.execute(
-        dialect_insert(OutboxMessage).values(
+        dialect_insert(session, OutboxMessage).values(
             idempotency_key=key[:200], chat_id=chat_id, purpose=purpose, payload=payload,
             due_at=due_at or utcnow(), urgent=urgent, quiet_exempt_before=quiet_exempt_before,
             timezone=timezone, status=OutboxStatus.pending, attempts=0, batch=batch, created_at=utcnow(),
@@ -36,7 +35,6 @@ async def enqueue(
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], chunk: int = 1000) -> int:
     """Bulk enqueue (e.g. a broadcast): each row has key, chat_id, purpose, payload and may have
     due_at, urgent, timezone, batch. Keys seen before are skipped; returns how many were new."""
-    dialect_insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     now, added = utcnow(), 0
     for start in range(0, len(rows), chunk):
         values = [{
@@ -46,7 +44,7 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], chunk:
             "status": OutboxStatus.pending, "attempts": 0, "batch": row.get("batch"), "created_at": now,
         } for row in rows[start:start + chunk]]
         result = await session.execute(
-            dialect_insert(OutboxMessage).values(values)
+            dialect_insert(session, OutboxMessage).values(values)
             .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key]))
         added += result.rowcount or 0
     return added

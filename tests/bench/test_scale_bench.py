@@ -12,6 +12,7 @@ import aiohttp
 from aiogram.types import CallbackQuery, Chat, Message, Update, User as TgUser
 
 from bot.db import create_engine, create_sessionmaker
+from bot.gc_tuning import freeze_startup_heap
 from handlers.events_ui import EventListCb
 from tests.bench.scale_support import (
     BARE_APP, FIRST_USER, WEBHOOK_SECRET, Proc, bot_env, command_update, python, rss_mb, seed_people,
@@ -78,6 +79,7 @@ async def _latency(url: str) -> dict:
         # warm-up round (imports, caches, first connections)
         await asyncio.gather(*(_timed(h, _update(h, u, "/help")) for u in users))
         h.api.clear()
+        freeze_startup_heap()  # as `python -m bot run` does once it is up
         # the metric: 200 users online at once, each acting at a human pace
         simulated: list[float] = []
         started = time.perf_counter()

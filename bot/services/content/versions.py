@@ -4,7 +4,6 @@ the newest loaded made current; a current catalogue is mirrored into the activit
 import hashlib
 import json
 
-import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,16 +14,15 @@ from bot.services.content.schema import FILES
 from bot.services.errors import InvalidInput
 from models import Activity, ActivityForm, ContentVersion
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse(kind: str, raw_text: str) -> tuple[dict, str]:
     """Validate raw YAML; return the normalized data and its checksum. Raises InvalidInput."""
     if kind not in FILES:
         raise InvalidInput(f"Неизвестный вид содержания «{kind}»: допустимы {', '.join(FILES)}.")
     filename = FILES[kind]
+    import yaml  # only seeding and /content uploads parse YAML; the running bot reads rows
+
     try:
-        raw = yaml.load(raw_text, Loader=_Loader)
+        raw = yaml.load(raw_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (строка {mark.line + 1})" if mark is not None else ""
