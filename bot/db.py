@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.sqlite_driver import one_hop_dbapi
 
@@ -59,10 +59,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             connection.connection.dbapi_connection.lock_on_next_statement = True
 
 
-def dialect_insert(session: AsyncSession, entity: Any) -> Any:
+def dialect_insert(session: AsyncSession | AsyncConnection, entity: Any) -> Any:
     """INSERT with the ON CONFLICT clauses of this session's database. Each dialect module loads
     on first use: a SQLite deployment never imports PostgreSQL's (~2 MB of resident memory)."""
-    if session.bind.dialect.name == "postgresql":
+    dialect = session.bind.dialect if isinstance(session, AsyncSession) else session.dialect
+    if dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

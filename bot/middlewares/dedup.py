@@ -21,9 +21,10 @@ class DedupMiddleware(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        async with data["sessionmaker"]() as session, session.begin():
-            result = await session.execute(
-                dialect_insert(session, ProcessedUpdate).values(bot_id=data["bot"].id, update_id=event.update_id, seen_at=utcnow())
+        engine = data["sessionmaker"].kw["bind"]
+        async with engine.begin() as connection:  # Core: an ORM session would double the cost
+            result = await connection.execute(
+                dialect_insert(connection, ProcessedUpdate).values(bot_id=data["bot"].id, update_id=event.update_id, seen_at=utcnow())
                 .on_conflict_do_nothing(index_elements=["bot_id", "update_id"]))
         if not result.rowcount:
             return None  # seen before
