@@ -2,12 +2,14 @@
 
 PostgreSQL: FOR UPDATE SKIP LOCKED plus a lease, so several instances never take the same row.
 SQLite: the claim runs inside BEGIN IMMEDIATE (see bot.db), which already excludes other writers.
-A claimed row whose lease expires (the process died mid-send) becomes claimable again."""
+A claimed row whose lease expires (the process died mid-send) becomes claimable again; a worker
+renews the leases of the rows it still holds (a long 429 pause, outcomes not yet written) and never
+re-claims them itself."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery.quiet import quiet_until
@@ -42,9 +44,10 @@ class ClaimResult:
 
 async def claim(
     sessionmaker: async_sessionmaker[AsyncSession], now: datetime, limit: int, lease: timedelta,
-    quiet: tuple[time, time] | None,
+    quiet: tuple[time, time] | None, held_here: frozenset[int] = frozenset(),
 ) -> ClaimResult:
-    """Core statements, not ORM objects: a paid broadcast claims thousands of rows a second."""
+    """Core statements, not ORM objects: a paid broadcast claims thousands of rows a second.
+    `held_here`: rows this worker claimed and has not settled yet; never claimed twice."""
     result = ClaimResult()
     table = OutboxMessage.__table__
     async with sessionmaker() as session, session.begin():
@@ -55,6 +58,7 @@ async def claim(
                 (table.c.status == OutboxStatus.pending) & (table.c.due_at <= now),
                 (table.c.status == OutboxStatus.sending) & (table.c.lease_until < now),
             ))
+            .where(table.c.id.not_in(held_here) if held_here else true())
             .order_by(table.c.due_at, table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -86,6 +90,16 @@ async def claim(
                 .values(due_at=bindparam("new_due"), status=OutboxStatus.pending), held)
             result.held_for_quiet_hours = len(held)
     return result
+
+
+async def renew_leases(sessionmaker: async_sessionmaker[AsyncSession], ids: list[int], until: datetime) -> None:
+    """Extend the leases of rows still being worked on, so no other instance takes them over."""
+    table = OutboxMessage.__table__
+    async with sessionmaker() as session, session.begin():
+        for start in range(0, len(ids), 500):
+            await session.execute(update(table).where(table.c.id.in_(ids[start:start + 500]),
+                                                      table.c.status == OutboxStatus.sending)
+                                  .values(lease_until=until))
 
 
 async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[Outcome]) -> None:

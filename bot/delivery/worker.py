@@ -2,6 +2,8 @@
 
 Outcomes are written in small batches every fraction of a second, so a crash repeats at most
 the sends that were in flight or not yet recorded (their lease expires and they are re-claimed).
+While the process lives, the rows it holds are its own: it does not claim them again, and it
+renews their leases however long a 429 pause or the pacing queue keeps them waiting.
 """
 
 import asyncio
@@ -58,6 +60,8 @@ class DeliveryWorker:
         self.pacer = Pacer(config.rate_per_s, config.per_chat_interval_s)
         self._quiet = parse_quiet_hours(config.quiet_hours)
         self._outcomes: list[store.Outcome] = []
+        self._held: set[int] = set()  # claimed by this worker, outcome not written yet
+        self._leases_renewed_at = clock()
         self._stopping = False
         self.idle = asyncio.Event()
         self.idle.set()
@@ -85,9 +89,12 @@ class DeliveryWorker:
         try:
             while not self._stopping:
                 claimed = await store.claim(self.sessionmaker, self.clock(), self._batch_size(),
-                                            self.config.lease, self._quiet)
+                                            self.config.lease, self._quiet, frozenset(self._held))
                 if not claimed.messages:
                     break
+                if not self._held:
+                    self._leases_renewed_at = self.clock()
+                self._held.update(message.id for message in claimed.messages)
                 attempted += len(claimed.messages)
                 for index, message in enumerate(claimed.messages):
                     if self._stopping:
@@ -127,6 +134,20 @@ class DeliveryWorker:
             await store.record(self.sessionmaker, outcomes)
         except Exception:
             log.exception("could not record %d delivery outcomes; they will be retried", len(outcomes))
+        # Written, or lost with the failed write: either way no longer ours (a lost one's lease
+        # runs out and it is sent again, the at-least-once case).
+        self._held.difference_update(outcome.id for outcome in outcomes)
+        await self._renew_leases()
+
+    async def _renew_leases(self) -> None:
+        now = self.clock()
+        if not self._held or now - self._leases_renewed_at < self.config.lease / 3:
+            return
+        self._leases_renewed_at = now
+        try:
+            await store.renew_leases(self.sessionmaker, sorted(self._held), now + self.config.lease)
+        except Exception:
+            log.exception("could not renew the leases of %d outbox rows", len(self._held))
 
     async def _send_one(self, message: store.Claimed) -> None:
         attempts = message.attempts + 1

@@ -150,3 +150,33 @@ async def test_bulk_enqueue_and_copy_messages(sessionmaker):
     copies = api.sent("CopyMessage")
     assert sorted(c.chat_id for c in copies) == [300, 301, 302]
     assert copies[0].from_chat_id == 42 and copies[0].reply_markup.inline_keyboard[0][0].text == "Записаться"
+
+
+async def test_a_429_pause_longer_than_the_lease_sends_nothing_twice(sessionmaker):
+    """Rows waiting out a long 429 pause keep their lease: neither this worker's next claim nor
+    another instance takes them over while they wait."""
+    for i in range(6):
+        await enqueue(sessionmaker, f"p{i}", 300 + i)
+    config = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", batch=2, flush_every_s=0.05,
+                            lease=timedelta(seconds=1))
+    (w1, api1), (w2, api2) = make_worker(sessionmaker, config), make_worker(sessionmaker, config)
+    storms = {"left": 3}
+    original = api1.make_request
+
+    async def storm(bot, method, timeout=None):
+        if method.chat_id == 300 and storms["left"]:  # one recipient is rate limited for ~3 s
+            storms["left"] -= 1
+            raise TelegramRetryAfter(method, "Too Many Requests: retry after 1", retry_after=1)
+        return await original(bot, method, timeout)
+
+    api1.make_request = storm
+
+    async def second_instance() -> None:
+        for _ in range(12):  # keeps polling while the first one waits out 3 s of pauses
+            await asyncio.sleep(0.3)
+            await w2.run_once()
+
+    await asyncio.gather(w1.run_once(), second_instance())
+    chats = sorted(r.chat_id for r in api1.sent() + api2.sent())
+    assert chats == list(range(300, 306))
+    assert set((await statuses(sessionmaker)).values()) == {OutboxStatus.sent}
