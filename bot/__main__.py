@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"bad setting {'.'.join(str(p) for p in first['loc']).upper()}: {first['msg']}")
     _configure_logging(settings)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler logs two INFO lines per job run; the delivery job runs every second.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     from bot import cli
 
