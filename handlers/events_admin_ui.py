@@ -1,18 +1,34 @@
-"""The methodist's event screens: callback data, dialog states, Russian texts and keyboards."""
+"""The methodist's event screens: callback data, dialog states and keyboards; the screens that
+list (events, registrants, attendance, feedback) build their text here too. Fixed texts, prompts
+and the event's description live in `events_admin_texts`; they are re-exported, so the handlers
+reach everything as `events_admin_ui.X`."""
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.event_input import FIELDS, moment
+from bot.services.event_input import FIELDS
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
 from bot.services.orgs import Page
 from bot.services.timefmt import fmt, local
 from handlers.broadcast_ui import BroadcastAnnounceCb
+from handlers.events_admin_texts import (
+    ASK_BUTTON, CANCEL_HINT, DRAFT_DROPPED, EVENT_STATUS, FIELD_LABELS, PROMPTS, REG_STATUS, card, cut, describe,
+    duration_text, prompt, registrant_line, zone_label,
+)
 from handlers.keyboard_builder import KeyboardBuilder
-from handlers.texts import AREA_LABELS, esc
+from handlers.texts import AREA_LABELS
 from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
-from models import Event, EventFormat, EventStatus, Organization, RegistrationStatus
+from models import Event, EventFormat, EventStatus, Organization
+
+__all__ = [
+    "NewEventCb", "EventScopeCb", "EventAdminCb", "NewEvent", "EventEdit", "FORMATS",
+    "formats", "areas", "single", "preview", "draft_fields", "scope_level",
+    "event_list", "card_menu", "event_fields", "confirm", "registrants", "attendance", "feedback",
+    # texts, from events_admin_texts
+    "ASK_BUTTON", "CANCEL_HINT", "DRAFT_DROPPED", "EVENT_STATUS", "FIELD_LABELS", "PROMPTS", "REG_STATUS",
+    "card", "cut", "describe", "duration_text", "prompt", "registrant_line", "zone_label",
+]
 
 
 class NewEventCb(CallbackData, prefix="evnew"):
@@ -52,91 +68,6 @@ class EventEdit(StatesGroup):
 
 
 FORMATS = list(EventFormat)
-FIELD_LABELS = {
-    "title": "Название", "description": "Описание", "format": "Формат", "areas": "Направления",
-    "scope": "Для кого", "starts_at": "Дата и время", "duration": "Продолжительность",
-    "location": "Место / ссылка", "capacity": "Число мест", "deadline": "Срок записи",
-}
-REG_STATUS = {RegistrationStatus.registered: "записан(а)", RegistrationStatus.offered: "предложено место",
-              RegistrationStatus.waitlisted: "в листе ожидания", RegistrationStatus.cancelled: "отказался(ась)"}
-EVENT_STATUS = {EventStatus.published: "", EventStatus.cancelled: " ❌ отменено", EventStatus.closed: " 🏁 завершено"}
-CANCEL_HINT = "\n/cancel — прервать."
-PROMPTS = {
-    "title": "Название мероприятия (до 200 символов)?",
-    "description": "Краткое описание (до 3000 символов): о чём, для кого, что подготовить. «-» — без описания.",
-    "format": "Формат мероприятия?",
-    "areas": "Отметьте направления профессиональных компетенций (одно или несколько) и нажмите «Готово».",
-    "scope": "Для кого мероприятие? Его увидят и смогут записаться педагоги выбранной организации, "
-             "муниципалитета или региона.",
-    "starts_at": "Дата и время начала ({zone}), например <code>25.12.2026 15:00</code>?",
-    "duration": "Продолжительность: минуты (<code>90</code>), часы (<code>1,5 ч</code>) "
-                "или дни для стажировок (<code>3 дн</code>)?",
-    "location": "Место проведения (адрес, кабинет) или ссылка на онлайн-подключение (https://…)?",
-    "capacity": "Сколько мест? Введите число или нажмите «Без ограничений».",
-    "deadline": "До какого момента принимать запись? Дата и время ({zone}), например "
-                "<code>24.12.2026 18:00</code>, или кнопка «До начала».",
-}
-ASK_BUTTON = "Выберите вариант кнопкой в сообщении выше."
-DRAFT_DROPPED = "Создание мероприятия отменено, черновик удалён."
-
-
-def zone_label(zone: str) -> str:
-    return "по московскому времени" if zone == "Europe/Moscow" else f"в часовом поясе {zone}"
-
-
-def prompt(field: str, zone: str, *, step: bool) -> str:
-    text = PROMPTS[field].replace("{zone}", zone_label(zone))
-    prefix = f"Шаг {FIELDS.index(field) + 1} из {len(FIELDS)}. " if step else ""
-    return f"{prefix}{text}{CANCEL_HINT}"
-
-
-def cut(value: str, limit: int) -> str:
-    """Escape and shorten so the escaped text stays within `limit` characters."""
-    out, size = [], 0
-    for ch in value:
-        piece = esc(ch)
-        if size + len(piece) > limit - 1:
-            return "".join(out) + "…"
-        out.append(piece)
-        size += len(piece)
-    return "".join(out)
-
-
-def duration_text(minutes: int) -> str:
-    if minutes % 1440 == 0:
-        return f"{minutes // 1440} дн."
-    hours, mins = divmod(minutes, 60)
-    return " ".join(part for part in (f"{hours} ч" if hours else "", f"{mins} мин" if mins else "") if part)
-
-
-def describe(draft: dict, scope_name: str, zone: str, description_limit: int = 1500) -> str:
-    deadline = moment(draft.get("deadline"))
-    where = (f"Онлайн: {cut(draft['online_url'], 1000)}" if draft.get("online_url")
-             else f"Место: {cut(draft.get('place') or '', 400)}")
-    lines = [
-        f"<b>{cut(draft['title'], 400)}</b>",
-        f"Формат: {FORMAT_LABELS[EventFormat(draft['format'])]}",
-        "Направления: " + ", ".join(f"{a}. {AREA_LABELS[a]}" for a in draft["areas"]),
-        f"Для кого: {cut(scope_name, 300)}",
-        f"Начало: {fmt(moment(draft['starts_at']), zone)}",
-        f"Продолжительность: {duration_text(draft['duration_min'])}",
-        where,
-        f"Мест: {draft['capacity'] if draft.get('capacity') else 'без ограничений'}",
-        f"Запись до: {fmt(deadline, zone) if deadline else 'начала мероприятия'}",
-    ]
-    if draft.get("description"):
-        lines += ["", cut(draft["description"], description_limit)]
-    return "\n".join(lines)
-
-
-def card(event: Event, draft: dict, scope_name: str, counts: Counts, zone: str, started: bool) -> str:
-    seats = f" из {event.capacity}" if event.capacity else ""
-    lines = [f"Мероприятие №{event.id}{EVENT_STATUS[event.status]}", "", describe(draft, scope_name, zone, 800), "",
-             f"Записано: {counts.registered}{seats} · в листе ожидания: {counts.waitlisted} · "
-             f"предложено мест: {counts.offered}"]
-    if started:
-        lines.append(f"Отмечены присутствующими: {counts.attended}")
-    return "\n".join(lines)
 
 
 def _nav(kb: KeyboardBuilder, make, page: int, pages: int) -> int:
@@ -265,12 +196,6 @@ def confirm(event_id: int, action: str, yes: str) -> InlineKeyboardMarkup:
     kb.button(text=yes, callback_data=EventAdminCb(action=action, event_id=event_id))
     kb.button(text="Нет, назад", callback_data=EventAdminCb(action="card", event_id=event_id))
     return kb.adjust(1).as_markup()
-
-
-def registrant_line(number: int, item: Registrant) -> str:
-    name = cut(item.user.full_name, 120) if item.user.full_name else "(данные удалены)"
-    mark = " ✅" if item.registration.attended else ""
-    return f"{number}. {name} — {cut(item.organization, 80)}, {REG_STATUS[item.registration.status]}{mark}"
 
 
 def registrants(event: Event, paged: Paged[Registrant], size: int) -> tuple[str, InlineKeyboardMarkup]:
