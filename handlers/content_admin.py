@@ -176,7 +176,8 @@ async def activity_area(query: CallbackQuery, callback_data: ContentCb, state: F
 async def activity_title(message: Message, state: FSMContext) -> None:
     await state.update_data(title=content_admin.parse_title(message.text))
     await state.set_state(ContentFlow.format)
-    await message.answer("Формат?", reply_markup=choices_kb("fmt", [(str(n), f) for n, f in enumerate(content.FORMATS)], 2))
+    formats = [(str(n), f) for n, f in enumerate(content.FORMATS)]
+    await message.answer("Формат?", reply_markup=choices_kb("fmt", formats, 2))
 
 
 @router.callback_query(ContentCb.filter(F.action == "fmt"))

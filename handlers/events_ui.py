@@ -11,7 +11,7 @@ from bot.services.timefmt import fmt, local
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import AREA_LABELS, esc
 from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
-from models import Event, EventFormat, EventRegistration, EventStatus, RegistrationStatus
+from models import Event, EventRegistration, EventStatus, RegistrationStatus
 
 
 class EventListCb(CallbackData, prefix="evlist"):

@@ -73,7 +73,8 @@ def stats_text(s: Stats) -> str:
                  f"в любой форме поддержки — {supported} ({percent(s.indicator('7').total)}).")
     e = s.events
     attendance = fraction(Ratio(e.closed_attended, e.closed_registered)) if e.closed_registered else "—"
-    rating = (f"{e.avg_rating:.1f}".replace(".", ",") + f" ({e.ratings} {plural(e.ratings, 'оценка', 'оценки', 'оценок')})"
+    rating = (f"{e.avg_rating:.1f}".replace(".", ",")
+              + f" ({e.ratings} {plural(e.ratings, 'оценка', 'оценки', 'оценок')})"
               if e.avg_rating is not None else "—")
     lines.append(f"<b>Мероприятия за период</b>: {e.events}; записей — {e.registrations}; посещаемость "
                  f"завершённых — {attendance}; средняя оценка — {rating}.")
@@ -105,7 +106,8 @@ def scope_kb(page: Page, parent: Organization | None, mode: str, up: int | None)
     kb = KeyboardBuilder()
     sizes: list[int] = []
     if parent is not None:
-        kb.button(text=f"✅ {parent.name[:50]} — целиком", callback_data=StatsCb(action="per", org_id=parent.id, mode=mode))
+        kb.button(text=f"✅ {parent.name[:50]} — целиком",
+                  callback_data=StatsCb(action="per", org_id=parent.id, mode=mode))
         sizes.append(1)
     for org in page.items:
         opens = org.kind in (OrgKind.region, OrgKind.municipality)

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Enum, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Enum, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigIntPK, UTCDateTime, utcnow

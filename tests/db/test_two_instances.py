@@ -16,7 +16,7 @@ from bot import migrate
 from bot.db import create_engine, create_sessionmaker
 from bot.services import routes, signups
 from models import (
-    Event, EventFormat, EventRegistration, OrgKind, Organization, OutboxMessage, OutboxStatus, Position, Route,
+    Event, EventFormat, EventRegistration, OrgKind, Organization, OutboxMessage, Position, Route,
     RouteStep, User, utcnow,
 )
 from models.event import EventStatus, RegistrationStatus
