@@ -58,8 +58,15 @@ def create_dispatcher(
         settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings),
     )
     dp["in_flight"] = InFlightMiddleware(settings.max_concurrent_updates)
-    dp.update.outer_middleware(MetricsMiddleware())
+    # In-flight counting goes before aiogram's own outer middlewares: the FSM one may read the
+    # database, and an update waiting there must already count when shutdown asks "anyone busy?".
+    builtin = list(dp.update.outer_middleware)
+    for middleware in builtin:
+        dp.update.outer_middleware.unregister(middleware)
     dp.update.outer_middleware(dp["in_flight"])
+    for middleware in builtin:
+        dp.update.outer_middleware(middleware)
+    dp.update.outer_middleware(MetricsMiddleware())
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())

@@ -31,6 +31,7 @@ class Running:
 
 async def _let_handlers_finish(in_flight) -> None:
     """No new updates are taken any more; give the ones being handled time to finish."""
+    await asyncio.sleep(0)  # updates accepted but not started yet get to run up to the in-flight count
     if not await in_flight.wait_idle(HANDLER_SHUTDOWN_WAIT_S):
         log.warning("%d updates still running after %ss; stopping anyway", in_flight.count, HANDLER_SHUTDOWN_WAIT_S)
 

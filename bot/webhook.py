@@ -18,12 +18,14 @@ def build_web_app(
     settings: Settings, bot: Bot, dp: Dispatcher, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> web.Application:
     app = web.Application()
+    # Shutdown hooks run in the order added: the dispatcher's (let handlers finish, stop the jobs)
+    # must come before the request handler's, which closes the bot's HTTP session.
+    setup_application(app, dp, bot=bot)
     # Answer Telegram at once and handle in the background (bounded by InFlightMiddleware); a
     # request without the right X-Telegram-Bot-Api-Secret-Token header gets 401.
     SimpleRequestHandler(
         dp, bot, handle_in_background=True, secret_token=settings.webhook_secret.get_secret_value(),
     ).register(app, path=settings.webhook_path)
-    setup_application(app, dp, bot=bot)
 
     async def healthz(_request: web.Request) -> web.Response:
         try:

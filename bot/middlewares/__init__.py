@@ -1,6 +1,6 @@
 """Outer middlewares on `update`, so every event type gets them, in this order:
-metrics → in-flight counting → throttling (cheap, before any DB work) → (webhook only) update
-de-duplication → one DB session per update → identity."""
+in-flight counting (before aiogram's own) → metrics → throttling (cheap, before any DB work)
+→ (webhook only) update de-duplication → one DB session per update → identity."""
 
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.dedup import DedupMiddleware
