@@ -151,3 +151,18 @@ async def test_ended_pairs_get_nothing(sessionmaker):
     async with sessionmaker() as session, session.begin():
         (await session.get(MentorPair, pair_id)).status = PairStatus.ended
     assert await run(sessionmaker, TODAY) == 0
+
+
+async def test_escalations_keep_the_methodists_quiet_hours_not_the_mentees(sessionmaker):
+    await setup_pair(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        school = await session.scalar(select(Organization).where(Organization.name == "МБОУ СОШ № 1"))
+        session.add(User(telegram_id=40, full_name="Методист школы", position=Position.deputy_head, subjects=[],
+                         timezone="Asia/Yekaterinburg", organization_id=school.id, is_active=True))
+        municipality = await session.get(Organization, school.parent_id)
+        municipality.timezone = "Asia/Omsk"  # methodist 30 has no profile: their scope's zone
+    await run(sessionmaker, TODAY + timedelta(days=12))
+    async with sessionmaker() as session:
+        zones = dict((await session.execute(select(OutboxMessage.chat_id, OutboxMessage.timezone).where(
+            OutboxMessage.purpose == "mentor_escalation"))).all())
+    assert zones == {40: "Asia/Yekaterinburg", 30: "Asia/Omsk"}

@@ -26,9 +26,12 @@ def checkin_state(anchor: date, cadence_days: int, today: date) -> tuple[date | 
     return due, 2 if silent >= 3 * cadence_days else 1 if silent >= 2 * cadence_days else 0
 
 
-async def _methodists_near(session: AsyncSession, org_id: int | None, level: int, skip: int | None) -> list[int]:
+async def _methodists_near(
+    session: AsyncSession, org_id: int | None, level: int, skip: int | None,
+) -> list[tuple[int, str]]:
     """Level 1: the nearest scope holding methodists, school first; level 2: the municipality's
-    (or, if it has none, the nearest above). The mentor is never told about themself."""
+    (or, if it has none, the nearest above). The mentor is never told about themself. Each comes
+    with the zone their quiet hours follow: their own profile's, else their scope's."""
     chain = await orgs.lineage(session, org_id) if org_id else []
     if level >= 2:
         chain = chain[next((i for i, o in enumerate(chain) if o.kind == OrgKind.municipality), 0):]
@@ -36,7 +39,9 @@ async def _methodists_near(session: AsyncSession, org_id: int | None, level: int
         found = [t for t in await session.scalars(select(RoleGrant.telegram_id).where(
             RoleGrant.role == Role.methodist, RoleGrant.scope_org_id == org.id).order_by(RoleGrant.id)) if t != skip]
         if found:
-            return found
+            zones = dict((await session.execute(
+                select(User.telegram_id, User.timezone).where(User.telegram_id.in_(found)))).all())
+            return [(telegram_id, zones.get(telegram_id) or org.timezone) for telegram_id in found]
     return []
 
 
@@ -67,13 +72,14 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
                     f"{escape(mentor.full_name or '—')} — подопечный {escape(mentee.full_name or '—')} "
                     f"({escape(await orgs.display_name(session, mentee.organization_id))}). "
                     f"План — {cadence_label(pair.cadence_days)}, {since}.")
-            for telegram_id in await _methodists_near(session, mentee.organization_id, step, mentor.telegram_id):
+            for telegram_id, zone in await _methodists_near(session, mentee.organization_id, step,
+                                                            mentor.telegram_id):
                 if telegram_id in told:
                     continue
                 told.add(telegram_id)
                 queued += await outbox.enqueue(
                     session, key=f"escalation:{pair.id}:{anchor.isoformat()}:{step}:{telegram_id}",
-                    chat_id=telegram_id, purpose="mentor_escalation", text=text, timezone=mentee.timezone,
+                    chat_id=telegram_id, purpose="mentor_escalation", text=text, timezone=zone,
                     buttons=[[{"text": "Открыть пару", "callback_data": pair_card_callback(pair.id)}]])
         pair.escalation_level = max(pair.escalation_level, level)
     return queued
