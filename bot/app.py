@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
 from bot.metrics import MetricsMiddleware
+from bot.middlewares.db import commit_before_replies
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
 )
@@ -28,7 +29,8 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
         session = AiohttpSession()
         if settings.telegram_api_base:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
-    return Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return commit_before_replies(bot)
 
 
 def signup_policy(settings: Settings) -> SignupPolicy:

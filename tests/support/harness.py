@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
+from bot.middlewares.db import commit_before_replies
 from bot.seed import seed
 from tests.support.fake_telegram import BOT_USER, RecordingSession
 
@@ -28,7 +29,8 @@ class Harness:
         self.sessionmaker = sessionmaker
         self._storage_factory = storage_factory
         self.api = RecordingSession()
-        self.bot = Bot(TOKEN, session=self.api, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        self.bot = commit_before_replies(
+            Bot(TOKEN, session=self.api, default=DefaultBotProperties(parse_mode=ParseMode.HTML)))
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(10_000)
 
