@@ -18,9 +18,9 @@ from bot.config import Settings
 from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
 from bot.metrics import MetricsMiddleware
-from bot.middlewares.db import commit_before_replies
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
+    commit_before_replies,
 )
 
 

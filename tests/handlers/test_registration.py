@@ -82,3 +82,18 @@ async def test_restart_in_the_middle_resumes(harness, sessionmaker):
     replies = await teacher.send("1985")
     assert "Вы зарегистрированы" in replies[-1]
     assert await count_users(sessionmaker) == 1
+
+
+async def test_the_confirmation_is_sent_only_after_the_user_row_is_committed(harness, sessionmaker):
+    """What the bot says it saved is visible to everyone else when the user reads it."""
+    seen_when_confirmed = []
+    send = harness.api.make_request
+
+    async def watching(bot, method, timeout=None):
+        if "Вы зарегистрированы" in (getattr(method, "text", None) or ""):
+            seen_when_confirmed.append(await count_users(sessionmaker))  # a separate session
+        return await send(bot, method, timeout)
+
+    harness.api.make_request = watching
+    await register(harness.user(511))
+    assert seen_when_confirmed == [1]
