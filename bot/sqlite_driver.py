@@ -50,9 +50,6 @@ class _Outcome:
         self.rows = rows
         self.in_transaction = in_transaction
 
-    def close(self) -> None:  # the real cursor was closed on the worker thread
-        pass
-
 
 def _run(conn: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool) -> _Outcome:
     """Runs on aiosqlite's thread: the deferred BEGIN, the statement and its whole result."""
@@ -80,7 +77,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         return None  # nothing to open: the statement's hop opens and closes its own cursor
 
     def _aenter_cursor(self, cursor: Any) -> Any:
-        return _Outcome.__new__(_Outcome)
+        return None  # replaced by the statement's _Outcome
 
     def close(self) -> None:
         self._rows.clear()

@@ -2,6 +2,8 @@
 mentors, creating a pair, its terms and ending it. Every id in a button is re-checked by the
 mentoring services; the FSM only remembers ids, which are checked again on the final step."""
 
+from contextlib import suppress
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
@@ -93,11 +95,10 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
     row = await pairing.pair_row(session, identity, pair.id)
     await message.answer(kit.pair_card(row, "✅ Пара создана. Наставник и подопечный получат сообщения."),
                          reply_markup=kit.pair_card_kb(pair.id, pair.status))
-    try:  # the new mentor's command menu gains /mentees; a blocked chat must not undo the pair
+    # the new mentor's command menu gains /mentees; a blocked chat must not undo the pair
+    with suppress(TelegramBadRequest, TelegramForbiddenError):
         mentor_identity = await roles.load_identity(session, row.mentor.telegram_id, settings.admin_ids)
         await publish_menu(bot, row.mentor.telegram_id, mentor_identity.roles)
-    except (TelegramBadRequest, TelegramForbiddenError):
-        pass
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"card", "months", "cadence"})))

@@ -27,7 +27,8 @@ class DbSessionMiddleware(BaseMiddleware):
             data["session"] = session
             try:
                 result = await handler(event, data)
-                await session.commit()
+                if session.in_transaction():  # not when everything was committed before a reply
+                    await session.commit()
                 return result
             finally:
                 current_session.reset(token)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,12 +110,10 @@ class Proc:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.alive(), self.log.read_text(errors="replace")[-3000:]
-            try:
+            with suppress(OSError):  # not listening yet
                 with urllib.request.urlopen(url, timeout=1) as response:
                     if response.status == 200:
                         return
-            except OSError:
-                pass
             time.sleep(0.1)
         raise AssertionError(f"{url} not ready in {timeout}s:\n{self.log.read_text(errors='replace')[-3000:]}")
 

@@ -71,16 +71,9 @@ class ErrorCatcher(logging.Handler):
         self.records.append(record)
 
 
-async def scenario(db_path, actions) -> None:
-    url = f"sqlite+aiosqlite:///{db_path}"
-    engine = bot_db.create_engine(url)
-    harness = Harness(url, bot_db.create_sessionmaker(engine))
-    await harness.start()
-    people = {"teacher": harness.user(11), "methodist": harness.user(12), "admin": harness.user(ADMIN_ID),
-              "stranger": harness.user(13)}
-    await register(people["teacher"])
-    async with harness.sessionmaker() as session, session.begin():
-        await roles.grant(session, None, Role.methodist, 12, 1)
+async def play_and_check(harness: Harness, people: dict, actions) -> None:
+    """Feed the actions; nothing may log an error and every text the bot sent must parse as
+    Telegram HTML."""
     catcher = ErrorCatcher()
     logging.getLogger().addHandler(catcher)
     try:
@@ -94,6 +87,19 @@ async def scenario(db_path, actions) -> None:
         text = getattr(request, "text", None) or getattr(request, "caption", None)
         if isinstance(text, str) and type(request).__name__ != "AnswerCallbackQuery":
             assert_parses(text)
+
+
+async def scenario(db_path, actions) -> None:
+    url = f"sqlite+aiosqlite:///{db_path}"
+    engine = bot_db.create_engine(url)
+    harness = Harness(url, bot_db.create_sessionmaker(engine))
+    await harness.start()
+    people = {"teacher": harness.user(11), "methodist": harness.user(12), "admin": harness.user(ADMIN_ID),
+              "stranger": harness.user(13)}
+    await register(people["teacher"])
+    async with harness.sessionmaker() as session, session.begin():
+        await roles.grant(session, None, Role.methodist, 12, 1)
+    await play_and_check(harness, people, actions)
     async with harness.sessionmaker() as session:
         telegram_ids = list(await session.scalars(select(User.telegram_id).where(User.telegram_id.is_not(None))))
         assert len(telegram_ids) == len(set(telegram_ids))

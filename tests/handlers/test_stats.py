@@ -2,7 +2,6 @@
 the numbers shown, scope enforcement, the breakdown, charts as photos and the XLSX workbook."""
 
 import asyncio
-import logging
 import re
 import shutil
 from datetime import datetime
@@ -18,7 +17,7 @@ from bot.services import roles
 from handlers.stats_ui import StatsCb
 from models import Organization, Role, User
 from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_fuzz import ErrorCatcher, assert_parses
+from tests.handlers.test_fuzz import play_and_check
 from tests.handlers.test_registration import register
 from tests.support.harness import ADMIN_ID, Harness
 from tests.unit.test_indicators import NOVOCHERKASSK, PERIOD, REGION, seed_dataset
@@ -262,18 +261,7 @@ async def fuzz_scenario(db_path, steps) -> None:
     async with harness.sessionmaker() as session, session.begin():
         await roles.grant(session, None, Role.methodist, 12, await session.scalar(
             select(Organization.id).where(Organization.name == "г. Новочеркасск")))
-    catcher = ErrorCatcher()
-    logging.getLogger().addHandler(catcher)
-    try:
-        for who, (kind, payload) in steps:
-            await (people[who].send(payload) if kind == "text" else people[who].click(payload))
-    finally:
-        logging.getLogger().removeHandler(catcher)
-    assert not catcher.records, [r.getMessage() + str(r.exc_info) for r in catcher.records][:3]
-    for request in harness.api.requests:
-        text = getattr(request, "text", None) or getattr(request, "caption", None)
-        if isinstance(text, str) and type(request).__name__ != "AnswerCallbackQuery":
-            assert_parses(text)
+    await play_and_check(harness, people, steps)
     foreign = {r.chat_id for r in harness.api.requests if type(r).__name__ in ("SendDocument", "SendMediaGroup")}
     assert foreign <= {12, ADMIN_ID}  # workbooks and charts only ever reach methodists and admins
     await harness.stop()
