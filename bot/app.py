@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
+from bot.identity_cache import IdentityCache
 from bot.metrics import MetricsMiddleware
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
@@ -73,7 +74,12 @@ def create_dispatcher(
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
-    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))
+    # One process per database (no Redis): identities may be remembered between updates.
+    identities = None if settings.redis_url else IdentityCache(sessionmaker.kw["bind"])
+    if identities is not None:
+        dp["identity_cache"] = identities
+        dp.shutdown.register(identities.close)
+    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
     dp.include_routers(*get_routers())
     run_sync_filters_inline(dp)
     return dp
