@@ -7,23 +7,31 @@ For diagnosis the line also carries `stack_echo_per_s`: the same echo handler be
 middlewares (session, identity, FSM state), i.e. the per-update floor every handler pays, and
 `handler_ratio` = steps / stack echo, the share of that floor the diagnosis step itself keeps.
 
+Two floors put the target in proportion, each a bare Dispatcher with one callback handler:
+- `floor_edit_ratio`: the step's Telegram side alone: it answers the callback and edits the message
+  to a question-sized text with the step's six buttons; no middleware, no database.
+- `floor_commit_ratio`: the same plus one INSERT committed through the app's engine, the least a
+  step that saves its answer must do.
+
 Run: .venv/bin/python -m pytest -q -s tests/bench/test_diagnosis_bench.py"""
 
 import asyncio
+import itertools
 import statistics
 import time
 from datetime import datetime, timezone
 from unittest import mock
 
-from aiogram import Dispatcher, Router
+from aiogram import Dispatcher, F, Router
 from aiogram.types import CallbackQuery, Chat, Message, Update, User as TgUser
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bot.app import create_dispatcher
 from bot.db import create_engine, create_sessionmaker
 from bot.services import diagnosis
 from handlers.diagnosis_ui import AnswerCb
-from models import DiagnosisAnswer, Organization, Position, User
+from handlers.keyboard_builder import KeyboardBuilder
+from models import DiagnosisAnswer, Organization, Position, ProcessedUpdate, User
 from tests.bench.support import migrated_sqlite, report
 from tests.support.fake_telegram import BOT_USER
 from tests.support.harness import Harness
@@ -45,6 +53,33 @@ def echo_router() -> Router:
 def echo_dispatcher() -> Dispatcher:
     dp = Dispatcher()
     dp.include_router(echo_router())
+    return dp
+
+
+def floor_dispatcher(engine=None) -> Dispatcher:
+    """A bare callback handler doing the step's Telegram work, and with an engine one commit too."""
+    router, counter = Router(), itertools.count(1)
+    text = f"<b>Анкета</b>\nВопрос 2 из 40  ▰▱▱▱▱▱▱▱▱▱ 3%\n<i>Область 1</i>\n\n{'утверждение ' * 25}\n\n{'шкала ' * 25}"
+
+    @router.callback_query(AnswerCb.filter(F.action == "a"))
+    async def step(query: CallbackQuery, callback_data: AnswerCb) -> None:
+        if engine is not None:
+            async with engine.begin() as connection:
+                await connection.execute(insert(ProcessedUpdate).values(
+                    bot_id=-1, update_id=next(counter), seen_at=datetime.now(timezone.utc)))
+        await query.answer()
+        kb = KeyboardBuilder()
+        for value in range(4):
+            kb.button(text=str(value), callback_data=AnswerCb(action="a", attempt_id=callback_data.attempt_id,
+                                                              index=callback_data.index + 1, value=value))
+        for action, label in (("b", "◀ Назад"), ("p", "⏸ Пауза")):
+            kb.button(text=label, callback_data=AnswerCb(action=action, attempt_id=callback_data.attempt_id,
+                                                         index=callback_data.index + 1))
+        await query.bot.edit_message_text(text, chat_id=query.from_user.id, message_id=query.message.message_id,
+                                          reply_markup=kb.adjust(4, 2).as_markup())
+
+    dp = Dispatcher()
+    dp.include_router(router)
     return dp
 
 
@@ -105,7 +140,8 @@ async def run(url: str) -> dict[str, float]:
     harness = Harness(url, create_sessionmaker(engine))
     await harness.start()
     echo, stack = echo_dispatcher(), stack_echo_dispatcher(harness)
-    rates: dict[str, list[float]] = {"echo": [], "stack": [], "steps": []}
+    floors = {"floor_edit": floor_dispatcher(), "floor_commit": floor_dispatcher(engine)}
+    rates: dict[str, list[float]] = {"echo": [], "stack": [], "steps": [], "floor_edit": [], "floor_commit": []}
     update_id = 1
     try:
         for n in range(ROUNDS):
@@ -117,6 +153,9 @@ async def run(url: str) -> dict[str, float]:
                 update_id += len(updates)
                 rates[name].append(await rate(dp, harness, updates))
             rates["steps"].append(await rate(harness.dp, harness, steps))
+            for name, dp in floors.items():
+                rates[name].append(await rate(dp, harness, answer_updates(attempts, update_id)))
+                update_id += len(steps)
             harness.api.clear()
         async with harness.sessionmaker() as session:
             saved = await session.scalar(select(func.count()).select_from(DiagnosisAnswer))
@@ -132,6 +171,8 @@ def test_diagnosis_step_ratio(tmp_path):
     ratio = result["steps"] / result["echo"]
     report("diagnosis_step_ratio", ratio, TARGET, steps_per_s=round(result["steps"], 1),
            echo_per_s=round(result["echo"], 1), stack_echo_per_s=round(result["stack"], 1),
-           handler_ratio=round(result["steps"] / result["stack"], 3))
+           handler_ratio=round(result["steps"] / result["stack"], 3),
+           floor_edit_ratio=round(result["floor_edit"] / result["echo"], 3),
+           floor_commit_ratio=round(result["floor_commit"] / result["echo"], 3))
     assert result["saved"] == USERS * STEPS * ROUNDS  # every step really saved its answer
     assert ratio >= TARGET
