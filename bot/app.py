@@ -11,7 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommandScopeDefault
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -47,6 +47,16 @@ def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSes
     return DatabaseStorage(sessionmaker)
 
 
+def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
+    """One update at a time per user: a double tap must not race itself through a dialog step."""
+    redis, key_builder = getattr(storage, "redis", None), getattr(storage, "key_builder", None)
+    if redis is not None and key_builder is not None:  # RedisStorage: the lock is shared by all instances
+        from bot.redis_isolation import RenewedRedisIsolation
+
+        return RenewedRedisIsolation(redis, key_builder)
+    return SimpleEventIsolation()
+
+
 def create_dispatcher(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None,
     *, dedupe_updates: bool = False,
@@ -54,8 +64,7 @@ def create_dispatcher(
     from handlers import get_routers  # the only place the bot package reaches into handlers
 
     storage = storage or create_storage(settings, sessionmaker)
-    # One update at a time per user: a double tap must not race itself through a dialog step.
-    isolation = storage.create_isolation() if hasattr(storage, "create_isolation") else SimpleEventIsolation()
+    isolation = create_isolation(storage)
     dp = Dispatcher(
         storage=storage, events_isolation=isolation,
         settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings),
