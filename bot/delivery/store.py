@@ -50,19 +50,21 @@ async def claim(
     `held_here`: rows this worker claimed and has not settled yet; never claimed twice."""
     result = ClaimResult()
     table = OutboxMessage.__table__
+    due = (select(table.c.id, table.c.chat_id, table.c.purpose, table.c.payload, table.c.attempts,
+                  table.c.urgent, table.c.timezone, table.c.quiet_exempt_before)
+           .where(or_(
+               (table.c.status == OutboxStatus.pending) & (table.c.due_at <= now),
+               (table.c.status == OutboxStatus.sending) & (table.c.lease_until < now),
+           ))
+           .where(table.c.id.not_in(held_here) if held_here else true())
+           .order_by(table.c.due_at, table.c.id)
+           .with_for_update(skip_locked=True))
     async with sessionmaker() as session, session.begin():
-        rows = (await session.execute(
-            select(table.c.id, table.c.chat_id, table.c.purpose, table.c.payload, table.c.attempts,
-                   table.c.urgent, table.c.timezone, table.c.quiet_exempt_before)
-            .where(or_(
-                (table.c.status == OutboxStatus.pending) & (table.c.due_at <= now),
-                (table.c.status == OutboxStatus.sending) & (table.c.lease_until < now),
-            ))
-            .where(table.c.id.not_in(held_here) if held_here else true())
-            .order_by(table.c.due_at, table.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )).all()
+        # Personal messages (reminders, nudges, replies) first, then broadcast rows: a reminder that
+        # falls due during a 10,000-recipient broadcast waits for one batch, not for the broadcast.
+        rows = (await session.execute(due.where(table.c.batch.is_(None)).limit(limit))).all()
+        if len(rows) < limit:
+            rows += (await session.execute(due.where(table.c.batch.is_not(None)).limit(limit - len(rows)))).all()
         if not rows:
             return result
         inactive = set(await session.scalars(select(User.telegram_id).where(

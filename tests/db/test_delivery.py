@@ -180,3 +180,17 @@ async def test_a_429_pause_longer_than_the_lease_sends_nothing_twice(sessionmake
     chats = sorted(r.chat_id for r in api1.sent() + api2.sent())
     assert chats == list(range(300, 306))
     assert set((await statuses(sessionmaker)).values()) == {OutboxStatus.sent}
+
+
+async def test_a_reminder_due_during_a_broadcast_goes_out_with_the_next_batch(sessionmaker):
+    earlier = utcnow() - timedelta(minutes=5)
+    rows = [{"key": f"broadcast:9:{i}", "chat_id": 500 + i, "purpose": "broadcast", "batch": "broadcast:9",
+             "payload": {"text": "Объявление"}, "due_at": earlier} for i in range(12)]
+    async with sessionmaker() as session, session.begin():
+        await outbox.enqueue_many(session, rows)
+    await enqueue(sessionmaker, "reminder", 999)  # due now: later than every broadcast row
+    config = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", batch=4, flush_every_s=0.05)
+    worker, api = make_worker(sessionmaker, config)
+    await worker.run_once()
+    order = [r.chat_id for r in api.sent()]
+    assert len(order) == 13 and 999 in order[:4]  # in the first batch of four, not after all twelve
