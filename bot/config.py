@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 5
     route_nudges_interval_s: int = 900
     mentoring_interval_s: int = 3600
+    # Mentoring: how many active mentees one mentor may have at a time.
+    mentor_capacity: int = Field(default=3, ge=1, le=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -68,18 +68,20 @@ async def choose_type(query: CallbackQuery, callback_data: MenteeTypeCb, state: 
 
 
 @router.callback_query(SuggestCb.filter())
-async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: AsyncSession, identity: Identity) -> None:
+async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: AsyncSession, identity: Identity,
+                  settings: Settings) -> None:
     found = await suggestions.suggestions(session, identity, callback_data.mentee_id,
-                                          rules.parse_type(callback_data.kind), utcnow(), callback_data.page)
+                                          rules.parse_type(callback_data.kind), utcnow(), callback_data.page,
+                                          settings.mentor_capacity)
     await ui.show(query, kit.suggestions(found), kit.suggestions_kb(found))
 
 
 @router.callback_query(PickCb.filter())
 async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, session: AsyncSession,
-               identity: Identity) -> None:
+               identity: Identity, settings: Settings) -> None:
     kind = rules.parse_type(callback_data.kind)
     mentee, mentor = await pairing.prepare_pair(session, identity, callback_data.mentee_id,
-                                                callback_data.mentor_id, kind, utcnow())
+                                                callback_data.mentor_id, kind, utcnow(), settings.mentor_capacity)
     await state.set_state(Mentoring.goal)
     await state.set_data({"mentee_id": mentee.id, "mentor_id": mentor.id, "kind": kind.value})
     await ui.show(query, kit.ask_goal(mentee, mentor, kind))
@@ -90,7 +92,8 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
                    settings: Settings) -> None:
     data = await saved(state)
     pair = await pairing.create_pair(session, identity, data["mentee_id"], data["mentor_id"],
-                                     rules.parse_type(data.get("kind", "")), message.text, utcnow())
+                                     rules.parse_type(data.get("kind", "")), message.text, utcnow(),
+                                     settings.mentor_capacity)
     await state.clear()
     row = await pairing.pair_row(session, identity, pair.id)
     await message.answer(kit.pair_card(row, "✅ Пара создана. Наставник и подопечный получат сообщения."),

@@ -296,6 +296,22 @@ async def test_a_fourth_mentee_is_refused(harness, sessionmaker):
     assert len(await rows(sessionmaker, MentorPair)) == 3
 
 
+async def test_the_limit_of_mentees_is_the_deployments_setting(harness, sessionmaker):
+    harness.settings.mentor_capacity = 1  # MENTOR_CAPACITY=1
+    harness.restart()
+    methodist = await make_methodist(harness, sessionmaker, 861, "г. Новочеркасск")
+    await person(harness, sessionmaker, 862, "Единственный Наставник")
+    await person(harness, sessionmaker, 863, "Первый Подопечный")
+    await make_pair(sessionmaker, 862, 863)
+    await person(harness, sessionmaker, 864, "Второй Педагог")
+    mentee, busy = await uid(sessionmaker, 864), await uid(sessionmaker, 862)
+    shown = (await methodist.click(SuggestCb(mentee_id=mentee, kind="subject")))[-1]
+    assert "Единственный Наставник" not in shown
+    replies = await methodist.click(PickCb(mentee_id=mentee, mentor_id=busy, kind="subject"))
+    assert "уже 1 подопечный — это предел (1)" in replies[-1]
+    assert len(await rows(sessionmaker, MentorPair)) == 1
+
+
 async def test_ended_pair_asks_for_reviews_and_the_former_mentor_loses_access(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 861, "г. Новочеркасск")
     mentor = await person(harness, sessionmaker, 862, "Бывший Наставник")

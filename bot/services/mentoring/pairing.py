@@ -13,7 +13,7 @@ from bot.services.mentoring.access import in_scope, member_pair, mentee_for, met
 from bot.services.mentoring.callbacks import open_mentee_callback, review_callback
 from bot.services.mentoring.common import Page, PairRow, municipality_of, paged, pair_rows, tell
 from bot.services.mentoring.rules import (
-    CAPACITY, DEFAULT_CADENCE, DEFAULT_TERM, MAX_CADENCE, MAX_GOAL, MAX_TEXT, MIN_CADENCE, TYPE_LABELS, cadence_label,
+    DEFAULT_CADENCE, DEFAULT_CAPACITY, DEFAULT_TERM, MAX_CADENCE, MAX_GOAL, MAX_TEXT, MIN_CADENCE, TYPE_LABELS, cadence_label,
     check_term, clean_text, parse_day, plural,
 )
 from bot.services.roles import Identity
@@ -27,7 +27,7 @@ async def active_count(session: AsyncSession, mentor_id: int) -> int:
 
 
 async def prepare_pair(session: AsyncSession, identity: Identity, mentee_id: int, mentor_id: int,
-                       pair_type: PairType, now: datetime) -> tuple[User, User]:
+                       pair_type: PairType, now: datetime, capacity: int = DEFAULT_CAPACITY) -> tuple[User, User]:
     """Every check a new pair must pass; run when the methodist taps a candidate and again on creation."""
     mentee = await mentee_for(session, identity, mentee_id, pair_type, now)
     mentor = await session.scalar(select(User).where(User.id == mentor_id).with_for_update())
@@ -44,17 +44,18 @@ async def prepare_pair(session: AsyncSession, identity: Identity, mentee_id: int
             MentorPair.status == PairStatus.active)):
         raise InvalidInput("Эта пара уже работает.")
     load = await active_count(session, mentor.id)
-    if load >= CAPACITY:
+    if load >= capacity:
         raise InvalidInput(f"У этого наставника уже {load} {plural(load, 'подопечный', 'подопечных', 'подопечных')}"
-                           f" — это предел ({CAPACITY}). Выберите другого наставника или завершите одну из его пар.")
+                           f" — это предел ({capacity}). Выберите другого наставника или завершите одну из его пар.")
     return mentee, mentor
 
 
 async def create_pair(session: AsyncSession, identity: Identity, mentee_id: int, mentor_id: int,
-                      pair_type: PairType, goal: str | None, now: datetime) -> MentorPair:
+                      pair_type: PairType, goal: str | None, now: datetime,
+                      capacity: int = DEFAULT_CAPACITY) -> MentorPair:
     """A pair with the default terms (from today, 6 months, a meeting every 2 weeks); the mentor
     gets the mentor role in the mentee's organization; both sides are told through the outbox."""
-    mentee, mentor = await prepare_pair(session, identity, mentee_id, mentor_id, pair_type, now)
+    mentee, mentor = await prepare_pair(session, identity, mentee_id, mentor_id, pair_type, now, capacity)
     today = routes.today(mentee, now)
     pair = MentorPair(mentor_id=mentor.id, mentee_id=mentee.id, type=pair_type,
                       goal=clean_text(goal, MAX_GOAL, "Цель наставничества"), starts_on=today,

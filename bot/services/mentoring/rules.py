@@ -7,7 +7,7 @@ from bot.services.errors import InvalidInput
 from bot.services.route_builder import add_months
 from models import PairType
 
-CAPACITY = 3  # active mentees per mentor (there is no per-mentor column yet)
+DEFAULT_CAPACITY = 3  # active mentees per mentor; the deployment sets its own (MENTOR_CAPACITY)
 DEFAULT_CADENCE, CADENCES = 14, (7, 14, 30)
 MIN_CADENCE, MAX_CADENCE = 7, 60
 DEFAULT_TERM, MIN_TERM, MAX_TERM = 6, 3, 9  # months, domain.md §4: наставничество 3–9 мес.

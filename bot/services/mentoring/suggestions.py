@@ -12,7 +12,7 @@ from bot.services.errors import InvalidInput
 from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
 from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
 from bot.services.mentoring.rules import (
-    CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, clean_text, is_young_specialist, plural,
+    DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, clean_text, is_young_specialist, plural,
 )
 from bot.services.roles import Identity
 from bot.services.route_builder import area_title
@@ -32,7 +32,7 @@ class Candidate:
     same_org: bool
     org_is_school: bool
     free: int
-    capacity: int = CAPACITY
+    capacity: int = DEFAULT_CAPACITY
 
 
 def rank(candidates: list[Candidate], pair_type: PairType) -> list[Candidate]:
@@ -99,7 +99,7 @@ class Suggestions:
 
 
 async def suggestions(session: AsyncSession, identity: Identity, mentee_id: int, pair_type: PairType,
-                      now: datetime, page: int = 0) -> Suggestions:
+                      now: datetime, page: int = 0, capacity: int = DEFAULT_CAPACITY) -> Suggestions:
     """Registered colleagues of the mentee's municipality with free places, ranked, with reasons."""
     mentee = await mentee_for(session, identity, mentee_id, pair_type, now)
     today = routes.today(mentee, now)
@@ -127,8 +127,8 @@ async def suggestions(session: AsyncSession, identity: Identity, mentee_id: int,
         user=u, resource_areas=tuple(sorted(resources.get(u.id, ()))),
         subjects=tuple(s for s in mentee.subjects or [] if s in (u.subjects or [])),
         same_org=u.organization_id == mentee.organization_id, org_is_school=u.organization_id in schools,
-        free=CAPACITY - loads.get(u.id, 0),
-    ) for u in pool if loads.get(u.id, 0) < CAPACITY]
+        free=capacity - loads.get(u.id, 0), capacity=capacity,
+    ) for u in pool if loads.get(u.id, 0) < capacity]
     ranked = rank(candidates, pair_type)
     pages = max(1, -(-len(ranked) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
