@@ -1,8 +1,7 @@
-"""Ratings and comments attendees leave after an event, and their summary for the organizer."""
+"""Ratings and comments attendees leave after an event (the organizer's summary of them is
+bot.services.events.ratings.feedback_summary)."""
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
@@ -11,13 +10,6 @@ from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from models import Event, EventFeedback, User, utcnow
 
 MAX_COMMENT = 1000
-
-
-@dataclass(frozen=True)
-class FeedbackSummary:
-    average: float | None
-    count: int
-    comments: list[str]
 
 
 async def save_rating(session: AsyncSession, user: User, event_id: int, rating: int) -> EventFeedback:
@@ -58,15 +50,3 @@ async def _own(session: AsyncSession, user: User, event_id: int, populate: bool 
     if populate:
         query = query.execution_options(populate_existing=True)
     return await session.scalar(query)
-
-
-async def summary(session: AsyncSession, event_id: int) -> FeedbackSummary:
-    average, count = (await session.execute(
-        select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event_id)
-    )).one()
-    comments = await session.scalars(
-        select(EventFeedback.comment)
-        .where(EventFeedback.event_id == event_id, EventFeedback.comment.is_not(None))
-        .order_by(EventFeedback.created_at, EventFeedback.id)
-    )
-    return FeedbackSummary(float(average) if average is not None else None, count or 0, list(comments))
