@@ -83,12 +83,8 @@ def page_kb(page: AuditPage) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for key, label in FILTER_LABELS.items():
         kb.button(text=f"• {label}" if key == page.filter else label, callback_data=AuditCb(kind=key))
-    nav = [(page.page - 1, "◀")] if page.page > 0 else []
-    nav += [(page.page, f"{page.page + 1}/{page.pages}")] if page.pages > 1 else []
-    nav += [(page.page + 1, "▶")] if page.page + 1 < page.pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=AuditCb(kind=page.filter, page=target))
-    return kb.adjust(4, 3, *([len(nav)] if nav else [])).as_markup()
+    nav = kb.page_nav(page.page, page.pages, lambda p: AuditCb(kind=page.filter, page=p))
+    return kb.adjust(4, 3, *([nav] if nav else [])).as_markup()
 
 
 def _zone(identity: Identity, settings: Settings) -> str:

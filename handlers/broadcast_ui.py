@@ -188,14 +188,12 @@ def orgs_kb(b: Broadcast, parent: Organization | None, level: orgs.Page, up: int
             sizes.append(2)
         else:
             sizes.append(1)
-    nav = [(level.page - 1, "◀")] if level.page > 0 else []
-    nav += [(level.page + 1, "▶")] if level.page + 1 < level.pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=BcCb(action="orgs", id=b.id, parent=parent_id, page=target))
+    nav = kb.page_nav(level.page, level.pages, lambda p: BcCb(action="orgs", id=b.id, parent=parent_id, page=p),
+                      counter=False)
     if parent is not None:
         kb.button(text="↑ Выше", callback_data=BcCb(action="orgs", id=b.id, parent=up))
     _back(kb, b)
-    return kb.adjust(*sizes, *([len(nav)] if nav else []), *([1] if parent else []), 1).as_markup()
+    return kb.adjust(*sizes, *([nav] if nav else []), *([1] if parent else []), 1).as_markup()
 
 
 def events_kb(b: Broadcast, items: list[Event], page: int, pages: int) -> InlineKeyboardMarkup:
@@ -204,12 +202,9 @@ def events_kb(b: Broadcast, items: list[Event], page: int, pages: int) -> Inline
         day = local(event.starts_at, event.timezone)
         kb.button(text=mark(b.audience.get("event") == event.id) + f"{day:%d.%m.%y} {event.title[:40]}",
                   callback_data=BcCb(action="ev", id=b.id, value=str(event.id), page=page))
-    nav = [(page - 1, "◀")] if page > 0 else []
-    nav += [(page + 1, "▶")] if page + 1 < pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=BcCb(action="events", id=b.id, page=target))
+    nav = kb.page_nav(page, pages, lambda p: BcCb(action="events", id=b.id, page=p), counter=False)
     _back(kb, b)
-    return kb.adjust(*[1] * len(items), *([len(nav)] if nav else []), 1).as_markup()
+    return kb.adjust(*[1] * len(items), *([nav] if nav else []), 1).as_markup()
 
 
 def confirm_kb(b: Broadcast) -> InlineKeyboardMarkup:

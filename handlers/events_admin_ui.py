@@ -70,20 +70,6 @@ class EventEdit(StatesGroup):
 FORMATS = list(EventFormat)
 
 
-def _nav(kb: KeyboardBuilder, make, page: int, pages: int) -> int:
-    buttons = 0
-    if page > 0:
-        kb.button(text="◀", callback_data=make(page - 1))
-        buttons += 1
-    if pages > 1:
-        kb.button(text=f"{page + 1}/{pages}", callback_data=make(page))
-        buttons += 1
-    if page + 1 < pages:
-        kb.button(text="▶", callback_data=make(page + 1))
-        buttons += 1
-    return buttons
-
-
 def formats() -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for index, value in enumerate(FORMATS):
@@ -134,7 +120,7 @@ def scope_level(parent: Organization | None, page: Page, up_to: int | None) -> I
                   callback_data=EventScopeCb(action="pick" if leaf else "open", org_id=org.id))
         sizes.append(1)
     parent_id = parent.id if parent else 0
-    nav = _nav(kb, lambda p: EventScopeCb(action="open", org_id=parent_id, page=p), page.page, page.pages)
+    nav = kb.page_nav(page.page, page.pages, lambda p: EventScopeCb(action="open", org_id=parent_id, page=p))
     sizes += [nav] if nav else []
     if up_to is not None:
         kb.button(text="↑ Назад", callback_data=EventScopeCb(action="open", org_id=up_to))
@@ -154,7 +140,7 @@ def event_list(paged: Paged[Event], counts: dict[int, Counts], zone: str) -> tup
                      f"(записано {seats})")
         kb.button(text=f"{local(event.starts_at, zone):%d.%m} {event.title[:50]}",
                   callback_data=EventAdminCb(action="card", event_id=event.id))
-    nav = _nav(kb, lambda p: EventAdminCb(action="list", page=p), paged.page, paged.pages)
+    nav = kb.page_nav(paged.page, paged.pages, lambda p: EventAdminCb(action="list", page=p))
     return "\n".join(lines), kb.adjust(*([1] * len(paged.items) + ([nav] if nav else []))).as_markup()
 
 
@@ -204,7 +190,7 @@ def registrants(event: Event, paged: Paged[Registrant], size: int) -> tuple[str,
     if not paged.items:
         lines.append("Пока никто не записался.")
     kb = KeyboardBuilder()
-    nav = _nav(kb, lambda p: EventAdminCb(action="regs", event_id=event.id, page=p), paged.page, paged.pages)
+    nav = kb.page_nav(paged.page, paged.pages, lambda p: EventAdminCb(action="regs", event_id=event.id, page=p))
     kb.button(text="📥 Экспорт XLSX", callback_data=EventAdminCb(action="xlsx", event_id=event.id))
     kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
     return "\n".join(lines), kb.adjust(*([nav] if nav else []), 2).as_markup()
@@ -221,7 +207,7 @@ def attendance(event: Event, paged: Paged[Registrant]) -> tuple[str, InlineKeybo
         kb.button(text=f"{'✅' if present else '▫️'} {(item.user.full_name or '(данные удалены)')[:50]}",
                   callback_data=EventAdminCb(action="att_off" if present else "att_on", event_id=event.id,
                                              page=paged.page, arg=item.registration.id))
-    nav = _nav(kb, lambda p: EventAdminCb(action="att", event_id=event.id, page=p), paged.page, paged.pages)
+    nav = kb.page_nav(paged.page, paged.pages, lambda p: EventAdminCb(action="att", event_id=event.id, page=p))
     kb.button(text="Все присутствовали", callback_data=EventAdminCb(action="att_all", event_id=event.id,
                                                                     page=paged.page))
     kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
@@ -240,6 +226,6 @@ def feedback(event: Event, summary: FeedbackSummary) -> tuple[str, InlineKeyboar
         budget = (3600 - sum(len(line) for line in lines)) // len(comments.items)
         lines += [f"«{cut(item.comment or '', budget - 10)}» — {item.rating}/5" for item in comments.items]
     kb = KeyboardBuilder()
-    nav = _nav(kb, lambda p: EventAdminCb(action="fb", event_id=event.id, page=p), comments.page, comments.pages)
+    nav = kb.page_nav(comments.page, comments.pages, lambda p: EventAdminCb(action="fb", event_id=event.id, page=p))
     kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
     return "\n".join(lines), kb.adjust(*([nav] if nav else []), 1).as_markup()

@@ -159,12 +159,8 @@ def event_list_kb(page: EventPage, zone: str) -> InlineKeyboardMarkup:
     for item in page.items:
         kb.button(text=f"{local(item.event.starts_at, zone):%d.%m} {item.event.title[:50]}",
                   callback_data=EventCb(action="open", event_id=item.event.id, view=page.view.value, page=page.page))
-    nav = [(page.page - 1, "◀")] if page.page > 0 else []
-    nav += [(page.page, f"{page.page + 1}/{page.pages}")] if page.pages > 1 else []
-    nav += [(page.page + 1, "▶")] if page.page + 1 < page.pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=EventListCb(view=page.view.value, page=target))
-    return kb.adjust(3, *[1] * len(page.items), len(nav) or 1).as_markup()
+    nav = kb.page_nav(page.page, page.pages, lambda p: EventListCb(view=page.view.value, page=p))
+    return kb.adjust(3, *[1] * len(page.items), nav or 1).as_markup()
 
 
 def card_kb(c: EventCard, view: str, page: int) -> InlineKeyboardMarkup:

@@ -7,6 +7,7 @@ markup on every call: 1.3 ms for the 8-button event list on this machine, more t
 handler together, paid on every screen of every update.
 """
 
+from collections.abc import Callable
 from itertools import chain, repeat
 from typing import Self
 
@@ -26,6 +27,22 @@ class KeyboardBuilder:
             callback_data = callback_data.pack()
         self._buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data, url=url))
         return self
+
+    def page_nav(
+        self, page: int, pages: int, data_for: Callable[[int], str | CallbackData], *, counter: bool = True
+    ) -> int:
+        """The pagination row of a list screen: "◀" to the previous page, the "n/N" counter (it reopens
+        the same page; left out when ``counter`` is false) and "▶" to the next page — each only where it
+        applies, nothing for a single page. ``data_for(page)`` is the callback data that opens a page.
+        Returns how many buttons it added, for the caller's ``adjust``."""
+        before = len(self._buttons)
+        if page > 0:
+            self.button(text="◀", callback_data=data_for(page - 1))
+        if counter and pages > 1:
+            self.button(text=f"{page + 1}/{pages}", callback_data=data_for(page))
+        if page + 1 < pages:
+            self.button(text="▶", callback_data=data_for(page + 1))
+        return len(self._buttons) - before
 
     def adjust(self, *sizes: int) -> Self:
         if any(not 1 <= size <= MAX_ROW for size in sizes):

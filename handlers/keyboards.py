@@ -44,19 +44,8 @@ def org_page(
             purpose=purpose, action="choose" if leaf else "open", org_id=org.id))
     sizes = [1] * (len(page.items) + (1 if parent is not None and choose_parent else 0))
     parent_id = parent.id if parent is not None else 0
-    nav = 0
-    if page.page > 0:
-        kb.button(text="◀", callback_data=OrgPickCb(purpose=purpose, action="open", org_id=parent_id,
-                                                   page=page.page - 1))
-        nav += 1
-    if page.pages > 1:
-        kb.button(text=f"{page.page + 1}/{page.pages}", callback_data=OrgPickCb(
-            purpose=purpose, action="open", org_id=parent_id, page=page.page))
-        nav += 1
-    if page.page + 1 < page.pages:
-        kb.button(text="▶", callback_data=OrgPickCb(purpose=purpose, action="open", org_id=parent_id,
-                                                   page=page.page + 1))
-        nav += 1
+    nav = kb.page_nav(page.page, page.pages,
+                      lambda p: OrgPickCb(purpose=purpose, action="open", org_id=parent_id, page=p))
     if nav:
         sizes.append(nav)
     if up_to is not None:

@@ -10,7 +10,7 @@ from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary
 from bot.services.mentoring.rules import MAX_TEXT, MENTEE_PAGE
 from bot.services.route_builder import area_title
 from handlers.keyboard_builder import KeyboardBuilder
-from handlers.mentoring_ui import MentorCb, add_nav, cut, day, finish
+from handlers.mentoring_ui import MentorCb, cut, day, finish
 from handlers.texts import POSITION_LABELS, esc
 from models import RouteStatus, RouteStep, StepStatus, User
 
@@ -59,7 +59,7 @@ def mentees_kb(page: Page) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for s in page.items:
         kb.button(text=(s.mentee.full_name or "—")[:50], callback_data=MentorCb(action="card", pair_id=s.pair.id))
-    nav = add_nav(kb, page, lambda p: MentorCb(action="list", page=p))
+    nav = kb.page_nav(page.page, page.pages, lambda p: MentorCb(action="list", page=p))
     return finish(kb, len(page.items), nav, tail=0)
 
 
@@ -119,6 +119,6 @@ def steps_kb(pair_id: int, steps: list[RouteStep], page: int) -> InlineKeyboardM
     for number, step in enumerate(shown, start=page * STEP_PAGE + 1):
         kb.button(text=f"{number}. {step.title[:45]}",
                   callback_data=MentorCb(action="cmt_step", pair_id=pair_id, step_id=step.id))
-    nav = add_nav(kb, Page([], page, pages), lambda p: MentorCb(action="steps", pair_id=pair_id, page=p))
+    nav = kb.page_nav(page, pages, lambda p: MentorCb(action="steps", pair_id=pair_id, page=p))
     kb.button(text="« К карточке", callback_data=MentorCb(action="view", pair_id=pair_id))
     return finish(kb, len(shown), nav)

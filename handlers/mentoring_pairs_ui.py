@@ -8,7 +8,7 @@ from bot.services.mentoring.rules import CADENCES, MAX_GOAL, PAGE_SIZE, TYPE_LAB
 from bot.services.mentoring.suggestions import Suggestions, reason
 from bot.services.route_builder import area_title
 from handlers.keyboard_builder import KeyboardBuilder
-from handlers.mentoring_ui import MenteeTypeCb, PairCb, PairsCb, PickCb, SuggestCb, add_nav, cut, day, finish
+from handlers.mentoring_ui import MenteeTypeCb, PairCb, PairsCb, PickCb, SuggestCb, cut, day, finish
 from handlers.texts import esc
 from models import PairStatus, PairType, User
 
@@ -41,7 +41,7 @@ def young_kb(page: Page) -> InlineKeyboardMarkup:
     for user, _ in page.items:
         kb.button(text=f"Подобрать наставника: {(user.full_name or '')[:40]}",
                   callback_data=SuggestCb(mentee_id=user.id, kind=PairType.young_specialist.value))
-    nav = add_nav(kb, page, lambda p: PairsCb(view="young", page=p))
+    nav = kb.page_nav(page.page, page.pages, lambda p: PairsCb(view="young", page=p))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return finish(kb, len(page.items), nav)
 
@@ -85,7 +85,8 @@ def suggestions_kb(s: Suggestions) -> InlineKeyboardMarkup:
     for candidate, _ in s.page.items:
         kb.button(text=f"Назначить: {(candidate.user.full_name or '')[:40]}",
                   callback_data=PickCb(mentee_id=s.mentee.id, mentor_id=candidate.user.id, kind=s.pair_type.value))
-    nav = add_nav(kb, s.page, lambda p: SuggestCb(mentee_id=s.mentee.id, kind=s.pair_type.value, page=p))
+    nav = kb.page_nav(s.page.page, s.page.pages,
+                      lambda p: SuggestCb(mentee_id=s.mentee.id, kind=s.pair_type.value, page=p))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return finish(kb, len(s.page.items), nav)
 
@@ -111,7 +112,7 @@ def pair_list_kb(page: Page, status: PairStatus) -> InlineKeyboardMarkup:
     for row in page.items:
         kb.button(text=f"{(row.mentor.full_name or '—')[:25]} → {(row.mentee.full_name or '—')[:25]}",
                   callback_data=PairCb(action="card", pair_id=row.pair.id))
-    nav = add_nav(kb, page, lambda p: PairsCb(view=status.value, page=p))
+    nav = kb.page_nav(page.page, page.pages, lambda p: PairsCb(view=status.value, page=p))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return finish(kb, len(page.items), nav)
 

@@ -13,7 +13,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot.services.errors import NotRegistered
-from bot.services.mentoring.common import Page
 from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import ui
@@ -101,15 +100,6 @@ def day(value: date | datetime | None, zone: str = "Europe/Moscow") -> str:
     if value is None:
         return "—"
     return f"{local(value, zone) if isinstance(value, datetime) else value:%d.%m.%Y}"
-
-
-def add_nav(kb: KeyboardBuilder, page: Page, make) -> int:
-    nav = [(page.page - 1, "◀")] if page.page > 0 else []
-    nav += [(page.page, f"{page.page + 1}/{page.pages}")] if page.pages > 1 else []
-    nav += [(page.page + 1, "▶")] if page.page + 1 < page.pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=make(target))
-    return len(nav)
 
 
 def finish(kb: KeyboardBuilder, items: int, nav: int, tail: int = 1) -> InlineKeyboardMarkup:

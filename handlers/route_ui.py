@@ -114,9 +114,7 @@ def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
     for number, step in enumerate(shown, start=page * PAGE + 1):
         kb.button(text=f"{number}. {step.title[:50]}", callback_data=StepCb(action="open", step_id=step.id))
     pages = max(1, -(-len(ov.steps) // PAGE))
-    nav = ([(page - 1, "◀")] if page > 0 else []) + ([(page + 1, "▶")] if page + 1 < pages else [])
-    for target, label in nav:
-        kb.button(text=label, callback_data=RouteCb(action="view", page=target))
+    nav = kb.page_nav(page, pages, lambda p: RouteCb(action="view", page=p), counter=False)
     kb.button(text="➕ Свой шаг", callback_data=RouteCb(action="own"))
     kb.button(text="📄 Скачать ИОМ", callback_data=RouteCb(action="pdf"))
     extra = 0
@@ -124,7 +122,7 @@ def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
         kb.button(text="🔄 Перестроить по новой диагностике",
                   callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id))
         extra = 1
-    return kb.adjust(*[1] * len(shown), *([len(nav)] if nav else []), 2, *[1] * extra).as_markup()
+    return kb.adjust(*[1] * len(shown), *([nav] if nav else []), 2, *[1] * extra).as_markup()
 
 
 def step_card(view: StepView, zone: str, notice: str = "") -> str:
@@ -195,12 +193,9 @@ def replacements_kb(page: ActivityPage) -> InlineKeyboardMarkup:
     step_id = page.step.id
     for activity in page.items:
         kb.button(text=activity.title[:60], callback_data=ReplaceCb(step_id=step_id, activity_id=activity.id))
-    nav = [(page.page - 1, "◀")] if page.page > 0 else []
-    nav += [(page.page + 1, "▶")] if page.page + 1 < page.pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=ReplaceCb(step_id=step_id, page=target))
+    nav = kb.page_nav(page.page, page.pages, lambda p: ReplaceCb(step_id=step_id, page=p), counter=False)
     kb.button(text="« Назад", callback_data=StepCb(action="open", step_id=step_id))
-    return kb.adjust(*[1] * len(page.items), *([len(nav)] if nav else []), 1).as_markup()
+    return kb.adjust(*[1] * len(page.items), *([nav] if nav else []), 1).as_markup()
 
 
 def rebuild_kb(attempt_id: int) -> InlineKeyboardMarkup:

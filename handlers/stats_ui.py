@@ -115,11 +115,9 @@ def scope_kb(page: Page, parent: Organization | None, mode: str, up: int | None)
                   callback_data=StatsCb(action="org" if opens else "per", org_id=org.id, mode=mode))
         sizes.append(1)
     here = parent.id if parent is not None else 0
-    nav = [(page.page - 1, "◀")] if page.page > 0 else []
-    nav += [(page.page + 1, "▶")] if page.page + 1 < page.pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=StatsCb(action="org", org_id=here, page=target, mode=mode))
-    sizes += [len(nav)] if nav else []
+    nav = kb.page_nav(page.page, page.pages, lambda p: StatsCb(action="org", org_id=here, page=p, mode=mode),
+                      counter=False)
+    sizes += [nav] if nav else []
     if up is not None:
         kb.button(text="↑ Назад", callback_data=StatsCb(action="org", org_id=up, mode=mode))
         sizes.append(1)
@@ -162,10 +160,7 @@ def breakdown_kb(s: Stats, index: int, page: int) -> InlineKeyboardMarkup:
         code = s.indicators[n].spec.code
         kb.button(text=f"• {code}" if n == index else code, callback_data=StatsCb(action="brk", ind=n, **base))
     pages = breakdown_pages(s)
-    nav = [(page - 1, "◀")] if page > 0 else []
-    nav += [(page + 1, "▶")] if page + 1 < pages else []
-    for target, label in nav:
-        kb.button(text=label, callback_data=StatsCb(action="brk", ind=index, page=target, **base))
+    nav = kb.page_nav(page, pages, lambda p: StatsCb(action="brk", ind=index, page=p, **base), counter=False)
     kb.button(text="« К показателям", callback_data=StatsCb(action="show", **base))
     rows = [6] * (len(with_data) // 6) + ([len(with_data) % 6] if len(with_data) % 6 else [])
-    return kb.adjust(*rows, *([len(nav)] if nav else []), 1).as_markup()
+    return kb.adjust(*rows, *([nav] if nav else []), 1).as_markup()
