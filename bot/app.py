@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
 from bot.identity_cache import IdentityCache
-from bot.metrics import MetricsMiddleware
+from bot import metrics
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
     commit_before_replies,
@@ -59,7 +59,7 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
 
 def create_dispatcher(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None,
-    *, dedupe_updates: bool = False,
+    *, dedupe_updates: bool = False, record_metrics: bool = False,
 ) -> Dispatcher:
     from handlers import get_routers  # the only place the bot package reaches into handlers
 
@@ -78,7 +78,9 @@ def create_dispatcher(
     dp.update.outer_middleware(dp["in_flight"])
     for middleware in builtin:
         dp.update.outer_middleware(middleware)
-    dp.update.outer_middleware(MetricsMiddleware())
+    if record_metrics:  # webhook mode: /metrics serves them
+        metrics.enable()
+        dp.update.outer_middleware(metrics.MetricsMiddleware())
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())

@@ -12,10 +12,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import broadcast_progress
+from bot import broadcast_progress, metrics
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
-from bot.metrics import OUTBOX_DEPTH
 from bot.services import routes, signups
 from bot.services.mentoring import cadence
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
@@ -115,5 +114,5 @@ async def _housekeeping(session: AsyncSession) -> None:
         .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending])).group_by(OutboxMessage.status))
     counts = dict(depth.all())
     for status in (OutboxStatus.pending, OutboxStatus.sending):
-        OUTBOX_DEPTH.labels(status.value).set(counts.get(status, 0))
+        metrics.set_outbox_depth(status.value, counts.get(status, 0))
     await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < utcnow() - timedelta(days=2)))

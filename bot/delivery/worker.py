@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.delivery import store
 from bot.delivery.pacing import Pacer
 from bot.delivery.quiet import parse_quiet_hours
-from bot.metrics import SENDS
+from bot import metrics
 from models import OutboxStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -155,10 +155,10 @@ class DeliveryWorker:
             try:
                 await self._send(message)
                 self._outcomes.append(store.Outcome(message.id, OutboxStatus.sent, attempts, sent_at=self.clock()))
-                SENDS.labels("sent").inc()
+                metrics.count_send("sent")
                 return
             except TelegramRetryAfter as exc:
-                SENDS.labels("rate_limited").inc()
+                metrics.count_send("rate_limited")
                 # Everyone waits, then this same message goes again; a 429 is not a failed attempt.
                 self.pacer.pause(exc.retry_after)
                 await self.pacer.acquire(message.chat_id)
@@ -189,7 +189,7 @@ class DeliveryWorker:
         self._outcomes.extend(store.Outcome(m.id, OutboxStatus.pending, m.attempts, retry_at=now) for m in messages)
 
     def _settle(self, message: store.Claimed, status: OutboxStatus, attempts: int, exc: Exception) -> None:
-        SENDS.labels(status.value).inc()
+        metrics.count_send(status.value)
         self._outcomes.append(store.Outcome(message.id, status, attempts, error=str(exc)[:500]))
 
     def _retry_later(self, message: store.Claimed, attempts: int, exc: Exception) -> None:

@@ -1,5 +1,5 @@
 """Outer middlewares on `update`, so every event type gets them, in this order:
-in-flight counting (before aiogram's own) → metrics → throttling (cheap, before any DB work)
+in-flight counting (before aiogram's own) → metrics (webhook mode) → throttling (cheap, before any DB work)
 → (webhook only) update de-duplication → one DB session per update → identity.
 `commit_before_replies` is of another kind: a Bot API request middleware, installed on the bot."""
 

@@ -4,6 +4,7 @@ lets an update in flight finish."""
 
 import asyncio
 import os
+import re
 import sys
 import time
 import urllib.error
@@ -94,6 +95,7 @@ async def test_secret_health_metrics_and_dedup(emulator, webhook_bot):
     assert len([t for t in await replies_to(emulator, 555001) if "Согласие" in t]) == 1
     status, body = webhook_bot.get("/metrics")
     assert status == 200 and b"bot_updates_handled_total" in body and b"bot_handler_latency_seconds" in body
+    assert re.search(rb'bot_updates_handled_total\{type="message"\} [1-9]', body)  # recorded, not just declared
 
 
 async def test_sigterm_lets_updates_in_flight_finish(emulator, webhook_bot):

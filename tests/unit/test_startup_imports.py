@@ -1,6 +1,7 @@
 """The running bot stays lean: rendering libraries load on the first chart, PDF, workbook or
 calendar file, Alembic only in the child process that migrates (see bot.cli), YAML only where
-content is seeded or uploaded, PostgreSQL's dialect only on PostgreSQL."""
+content is seeded or uploaded, PostgreSQL's dialect only on PostgreSQL, prometheus_client only in
+webhook mode (the only mode that serves /metrics)."""
 
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("matplotlib", "numpy", "PIL", "fpdf", "fontTools", "openpyxl", "icalendar", "alembic", "yaml",
-         "sqlalchemy.dialects.postgresql")
+         "sqlalchemy.dialects.postgresql", "prometheus_client")
 
 PROBE = f"""
 import sys
