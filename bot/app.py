@@ -14,11 +14,11 @@ from aiogram.types import BotCommandScopeDefault
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import Settings
-from bot.services.signups import SignupPolicy
 from bot.fsm_storage import DatabaseStorage
 from bot.identity_cache import IdentityCache
-from bot import metrics
+from bot.services.signups import SignupPolicy
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
     commit_before_replies,
@@ -88,8 +88,7 @@ def create_dispatcher(
     # One process per database (no Redis): identities may be remembered between updates.
     identities = None if settings.redis_url else IdentityCache(sessionmaker.kw["bind"])
     if identities is not None:
-        dp["identity_cache"] = identities
-        dp.shutdown.register(identities.close)
+        dp["identity_cache"] = identities  # a test that rebuilds the dispatcher closes the old one
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
     dp.include_routers(*get_routers())
     run_sync_filters_inline(dp)

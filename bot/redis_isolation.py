@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, suppress
 from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
 from aiogram.fsm.storage.redis import KeyBuilder
 from redis.asyncio import Redis
-from redis.exceptions import LockError
+from redis.exceptions import RedisError
 
 LOCK_TTL_S = 10.0
 log = logging.getLogger(__name__)
@@ -43,8 +43,8 @@ class RenewedRedisIsolation(BaseEventIsolation):
             await asyncio.sleep(self._ttl_s / 3)
             try:
                 await lock.reacquire()  # back to the full TTL, only if the lock is still ours
-            except LockError:
-                log.warning("lost the per-user lock %s while handling an update", lock.name)
+            except RedisError as exc:  # taken over (LockError) or Redis unreachable: it expires by itself
+                log.warning("could not renew the per-user lock %s: %s", lock.name, exc)
                 return
 
     async def close(self) -> None:
