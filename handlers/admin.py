@@ -11,7 +11,7 @@ from bot.services import orgs, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
-from handlers.callbacks import OrgPickCb, RevokeCb
+from handlers.callbacks import MethodistsCb, OrgPickCb, RevokeCb
 from handlers.commands import publish_menu
 from handlers.org_picker import check_access, render_level
 from handlers.states import Grant
@@ -59,28 +59,39 @@ async def grant_scope(
                     target_identity.roles)
 
 
+async def _methodists_page(session: AsyncSession, identity: Identity, page: int):
+    roles.require_admin(identity)
+    grants, page, pages = await roles.list_grants(session, Role.methodist, page)
+    if not grants:
+        return "Методистов пока нет. Назначить: /grant TELEGRAM_ID", None
+    lines = [f"<b>Методисты</b> (стр. {page + 1} из {pages})" if pages > 1 else "<b>Методисты</b>"]
+    named = [(grant, await orgs.display_name(session, grant.scope_org_id)) for grant in grants]
+    lines += [f"• {grant.telegram_id} — {texts.esc(scope)}" for grant, scope in named]
+    return "\n".join(lines), keyboards.revoke_buttons(named, page, pages)
+
+
 @router.message(Command("methodists"))
 async def list_methodists(message: Message, session: AsyncSession, identity: Identity) -> None:
-    roles.require_admin(identity)
-    grants = await roles.list_grants(session, Role.methodist)
-    if not grants:
-        await message.answer("Методистов пока нет. Назначить: /grant TELEGRAM_ID")
-        return
-    lines = ["<b>Методисты</b>"]
-    for grant in grants:
-        lines.append(f"• {grant.telegram_id} — {texts.esc(await orgs.display_name(session, grant.scope_org_id))}")
-    await message.answer("\n".join(lines), reply_markup=keyboards.revoke_buttons(grants))
+    text, markup = await _methodists_page(session, identity, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(MethodistsCb.filter())
+async def methodists_page(query: CallbackQuery, callback_data: MethodistsCb, session: AsyncSession,
+                          identity: Identity) -> None:
+    await ui.show(query, *await _methodists_page(session, identity, callback_data.page))
 
 
 @router.callback_query(RevokeCb.filter())
 async def revoke(
     query: CallbackQuery, callback_data: RevokeCb, session: AsyncSession, identity: Identity, bot: Bot
 ) -> None:
-    grant = await roles.revoke_grant(session, identity, callback_data.grant_id)
-    await ui.show(query, f"Роль методиста снята с {grant.telegram_id}.")
+    grant = await roles.revoke_grant(session, identity, callback_data.grant_id, Role.methodist)
+    scope = texts.esc(await orgs.display_name(session, grant.scope_org_id))
+    await ui.show(query, f"Роль методиста снята с {grant.telegram_id}: {scope}.")
     remaining = await roles.load_identity(session, grant.telegram_id, [])
     if remaining.user is not None:
-        await _tell(bot, grant.telegram_id, "Роль методиста с вас снята.", remaining.roles)
+        await _tell(bot, grant.telegram_id, f"С вас снята роль методиста: {scope}.", remaining.roles)
 
 
 async def _tell(bot: Bot, telegram_id: int, text: str, new_roles: set[Role]) -> None:

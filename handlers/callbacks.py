@@ -47,3 +47,7 @@ class InviteTermsCb(CallbackData, prefix="invterms"):
 
 class RevokeCb(CallbackData, prefix="revoke"):
     grant_id: int
+
+
+class MethodistsCb(CallbackData, prefix="mths"):
+    page: int

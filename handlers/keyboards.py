@@ -5,8 +5,8 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.orgs import Page
 from bot.services.users import SUBJECTS
 from handlers.callbacks import (
-    ConsentCb, DeleteMeCb, InviteRoleCb, InviteTermsCb, OrgPickCb, PositionCb, ProfileCb, RevokeCb,
-    SubjectCb, TimezoneCb,
+    ConsentCb, DeleteMeCb, InviteRoleCb, InviteTermsCb, MethodistsCb, OrgPickCb, PositionCb, ProfileCb,
+    RevokeCb, SubjectCb, TimezoneCb,
 )
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import POSITION_LABELS
@@ -107,8 +107,10 @@ def invite_terms(org_id: int) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-def revoke_buttons(grants: list[RoleGrant]) -> InlineKeyboardMarkup:
+def revoke_buttons(grants: list[tuple[RoleGrant, str]], page: int, pages: int) -> InlineKeyboardMarkup:
+    """One button per grant, named by the person and the scope (one person may hold several)."""
     kb = KeyboardBuilder()
-    for grant in grants:
-        kb.button(text=f"Снять роль: {grant.telegram_id}", callback_data=RevokeCb(grant_id=grant.id))
-    return kb.adjust(1).as_markup()
+    for grant, scope in grants:
+        kb.button(text=f"Снять роль: {grant.telegram_id} — {scope[:45]}", callback_data=RevokeCb(grant_id=grant.id))
+    nav = kb.page_nav(page, pages, lambda p: MethodistsCb(page=p))
+    return kb.adjust(*[1] * len(grants), *([nav] if nav else [])).as_markup()

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, delete, literal, select
+from sqlalchemy import BigInteger, delete, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit, orgs
@@ -118,16 +118,26 @@ async def revoke(
     return removed
 
 
-async def list_grants(session: AsyncSession, role: Role) -> list[RoleGrant]:
-    return list(await session.scalars(
-        select(RoleGrant).where(RoleGrant.role == role).order_by(RoleGrant.created_at).limit(50)
-    ))
+GRANTS_PAGE = 10
 
 
-async def revoke_grant(session: AsyncSession, actor: Identity, grant_id: int) -> RoleGrant:
+async def list_grants(session: AsyncSession, role: Role, page: int = 0) -> tuple[list[RoleGrant], int, int]:
+    """One page of the grants of a role, oldest first: (grants, page, pages)."""
+    total = await session.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.role == role)) or 0
+    pages = max(1, -(-total // GRANTS_PAGE))
+    page = min(max(page, 0), pages - 1)
+    grants = await session.scalars(
+        select(RoleGrant).where(RoleGrant.role == role).order_by(RoleGrant.created_at, RoleGrant.id)
+        .offset(page * GRANTS_PAGE).limit(GRANTS_PAGE)
+    )
+    return list(grants), page, pages
+
+
+async def revoke_grant(session: AsyncSession, actor: Identity, grant_id: int, role: Role) -> RoleGrant:
+    """Revoke one grant of `role` by its id (from a button: a grant of another role is refused)."""
     require_admin(actor)
     grant = await session.get(RoleGrant, grant_id)
-    if grant is None:
+    if grant is None or grant.role != role:
         raise InvalidInput("Эта роль уже снята.")
     await session.delete(grant)
     await audit.record(session, actor.telegram_id, "role.revoke", f"tg:{grant.telegram_id}",

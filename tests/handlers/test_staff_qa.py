@@ -1,0 +1,43 @@
+"""QA of the staff side through the dispatcher: regressions for defects found while exploring the
+methodist, mentor and admin screens."""
+
+from sqlalchemy import select
+
+from bot.services import roles
+from handlers.callbacks import MethodistsCb, RevokeCb
+from models import Role, RoleGrant
+from tests.handlers.test_access import org_id
+from tests.support.harness import ADMIN_ID
+
+
+async def test_methodists_list_names_each_scope_pages_and_revokes_only_methodist_grants(harness, sessionmaker):
+    region, town = await org_id(sessionmaker, "Ростовская"), await org_id(sessionmaker, "г. Новочеркасск")
+    school = await org_id(sessionmaker, "СОШ № 1")
+    async with sessionmaker() as session, session.begin():
+        await roles.grant(session, None, Role.methodist, 777, region)
+        await roles.grant(session, None, Role.methodist, 777, town)
+        for telegram_id in range(1000, 1011):
+            await roles.grant(session, None, Role.methodist, telegram_id, school)
+        await roles.grant(session, None, Role.mentor, 999, school)
+    async with sessionmaker() as session:
+        mentor_grant = await session.scalar(select(RoleGrant.id).where(RoleGrant.role == Role.mentor))
+    admin = harness.user(ADMIN_ID)
+    first = (await admin.send("/methodists"))[-1]
+    assert "стр. 1 из 2" in first and first.count("•") == 10
+    labels = [text for text, _ in admin.buttons()]
+    # One person, two scopes: the two buttons say which scope each one takes away.
+    assert "Снять роль: 777 — Ростовская область" in labels
+    assert "Снять роль: 777 — Ростовская область, г. Новочеркасск" in labels
+    assert labels[-2:] == ["1/2", "▶"]
+    second = (await admin.press("▶"))[-1]
+    assert "стр. 2 из 2" in second and second.count("•") == 3 and "1010" in second
+    assert "стр. 2 из 2" in (await admin.click(MethodistsCb(page=99)))[-1]  # clamped
+
+    replies = await admin.press("Снять роль: 1010")
+    assert "снята с 1010: г. Новочеркасск, МБОУ СОШ № 1" in replies[-1]
+    # A forged revoke button with the id of a mentor grant takes nothing away.
+    assert "уже снята" in (await admin.click(RevokeCb(grant_id=mentor_grant)))[-1]
+    async with sessionmaker() as session:
+        assert await session.get(RoleGrant, mentor_grant) is not None
+        assert await session.scalar(select(RoleGrant).where(RoleGrant.telegram_id == 1010)) is None
+    assert "только администраторам" in (await harness.user(1000).click(MethodistsCb(page=1)))[-1]
