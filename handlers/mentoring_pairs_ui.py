@@ -55,7 +55,9 @@ def search_results(found: list[tuple[User, str]]) -> str:
 def search_kb(found: list[tuple[User, str]]) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for user, org in found:
-        kb.button(text=f"{(user.full_name or '')[:35]} — {org[-25:]}", callback_data=MenteeTypeCb(mentee_id=user.id))
+        where = org if len(org) <= 25 else org.rsplit(", ", 1)[-1]  # "municipality, school": the school
+        where = where if len(where) <= 25 else where[:24] + "…"
+        kb.button(text=f"{(user.full_name or '')[:35]} — {where}", callback_data=MenteeTypeCb(mentee_id=user.id))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return kb.adjust(1).as_markup()
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from bot.services import roles
 from handlers.callbacks import MethodistsCb, RevokeCb
 from models import Role, RoleGrant
-from tests.handlers.test_access import org_id
+from tests.handlers.test_access import make_methodist, org_id
 from tests.support.harness import ADMIN_ID
 
 
@@ -41,3 +41,13 @@ async def test_methodists_list_names_each_scope_pages_and_revokes_only_methodist
         assert await session.get(RoleGrant, mentor_grant) is not None
         assert await session.scalar(select(RoleGrant).where(RoleGrant.telegram_id == 1010)) is None
     assert "только администраторам" in (await harness.user(1000).click(MethodistsCb(page=1)))[-1]
+
+
+async def test_teacher_search_buttons_cut_the_organization_visibly(harness, sessionmaker):
+    methodist = await make_methodist(harness, sessionmaker, 700, "г. Новочеркасск")
+    await methodist.send("/pairs")
+    await methodist.press("Подобрать наставника")
+    await methodist.send("Методист")
+    [label] = [text for text, _ in methodist.buttons() if "Методист Ольга" in text]
+    # "г. Новочеркасск, МБОУ СОШ № 1" is too long for the button: the school stays, not a torn-off word.
+    assert label == "Методист Ольга — МБОУ СОШ № 1", label  # was "— овочеркасск, МБОУ СОШ № 1"
