@@ -109,7 +109,9 @@ def stop_question(b: Broadcast) -> str:
             "Уже отправленные сообщения останутся у получателей.")
 
 
-def stopped(b: Broadcast, withdrawn: int) -> str:
+def stopped(b: Broadcast, withdrawn: int, was: BroadcastStatus) -> str:
+    if was == BroadcastStatus.scheduled:  # nothing was queued yet: "not sent: 0" would read as all sent
+        return f"⏹ Запланированная рассылка №{b.id} отменена: сообщение никому не отправлено."
     return f"⏹ Рассылка №{b.id} остановлена. Не отправлено: {withdrawn}."
 
 

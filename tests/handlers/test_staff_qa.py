@@ -1,11 +1,16 @@
 """QA of the staff side through the dispatcher: regressions for defects found while exploring the
 methodist, mentor and admin screens."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.services import roles
+from handlers.broadcast_ui import BcCb
 from handlers.callbacks import MethodistsCb, RevokeCb
-from models import Role, RoleGrant
+from models import BroadcastStatus, Role, RoleGrant
+from tests.handlers.test_broadcast import the_broadcast
+from tests.handlers.test_events_admin import when
 from tests.handlers.test_access import make_methodist, org_id
 from tests.support.harness import ADMIN_ID
 
@@ -51,3 +56,18 @@ async def test_teacher_search_buttons_cut_the_organization_visibly(harness, sess
     [label] = [text for text, _ in methodist.buttons() if "Методист Ольга" in text]
     # "г. Новочеркасск, МБОУ СОШ № 1" is too long for the button: the school stays, not a torn-off word.
     assert label == "Методист Ольга — МБОУ СОШ № 1", label  # was "— овочеркасск, МБОУ СОШ № 1"
+
+
+async def test_stopping_a_scheduled_broadcast_says_nobody_gets_it(harness, sessionmaker):
+    methodist = await make_methodist(harness, sessionmaker, 850, "г. Новочеркасск")
+    await methodist.send("/broadcast")
+    await methodist.send("Завтра методический день")
+    b = await the_broadcast(sessionmaker)
+    await methodist.click(BcCb(action="next", id=b.id))
+    await methodist.press("Запланировать")
+    assert "запланирована" in (await methodist.send(when(timedelta(days=1))))[-1]
+    await methodist.click(BcCb(action="stop", id=b.id))
+    replies = await methodist.press("Да, остановить")
+    assert replies[-1] == f"⏹ Запланированная рассылка №{b.id} отменена: сообщение никому не отправлено."
+    assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.cancelled
+    assert "Рассылка отменена" in (await methodist.click(BcCb(action="stopyes", id=b.id)))[-1]
