@@ -1,7 +1,8 @@
 """/profile: show and edit one field at a time, with the same checks as registration."""
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,8 @@ from models import OrgKind, User
 
 router = Router(name=__name__)
 SAVED = "Сохранено."
+NOT_COMMAND = ~F.text.startswith("/")
+TYPED = F.text & NOT_COMMAND
 
 
 def _require_user(identity: Identity) -> User:
@@ -70,17 +73,17 @@ async def _saved(target: Message, state: FSMContext, session: AsyncSession, iden
     await target.answer(f"{SAVED}\n\n{await _profile_text(session, identity)}", reply_markup=keyboards.profile_menu())
 
 
-@router.message(ProfileEdit.full_name, F.text)
+@router.message(ProfileEdit.full_name, TYPED)
 async def new_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await _saved(message, state, session, identity, full_name=validation.parse_full_name(message.text))
 
 
-@router.message(ProfileEdit.experience, F.text)
+@router.message(ProfileEdit.experience, TYPED)
 async def new_experience(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await _saved(message, state, session, identity, experience_years=validation.parse_experience(message.text))
 
 
-@router.message(ProfileEdit.birth_year, F.text)
+@router.message(ProfileEdit.birth_year, TYPED)
 async def new_birth_year(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     year = validation.parse_birth_year(message.text, message.date.year)
     await _saved(message, state, session, identity, birth_year=year)
@@ -125,8 +128,16 @@ async def new_organization(
     await _saved(query.message, state, session, identity, organization_id=org.id, timezone=org.timezone)
 
 
-@router.message(ProfileEdit.full_name)
-@router.message(ProfileEdit.experience)
-@router.message(ProfileEdit.birth_year)
+@router.message(StateFilter(ProfileEdit), F.text.startswith("/"))
+async def command_leaves_edit(message: Message, state: FSMContext) -> None:
+    """Another command abandons the edit and runs as usual: otherwise "/route" would be saved as
+    the name, or the next message typed anywhere would be."""
+    await state.clear()
+    raise SkipHandler()
+
+
+@router.message(ProfileEdit.full_name, NOT_COMMAND)
+@router.message(ProfileEdit.experience, NOT_COMMAND)
+@router.message(ProfileEdit.birth_year, NOT_COMMAND)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)

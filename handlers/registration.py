@@ -19,6 +19,9 @@ from handlers.states import Registration
 from models import OrgKind, Position, Role
 
 router = Router(name=__name__)
+# A command is never an answer: "/events" typed at the name step must not become the name.
+NOT_COMMAND = ~F.text.startswith("/")
+TYPED = F.text & NOT_COMMAND
 
 
 async def prompt_for(
@@ -38,7 +41,7 @@ async def prompt_for(
     return texts.ASK_NAME, None
 
 
-@router.message(Registration.full_name, F.text)
+@router.message(Registration.full_name, TYPED)
 async def got_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     name = validation.parse_full_name(message.text)
     data = await state.update_data(full_name=name)
@@ -109,13 +112,13 @@ async def toggle_subject(query: CallbackQuery, callback_data: SubjectCb, state: 
     return chosen
 
 
-@router.message(Registration.experience, F.text)
+@router.message(Registration.experience, TYPED)
 async def got_experience(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await state.update_data(experience_years=validation.parse_experience(message.text))
     await _ask(message, state, Registration.birth_year, session, identity)
 
 
-@router.message(Registration.birth_year, F.text)
+@router.message(Registration.birth_year, TYPED)
 async def got_birth_year(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
 ) -> None:
@@ -140,9 +143,9 @@ async def got_birth_year(
     await message.answer("\n".join([texts.registered(user, org_name), *notes]))
 
 
-@router.message(Registration.full_name)
-@router.message(Registration.experience)
-@router.message(Registration.birth_year)
+@router.message(Registration.full_name, NOT_COMMAND)
+@router.message(Registration.experience, NOT_COMMAND)
+@router.message(Registration.birth_year, NOT_COMMAND)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
