@@ -28,6 +28,8 @@ TYPED = F.text & ~F.text.startswith("/")
 DRAFT_STATES = [getattr(NewEvent, field) for field in FIELDS]
 EDITABLE = StateFilter(*DRAFT_STATES, EventEdit.value)
 Target = Message | CallbackQuery
+DRAFT_OPEN = ("Сначала закончите создание нового мероприятия (/new_event) или отмените его: /cancel. "
+              "Потом измените это мероприятие.")
 
 
 async def _reply(target: Target, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -258,6 +260,8 @@ async def edit_event_field(query: CallbackQuery, callback_data: EventAdminCb, st
                            session: AsyncSession, identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
     events.require_status(event, EventStatus.published)
+    if (await state.get_state() or "").startswith(f"{NewEvent.__name__}:"):
+        raise InvalidInput(DRAFT_OPEN)  # the edit would silently replace the half-made draft
     if not 0 <= callback_data.arg < len(FIELDS):
         raise InvalidInput("Это поле нельзя изменить.")
     field = FIELDS[callback_data.arg]

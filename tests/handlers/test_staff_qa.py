@@ -8,9 +8,10 @@ from sqlalchemy import select
 from bot.services import roles
 from handlers.broadcast_ui import BcCb
 from handlers.callbacks import MethodistsCb, RevokeCb
+from handlers.events_admin_ui import EventAdminCb
 from models import BroadcastStatus, Role, RoleGrant
 from tests.handlers.test_broadcast import the_broadcast
-from tests.handlers.test_events_admin import when
+from tests.handlers.test_events_admin import publish, the_event, when
 from tests.handlers.test_access import make_methodist, org_id
 from tests.support.harness import ADMIN_ID
 
@@ -71,3 +72,19 @@ async def test_stopping_a_scheduled_broadcast_says_nobody_gets_it(harness, sessi
     assert replies[-1] == f"⏹ Запланированная рассылка №{b.id} отменена: сообщение никому не отправлено."
     assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.cancelled
     assert "Рассылка отменена" in (await methodist.click(BcCb(action="stopyes", id=b.id)))[-1]
+
+
+async def test_editing_an_event_does_not_silently_drop_a_half_made_draft(harness, sessionmaker):
+    methodist = await make_methodist(harness, sessionmaker, 700, "г. Новочеркасск")
+    await publish(methodist)
+    event = await the_event(sessionmaker)
+    await methodist.send("/new_event")
+    await methodist.send("Черновик семинара")
+    await methodist.send("/events_admin")  # browsing keeps the draft
+    await methodist.click(EventAdminCb(action="card", event_id=event.id))
+    replies = await methodist.click(EventAdminCb(action="field", event_id=event.id, arg=6))
+    assert "отмените его: /cancel" in replies[-1]
+    assert "Шаг 3 из 10" in (await methodist.send("-"))[-1]  # the draft goes on where it was
+    await methodist.send("/cancel")
+    replies = await methodist.click(EventAdminCb(action="field", event_id=event.id, arg=6))
+    assert "продолжительность" in replies[-1]
