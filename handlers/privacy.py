@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import users
+from bot.services import signups, users
 from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
@@ -37,7 +37,8 @@ async def delete_me(message: Message, identity: Identity) -> None:
 
 @router.callback_query(DeleteMeCb.filter())
 async def delete_confirmed(
-    query: CallbackQuery, callback_data: DeleteMeCb, state: FSMContext, session: AsyncSession, identity: Identity
+    query: CallbackQuery, callback_data: DeleteMeCb, state: FSMContext, session: AsyncSession, identity: Identity,
+    signup_policy: signups.SignupPolicy,
 ) -> None:
     if identity.user is None:
         # A second tap after erasure: nothing left to delete.
@@ -47,6 +48,6 @@ async def delete_confirmed(
         await ui.show(query, texts.DELETE_KEPT)
         return
     await state.clear()
-    await users.erase(session, identity.user)
+    await users.erase(session, identity.user, signup_policy)
     await ui.show(query, texts.DELETED)
     await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.from_user.id))

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, orgs
+from bot.services import audit, orgs, signups
 from bot.services.errors import InvalidInput, NotRegistered
 from models import (
     AreaResult, AuditEntry, CheckIn, DiagnosisAttempt, Event, EventFeedback, EventRegistration, FsmRecord, Invite, MentorPair, OutboxMessage, Position, RoleGrant, Route,
@@ -109,9 +109,10 @@ async def export_data(session: AsyncSession, user: User) -> dict:
     }
 
 
-async def erase(session: AsyncSession, user: User) -> None:
+async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy) -> None:
     """Blank everything that identifies the person; keep position and organization for aggregates."""
     telegram_id = user.telegram_id
+    await _release_seats(session, user, policy)
     await session.execute(delete(RoleGrant).where(RoleGrant.telegram_id == telegram_id))
     await session.execute(update(Invite).where(Invite.created_by == telegram_id).values(created_by=0))
     await session.execute(delete(FsmRecord).where(FsmRecord.telegram_id == telegram_id))
@@ -131,6 +132,18 @@ async def erase(session: AsyncSession, user: User) -> None:
     user.is_active = False
     user.erased_at = utcnow()
     await audit.record(session, None, "user.erase", f"user:{user.id}")
+
+
+async def _release_seats(session: AsyncSession, user: User, policy: signups.SignupPolicy) -> None:
+    """Nobody can come in the erased person's place: their seats (and waitlist places) in events
+    still to come go to the next in line. Past sign-ups stay for attendance figures."""
+    now = utcnow()
+    event_ids = await session.scalars(
+        select(EventRegistration.event_id).join(Event, Event.id == EventRegistration.event_id)
+        .where(EventRegistration.user_id == user.id, EventRegistration.status.in_(signups.ACTIVE),
+               Event.starts_at > now).order_by(EventRegistration.event_id))
+    for event_id in list(event_ids):
+        await signups.cancel(session, user, event_id, policy, now)
 
 
 async def _erase_free_text(session: AsyncSession, user_id: int) -> None:

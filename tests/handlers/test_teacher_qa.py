@@ -1,9 +1,13 @@
 """Teacher-side defects found in exploratory QA, each kept as a regression test: what a teacher
 types or taps, what the bot answers, and what ends up in the database."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from models import User
+from handlers.events_ui import EventCb
+from models import EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
+from tests.handlers.test_events_teacher import make_event, registration
 from tests.handlers.test_registration import count_users, register
 
 
@@ -45,3 +49,29 @@ async def test_a_command_abandons_a_profile_edit_instead_of_becoming_the_value(h
     await teacher.send("/events")
     await teacher.send("1985")
     assert (await user_row(sessionmaker, 1602)).birth_year == 1990
+
+
+async def test_delete_me_gives_the_held_seat_to_the_waitlist(harness, sessionmaker):
+    leaving, waiting = harness.user(1611), harness.user(1612)
+    await register(leaving)
+    await register(waiting, name="Сидоров Пётр")
+    event_id = await make_event(sessionmaker, "Стажировка", capacity=1)
+    past_id = await make_event(sessionmaker, "Было", starts_at=utcnow() - timedelta(days=2), status=EventStatus.closed)
+    async with sessionmaker() as session, session.begin():
+        user_id = await session.scalar(select(User.id).where(User.telegram_id == 1611))
+        session.add(EventRegistration(event_id=past_id, user_id=user_id, status=RegistrationStatus.registered,
+                                      attended=True))
+    await leaving.click(EventCb(action="join", event_id=event_id))
+    await waiting.click(EventCb(action="join", event_id=event_id))
+    await leaving.send("/delete_me")
+    await leaving.press("Да, удалить")
+    async with sessionmaker() as session:
+        statuses = {(r.event_id, r.user_id): r.status for r in await session.scalars(select(EventRegistration))}
+    assert statuses[(event_id, user_id)] == RegistrationStatus.cancelled
+    assert statuses[(past_id, user_id)] == RegistrationStatus.registered  # attendance figures keep it
+    assert (await registration(sessionmaker, 1612, event_id)).status == RegistrationStatus.offered
+    card = (await waiting.click(EventCb(action="open", event_id=event_id)))[-1]
+    assert "вам предложено место" in card
+    async with sessionmaker() as session:
+        offers = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "waitlist_offer")))
+    assert [o.chat_id for o in offers] == [1612]
