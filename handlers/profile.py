@@ -141,3 +141,11 @@ async def command_leaves_edit(message: Message, state: FSMContext) -> None:
 @router.message(ProfileEdit.birth_year, NOT_COMMAND)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
+
+
+@router.message(ProfileEdit.organization, NOT_COMMAND)
+@router.message(ProfileEdit.position, NOT_COMMAND)
+@router.message(ProfileEdit.subjects, NOT_COMMAND)
+@router.message(ProfileEdit.timezone, NOT_COMMAND)
+async def use_buttons(message: Message) -> None:
+    await message.answer("Выберите вариант кнопкой в сообщении выше. /cancel — отменить изменение.")

@@ -22,6 +22,7 @@ router = Router(name=__name__)
 # A command is never an answer: "/events" typed at the name step must not become the name.
 NOT_COMMAND = ~F.text.startswith("/")
 TYPED = F.text & NOT_COMMAND
+USE_BUTTONS = "На этом шаге выберите вариант кнопкой. /cancel — прервать регистрацию."
 
 
 async def prompt_for(
@@ -148,6 +149,16 @@ async def got_birth_year(
 @router.message(Registration.birth_year, NOT_COMMAND)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
+
+
+@router.message(Registration.organization, NOT_COMMAND)
+@router.message(Registration.position, NOT_COMMAND)
+@router.message(Registration.subjects, NOT_COMMAND)
+async def use_buttons(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    """Typed text at a step answered with buttons: ask the same question again, keyboard included
+    (the old one may have scrolled out of sight)."""
+    text, markup = await prompt_for(await state.get_state(), await state.get_data(), session, identity)
+    await message.answer(f"{USE_BUTTONS}\n\n{text}", reply_markup=markup)
 
 
 async def _ask(message: Message, state: FSMContext, step, session: AsyncSession, identity: Identity) -> None:

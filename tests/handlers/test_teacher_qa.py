@@ -75,3 +75,29 @@ async def test_delete_me_gives_the_held_seat_to_the_waitlist(harness, sessionmak
     async with sessionmaker() as session:
         offers = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "waitlist_offer")))
     assert [o.chat_id for o in offers] == [1612]
+
+
+async def test_text_at_a_button_step_asks_again_with_the_buttons(harness, sessionmaker):
+    teacher = harness.user(1621)
+    await teacher.send("/start")
+    await teacher.press("Согласен")
+    await teacher.send("Петрова Анна")
+    replies = await teacher.send("МБОУ СОШ № 1")  # typed instead of tapped
+    assert "Чтобы начать, отправьте /start" not in replies[-1]
+    assert "выберите вариант кнопкой" in replies[-1] and "Выберите муниципалитет" in replies[-1]
+    await teacher.press("Новочеркасск")  # the keyboard came back with the question
+    await teacher.press("СОШ № 1")
+    assert "Ваша должность?" in (await teacher.send("учитель"))[-1]
+    await teacher.press("Учитель")
+    await teacher.press("Математика")
+    replies = await teacher.send("физика")
+    assert "Отметьте предметы" in replies[-1] and "☑️ Математика" in [text for text, _ in teacher.buttons()]
+    await teacher.press("Готово")
+    await teacher.send("3")
+    assert "Вы зарегистрированы" in (await teacher.send("1995"))[-1]
+
+    await teacher.send("/profile")
+    await teacher.press("Часовой пояс")
+    assert "кнопкой" in (await teacher.send("Омск"))[-1]
+    await teacher.send("/cancel")
+    assert (await user_row(sessionmaker, 1621)).subjects == ["Математика"]
