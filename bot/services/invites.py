@@ -7,9 +7,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit, orgs, roles
-from bot.services.errors import InvalidInput
+from bot.services.errors import InvalidInput, NotFound
 from bot.services.roles import Identity
-from models import Invite, Role, utcnow
+from models import Invite, OrgKind, Organization, Role, utcnow
 
 INVITE_ROLES = (Role.teacher, Role.mentor)
 MAX_DAYS, MAX_USES = 90, 500
@@ -21,6 +21,11 @@ async def create(
     if role not in INVITE_ROLES:
         raise InvalidInput("Пригласить можно только педагога или наставника.")
     await roles.require_methodist_for(session, actor, organization_id)
+    organization = await session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("Организация не найдена: возможно, её удалили.")
+    if organization.kind not in (OrgKind.school, OrgKind.other):  # people work in schools, not in a municipality
+        raise InvalidInput("Приглашение выдаётся в конкретную школу или организацию, а не в муниципалитет или регион.")
     if not 1 <= days <= MAX_DAYS or not 1 <= uses <= MAX_USES:
         raise InvalidInput(f"Срок от 1 до {MAX_DAYS} дней, число использований от 1 до {MAX_USES}.")
     invite = Invite(

@@ -88,3 +88,20 @@ async def test_editing_an_event_does_not_silently_drop_a_half_made_draft(harness
     await methodist.send("/cancel")
     replies = await methodist.click(EventAdminCb(action="field", event_id=event.id, arg=6))
     assert "продолжительность" in replies[-1]
+
+
+async def test_an_invite_names_a_school_never_a_municipality(harness, sessionmaker):
+    """The picker only offers schools; a forged button must not register teachers to a municipality."""
+    from handlers.callbacks import InviteTermsCb, OrgPickCb
+    from models import Invite
+
+    methodist = await make_methodist(harness, sessionmaker, 710, "г. Новочеркасск")
+    town, school = await org_id(sessionmaker, "г. Новочеркасск"), await org_id(sessionmaker, "СОШ № 1")
+    await methodist.send("/invite")
+    await methodist.press("Педагогов")
+    replies = await methodist.click(OrgPickCb(purpose="invite", action="choose", org_id=town))
+    replies += await methodist.click(InviteTermsCb(org_id=town, days=7, uses=1))
+    assert "не в муниципалитет" in replies[-1]
+    await methodist.click(InviteTermsCb(org_id=school, days=7, uses=1))
+    async with sessionmaker() as session:
+        assert list(await session.scalars(select(Invite.organization_id))) == [school]
