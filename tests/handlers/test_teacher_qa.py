@@ -6,9 +6,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers.events_ui import EventCb
+from handlers.route_ui import ReplaceCb
 from models import EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
 from tests.handlers.test_events_teacher import make_event, registration
 from tests.handlers.test_registration import count_users, register
+from tests.handlers.test_route import built, route_steps
 
 
 async def user_row(sessionmaker, telegram_id: int) -> User | None:
@@ -101,3 +103,20 @@ async def test_text_at_a_button_step_asks_again_with_the_buttons(harness, sessio
     assert "кнопкой" in (await teacher.send("Омск"))[-1]
     await teacher.send("/cancel")
     assert (await user_row(sessionmaker, 1621)).subjects == ["Математика"]
+
+
+async def test_an_activity_from_a_stale_replacement_list_is_not_put_into_two_steps(harness, sessionmaker):
+    t, _ = await built(harness, sessionmaker, 1631)
+    first, second = [s for s in await route_steps(sessionmaker, 1631) if s.area == "3"][:2]
+    await t.click(ReplaceCb(step_id=first.id))
+    old_list = t.buttons()  # still on screen while the teacher looks at the other step
+    await t.click(ReplaceCb(step_id=second.id))
+    assert "Шаг заменён" in (await t.press("Вебинар-запись"))[-1]
+    webinar = next(data for text, data in old_list if "Вебинар-запись" in text)
+    assert "уже есть в вашем маршруте" in (await t.click(webinar))[-1]
+    steps = {s.id: s for s in await route_steps(sessionmaker, 1631)}
+    assert steps[first.id].title == first.title and steps[first.id].activity_id == first.activity_id
+    assert "Вебинар-запись" in steps[second.id].title
+    again = ReplaceCb(step_id=second.id, activity_id=ReplaceCb.unpack(webinar).activity_id)
+    assert "Шаг заменён" in (await t.click(again))[-1]  # a double tap on the chosen one is no error
+

@@ -81,10 +81,18 @@ async def replacements(session: AsyncSession, user: User, step_id: int, page: in
 
 
 async def replace(session: AsyncSession, user: User, step_id: int, activity_id: int) -> RouteStep:
-    _, step = await owned_step(session, user, step_id, planned=True)
+    route, step = await owned_step(session, user, step_id, planned=True)
     activity = await session.get(Activity, activity_id)
     if activity is None or not activity.is_active or activity.area != step.area:
         raise InvalidInput("Это мероприятие каталога не подходит для шага: выберите из списка.")
+    if activity.id == step.activity_id:
+        return step  # a double tap
+    # The list offered only activities not in the route, but an older list (opened for another
+    # step) may still be on screen: the same activity must not end up in two steps.
+    if await session.scalar(select(RouteStep.id).where(
+            RouteStep.route_id == route.id, RouteStep.activity_id == activity.id,
+            RouteStep.status != StepStatus.removed).limit(1)):
+        raise InvalidInput("Это мероприятие уже есть в вашем маршруте: выберите другое.")
     product, report = route_builder.product_of(activity.format, activity.form.value)
     step.activity_id, step.event_id, step.title = activity.id, None, activity.title[:300]
     step.form, step.hours, step.expected_result, step.report_form = activity.form.value, activity.hours, product, report
