@@ -2,6 +2,7 @@
 waitlist offers, the .ics file and feedback after the event."""
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -137,6 +138,14 @@ async def comment(message: Message, state: FSMContext, session: AsyncSession, id
     await feedback.save_comment(session, _user(identity), event_id, message.text)
     await state.clear()
     await message.answer(ui_ev.COMMENT_SAVED)
+
+
+@router.message(FeedbackComment.comment, F.text.startswith("/"))
+async def command_ends_comment(message: Message, state: FSMContext) -> None:
+    """Another command closes the comment prompt and runs as usual: otherwise whatever the teacher
+    types next, anywhere, would be saved as a comment on the event."""
+    await state.clear()
+    raise SkipHandler()
 
 
 @router.message(FeedbackComment.comment, ~F.text)

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.events_ui import EventCb
+from handlers.events_ui import EventCb, FeedbackCb
 from handlers.route_ui import ReplaceCb
-from models import EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
-from tests.handlers.test_events_teacher import make_event, registration
+from models import EventFeedback, EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
+from tests.handlers.test_events_teacher import attended, make_event, registration
 from tests.handlers.test_registration import count_users, register
 from tests.handlers.test_route import built, route_steps
 
@@ -120,3 +120,16 @@ async def test_an_activity_from_a_stale_replacement_list_is_not_put_into_two_ste
     again = ReplaceCb(step_id=second.id, activity_id=ReplaceCb.unpack(webinar).activity_id)
     assert "Шаг заменён" in (await t.click(again))[-1]  # a double tap on the chosen one is no error
 
+
+async def test_a_command_closes_the_feedback_comment_prompt(harness, sessionmaker):
+    t = harness.user(1641)
+    await register(t)
+    event_id = await make_event(sessionmaker, "Прошедший семинар", starts_at=utcnow() - timedelta(days=1),
+                                status=EventStatus.closed)
+    await attended(sessionmaker, 1641, event_id, True)
+    assert "комментарий" in (await t.click(FeedbackCb(event_id=event_id, rating=5)))[-1]
+    assert "Самодиагностика" in (await t.send("/diagnostics"))[-1]  # the teacher moved on
+    assert "Комментарий сохранён" not in (await t.send("Спасибо"))[-1]
+    async with sessionmaker() as session:
+        row = await session.scalar(select(EventFeedback))
+    assert (row.rating, row.comment) == (5, None)
