@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import audit, orgs, signups
 from bot.services.errors import InvalidInput, NotRegistered
 from models import (
-    AreaResult, AuditEntry, CheckIn, DiagnosisAttempt, Event, EventFeedback, EventRegistration, FsmRecord, Invite, MentorPair, OutboxMessage, Position, RoleGrant, Route,
-    RouteComment, RouteStep, User, utcnow,
+    AreaResult, AuditEntry, CheckIn, DiagnosisAnswer, DiagnosisAttempt, Event, EventFeedback, EventRegistration,
+    FsmRecord, Invite, MentorPair, OutboxMessage, Position, RoleGrant, Route, RouteComment, RouteStep, User, utcnow,
 )
 
 SUBJECTS = (
@@ -151,6 +151,8 @@ async def _erase_free_text(session: AsyncSession, user_id: int) -> None:
     route_ids = select(Route.id).where(Route.user_id == user_id)
     await session.execute(update(RouteStep).where(RouteStep.route_id.in_(route_ids))
                           .values(reflection=None, evidence_file_id=None))
+    await session.execute(update(RouteStep).where(RouteStep.route_id.in_(route_ids), RouteStep.deficit_kind == "own")
+                          .values(title=ERASED, task="", expected_result=""))  # steps the person wrote
     await session.execute(update(EventFeedback).where(EventFeedback.user_id == user_id).values(comment=None))
     await session.execute(update(RouteComment).where(RouteComment.author_id == user_id).values(text=ERASED))
     pairs = select(MentorPair.id).where(or_(MentorPair.mentor_id == user_id, MentorPair.mentee_id == user_id))
@@ -165,18 +167,44 @@ async def _export_activity(session: AsyncSession, user: User) -> dict:
     diagnoses = []
     for attempt in attempts:
         results = await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt.id))
+        answers = await session.execute(select(DiagnosisAnswer.item_code, DiagnosisAnswer.value)
+                                        .where(DiagnosisAnswer.attempt_id == attempt.id))
         diagnoses.append({"variant": attempt.variant, "status": attempt.status.value,
                           "started_at": attempt.started_at.isoformat(),
+                          "answers": dict(answers.all()),
                           "areas": {r.area: {"score": r.score, "zone": r.zone} for r in results}})
     steps = await session.scalars(select(RouteStep).join(Route, Route.id == RouteStep.route_id)
                                   .where(Route.user_id == user.id).order_by(RouteStep.route_id, RouteStep.position))
     registrations = await session.execute(
         select(Event.title, Event.starts_at, EventRegistration.status, EventRegistration.attended)
         .join(Event, Event.id == EventRegistration.event_id).where(EventRegistration.user_id == user.id))
+    feedback = await session.execute(
+        select(Event.title, EventFeedback.rating, EventFeedback.comment)
+        .join(Event, Event.id == EventFeedback.event_id).where(EventFeedback.user_id == user.id))
     return {
         "diagnoses": diagnoses,
         "route_steps": [{"title": s.title, "deadline": s.deadline.isoformat(), "status": s.status.value,
-                         "reflection": s.reflection} for s in steps],
+                         "reflection": s.reflection, "evidence": s.evidence_kind} for s in steps],
         "event_registrations": [{"event": title, "starts_at": starts.isoformat(), "status": status.value,
                                  "attended": attended} for title, starts, status, attended in registrations],
+        "event_feedback": [{"event": title, "rating": rating, "comment": comment}
+                           for title, rating, comment in feedback],
+        "mentoring": await _export_mentoring(session, user),
     }
+
+
+async def _export_mentoring(session: AsyncSession, user: User) -> list[dict]:
+    pairs = await session.scalars(select(MentorPair).where(
+        or_(MentorPair.mentor_id == user.id, MentorPair.mentee_id == user.id)).order_by(MentorPair.starts_on))
+    exported = []
+    for pair in pairs:
+        as_mentor = pair.mentor_id == user.id
+        check_ins = await session.scalars(select(CheckIn).where(CheckIn.pair_id == pair.id).order_by(CheckIn.held_on))
+        exported.append({
+            "role": "mentor" if as_mentor else "mentee", "type": pair.type.value, "goal": pair.goal,
+            "starts_on": pair.starts_on.isoformat(), "planned_end": pair.planned_end.isoformat(),
+            "status": pair.status.value, "my_review": pair.mentor_review if as_mentor else pair.mentee_review,
+            "check_ins": [{"held_on": c.held_on.isoformat(), "discussed": c.discussed, "next_steps": c.next_steps}
+                          for c in check_ins],
+        })
+    return exported

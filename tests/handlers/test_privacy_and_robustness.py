@@ -123,3 +123,49 @@ async def test_delete_refusal_and_double_confirmation(harness, sessionmaker):
     assert "ничего не удаляем" in (await teacher.click(DeleteMeCb(confirm=False)))[-1]
     await teacher.click(DeleteMeCb(confirm=True))
     assert "удалены" in (await teacher.click(DeleteMeCb(confirm=True)))[-1]
+
+
+async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_own_steps(harness, sessionmaker):
+    """«Все данные» means all: the export carries every answer, rating and mentoring record, and
+    erasure blanks the route steps the person wrote themselves."""
+    from datetime import date, timedelta
+
+    from models import (
+        CheckIn, DiagnosisAnswer, EventFeedback, EventStatus, MentorPair, PairStatus, PairType, RouteStep, StepStatus,
+        utcnow,
+    )
+    from tests.handlers.test_events_teacher import make_event
+    from tests.handlers.test_route import built, route_steps
+
+    teacher, attempt_id = await built(harness, sessionmaker, 740)
+    await register(harness.user(741), name="Наставникова Ольга")
+    event_id = await make_event(sessionmaker, "Семинар по ФГОС", starts_at=utcnow() - timedelta(days=3),
+                                status=EventStatus.closed)
+    route_id = (await route_steps(sessionmaker, 740))[0].route_id
+    async with sessionmaker() as session, session.begin():
+        me, other = [await session.scalar(select(User).where(User.telegram_id == tg)) for tg in (740, 741)]
+        session.add(DiagnosisAnswer(attempt_id=attempt_id, item_code="3.1", area="3", value=0, answered_at=utcnow()))
+        session.add(EventFeedback(event_id=event_id, user_id=me.id, rating=4, comment="Полезно"))
+        pair = MentorPair(mentor_id=other.id, mentee_id=me.id, type=PairType.young_specialist, goal="Освоить ФГОС",
+                          starts_on=date.today(), planned_end=date.today() + timedelta(days=180),
+                          status=PairStatus.active, mentee_review="Спасибо наставнику")
+        session.add(pair)
+        await session.flush()
+        session.add(CheckIn(pair_id=pair.id, held_on=date.today(), discussed="Урок 5 класса", next_steps="Открытый урок"))
+        session.add(RouteStep(route_id=route_id, position=99, area=None, deficit_kind="own", title="Мой проект «Лаборатория»",
+                              form="informal", task="Собрать кружок", deadline=date.today() + timedelta(days=30),
+                              status=StepStatus.planned))
+    await teacher.send("/my_data")
+    data = json.loads(harness.api.sent("SendDocument", 740)[-1].document.data.decode("utf-8"))
+    assert data["diagnoses"][0]["answers"]["3.1"] == 0
+    assert data["event_feedback"] == [{"event": "Семинар по ФГОС", "rating": 4, "comment": "Полезно"}]
+    [pairing] = data["mentoring"]
+    assert (pairing["role"], pairing["goal"], pairing["my_review"]) == ("mentee", "Освоить ФГОС", "Спасибо наставнику")
+    assert pairing["check_ins"][0]["discussed"] == "Урок 5 класса"
+    assert "Мой проект «Лаборатория»" in [step["title"] for step in data["route_steps"]]
+
+    await teacher.send("/delete_me")
+    await teacher.press("Да, удалить")
+    async with sessionmaker() as session:
+        own = (await session.scalars(select(RouteStep).where(RouteStep.deficit_kind == "own"))).one()
+    assert (own.title, own.task) == ("(удалено по просьбе пользователя)", "")
