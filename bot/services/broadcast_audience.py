@@ -111,6 +111,8 @@ async def visible_event(session: AsyncSession, identity: Identity, event_id: int
         raise NotFound("Мероприятие не найдено: возможно, оно удалено.")
     if not await roles.methodist_covers(session, identity, event.scope_org_id):
         raise InvalidInput("Это мероприятие вне вашей зоны ответственности.")
+    if event.status == EventStatus.cancelled:  # the list (event_page) never offers one
+        raise InvalidInput("Это мероприятие отменено: его участникам рассылку не адресовать.")
     return event
 
 

@@ -80,6 +80,8 @@ def progress_text(broadcast: Broadcast, p: Progress, zone: str = "Europe/Moscow"
         return f"{head} запланирована на {fmt(broadcast.scheduled_at, zone)}."
     if broadcast.status in (BroadcastStatus.done, BroadcastStatus.cancelled):
         return report_text(broadcast, p)
+    if broadcast.status == BroadcastStatus.draft:  # only a forged or stale button gets here
+        return f"{head} ещё черновик: она никому не отправлена. Продолжить — /broadcast."
     lines = [f"{head}\nОтправлено {_n(p.processed)} из {_n(p.total)}", bar(p.processed, p.total)]
     if p.blocked or p.failed:
         lines.append(f"Не доставлено: заблокировали бота — {_n(p.blocked)}, ошибки — {_n(p.failed)}")

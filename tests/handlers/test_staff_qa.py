@@ -105,3 +105,28 @@ async def test_an_invite_names_a_school_never_a_municipality(harness, sessionmak
     await methodist.click(InviteTermsCb(org_id=school, days=7, uses=1))
     async with sessionmaker() as session:
         assert list(await session.scalars(select(Invite.organization_id))) == [school]
+
+
+async def test_a_forged_button_cannot_address_the_registrants_of_a_cancelled_event(harness, sessionmaker):
+    from models import Broadcast, EventStatus
+    from tests.handlers.test_broadcast import compose
+    from tests.handlers.test_events_teacher import make_event
+
+    methodist = await make_methodist(harness, sessionmaker, 720, "г. Новочеркасск")
+    cancelled = await make_event(sessionmaker, "Отменённый семинар", status=EventStatus.cancelled)
+    await compose(methodist)
+    draft = await the_broadcast(sessionmaker)
+    replies = await methodist.click(BcCb(action="ev", id=draft.id, value=str(cancelled)))
+    assert "отменено" in replies[-1]
+    async with sessionmaker() as session:
+        assert "event" not in (await session.get(Broadcast, draft.id)).audience
+
+
+async def test_the_progress_of_a_draft_says_it_was_not_sent(harness, sessionmaker):
+    from tests.handlers.test_broadcast import compose
+
+    methodist = await make_methodist(harness, sessionmaker, 721, "г. Новочеркасск")
+    await compose(methodist)
+    draft = await the_broadcast(sessionmaker)
+    shown = (await methodist.click(BcCb(action="status", id=draft.id)))[-1]
+    assert "черновик" in shown and "100%" not in shown  # was «Отправлено 0 из 0 ▓▓▓ 100%»
