@@ -17,6 +17,7 @@ from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
 from handlers import ui
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
+from handlers.filters import NOT_COMMAND, TYPED
 from models import Broadcast, BroadcastStatus, Event, utcnow
 
 router = Router(name=__name__)
@@ -38,7 +39,7 @@ async def broadcast_command(message: Message, state: FSMContext, session: AsyncS
     await message.answer(bui.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
 
 
-@router.message(BroadcastFlow.compose, ~F.text.startswith("/"))
+@router.message(BroadcastFlow.compose, NOT_COMMAND)
 async def compose(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
     roles.require_methodist(identity)
     if message.media_group_id:
@@ -61,7 +62,7 @@ async def compose(message: Message, state: FSMContext, session: AsyncSession, id
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(BroadcastFlow.when, F.text, ~F.text.startswith("/"))
+@router.message(BroadcastFlow.when, TYPED)
 async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                    settings: Settings) -> None:
     zone, now = _zone(identity, settings), utcnow()

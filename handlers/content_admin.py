@@ -20,11 +20,11 @@ from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from bot.services.timefmt import fmt
 from handlers import texts, ui
+from handlers.filters import NOT_COMMAND
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
 router = Router(name=__name__)
-NOT_COMMAND = ~F.text.startswith("/")
 KIND_LABELS = {"questionnaire_teacher": "Анкета педагога", "questionnaire_leader": "Анкета руководителя",
                "catalog": "Каталог мероприятий"}
 FORM_LABELS = {"formal": "формальная (курсы ДПО)", "non_formal": "неформальная", "informal": "информальная"}

@@ -21,10 +21,10 @@ from handlers import events_admin_ui as kit
 from handlers import texts, ui
 from handlers.events_admin import render_card
 from handlers.events_admin_ui import EventAdminCb, EventEdit, EventScopeCb, NewEvent, NewEventCb
+from handlers.filters import TYPED
 from models import EventStatus, Role, utcnow
 
 router = Router(name=__name__)
-TYPED = F.text & ~F.text.startswith("/")
 DRAFT_STATES = [getattr(NewEvent, field) for field in FIELDS]
 EDITABLE = StateFilter(*DRAFT_STATES, EventEdit.value)
 Target = Message | CallbackQuery

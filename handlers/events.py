@@ -16,6 +16,7 @@ from bot.services.roles import Identity
 from handlers import events_ui as ui_ev
 from handlers import texts, ui
 from handlers.events_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
+from handlers.filters import IS_COMMAND, TYPED
 from models import User
 
 router = Router(name=__name__)
@@ -132,7 +133,7 @@ async def skip_comment(query: CallbackQuery, state: FSMContext) -> None:
     await ui.show(query, ui_ev.FEEDBACK_DONE)
 
 
-@router.message(FeedbackComment.comment, F.text, ~F.text.startswith("/"))
+@router.message(FeedbackComment.comment, TYPED)
 async def comment(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     event_id = int((await state.get_data()).get("event_id", 0))
     await feedback.save_comment(session, _user(identity), event_id, message.text)
@@ -140,7 +141,7 @@ async def comment(message: Message, state: FSMContext, session: AsyncSession, id
     await message.answer(ui_ev.COMMENT_SAVED)
 
 
-@router.message(FeedbackComment.comment, F.text.startswith("/"))
+@router.message(FeedbackComment.comment, IS_COMMAND)
 async def command_ends_comment(message: Message, state: FSMContext) -> None:
     """Another command closes the comment prompt and runs as usual: otherwise whatever the teacher
     types next, anywhere, would be saved as a comment on the event."""

@@ -16,7 +16,8 @@ from bot.services.mentoring import access, dashboard, interactions, rules
 from bot.services.roles import Identity
 from handlers import diagnosis_ui, ui
 from handlers import mentoring_dashboard_ui as kit
-from handlers.mentoring_ui import TYPED, MenteeOpenCb, MentorCb, Mentoring, registered, saved, start_dialog
+from handlers.filters import TYPED
+from handlers.mentoring_ui import MenteeOpenCb, MentorCb, Mentoring, registered, saved, start_dialog
 from models import utcnow
 
 router = Router(name=__name__)

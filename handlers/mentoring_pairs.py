@@ -18,8 +18,9 @@ from bot.services.roles import Identity
 from handlers import mentoring_pairs_ui as kit
 from handlers import ui
 from handlers.commands import publish_menu
+from handlers.filters import TYPED
 from handlers.mentoring_ui import (
-    TYPED, MenteeTypeCb, Mentoring, PairCb, PairsCb, PickCb, SuggestCb, saved, start_dialog,
+    MenteeTypeCb, Mentoring, PairCb, PairsCb, PickCb, SuggestCb, saved, start_dialog,
 )
 from models import PairStatus, utcnow
 

@@ -14,8 +14,9 @@ from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
 from handlers import mentoring_relay_ui as kit
 from handlers import ui
+from handlers.filters import TYPED
 from handlers.mentoring_ui import (
-    TYPED, MentorCb, Mentoring, ProposalCb, RelayCb, ReviewCb, registered, saved, start_dialog,
+    MentorCb, Mentoring, ProposalCb, RelayCb, ReviewCb, registered, saved, start_dialog,
 )
 
 router = Router(name=__name__)

@@ -6,7 +6,6 @@ relay, final reviews)."""
 
 from datetime import date, datetime
 
-from aiogram import F
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -19,7 +18,6 @@ from handlers import ui
 from handlers.keyboard_builder import KeyboardBuilder
 from models import User
 
-TYPED = F.text & ~F.text.startswith("/")
 
 
 class PairsCb(CallbackData, prefix="mpm"):

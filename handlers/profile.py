@@ -12,6 +12,7 @@ from bot.services.errors import InvalidInput, NotRegistered
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
 from handlers.callbacks import OrgPickCb, PositionCb, ProfileCb, SubjectCb, TimezoneCb
+from handlers.filters import IS_COMMAND, NOT_COMMAND, TYPED
 from handlers.org_picker import check_access, render_level
 from handlers.registration import parse_position, toggle_subject
 from handlers.states import ProfileEdit
@@ -19,8 +20,6 @@ from models import OrgKind, User
 
 router = Router(name=__name__)
 SAVED = "Сохранено."
-NOT_COMMAND = ~F.text.startswith("/")
-TYPED = F.text & NOT_COMMAND
 
 
 def _require_user(identity: Identity) -> User:
@@ -128,7 +127,7 @@ async def new_organization(
     await _saved(query.message, state, session, identity, organization_id=org.id, timezone=org.timezone)
 
 
-@router.message(StateFilter(ProfileEdit), F.text.startswith("/"))
+@router.message(StateFilter(ProfileEdit), IS_COMMAND)
 async def command_leaves_edit(message: Message, state: FSMContext) -> None:
     """Another command abandons the edit and runs as usual: otherwise "/route" would be saved as
     the name, or the next message typed anywhere would be."""

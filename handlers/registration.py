@@ -14,14 +14,12 @@ from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
 from handlers.callbacks import OrgPickCb, PositionCb, SubjectCb
 from handlers.commands import publish_menu
+from handlers.filters import NOT_COMMAND, TYPED
 from handlers.org_picker import check_access, render_level
 from handlers.states import Registration
 from models import OrgKind, Position, Role
 
 router = Router(name=__name__)
-# A command is never an answer: "/events" typed at the name step must not become the name.
-NOT_COMMAND = ~F.text.startswith("/")
-TYPED = F.text & NOT_COMMAND
 USE_BUTTONS = "На этом шаге выберите вариант кнопкой. /cancel — прервать регистрацию."
 
 

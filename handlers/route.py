@@ -13,11 +13,11 @@ from bot.services.errors import InvalidInput, NotRegistered
 from bot.services.roles import Identity
 from handlers import route_ui as rui
 from handlers import texts, ui
+from handlers.filters import NOT_COMMAND
 from handlers.route_ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
 from models import Route, User, utcnow
 
 router = Router(name=__name__)
-NOT_COMMAND = ~F.text.startswith("/")
 
 
 def _user(identity: Identity) -> User:

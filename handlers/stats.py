@@ -17,6 +17,7 @@ from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import stats_ui as sui
 from handlers import ui
+from handlers.filters import TYPED
 from handlers.stats_ui import StatsCb, StatsFlow
 from handlers.texts import esc
 from models import Organization, OrgKind, Role, utcnow
@@ -111,7 +112,7 @@ def _mode(data: StatsCb) -> str:
     return data.mode if data.mode in sui.WHAT else "s"
 
 
-@router.message(StatsFlow.period, F.text, ~F.text.startswith("/"))
+@router.message(StatsFlow.period, TYPED)
 async def typed_period(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                        bot: Bot) -> None:
     period = indicators.parse_period(message.text)
