@@ -169,10 +169,9 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
 
 @router.callback_query(BcCb.filter(F.action == "stopyes"))
 async def stop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
-    was = (await broadcasts.get(session, identity, callback_data.id)).status
     withdrawn = await broadcasts.cancel(session, identity, callback_data.id, utcnow())
     b = await broadcasts.get(session, identity, callback_data.id)
-    await ui.show(query, bui.stopped(b, withdrawn, was))
+    await ui.show(query, bui.stopped(b, withdrawn))
 
 
 @router.callback_query(BcCb.filter(F.action == "stopno"))

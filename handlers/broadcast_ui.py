@@ -109,8 +109,10 @@ def stop_question(b: Broadcast) -> str:
             "Уже отправленные сообщения останутся у получателей.")
 
 
-def stopped(b: Broadcast, withdrawn: int, was: BroadcastStatus) -> str:
-    if was == BroadcastStatus.scheduled:  # nothing was queued yet: "not sent: 0" would read as all sent
+def stopped(b: Broadcast, withdrawn: int) -> str:
+    # Recipients are counted when sending starts: a scheduled one stopped before that reached nobody,
+    # and "not sent: 0" would read as if everyone got it.
+    if b.scheduled_at is not None and b.recipients == 0:
         return f"⏹ Запланированная рассылка №{b.id} отменена: сообщение никому не отправлено."
     return f"⏹ Рассылка №{b.id} остановлена. Не отправлено: {withdrawn}."
 

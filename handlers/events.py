@@ -2,7 +2,6 @@
 waitlist offers, the .ics file and feedback after the event."""
 
 from aiogram import F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -141,12 +140,9 @@ async def comment(message: Message, state: FSMContext, session: AsyncSession, id
     await message.answer(ui_ev.COMMENT_SAVED)
 
 
-@router.message(FeedbackComment.comment, IS_COMMAND)
-async def command_ends_comment(message: Message, state: FSMContext) -> None:
-    """Another command closes the comment prompt and runs as usual: otherwise whatever the teacher
-    types next, anywhere, would be saved as a comment on the event."""
-    await state.clear()
-    raise SkipHandler()
+# Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
+# next, anywhere, would be saved as a comment on the event.
+router.message(FeedbackComment.comment, IS_COMMAND)(ui.leave_dialog_for_command)
 
 
 @router.message(FeedbackComment.comment, ~F.text)

@@ -1,7 +1,6 @@
 """/profile: show and edit one field at a time, with the same checks as registration."""
 
 from aiogram import F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -127,12 +126,9 @@ async def new_organization(
     await _saved(query.message, state, session, identity, organization_id=org.id, timezone=org.timezone)
 
 
-@router.message(StateFilter(ProfileEdit), IS_COMMAND)
-async def command_leaves_edit(message: Message, state: FSMContext) -> None:
-    """Another command abandons the edit and runs as usual: otherwise "/route" would be saved as
-    the name, or the next message typed anywhere would be."""
-    await state.clear()
-    raise SkipHandler()
+# Another command abandons the edit and runs as usual: otherwise "/route" would be saved as the
+# name, or the next message typed anywhere would be.
+router.message(StateFilter(ProfileEdit), IS_COMMAND)(ui.leave_dialog_for_command)
 
 
 @router.message(ProfileEdit.full_name, NOT_COMMAND)

@@ -1,6 +1,8 @@
 """Small helpers every handler module uses to talk back safely."""
 
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 
@@ -18,3 +20,10 @@ async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
                 return
     if message is not None:
         await query.bot.send_message(message.chat.id, text, reply_markup=markup)
+
+
+async def leave_dialog_for_command(message: Message, state: FSMContext) -> None:
+    """Registered for a prompt that must not outlive another command: the command closes the
+    prompt and then runs as usual (SkipHandler hands the update on to the next handler)."""
+    await state.clear()
+    raise SkipHandler()
