@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMULATOR := tests/e2e/emulator
 
-.PHONY: run test bench install install-test npm migrate clean
+.PHONY: run test test-clock bench install install-test npm migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ migrate: install
 
 test: install-test npm
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The date-sensitive layers again at two awkward instants: 21:30 UTC (Moscow's date is already
+# tomorrow's) and 23:59 in Moscow on the last day of a month. See tests/support/clock.py.
+CLOCK_SHIFTS := 2026-12-06T21:30:00+00:00 2026-11-30T23:59:00+03:00
+test-clock: install-test
+	@for now in $(CLOCK_SHIFTS); do \
+		echo "== unit and handler tests at $$now"; \
+		TEST_NOW=$$now TEST_POSTGRES_URL= TEST_REDIS_URL= $(PY) -m pytest -q tests/unit tests/handlers || exit 1; \
+	done
 
 bench: install-test npm
 	$(PY) -m pytest -q -s tests/bench $(PYTEST_ARGS)

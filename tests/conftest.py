@@ -1,5 +1,6 @@
-"""Shared fixtures: a clean migrated database per test (`db_url`, parametrized over SQLite and,
-when TEST_POSTGRES_URL is set, PostgreSQL), a sessionmaker, and the handler-test `harness`."""
+"""Shared fixtures: a known instant for every test (tests/support/clock.py), a clean migrated
+database per test (`db_url`, parametrized over SQLite and, when TEST_POSTGRES_URL is set,
+PostgreSQL), a sessionmaker, and the handler-test `harness`."""
 
 import asyncio
 from pathlib import Path
@@ -8,8 +9,39 @@ import pytest
 
 from bot import migrate
 from bot.db import create_engine, create_sessionmaker
-from tests.support import databases
+from tests.support import clock, databases
 from tests.support.harness import Harness
+
+_SESSION_CLOCK = pytest.StashKey[object]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # From collection on (module-level constants included) the clock reads the known instant.
+    traveller = clock.travel()
+    traveller.start()
+    config.stash[_SESSION_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_SESSION_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header() -> str:
+    return f"tests run at {clock.instant().isoformat()} (TEST_NOW), ticking"
+
+
+@pytest.fixture(autouse=True)
+def known_instant(request: pytest.FixtureRequest):
+    """Each test starts at the same instant, however long the run before it took. End-to-end tests
+    keep the session's ticking clock: their bot process, started at the parent's instant, ticks
+    alongside it, and a reset here would put the two apart."""
+    if request.node.get_closest_marker("e2e"):
+        yield None
+        return
+    with clock.travel() as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

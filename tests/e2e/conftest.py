@@ -50,10 +50,11 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support import clock
 
 from . import backends
 from .client import Emulator, TgUser
@@ -126,7 +127,7 @@ def bot_process(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory,
                 bot_extra_env: dict[str, str], backend: str) -> BotProcess:
     workdir = tmp_path_factory.mktemp(f"bot-{backend}")
     with backends.provision(backend, workdir) as storage_env:
-        process = start_bot("bot", [sys.executable, "-m", "bot", "run"], emulator.base_url, workdir,
+        process = start_bot("bot", clock.bot_command("run"), emulator.base_url, workdir,
                             storage_env | bot_extra_env)
         try:
             yield process

@@ -12,6 +12,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from time_machine import escape_hatch
+
+from tests.support import clock
+
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 ADMIN_ID = 900001  # in ADMIN_IDS of every bot started by start_bot()
@@ -37,9 +41,10 @@ class ManagedProcess:
         assert not self.alive, f"{self.name} is already running"
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== {time.strftime('%H:%M:%S')} start {' '.join(self.cmd)}\n".encode())
-            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=log,
+            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=clock.child_env(self.env), stdout=log,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        self.started_at = time.time()
+        # Compared with the emulator's clock (node's, not travelled): the real time, not the test's.
+        self.started_at = escape_hatch.time.time()
         RUNNING.append(self)
 
     def stop(self, timeout: float = 10.0) -> int | None:

@@ -10,7 +10,6 @@ escalation part moves the last meeting back in the database and runs the job's f
 this process on the same database; the running bot's delivery job then sends what it queued."""
 
 import asyncio
-import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,7 @@ from tests.e2e.client import BotMessage, TgUser, eventually
 from tests.e2e.database import BotDb
 from tests.e2e.processes import REPO_ROOT
 from tests.e2e.test_onboarding import press, register
+from tests.support import clock
 
 SILENT_DAYS = 45  # > 3 × the default cadence of 14 days: both escalation levels are owed
 
@@ -60,8 +60,8 @@ async def register_young(user: TgUser, name: str) -> BotMessage:
 async def grant_methodist(bot_process, telegram_id: int, org_id: int) -> str:
     """`python -m bot grant methodist ID --scope ORG` on the running bot's database."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "grant", "methodist", str(telegram_id), "--scope", str(org_id),
-        cwd=REPO_ROOT, env=bot_process.env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        *clock.bot_command("grant", "methodist", str(telegram_id), "--scope", str(org_id)),
+        cwd=REPO_ROOT, env=clock.child_env(bot_process.env), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode == 0, out.decode(errors="replace")
     return out.decode(errors="replace")

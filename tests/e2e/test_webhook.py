@@ -5,7 +5,6 @@ lets an update in flight finish."""
 import asyncio
 import os
 import re
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +13,7 @@ import json
 import pytest
 
 from tests.e2e.processes import REPO_ROOT, ManagedProcess, free_port
+from tests.support import clock
 
 SECRET = "e2e-webhook-secret-0123456789"
 
@@ -27,7 +27,7 @@ class WebhookBot(ManagedProcess):
             "WEBHOOK_SECRET": SECRET, "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(self.port),
             "WEBHOOK_PATH": "/wh", "PYTHONUNBUFFERED": "1",
         }
-        super().__init__("webhook-bot", [sys.executable, "-m", "bot", "run", "--webhook"], cwd=REPO_ROOT,
+        super().__init__("webhook-bot", clock.bot_command("run", "--webhook"), cwd=REPO_ROOT,
                          env=env, log_path=workdir / "webhook.log")
         self.base = f"http://127.0.0.1:{self.port}"
 

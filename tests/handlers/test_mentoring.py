@@ -19,8 +19,9 @@ from models import (
 from tests.handlers.test_access import make_methodist, org_id
 from tests.handlers.test_fuzz import assert_parses
 from tests.handlers.test_registration import register
+from tests.support import clock
 
-TODAY = utcnow().date()
+TODAY = clock.moscow_today()  # the mentee's zone is the default, Moscow
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from handlers.callbacks import ConsentCb, DeleteMeCb
 from models import AuditEntry, FsmRecord, Role, RoleGrant, User
 from tests.handlers.test_registration import register
+from tests.support import clock
 from tests.support.harness import Harness
 
 
@@ -128,7 +129,7 @@ async def test_delete_refusal_and_double_confirmation(harness, sessionmaker):
 async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_own_steps(harness, sessionmaker):
     """«Все данные» means all: the export carries every answer, rating and mentoring record, and
     erasure blanks the route steps the person wrote themselves."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from models import (
         CheckIn, DiagnosisAnswer, EventFeedback, EventStatus, MentorPair, PairStatus, PairType, RouteStep, StepStatus,
@@ -147,13 +148,13 @@ async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_o
         session.add(DiagnosisAnswer(attempt_id=attempt_id, item_code="3.1", area="3", value=0, answered_at=utcnow()))
         session.add(EventFeedback(event_id=event_id, user_id=me.id, rating=4, comment="Полезно"))
         pair = MentorPair(mentor_id=other.id, mentee_id=me.id, type=PairType.young_specialist, goal="Освоить ФГОС",
-                          starts_on=date.today(), planned_end=date.today() + timedelta(days=180),
+                          starts_on=clock.moscow_today(), planned_end=clock.moscow_today() + timedelta(days=180),
                           status=PairStatus.active, mentee_review="Спасибо наставнику")
         session.add(pair)
         await session.flush()
-        session.add(CheckIn(pair_id=pair.id, held_on=date.today(), discussed="Урок 5 класса", next_steps="Открытый урок"))
+        session.add(CheckIn(pair_id=pair.id, held_on=clock.moscow_today(), discussed="Урок 5 класса", next_steps="Открытый урок"))
         session.add(RouteStep(route_id=route_id, position=99, area=None, deficit_kind="own", title="Мой проект «Лаборатория»",
-                              form="informal", task="Собрать кружок", deadline=date.today() + timedelta(days=30),
+                              form="informal", task="Собрать кружок", deadline=clock.moscow_today() + timedelta(days=30),
                               status=StepStatus.planned))
     await teacher.send("/my_data")
     data = json.loads(harness.api.sent("SendDocument", 740)[-1].document.data.decode("utf-8"))
