@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services import broadcast_audience as audience
-from bot.services import broadcast_report, broadcasts, roles
+from bot.services import broadcast_report, broadcasts, roles, timefmt
 from bot.services.broadcast_announce import prepare_event_announcement
 from bot.services.errors import InvalidInput
 from bot.services.event_input import parse_moment
@@ -28,7 +28,7 @@ SCREENS = ("aud", "orgs", "roles", "positions", "subjects", "areas", "events")
 
 
 def _zone(identity: Identity, settings: Settings) -> str:
-    return identity.user.timezone if identity.user is not None else settings.default_timezone
+    return timefmt.reader_zone(identity.user, settings.default_timezone)
 
 
 @router.message(Command("broadcast"))
@@ -138,7 +138,7 @@ async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     b = await broadcasts.start(session, identity, callback_data.id, now)
     await ui.show(query, bui.started(b))
     p = await broadcast_report.progress(session, b, now)
-    sent = await query.bot.send_message(query.from_user.id, broadcast_report.progress_text(b, p),
+    sent = await query.bot.send_message(query.from_user.id, broadcast_report.progress_text(b, p, _zone(identity, settings)),
                                         reply_markup=bui.progress_kb(b))
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 

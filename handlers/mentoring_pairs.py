@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services import roles
+from bot.services import events, roles
 from bot.services.mentoring import access, pairing, rules, suggestions
 from bot.services.roles import Identity
 from handlers import mentoring_pairs_ui as kit
@@ -97,7 +97,7 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
                                      settings.mentor_capacity)
     await state.clear()
     row = await pairing.pair_row(session, identity, pair.id)
-    await message.answer(kit.pair_card(row, "✅ Пара создана. Наставник и подопечный получат сообщения."),
+    await message.answer(kit.pair_card(row, await events.author_zone(session, identity), "✅ Пара создана. Наставник и подопечный получат сообщения."),
                          reply_markup=kit.pair_card_kb(pair.id, pair.status))
     # the new mentor's command menu gains /mentees; a blocked chat must not undo the pair
     with suppress(TelegramBadRequest, TelegramForbiddenError):
@@ -116,7 +116,7 @@ async def pair_card(query: CallbackQuery, callback_data: PairCb, session: AsyncS
                                    cadence_days=callback_data.value)
         notice = "Частота встреч изменена."
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
-    await ui.show(query, kit.pair_card(row, notice), kit.pair_card_kb(row.pair.id, row.pair.status))
+    await ui.show(query, kit.pair_card(row, await events.author_zone(session, identity), notice), kit.pair_card_kb(row.pair.id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"start", "end_date"})))
@@ -134,7 +134,7 @@ async def got_pair_date(message: Message, state: FSMContext, session: AsyncSessi
     await pairing.update_terms(session, identity, pair_id, utcnow(), **{field: message.text})
     await state.clear()
     row = await pairing.pair_row(session, identity, pair_id)
-    await message.answer(kit.pair_card(row, "Даты изменены."), reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
+    await message.answer(kit.pair_card(row, await events.author_zone(session, identity), "Даты изменены."), reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action == "end_ask"))
@@ -148,5 +148,5 @@ async def end_ask(query: CallbackQuery, callback_data: PairCb, session: AsyncSes
 async def end_pair(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
     await pairing.end_pair(session, identity, callback_data.pair_id, utcnow())
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
-    await ui.show(query, kit.pair_card(row, "Наставничество завершено, обоим отправлена просьба об отзыве."),
+    await ui.show(query, kit.pair_card(row, await events.author_zone(session, identity), "Наставничество завершено, обоим отправлена просьба об отзыве."),
                   kit.pair_card_kb(row.pair.id, row.pair.status))

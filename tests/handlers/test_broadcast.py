@@ -233,7 +233,7 @@ async def test_scheduled_broadcast_starts_on_tick(harness, sessionmaker):
     await compose(methodist, "Завтра методический день")
     await methodist.press("Далее")
     replies = await methodist.press("Запланировать")
-    assert "Europe/Moscow" in replies[-1] and "25.12.2026 15:00" in replies[-1]
+    assert "по московскому времени" in replies[-1] and "25.12.2026 15:00" in replies[-1]
     msk = ZoneInfo("Europe/Moscow")
     replies = await methodist.send((utcnow() - timedelta(hours=1)).astimezone(msk).strftime("%d.%m.%Y %H:%M"))
     assert "уже прошла" in replies[-1]
