@@ -12,7 +12,7 @@ from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from bot.services.labels import event_format
 from bot.services.timefmt import fmt
-from models import Broadcast, Event, EventStatus, utcnow
+from models import Broadcast, Event, EventStatus
 
 MAX_DESCRIPTION = 1500
 
@@ -43,10 +43,9 @@ def announcement_text(event: Event) -> str:
 
 
 async def prepare_event_announcement(session: AsyncSession, identity: Identity, event_id: int,
-                                     now: datetime | None = None) -> Broadcast:
+                                     now: datetime) -> Broadcast:
     """A draft whose `preview` holds the announcement's HTML until the bot has sent it to the
     methodist; source_message_id stays 0 (not sendable) until then."""
-    now = now or utcnow()
     event = await events.get_for_methodist(session, identity, event_id)
     if event.status != EventStatus.published or event.starts_at <= now:
         raise InvalidInput("Анонсировать можно только предстоящее опубликованное мероприятие.")
