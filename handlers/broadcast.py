@@ -43,7 +43,9 @@ async def broadcast_command(message: Message, state: FSMContext, session: AsyncS
 
 
 @router.message(BroadcastFlow.compose, NOT_COMMAND)
-async def compose(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock) -> None:
+async def compose(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     roles.require_methodist(identity)
     if message.media_group_id:
         raise InvalidInput(bui.NO_ALBUMS)
@@ -91,13 +93,17 @@ async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, ses
 
 
 @router.callback_query(BcCb.filter(F.action.in_(SCREENS)))
-async def open_screen(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def open_screen(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await ui.show(query, *await _screen(session, identity, b, callback_data, clock()))
 
 
 @router.callback_query(BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
-async def toggle(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def toggle(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     if callback_data.action == "t":
         dimension, value, screen = callback_data.value, "", "aud"
     else:
@@ -126,7 +132,9 @@ async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: B
 
 
 @router.callback_query(BcCb.filter(F.action == "next"))
-async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def ready(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     recipients = await broadcasts.count(session, identity, b, clock())
     if not recipients:
@@ -141,7 +149,8 @@ async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     b = await broadcasts.start(session, identity, callback_data.id, now)
     await ui.show(query, bui.started(b))
     p = await broadcast_report.progress(session, b, now)
-    sent = await query.bot.send_message(query.from_user.id, broadcast_report.progress_text(b, p, _zone(identity, settings)),
+    text = broadcast_report.progress_text(b, p, _zone(identity, settings))
+    sent = await query.bot.send_message(query.from_user.id, text,
                                         reply_markup=bui.progress_kb(b))
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 
@@ -156,7 +165,9 @@ async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext,
 
 
 @router.callback_query(BcCb.filter(F.action == "drop"))
-async def drop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def drop(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await broadcasts.cancel(session, identity, b.id, clock())
     await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
@@ -171,7 +182,9 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
 
 
 @router.callback_query(BcCb.filter(F.action == "stopyes"))
-async def stop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def stop(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     withdrawn = await broadcasts.cancel(session, identity, callback_data.id, clock())
     b = await broadcasts.get(session, identity, callback_data.id)
     await ui.show(query, bui.stopped(b, withdrawn))

@@ -82,7 +82,9 @@ async def diagnostics(message: Message, session: AsyncSession, identity: Identit
 
 
 @router.callback_query(MenuCb.filter(F.action == "start"))
-async def start(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def start(
+    query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     step, created = await diagnosis.start(session, _user(identity), callback_data.variant, _message_id(query), clock())
     if created:
         await _edit_question(query, step)  # the intro turns into the first question
@@ -99,7 +101,9 @@ async def resume(query: CallbackQuery, callback_data: MenuCb, session: AsyncSess
 
 
 @router.callback_query(MenuCb.filter(F.action == "restart"))
-async def restart(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def restart(
+    query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     step = await diagnosis.restart(session, _user(identity), callback_data.attempt_id, _message_id(query), clock())
     await _edit_question(query, step)
 
@@ -111,7 +115,9 @@ async def show_result(query: CallbackQuery, callback_data: MenuCb, session: Asyn
 
 
 @router.callback_query(AnswerCb.filter(F.action == "a"))
-async def answer(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def answer(
+    query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     step = await diagnosis.answer(session, user, callback_data.attempt_id, callback_data.index, callback_data.value,
                                   _message_id(query), clock())

@@ -136,7 +136,9 @@ async def new_event(message: Message, state: FSMContext, session: AsyncSession, 
 
 
 @router.message(StateFilter(*DRAFT_STATES), TYPED)
-async def draft_typed(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def draft_typed(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     field, data = (await state.get_state()).split(":")[-1], await state.get_data()
     if field not in TEXT_FIELDS:
         text, markup = await _ask(field, data, session, identity, step=False)

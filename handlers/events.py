@@ -38,12 +38,16 @@ async def _send_list(message: Message, state: FSMContext, session: AsyncSession,
 
 
 @router.message(Command("events"))
-async def events_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def events_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await _send_list(message, state, session, identity, View.recommended, clock=clock)
 
 
 @router.message(Command("my_events"))
-async def my_events_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def my_events_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await _send_list(message, state, session, identity, View.mine, clock=clock)
 
 
@@ -58,7 +62,9 @@ async def list_page(
 
 
 @router.callback_query(EventCb.filter(F.action == "open"))
-async def open_card(query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def open_card(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     card = await event_catalog.card(session, user, callback_data.event_id, clock())
     await ui.show(query, ui_ev.card(card, user.timezone), ui_ev.card_kb(card, callback_data.view, callback_data.page))

@@ -57,7 +57,9 @@ async def _leave_edit(state: FSMContext) -> None:
 
 
 @router.message(Command("events_admin"))
-async def events_admin(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def events_admin(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await _leave_edit(state)
     text, markup = await render_list(session, identity, 0, clock=clock)
     await message.answer(text, reply_markup=markup)
@@ -131,7 +133,8 @@ async def export(query: CallbackQuery, callback_data: EventAdminCb, session: Asy
 @router.callback_query(on("att"))
 async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                           identity: Identity, clock: Clock) -> None:
-    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page, clock=clock))
+    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
+                                                  clock=clock))
 
 
 @router.callback_query(EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
@@ -140,7 +143,8 @@ async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, ses
     one = None if callback_data.action == "att_all" else callback_data.arg
     await events.set_attendance(session, identity, callback_data.event_id, one, callback_data.action != "att_off",
                                clock())
-    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page, clock=clock))
+    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
+                                                  clock=clock))
 
 
 @router.callback_query(on("close"))

@@ -31,7 +31,9 @@ async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice:
 
 
 @router.message(Command("mentees"))
-async def mentees_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def mentees_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = registered(identity)
     await state.clear()
     found = await dashboard.my_mentees(session, user, clock())
@@ -95,7 +97,9 @@ async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FS
 
 
 @router.message(Mentoring.comment, TYPED)
-async def got_comment(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_comment(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     data = await saved(state)
     await interactions.comment(session, registered(identity), data["pair_id"], data["step_id"] or None,
                                message.text)
@@ -105,7 +109,9 @@ async def got_comment(message: Message, state: FSMContext, session: AsyncSession
 
 
 @router.callback_query(MentorCb.filter(F.action == "approve"))
-async def approve(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def approve(
+    query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await interactions.approve_route(session, registered(identity), callback_data.pair_id, clock())
     await ui.show(query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован.", clock=clock))[:2])
 
@@ -143,7 +149,9 @@ async def checkin_start(query: CallbackQuery, callback_data: MentorCb, state: FS
 
 
 @router.message(Mentoring.checkin_date, TYPED)
-async def got_checkin_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_checkin_date(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     pair_id = (await saved(state))["pair_id"]
     held_on = await interactions.checkin_day(session, registered(identity), pair_id, message.text, clock())
     await state.update_data(held_on=held_on.isoformat())
@@ -159,7 +167,9 @@ async def got_discussed(message: Message, state: FSMContext) -> None:
 
 
 @router.message(Mentoring.checkin_next, TYPED)
-async def got_next_steps(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_next_steps(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     data = await saved(state)
     held_on = date.fromisoformat(data.get("held_on") or date.min.isoformat())  # date.min: refused as too early
     await interactions.log_checkin(session, registered(identity), data["pair_id"], held_on, data.get("discussed"),

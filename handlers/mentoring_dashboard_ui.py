@@ -80,7 +80,8 @@ def mentee_card(card: MenteeCard, zone: str, today: date, notice: str = "") -> s
              f"Цель наставничества: {esc(s.pair.goal)}", "", *_summary_lines(s, zone)]
     if card.results:
         lines += ["", "<b>Профиль компетенций</b>"] + [
-            f"• {area_title(r.area)} — {ZONE_TITLES.get(r.zone, r.zone)} ({r.score}/{r.max_score})" for r in card.results]
+            f"• {area_title(r.area)} — {ZONE_TITLES.get(r.zone, r.zone)} ({r.score}/{r.max_score})"
+            for r in card.results]
     if s.route is not None:
         lines += ["", f"<b>ИОМ</b> {day(s.route.period_start)} — {day(s.route.period_end)}"]
         for number, step in enumerate(s.steps[:MAX_STEPS_SHOWN], start=1):

@@ -98,7 +98,8 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
                                      settings.mentor_capacity)
     await state.clear()
     row = await pairing.pair_row(session, identity, pair.id)
-    await message.answer(kit.pair_card(row, await events.author_zone(session, identity), "✅ Пара создана. Наставник и подопечный получат сообщения."),
+    zone = await events.author_zone(session, identity)
+    await message.answer(kit.pair_card(row, zone, "✅ Пара создана. Наставник и подопечный получат сообщения."),
                          reply_markup=kit.pair_card_kb(pair.id, pair.status))
     # the new mentor's command menu gains /mentees; a blocked chat must not undo the pair
     with suppress(TelegramBadRequest, TelegramForbiddenError):
@@ -107,7 +108,9 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"card", "months", "cadence"})))
-async def pair_card(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def pair_card(
+    query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     notice = ""
     if callback_data.action == "months":
         await pairing.update_terms(session, identity, callback_data.pair_id, clock(), months=callback_data.value)
@@ -117,7 +120,8 @@ async def pair_card(query: CallbackQuery, callback_data: PairCb, session: AsyncS
                                    cadence_days=callback_data.value)
         notice = "Частота встреч изменена."
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
-    await ui.show(query, kit.pair_card(row, await events.author_zone(session, identity), notice), kit.pair_card_kb(row.pair.id, row.pair.status))
+    zone = await events.author_zone(session, identity)
+    await ui.show(query, kit.pair_card(row, zone, notice), kit.pair_card_kb(row.pair.id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"start", "end_date"})))
@@ -129,13 +133,17 @@ async def ask_pair_date(query: CallbackQuery, callback_data: PairCb, state: FSMC
 
 
 @router.message(StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
-async def got_pair_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_pair_date(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     pair_id = (await saved(state))["pair_id"]
     field = "start_text" if await state.get_state() == Mentoring.start.state else "end_text"
     await pairing.update_terms(session, identity, pair_id, clock(), **{field: message.text})
     await state.clear()
     row = await pairing.pair_row(session, identity, pair_id)
-    await message.answer(kit.pair_card(row, await events.author_zone(session, identity), "Даты изменены."), reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
+    zone = await events.author_zone(session, identity)
+    await message.answer(kit.pair_card(row, zone, "Даты изменены."),
+                         reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action == "end_ask"))
@@ -146,8 +154,11 @@ async def end_ask(query: CallbackQuery, callback_data: PairCb, session: AsyncSes
 
 
 @router.callback_query(PairCb.filter(F.action == "end"))
-async def end_pair(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def end_pair(
+    query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await pairing.end_pair(session, identity, callback_data.pair_id, clock())
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
-    await ui.show(query, kit.pair_card(row, await events.author_zone(session, identity), "Наставничество завершено, обоим отправлена просьба об отзыве."),
+    zone = await events.author_zone(session, identity)
+    await ui.show(query, kit.pair_card(row, zone, "Наставничество завершено, обоим отправлена просьба об отзыве."),
                   kit.pair_card_kb(row.pair.id, row.pair.status))

@@ -50,7 +50,9 @@ async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, s
 
 
 @router.message(Mentoring.relay, TYPED)
-async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock) -> None:
+async def got_relay(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     relayed = await interactions.relay(session, registered(identity), (await saved(state))["pair_id"], message.text)
     await state.clear()
     try:

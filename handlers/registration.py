@@ -42,7 +42,9 @@ async def prompt_for(
 
 
 @router.message(Registration.full_name, TYPED)
-async def got_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_name(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     name = validation.parse_full_name(message.text)
     data = await state.update_data(full_name=name)
     if data.get("invite"):

@@ -38,7 +38,9 @@ async def _card(session: AsyncSession, user: User, step_id: int, notice: str = "
 
 
 @router.message(Command("route"))
-async def route_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def route_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     if (await state.get_state() or "").startswith(RouteDialog.__name__):
         await state.clear()
@@ -47,12 +49,16 @@ async def route_command(message: Message, state: FSMContext, session: AsyncSessi
 
 
 @router.callback_query(RouteCb.filter(F.action == "view"))
-async def view(query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def view(
+    query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0), clock=clock))
 
 
 @router.callback_query(RouteBuildCb.filter())
-async def build(query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def build(
+    query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     route = await routes.start_build(session, user, callback_data.attempt_id, clock())
     if route is None:
@@ -62,7 +68,9 @@ async def build(query: CallbackQuery, callback_data: RouteBuildCb, session: Asyn
 
 
 @router.callback_query(RebuildCb.filter())
-async def rebuild(query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def rebuild(
+    query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     route = await routes.rebuild(session, user, callback_data.attempt_id, clock())
     await _show_built(query, session, user, route, clock=clock)
@@ -107,7 +115,9 @@ async def got_reflection(message: Message, state: FSMContext) -> None:
 
 @router.message(RouteDialog.reflection, F.photo | F.document)
 @router.message(RouteDialog.evidence, F.photo | F.document)
-async def got_file(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_file(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     if message.photo:
         file_id, kind = message.photo[-1].file_id, routes.evidence_kind(photo=True)
     else:
@@ -125,7 +135,8 @@ async def skip_file(query: CallbackQuery, callback_data: SkipFileCb, state: FSMC
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
     await query.answer()
-    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None, clock=clock)
+    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None,
+                  clock=clock)
 
 
 async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSession, user: User,
@@ -157,7 +168,9 @@ async def postpone_start(query: CallbackQuery, callback_data: StepCb, state: FSM
 
 
 @router.message(RouteDialog.postpone, F.text, NOT_COMMAND)
-async def got_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_date(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     step = await routes.postpone(session, user, int((await state.get_data()).get("step_id", 0)), message.text, clock())
     await state.clear()
@@ -183,7 +196,9 @@ async def remove_ask(query: CallbackQuery, callback_data: StepCb, session: Async
 
 
 @router.callback_query(StepCb.filter(F.action == "remove"))
-async def remove(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def remove(
+    query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     await routes.remove(session, user, callback_data.step_id)
     await ui.show(query, *await _overview(session, user, notice="Шаг убран из маршрута.", clock=clock))
@@ -209,7 +224,9 @@ async def got_own_title(message: Message, state: FSMContext) -> None:
 
 
 @router.message(RouteDialog.own_deadline, F.text, NOT_COMMAND)
-async def got_own_deadline(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def got_own_deadline(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     deadline = routes.parse_deadline(message.text, user, clock())
     step = await routes.add_own(session, user, (await state.get_data()).get("title", ""), deadline)

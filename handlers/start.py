@@ -47,7 +47,9 @@ async def start(
     await message.answer(texts.WELCOME + note + texts.CONSENT, reply_markup=keyboards.consent(code))
 
 
-async def _greet_registered(message: Message, session: AsyncSession, identity: Identity, bot: Bot, code: str, clock: Clock) -> None:
+async def _greet_registered(
+    message: Message, session: AsyncSession, identity: Identity, bot: Bot, code: str, clock: Clock
+) -> None:
     user = identity.user
     if not user.is_active:
         await users.set_reachable(session, identity.telegram_id, True, clock())

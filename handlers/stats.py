@@ -45,7 +45,9 @@ async def _zone(session: AsyncSession, identity: Identity, org: Organization) ->
     return await events.author_zone(session, identity, org.id)
 
 
-async def _stats(session: AsyncSession, identity: Identity, org_id: int, period: Period, clock: Clock) -> tuple[Stats, str]:
+async def _stats(
+    session: AsyncSession, identity: Identity, org_id: int, period: Period, clock: Clock
+) -> tuple[Stats, str]:
     org = await indicators.require_scope(session, identity, org_id)
     zone = await _zone(session, identity, org)
     return await indicators.compute(session, org, period, zone, local(clock(), zone).date()), zone
@@ -68,7 +70,8 @@ async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, p
                                                         mode, up)
 
 
-async def period_screen(state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str, clock: Clock):
+async def period_screen(state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str,
+                        clock: Clock):
     org = await indicators.require_scope(session, identity, org_id)
     today = local(clock(), await _zone(session, identity, org)).date()
     await state.set_state(StatsFlow.period)
@@ -77,7 +80,9 @@ async def period_screen(state: FSMContext, session: AsyncSession, identity: Iden
             sui.period_kb(org.id, today, mode, await _can_change_scope(session, identity)))
 
 
-async def _start(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, mode: str, clock: Clock) -> None:
+async def _start(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, mode: str, clock: Clock
+) -> None:
     roles.require_methodist(identity)
     scopes = identity.scopes(Role.methodist)
     if not identity.is_admin and len(scopes) == 1 and scopes[0] is not None:
@@ -88,12 +93,16 @@ async def _start(message: Message, state: FSMContext, session: AsyncSession, ide
 
 
 @router.message(Command("stats"))
-async def stats_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def stats_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await _start(message, state, session, identity, "s", clock=clock)
 
 
 @router.message(Command("report"))
-async def report_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def report_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await _start(message, state, session, identity, "r", clock=clock)
 
 
@@ -106,7 +115,8 @@ async def open_scope(query: CallbackQuery, callback_data: StatsCb, session: Asyn
 @router.callback_query(StatsCb.filter(F.action == "per"))
 async def choose_period(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
                         identity: Identity, clock: Clock) -> None:
-    await ui.show(query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data), clock=clock))
+    await ui.show(query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data),
+                                              clock=clock))
 
 
 def _mode(data: StatsCb) -> str:
@@ -143,7 +153,9 @@ async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMCon
 
 
 @router.callback_query(StatsCb.filter(F.action == "brk"))
-async def breakdown(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def breakdown(
+    query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     index = callback_data.ind if 0 <= callback_data.ind < len(stats.indicators) else 0

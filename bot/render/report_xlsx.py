@@ -109,10 +109,12 @@ def workbook(stats: Stats, titles: dict[str, str], teachers: Sequence[TeacherRow
     _sheet(book, "Педагоги", ("ФИО", "Организация", "Должность", "Дата диагностики", *area_headers,
                               "Прогресс ИОМ, %", "Наставник"), [
         (t.full_name, t.organization, POSITIONS[t.position], t.diagnosed_on,
-         *(ZONE_TITLES.get(t.zones.get(code, ""), "") for code in AREAS), t.route_progress, t.mentor) for t in teachers])
+         *(ZONE_TITLES.get(t.zones.get(code, ""), "") for code in AREAS), t.route_progress, t.mentor)
+        for t in teachers])
     _sheet(book, "Мероприятия", ("Название", "Дата и время", "Формат", "Организация", "Статус", "Записались",
                                  "Посетили", "Средняя оценка"), [
-        (e.title, e.starts_at, EVENT_FORMATS[e.format], e.organization, EVENT_STATUSES[e.status], e.registered, e.attended,
+        (e.title, e.starts_at, EVENT_FORMATS[e.format], e.organization, EVENT_STATUSES[e.status], e.registered,
+         e.attended,
          round(e.avg_rating, 2) if e.avg_rating is not None else None) for e in events])
     _sheet(book, "Наставнические пары", ("Наставник", "Подопечный", "Организация подопечного", "Тип пары",
                                          "Начало", "Плановое окончание", "Статус", "Встреч"), [

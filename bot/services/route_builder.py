@@ -172,7 +172,8 @@ def task_of(draft: Draft, rules: Rules) -> str:
 def step_from(draft: Draft, position: int, deadline: date, zone: str, rules: Rules) -> RouteStep:
     if draft.event is not None:
         event = draft.event
-        title, hours, fmt_label = event.title, max(1, -(-event.duration_min // 60)), event_format(event.format, in_sentence=True)
+        title, hours = event.title, max(1, -(-event.duration_min // 60))
+        fmt_label = event_format(event.format, in_sentence=True)
         deadline = local(event.starts_at, zone).date()
     elif draft.activity is not None:
         title, hours, fmt_label = draft.activity.title, draft.activity.hours, draft.activity.format
