@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, orgs, signups
+from bot.services import audit, orgs, signups, timefmt
 from bot.services.errors import InvalidInput, NotRegistered
 from models import (
     AreaResult, AuditEntry, CheckIn, DiagnosisAnswer, DiagnosisAttempt, Event, EventFeedback, EventRegistration,
@@ -102,6 +102,7 @@ async def export_data(session: AsyncSession, user: User) -> dict:
         "birth_year": user.birth_year,
         "organization": await orgs.display_name(session, user.organization_id),
         "timezone": user.timezone,
+        "timezone_name": timefmt.label(user.timezone),
         "consent_at": user.consent_at.isoformat() if user.consent_at else None,
         "registered_at": user.created_at.isoformat(),
         "roles": [{"role": g.role.value, "scope_org_id": g.scope_org_id} for g in grants],
