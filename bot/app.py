@@ -15,6 +15,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.identity_cache import IdentityCache
@@ -59,7 +60,7 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
 
 def create_dispatcher(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None,
-    *, dedupe_updates: bool = False, record_metrics: bool = False,
+    *, dedupe_updates: bool = False, record_metrics: bool = False, clock: Clock = system_clock,
 ) -> Dispatcher:
     from handlers import get_routers  # the only place the bot package reaches into handlers
 
@@ -67,7 +68,7 @@ def create_dispatcher(
     isolation = create_isolation(storage)
     dp = Dispatcher(
         storage=storage, events_isolation=isolation,
-        settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings),
+        settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings), clock=clock,
     )
     dp["in_flight"] = InFlightMiddleware(settings.max_concurrent_updates)
     # In-flight counting goes before aiogram's own outer middlewares: the FSM one may read the

@@ -1,6 +1,6 @@
 """The Telegram side of broadcast progress: run the service tick and edit the progress messages.
 
-Call `refresh(bot, sessionmaker, settings.admin_ids)` from a periodic job every few seconds."""
+Call `refresh(bot, sessionmaker, settings.admin_ids, clock())` from a periodic job every few seconds."""
 
 import logging
 from collections.abc import Iterable
@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import broadcast_report
 from bot.services.broadcast_report import ProgressUpdate
-from models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +27,10 @@ def progress_markup(broadcast_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton(text="⏹ Остановить рассылку", callback_data=stop_callback(broadcast_id))]])
 
 
-async def refresh(bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], admin_ids: Iterable[int] = (),
-                  now: datetime | None = None) -> list[ProgressUpdate]:
+async def refresh(bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], admin_ids: Iterable[int],
+                  now: datetime) -> list[ProgressUpdate]:
     async with sessionmaker() as session, session.begin():
-        updates = await broadcast_report.tick(session, now or utcnow(), admin_ids)
+        updates = await broadcast_report.tick(session, now, admin_ids)
     for update in updates:
         await show(bot, update)
     return updates

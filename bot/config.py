@@ -11,6 +11,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
+from bot.services.timefmt import MOSCOW
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, a secret.
@@ -24,7 +26,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_SQLITE_URL
     telegram_api_base: str | None = None
     redis_url: str | None = None
-    default_timezone: str = "Europe/Moscow"
+    default_timezone: str = MOSCOW
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     # Per-user flood control: at most this many updates per window before one warning.

@@ -43,7 +43,7 @@ async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Run
     sessionmaker = create_sessionmaker(engine)
     bot = create_bot(settings)
     dp = create_dispatcher(settings, sessionmaker, dedupe_updates=webhook, record_metrics=webhook)
-    jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"])
+    jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"], dp["clock"])
     dp.startup.register(jobs.start)
     # Handlers first, then the delivery batch: a handler may still enqueue a message.
     dp.shutdown.register(_let_handlers_finish)

@@ -5,7 +5,7 @@ Never one job per reminder: reminders are outbox rows, and one interval job drai
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -13,11 +13,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import broadcast_progress, metrics
+from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.services import routes, signups
 from bot.services.mentoring import cadence
-from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
+from models import OutboxMessage, OutboxStatus, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 10.0
@@ -35,9 +36,10 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
 
 class Jobs:
     def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
-                 policy: signups.SignupPolicy) -> None:
-        self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings))
+                 policy: signups.SignupPolicy, clock: Clock) -> None:
+        self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings), clock)
         self.bot, self.sessionmaker, self.policy, self.admin_ids = bot, sessionmaker, policy, settings.admin_ids
+        self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         every = {
             self.deliver: settings.delivery_interval_s,
@@ -53,7 +55,7 @@ class Jobs:
         # each hold a pooled connection (with SQLite, an aiosqlite thread and its page cache, kept
         # by the pool afterwards) only to queue on the one write lock. The whole-second intervals
         # keep these phases apart on later runs too.
-        first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_DELAY_S)
+        first = clock() + timedelta(seconds=FIRST_RUN_DELAY_S)
         for n, (job, seconds) in enumerate(every.items()):
             self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__,
                                    next_run_time=first + timedelta(seconds=n / len(every)),
@@ -74,25 +76,25 @@ class Jobs:
             log.exception("delivery run failed; it will run again")
 
     async def expire_offers(self) -> None:
-        await self._guarded("expiring seat offers", lambda s: signups.expire_offers(s, self.policy))
+        await self._guarded("expiring seat offers", lambda s: signups.expire_offers(s, self.policy, self.clock()))
 
     async def route_nudges(self) -> None:
-        await self._guarded("route nudges", lambda s: routes.enqueue_nudges(s, utcnow()))
+        await self._guarded("route nudges", lambda s: routes.enqueue_nudges(s, self.clock()))
 
     async def mentoring_cadence(self) -> None:
         await self._guarded("mentoring reminders",
-                            lambda s: cadence.enqueue_checkin_reminders_and_escalations(s, utcnow()))
+                            lambda s: cadence.enqueue_checkin_reminders_and_escalations(s, self.clock()))
 
     async def broadcast_progress(self) -> None:
         """Start scheduled broadcasts, finish done ones, redraw live progress messages."""
         try:
-            await broadcast_progress.refresh(self.bot, self.sessionmaker, self.admin_ids)
+            await broadcast_progress.refresh(self.bot, self.sessionmaker, self.admin_ids, self.clock())
         except Exception:
             log.exception("broadcast progress failed; it will run again")
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""
-        await self._guarded("housekeeping", _housekeeping)
+        await self._guarded("housekeeping", lambda s: _housekeeping(s, self.clock()))
 
     async def start(self) -> None:
         # async on purpose: aiogram runs sync startup hooks in a thread, where there is no loop.
@@ -108,11 +110,11 @@ class Jobs:
             log.warning("delivery did not finish in %ss; its claims will expire and be retaken", SHUTDOWN_WAIT_S)
 
 
-async def _housekeeping(session: AsyncSession) -> None:
+async def _housekeeping(session: AsyncSession, now: datetime) -> None:
     depth = await session.execute(
         select(OutboxMessage.status, func.count())
         .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending])).group_by(OutboxMessage.status))
     counts = dict(depth.all())
     for status in (OutboxStatus.pending, OutboxStatus.sending):
         metrics.set_outbox_depth(status.value, counts.get(status, 0))
-    await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < utcnow() - timedelta(days=2)))
+    await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < now - timedelta(days=2)))

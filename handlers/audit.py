@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.services import audit_log
 from bot.services.audit_log import AuditPage, Row
 from bot.services.roles import Identity
+from bot.services import timefmt
 from bot.services.timefmt import fmt
 from handlers import ui
 from handlers.keyboard_builder import KeyboardBuilder
@@ -88,7 +89,7 @@ def page_kb(page: AuditPage) -> InlineKeyboardMarkup:
 
 
 def _zone(identity: Identity, settings: Settings) -> str:
-    return identity.user.timezone if identity.user is not None else settings.default_timezone
+    return timefmt.reader_zone(identity.user, settings.default_timezone)
 
 
 @router.message(Command("audit"))

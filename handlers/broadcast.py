@@ -1,15 +1,18 @@
 """/broadcast: compose (the methodist's own message), audience, send now or later, live progress,
 stop. Every press re-checks the role, the author and the broadcast's status in the service."""
 
+from datetime import datetime
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.services import broadcast_audience as audience
-from bot.services import broadcast_report, broadcasts, roles
+from bot.services import broadcast_report, broadcasts, roles, timefmt
 from bot.services.broadcast_announce import prepare_event_announcement
 from bot.services.errors import InvalidInput
 from bot.services.event_input import parse_moment
@@ -18,7 +21,7 @@ from handlers import broadcast_ui as bui
 from handlers import ui
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.filters import NOT_COMMAND, TYPED
-from models import Broadcast, BroadcastStatus, Event, utcnow
+from models import Broadcast, BroadcastStatus, Event
 
 router = Router(name=__name__)
 # action → (audience dimension it toggles, screen shown again afterwards)
@@ -28,7 +31,7 @@ SCREENS = ("aud", "orgs", "roles", "positions", "subjects", "areas", "events")
 
 
 def _zone(identity: Identity, settings: Settings) -> str:
-    return identity.user.timezone if identity.user is not None else settings.default_timezone
+    return timefmt.reader_zone(identity.user, settings.default_timezone)
 
 
 @router.message(Command("broadcast"))
@@ -40,7 +43,9 @@ async def broadcast_command(message: Message, state: FSMContext, session: AsyncS
 
 
 @router.message(BroadcastFlow.compose, NOT_COMMAND)
-async def compose(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
+async def compose(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     roles.require_methodist(identity)
     if message.media_group_id:
         raise InvalidInput(bui.NO_ALBUMS)
@@ -58,14 +63,14 @@ async def compose(message: Message, state: FSMContext, session: AsyncSession, id
     await message.answer(bui.PREVIEW_HEAD)
     await bot.copy_message(message.chat.id, message.chat.id, message.message_id,
                            reply_markup=bui.buttons_markup(b.buttons))
-    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id))
+    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await message.answer(text, reply_markup=markup)
 
 
 @router.message(BroadcastFlow.when, TYPED)
 async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                   settings: Settings) -> None:
-    zone, now = _zone(identity, settings), utcnow()
+                   settings: Settings, clock: Clock) -> None:
+    zone, now = _zone(identity, settings), clock()
     when = parse_moment(message.text, zone, now)
     b = await broadcasts.schedule(session, identity, int((await state.get_data()).get("id", 0)), when, now)
     await state.clear()
@@ -76,36 +81,40 @@ async def schedule(message: Message, state: FSMContext, session: AsyncSession, i
 
 @router.callback_query(BroadcastAnnounceCb.filter())
 async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
-                   identity: Identity, bot: Bot) -> None:
+                   identity: Identity, bot: Bot, clock: Clock) -> None:
     """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
-    b = await prepare_event_announcement(session, identity, callback_data.event_id)
+    b = await prepare_event_announcement(session, identity, callback_data.event_id, clock())
     await query.answer()
     sent = await bot.send_message(query.from_user.id, b.preview, reply_markup=bui.buttons_markup(b.buttons))
     b = await broadcasts.replace_source(session, identity, b.id, sent.chat.id, sent.message_id,
                                         broadcasts.preview_of(b.preview, html=True))
-    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id))
+    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 @router.callback_query(BcCb.filter(F.action.in_(SCREENS)))
-async def open_screen(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+async def open_screen(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
-    await ui.show(query, *await _screen(session, identity, b, callback_data))
+    await ui.show(query, *await _screen(session, identity, b, callback_data, clock()))
 
 
 @router.callback_query(BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
-async def toggle(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+async def toggle(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     if callback_data.action == "t":
         dimension, value, screen = callback_data.value, "", "aud"
     else:
         (dimension, screen), value = TOGGLES[callback_data.action], callback_data.value
     b = await broadcasts.toggle(session, identity, callback_data.id, dimension, value)
     view = BcCb(action=screen, id=b.id, parent=callback_data.parent, page=callback_data.page)
-    await ui.show(query, *await _screen(session, identity, b, view))
+    await ui.show(query, *await _screen(session, identity, b, view, clock()))
 
 
-async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb
-                  ) -> tuple[str, InlineKeyboardMarkup]:
+async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb,
+                  now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     spec = b.audience
     if cb.action == "orgs":
         parent, level, up = await audience.org_level(session, identity, cb.parent, cb.page)
@@ -117,15 +126,17 @@ async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: B
         action, build, title, width = bui.CHOICE_SCREENS[cb.action]
         return bui.choices_title(title), bui.choices_kb(b, action, build(spec), width)
     event = await session.get(Event, spec["event"]) if spec.get("event") else None
-    recipients = await broadcasts.count(session, identity, b, utcnow())
+    recipients = await broadcasts.count(session, identity, b, now)
     text = bui.audience(b, await audience.org_names(session, spec), event, recipients)
     return text, bui.audience_kb(b)
 
 
 @router.callback_query(BcCb.filter(F.action == "next"))
-async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+async def ready(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
-    recipients = await broadcasts.count(session, identity, b, utcnow())
+    recipients = await broadcasts.count(session, identity, b, clock())
     if not recipients:
         raise InvalidInput("По этому фильтру нет ни одного получателя. Измените аудиторию.")
     await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
@@ -133,12 +144,13 @@ async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession
 
 @router.callback_query(BcCb.filter(F.action == "now"))
 async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
-                   settings: Settings) -> None:
-    now = utcnow()
+                   settings: Settings, clock: Clock) -> None:
+    now = clock()
     b = await broadcasts.start(session, identity, callback_data.id, now)
     await ui.show(query, bui.started(b))
     p = await broadcast_report.progress(session, b, now)
-    sent = await query.bot.send_message(query.from_user.id, broadcast_report.progress_text(b, p),
+    text = broadcast_report.progress_text(b, p, _zone(identity, settings))
+    sent = await query.bot.send_message(query.from_user.id, text,
                                         reply_markup=bui.progress_kb(b))
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 
@@ -153,9 +165,11 @@ async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext,
 
 
 @router.callback_query(BcCb.filter(F.action == "drop"))
-async def drop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+async def drop(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
-    await broadcasts.cancel(session, identity, b.id, utcnow())
+    await broadcasts.cancel(session, identity, b.id, clock())
     await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
 
 
@@ -168,8 +182,10 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
 
 
 @router.callback_query(BcCb.filter(F.action == "stopyes"))
-async def stop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
-    withdrawn = await broadcasts.cancel(session, identity, callback_data.id, utcnow())
+async def stop(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    withdrawn = await broadcasts.cancel(session, identity, callback_data.id, clock())
     b = await broadcasts.get(session, identity, callback_data.id)
     await ui.show(query, bui.stopped(b, withdrawn))
 
@@ -182,7 +198,7 @@ async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSessi
 
 @router.callback_query(BcCb.filter(F.action == "status"))
 async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
-                 settings: Settings) -> None:
+                 settings: Settings, clock: Clock) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
-    p = await broadcast_report.progress(session, b, utcnow())
+    p = await broadcast_report.progress(session, b, clock())
     await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))

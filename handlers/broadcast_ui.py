@@ -7,10 +7,11 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.broadcast_progress import progress_markup
 from bot.services import orgs
 from bot.services.broadcast_audience import AREAS
-from bot.services.timefmt import local
+from bot.services.timefmt import local, phrase
 from bot.services.users import SUBJECTS
 from handlers.keyboard_builder import KeyboardBuilder
-from handlers.texts import AREA_LABELS, POSITION_LABELS, esc, plural
+from bot.services.labels import area_label
+from handlers.texts import POSITION_LABELS, esc, plural
 from models import Broadcast, BroadcastStatus, Event, Organization, Position
 
 
@@ -32,9 +33,6 @@ class BroadcastFlow(StatesGroup):
     when = State()  # data: {"id": broadcast id}
 
 
-AREA_NAMES = {**{str(a): f"{a}. {label}" for a, label in AREA_LABELS.items()},
-              "L1": "Р1. Стратегия и качество", "L2": "Р2. Кадры и развитие",
-              "L3": "Р3. Ресурсы и безопасность", "L4": "Р4. Лидерство и менторство"}
 ROLE_NAMES = {"teacher": "педагоги без роли наставника", "mentor": "наставники"}
 STATUS_NAMES = {BroadcastStatus.scheduled: "запланирована", BroadcastStatus.sending: "отправляется",
                 BroadcastStatus.done: "завершена", BroadcastStatus.cancelled: "отменена"}
@@ -61,7 +59,7 @@ def choices_title(title: str) -> str:
 
 
 def ask_when(zone: str) -> str:
-    return (f"Когда отправить? Дата и время в вашем часовом поясе ({esc(zone)}), например "
+    return (f"Когда отправить? Дата и время {phrase(zone)}, например "
             "<code>25.12.2026 15:00</code>.\n/cancel — отменить.")
 
 
@@ -78,7 +76,7 @@ def audience_lines(spec: dict, org_names: list[str], event: Event | None) -> lis
     if spec.get("young"):
         lines.append("Молодые специалисты (до 35 лет, стаж до 3 лет)")
     if spec.get("deficit"):
-        lines.append("Дефицит по последней диагностике: " + ", ".join(AREA_NAMES[a] for a in spec["deficit"]))
+        lines.append("Дефицит по последней диагностике: " + ", ".join(area_label(a) for a in spec["deficit"]))
     if spec.get("undiagnosed"):
         lines.append("Ещё не прошли диагностику")
     if spec.get("event"):
@@ -178,7 +176,7 @@ def subject_options(spec: dict) -> list[tuple[str, str, bool]]:
 
 
 def area_options(spec: dict) -> list[tuple[str, str, bool]]:
-    return [(a, AREA_NAMES[a], a in spec.get("deficit", [])) for a in AREAS]
+    return [(a, area_label(a), a in spec.get("deficit", [])) for a in AREAS]
 
 
 def orgs_kb(b: Broadcast, parent: Organization | None, level: orgs.Page, up: int) -> InlineKeyboardMarkup:

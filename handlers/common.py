@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import users
 
 from bot.services.roles import Identity
@@ -51,9 +52,9 @@ async def unknown_message(message: Message, identity: Identity) -> None:
 
 
 @router.my_chat_member()
-async def membership_changed(event: ChatMemberUpdated, session: AsyncSession) -> None:
+async def membership_changed(event: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
     """Blocking the bot marks the user unreachable; unblocking makes them reachable again."""
     if event.chat.type != "private":
         return
     blocked = event.new_chat_member.status in ("kicked", "left")
-    await users.set_reachable(session, event.from_user.id, not blocked)
+    await users.set_reachable(session, event.from_user.id, not blocked, clock())

@@ -14,11 +14,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.services import content, content_admin, indicators
 from bot.services.content_admin import KINDS, ActivityDraft
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
-from bot.services.timefmt import fmt
+from bot.services.labels import area_label
+from bot.services.timefmt import fmt, reader_zone
 from handlers import texts, ui
 from handlers.filters import NOT_COMMAND
 from handlers.keyboard_builder import KeyboardBuilder
@@ -63,11 +65,13 @@ def choices_kb(action: str, options: list[tuple[str, str]], columns: int = 1):
 
 
 @router.message(Command("content"))
-async def content_menu(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def content_menu(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, settings: Settings
+) -> None:
     await content_admin.require_content_admin(session, identity)
     if (await state.get_state() or "").startswith(f"{ContentFlow.__name__}:"):
         await state.clear()  # leaves any other feature's dialog alone
-    zone = identity.user.timezone if identity.user else "Europe/Moscow"
+    zone = reader_zone(identity.user, settings.default_timezone)
     lines = ["<b>Анкеты и каталог мероприятий</b>"]
     for kind, row in (await content_admin.current_versions(session)).items():
         state_line = (f"версия {esc(row.version)}, загружена {fmt(row.loaded_at, zone)}" if row else "не загружен")
@@ -159,7 +163,7 @@ async def activity_start(query: CallbackQuery, state: FSMContext, session: Async
     await state.set_state(ContentFlow.area)
     await state.set_data({})
     await ui.show(query, "Новое мероприятие каталога. Для какой области компетенций? /cancel — отменить.",
-                  choices_kb("area", [(a, f"{a}. {titles.get(a, '')}") for a in content_admin.AREAS]))
+                  choices_kb("area", [(a, area_label(a, titles.get(a))) for a in content_admin.AREAS]))
 
 
 @router.callback_query(ContentCb.filter(F.action == "area"))
@@ -169,7 +173,7 @@ async def activity_area(query: CallbackQuery, callback_data: ContentCb, state: F
         raise InvalidInput(texts.STALE_BUTTON)
     await state.update_data(area=callback_data.value)
     await state.set_state(ContentFlow.title)
-    await ui.show(query, f"Область {esc(callback_data.value)}. Название мероприятия (до 300 символов)?")
+    await ui.show(query, f"Область {esc(area_label(callback_data.value))}. Название мероприятия (до 300 символов)?")
 
 
 @router.message(ContentFlow.title, F.text, NOT_COMMAND)

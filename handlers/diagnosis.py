@@ -11,6 +11,7 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.render import chart
 from bot.services import diagnosis
 from bot.services.diagnosis import Step
@@ -70,19 +71,21 @@ async def _send_result(bot: Bot, chat_id: int, session: AsyncSession, user: User
 
 
 @router.message(Command("diagnostics"))
-async def diagnostics(message: Message, session: AsyncSession, identity: Identity) -> None:
+async def diagnostics(message: Message, session: AsyncSession, identity: Identity, clock: Clock) -> None:
     user = _user(identity)
     step = await diagnosis.unfinished(session, user)
     if step is not None:
         await message.answer(ui_dg.unfinished(step), reply_markup=ui_dg.unfinished_kb(step))
         return
-    options = await diagnosis.options(session, user)
+    options = await diagnosis.options(session, user, clock())
     await message.answer(ui_dg.intro(options, user.timezone), reply_markup=ui_dg.intro_kb(options))
 
 
 @router.callback_query(MenuCb.filter(F.action == "start"))
-async def start(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
-    step, created = await diagnosis.start(session, _user(identity), callback_data.variant, _message_id(query))
+async def start(
+    query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    step, created = await diagnosis.start(session, _user(identity), callback_data.variant, _message_id(query), clock())
     if created:
         await _edit_question(query, step)  # the intro turns into the first question
     else:
@@ -98,8 +101,10 @@ async def resume(query: CallbackQuery, callback_data: MenuCb, session: AsyncSess
 
 
 @router.callback_query(MenuCb.filter(F.action == "restart"))
-async def restart(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.restart(session, _user(identity), callback_data.attempt_id, _message_id(query))
+async def restart(
+    query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    step = await diagnosis.restart(session, _user(identity), callback_data.attempt_id, _message_id(query), clock())
     await _edit_question(query, step)
 
 
@@ -110,10 +115,12 @@ async def show_result(query: CallbackQuery, callback_data: MenuCb, session: Asyn
 
 
 @router.callback_query(AnswerCb.filter(F.action == "a"))
-async def answer(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
+async def answer(
+    query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     step = await diagnosis.answer(session, user, callback_data.attempt_id, callback_data.index, callback_data.value,
-                                  _message_id(query))
+                                  _message_id(query), clock())
     if not step.finished:
         await _edit_question(query, step)
         return

@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.render.chart import Band
 from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
+from bot.services import labels
 from bot.services.timefmt import local
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc, plural
@@ -38,13 +39,9 @@ def route_button_data(attempt_id: int) -> str:
     return f"rbuild:{attempt_id}"
 
 
-def code_label(code: str) -> str:
-    """Leader areas are "У1".."У4" on screen, as in the methodical recommendations."""
-    return f"У{code[1:]}" if code.startswith("L") else code
-
-
 def area_label(q: Questionnaire, code: str) -> str:
-    return f"{code_label(code)}. {esc(q.area(code).title)}"
+    """The area as titled by the questionnaire version the person answered."""
+    return labels.area_label(code, esc(q.area(code).title))
 
 
 def _day(moment: datetime, zone: str) -> str:
@@ -110,7 +107,7 @@ def question(step: Step) -> str:
     q = step.questionnaire
     item = q.items[step.index]
     text = (f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {progress_bar(step.index, q.total)}\n"
-            f"<i>Область {area_label(q, item.area)}</i>\n\n<b>{code_label(item.code)}.</b> {esc(item.text)}\n\n"
+            f"<i>Область {area_label(q, item.area)}</i>\n\n<b>{labels.area_code(item.code)}.</b> {esc(item.text)}\n\n"
             f"{_scale(q)}")
     if step.value is not None:
         text += f"\n\nВаш ответ: <b>{step.value}</b>. Нажмите его снова или выберите другой."
@@ -166,7 +163,7 @@ def result_text(res: Result, zone: str) -> str:
                      "даже если по области в целом дефицита нет.")
         for code in points[:MAX_POINT_LINES]:
             text = items[code].text
-            lines.append(f"• {code_label(code)} {esc(text if len(text) <= 90 else text[:88].rstrip() + '…')}")
+            lines.append(f"• {labels.area_code(code)} {esc(text if len(text) <= 90 else text[:88].rstrip() + '…')}")
         if len(points) > MAX_POINT_LINES:
             lines.append(f"…и ещё {len(points) - MAX_POINT_LINES}")
     if res.previous is not None and res.previous.completed_at is not None:
@@ -205,7 +202,7 @@ def chart_input(res: Result, zone: str) -> dict:
     before = {r.area: r.score for r in res.previous_areas}
     previous = [before[r.area] for r in res.areas] if before and all(r.area in before for r in res.areas) else None
     return {
-        "labels": [f"{code_label(r.area)}. {q.area(r.area).title}" for r in res.areas],
+        "labels": [labels.area_label(r.area, q.area(r.area).title) for r in res.areas],
         "values": [r.score for r in res.areas], "max_value": max(r.max_score for r in res.areas),
         "previous": previous, "title": f"Профиль компетенций · {q.title}",
         "bands": [Band(z.code, z.title, z.min, z.max) for z in q.scoring.zones],

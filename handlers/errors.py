@@ -9,6 +9,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import Clock
 from bot.services import users
 from bot.services.errors import DomainError
 from handlers import texts
@@ -30,11 +31,11 @@ async def domain_error(event: ErrorEvent) -> None:
 
 
 @router.errors(ExceptionTypeFilter(TelegramForbiddenError))
-async def user_blocked_bot(event: ErrorEvent, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def user_blocked_bot(event: ErrorEvent, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
     from_user = event.update.event.from_user if hasattr(event.update.event, "from_user") else None
     if from_user is not None:
         async with sessionmaker() as session, session.begin():
-            await users.set_reachable(session, from_user.id, False)
+            await users.set_reachable(session, from_user.id, False, clock())
 
 
 @router.errors()

@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import event_input, events, orgs, roles
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.event_input import FIELDS, TEXT_FIELDS
@@ -22,7 +23,7 @@ from handlers import texts, ui
 from handlers.events_admin import render_card
 from handlers.events_admin_ui import EventAdminCb, EventEdit, EventScopeCb, NewEvent, NewEventCb
 from handlers.filters import TYPED
-from models import EventStatus, Role, utcnow
+from models import EventStatus, Role
 
 router = Router(name=__name__)
 DRAFT_STATES = [getattr(NewEvent, field) for field in FIELDS]
@@ -108,19 +109,19 @@ async def _advance(target: Target, state: FSMContext, field: str, changes: dict,
     await _reply(target, *await _ask(following, data, session, identity, step=True))
 
 
-async def _saved(target: Target, state: FSMContext, session, identity, event_id: int, told: int) -> None:
+async def _saved(target: Target, state: FSMContext, session, identity, event_id: int, told: int, clock: Clock) -> None:
     await state.clear()
     note = "Сохранено." + (f" Участникам отправлено уведомление об изменениях: {told}." if told else "")
-    body, markup = await render_card(session, identity, event_id)
+    body, markup = await render_card(session, identity, event_id, clock=clock)
     await _reply(target, f"{note}\n\n{body}", markup)
 
 
 async def _apply(target: Target, state: FSMContext, session, identity, policy: SignupPolicy, field: str,
-                 changes: dict) -> None:
+                 changes: dict, clock: Clock) -> None:
     data = await _expect(state, field)
     if await state.get_state() == EventEdit.value.state:
-        told = await events.update(session, identity, data["event_id"], changes, policy)
-        await _saved(target, state, session, identity, data["event_id"], told)
+        told = await events.update(session, identity, data["event_id"], changes, policy, clock())
+        await _saved(target, state, session, identity, data["event_id"], told, clock=clock)
     else:
         await _advance(target, state, field, changes, session, identity)
 
@@ -135,14 +136,16 @@ async def new_event(message: Message, state: FSMContext, session: AsyncSession, 
 
 
 @router.message(StateFilter(*DRAFT_STATES), TYPED)
-async def draft_typed(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def draft_typed(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     field, data = (await state.get_state()).split(":")[-1], await state.get_data()
     if field not in TEXT_FIELDS:
         text, markup = await _ask(field, data, session, identity, step=False)
         await message.answer(f"{kit.ASK_BUTTON}\n\n{text}", reply_markup=markup)
         return
     try:
-        changes = event_input.parse_field(field, message.text, zone=data["zone"], now=utcnow(), draft=data["draft"])
+        changes = event_input.parse_field(field, message.text, zone=data["zone"], now=clock(), draft=data["draft"])
     except InvalidInput as exc:
         await _ask_again(message, exc, field, data, session, identity)
         return
@@ -152,7 +155,7 @@ async def draft_typed(message: Message, state: FSMContext, session: AsyncSession
 @router.message(EventEdit.value, TYPED)
 async def event_typed(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, signup_policy: SignupPolicy
-) -> None:
+, clock: Clock) -> None:
     data = await state.get_data()
     if data["field"] not in TEXT_FIELDS:
         text, markup = await _ask(data["field"], data, session, identity, step=False)
@@ -160,11 +163,11 @@ async def event_typed(
         return
     try:
         told = await events.edit_from_text(session, identity, data["event_id"], data["field"], message.text,
-                                           signup_policy)
+                                           signup_policy, clock())
     except InvalidInput as exc:
         await _ask_again(message, exc, data["field"], data, session, identity)
         return
-    await _saved(message, state, session, identity, data["event_id"], told)
+    await _saved(message, state, session, identity, data["event_id"], told, clock=clock)
 
 
 @router.message(StateFilter(*DRAFT_STATES, EventEdit.value), ~F.text)
@@ -174,11 +177,11 @@ async def not_text(message: Message) -> None:
 
 @router.callback_query(EDITABLE, NewEventCb.filter(F.action == "fmt"))
 async def chose_format(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity, signup_policy: SignupPolicy) -> None:
+                       identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
     if not 0 <= callback_data.value < len(kit.FORMATS):
         raise InvalidInput("Выберите формат кнопкой из списка.")
     await _apply(query, state, session, identity, signup_policy, "format",
-                 {"format": kit.FORMATS[callback_data.value].value})
+                 {"format": kit.FORMATS[callback_data.value].value}, clock=clock)
 
 
 @router.callback_query(EDITABLE, NewEventCb.filter(F.action == "area"))
@@ -192,14 +195,14 @@ async def toggle_area(query: CallbackQuery, callback_data: NewEventCb, state: FS
 
 @router.callback_query(EDITABLE, NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"})))
 async def button_value(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity, signup_policy: SignupPolicy) -> None:
+                       identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
     if callback_data.action == "areas_done":
         draft = (await _expect(state, "areas"))["draft"]
         field, changes = "areas", {"areas": event_input.check_areas(draft.get("areas", []))}
     else:
         field = "capacity" if callback_data.action == "cap0" else "deadline"
         changes = {"capacity": None} if field == "capacity" else {"deadline": None}
-    await _apply(query, state, session, identity, signup_policy, field, changes)
+    await _apply(query, state, session, identity, signup_policy, field, changes, clock=clock)
 
 
 @router.callback_query(EventScopeCb.filter(F.action == "open"))
@@ -211,24 +214,24 @@ async def scope_open(query: CallbackQuery, callback_data: EventScopeCb, state: F
 
 @router.callback_query(EventScopeCb.filter(F.action == "pick"))
 async def scope_pick(query: CallbackQuery, callback_data: EventScopeCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity, signup_policy: SignupPolicy) -> None:
+                     identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
     await _expect(state, "scope")
     await roles.require_methodist_for(session, identity, callback_data.org_id)
     org = await orgs.get(session, callback_data.org_id)
     if await state.get_state() == NewEvent.scope.state:
         await state.update_data(zone=await events.author_zone(session, identity, org.id))
-    await _apply(query, state, session, identity, signup_policy, "scope", {"scope_org_id": org.id})
+    await _apply(query, state, session, identity, signup_policy, "scope", {"scope_org_id": org.id}, clock=clock)
 
 
 @router.callback_query(NewEvent.preview, NewEventCb.filter(F.action == "pub"))
 async def publish(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                  identity: Identity) -> None:
+                  identity: Identity, clock: Clock) -> None:
     data = await state.get_data()
     if callback_data.value != data.get("token"):
         raise AccessDenied(texts.STALE_BUTTON)
-    event = await events.create(session, identity, data["draft"])
+    event = await events.create(session, identity, data["draft"], clock())
     await state.clear()
-    body, markup = await render_card(session, identity, event.id)
+    body, markup = await render_card(session, identity, event.id, clock=clock)
     await ui.show(query, f"✅ Мероприятие опубликовано: его видят педагоги выбранной зоны.\n\n{body}", markup)
 
 

@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.render import ics
 from bot.services import event_catalog, feedback, signups
 from bot.services.errors import NotRegistered
@@ -28,48 +29,54 @@ def _user(identity: Identity) -> User:
 
 
 async def _send_list(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                     view: View) -> None:
+                     view: View, clock: Clock) -> None:
     user = _user(identity)
     if await state.get_state() == FeedbackComment.comment.state:
         await state.clear()  # leaving the comment prompt: a later message is not a comment
-    page = await event_catalog.list_events(session, user, view)
+    page = await event_catalog.list_events(session, user, view, now=clock())
     await message.answer(ui_ev.event_list(page, user.timezone), reply_markup=ui_ev.event_list_kb(page, user.timezone))
 
 
 @router.message(Command("events"))
-async def events_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await _send_list(message, state, session, identity, View.recommended)
+async def events_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await _send_list(message, state, session, identity, View.recommended, clock=clock)
 
 
 @router.message(Command("my_events"))
-async def my_events_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await _send_list(message, state, session, identity, View.mine)
+async def my_events_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await _send_list(message, state, session, identity, View.mine, clock=clock)
 
 
 @router.callback_query(EventListCb.filter())
 async def list_page(
     query: CallbackQuery, callback_data: EventListCb, session: AsyncSession, identity: Identity
-) -> None:
+, clock: Clock) -> None:
     user = _user(identity)
     view = event_catalog.parse_view(callback_data.view)
-    page = await event_catalog.list_events(session, user, view, callback_data.page)
+    page = await event_catalog.list_events(session, user, view, callback_data.page, now=clock())
     await ui.show(query, ui_ev.event_list(page, user.timezone), ui_ev.event_list_kb(page, user.timezone))
 
 
 @router.callback_query(EventCb.filter(F.action == "open"))
-async def open_card(query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity) -> None:
+async def open_card(
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
-    card = await event_catalog.card(session, user, callback_data.event_id)
+    card = await event_catalog.card(session, user, callback_data.event_id, clock())
     await ui.show(query, ui_ev.card(card, user.timezone), ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
 
 @router.callback_query(EventCb.filter(F.action == "join"))
 async def join(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
     user = _user(identity)
-    card = await event_catalog.join(session, user, callback_data.event_id, signup_policy)
+    card = await event_catalog.join(session, user, callback_data.event_id, signup_policy, clock())
     await ui.show(query, ui_ev.card(card, user.timezone, notice=ui_ev.joined(card)),
                   ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
@@ -84,10 +91,10 @@ async def leave_ask(query: CallbackQuery, callback_data: EventCb, session: Async
 @router.callback_query(EventCb.filter(F.action == "leave"))
 async def leave(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
     user = _user(identity)
-    card = await event_catalog.leave(session, user, callback_data.event_id, signup_policy)
+    card = await event_catalog.leave(session, user, callback_data.event_id, signup_policy, clock())
     await ui.show(query, ui_ev.card(card, user.timezone, notice="Запись отменена."),
                   ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
@@ -95,11 +102,11 @@ async def leave(
 @router.callback_query(EventCb.filter(F.action == "ics"))
 async def calendar_file(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity
-) -> None:
+, clock: Clock) -> None:
     event = await event_catalog.calendar_event(session, _user(identity), callback_data.event_id)
     await query.answer()
     await query.bot.send_document(
-        query.from_user.id, BufferedInputFile(ics.event_ics(event), filename=ics.filename(event)),
+        query.from_user.id, BufferedInputFile(ics.event_ics(event, clock()), filename=ics.filename(event)),
         caption=f"Откройте файл, чтобы добавить «{texts.esc(event.title)}» в календарь.",
     )
 
@@ -107,19 +114,19 @@ async def calendar_file(
 @router.callback_query(OfferCb.filter())
 async def answer_offer(
     query: CallbackQuery, callback_data: OfferCb, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
     user = _user(identity)
     registration, event = await signups.answer_offer(
-        session, user, callback_data.reg_id, callback_data.accept, signup_policy)
+        session, user, callback_data.reg_id, callback_data.accept, signup_policy, clock())
     await ui.show(query, ui_ev.offer_answered(registration, event, user.timezone), ui_ev.open_event_kb(event.id))
 
 
 @router.callback_query(FeedbackCb.filter())
 async def rate(
     query: CallbackQuery, callback_data: FeedbackCb, state: FSMContext, session: AsyncSession, identity: Identity
-) -> None:
-    row = await feedback.save_rating(session, _user(identity), callback_data.event_id, callback_data.rating)
+, clock: Clock) -> None:
+    row = await feedback.save_rating(session, _user(identity), callback_data.event_id, callback_data.rating, clock())
     await state.set_state(FeedbackComment.comment)
     await state.set_data({"event_id": row.event_id})
     await ui.show(query, ui_ev.rating_saved(row.rating), ui_ev.skip_comment_kb(row.event_id))

@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.render import xlsx
 from bot.services import event_input, events, orgs
 from bot.services.roles import Identity
@@ -17,7 +18,7 @@ from handlers import events_admin_ui as kit
 from handlers import ui
 from handlers.events_admin_ui import EventAdminCb, EventEdit
 from handlers.texts import POSITION_LABELS
-from models import EventStatus, utcnow
+from models import EventStatus
 
 router = Router(name=__name__)
 
@@ -26,26 +27,26 @@ def on(action: str):
     return EventAdminCb.filter(F.action == action)
 
 
-async def render_list(session: AsyncSession, identity: Identity, page: int):
-    paged = await events.list_page(session, identity, page)
+async def render_list(session: AsyncSession, identity: Identity, page: int, clock: Clock):
+    paged = await events.list_page(session, identity, page, clock())
     counts = await events.counts_for(session, [event.id for event in paged.items])
     return kit.event_list(paged, counts, await events.author_zone(session, identity))
 
 
-async def render_card(session: AsyncSession, identity: Identity, event_id: int):
+async def render_card(session: AsyncSession, identity: Identity, event_id: int, clock: Clock):
     event = await events.get_for_methodist(session, identity, event_id)
     counts = (await events.counts_for(session, [event.id]))[event.id]
     zone = await events.author_zone(session, identity, event.scope_org_id)
-    started = utcnow() >= event.starts_at
+    started = clock() >= event.starts_at
     text = kit.card(event, event_input.draft_from_event(event), await orgs.display_name(session, event.scope_org_id),
                     counts, zone, started)
     return text, kit.card_menu(event, started)
 
 
-async def render_attendance(session: AsyncSession, identity: Identity, event_id: int, page: int):
+async def render_attendance(session: AsyncSession, identity: Identity, event_id: int, page: int, clock: Clock):
     event, paged = await events.registrants(session, identity, event_id, page, only_registered=True)
     events.require_status(event, EventStatus.published, EventStatus.closed)
-    events.require_started(event, utcnow(), "Отмечать посещение")
+    events.require_started(event, clock(), "Отмечать посещение")
     return kit.attendance(event, paged)
 
 
@@ -56,23 +57,25 @@ async def _leave_edit(state: FSMContext) -> None:
 
 
 @router.message(Command("events_admin"))
-async def events_admin(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def events_admin(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await _leave_edit(state)
-    text, markup = await render_list(session, identity, 0)
+    text, markup = await render_list(session, identity, 0, clock=clock)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(on("list"))
 async def show_list(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity) -> None:
-    await ui.show(query, *await render_list(session, identity, callback_data.page))
+                    identity: Identity, clock: Clock) -> None:
+    await ui.show(query, *await render_list(session, identity, callback_data.page, clock=clock))
 
 
 @router.callback_query(on("card"))
 async def show_card(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext, session: AsyncSession,
-                    identity: Identity) -> None:
+                    identity: Identity, clock: Clock) -> None:
     await _leave_edit(state)
-    await ui.show(query, *await render_card(session, identity, callback_data.event_id))
+    await ui.show(query, *await render_card(session, identity, callback_data.event_id, clock=clock))
 
 
 @router.callback_query(on("edit"))
@@ -97,9 +100,9 @@ async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session:
 
 @router.callback_query(on("cancel_yes"))
 async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity) -> None:
+                    identity: Identity, clock: Clock) -> None:
     told = await events.cancel(session, identity, callback_data.event_id)
-    text, markup = await render_card(session, identity, callback_data.event_id)
+    text, markup = await render_card(session, identity, callback_data.event_id, clock=clock)
     await ui.show(query, f"Мероприятие отменено. Уведомлений участникам: {told}.\n\n{text}", markup)
 
 
@@ -129,24 +132,27 @@ async def export(query: CallbackQuery, callback_data: EventAdminCb, session: Asy
 
 @router.callback_query(on("att"))
 async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                          identity: Identity) -> None:
-    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
+                          identity: Identity, clock: Clock) -> None:
+    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
+                                                  clock=clock))
 
 
 @router.callback_query(EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
 async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                          identity: Identity) -> None:
+                          identity: Identity, clock: Clock) -> None:
     one = None if callback_data.action == "att_all" else callback_data.arg
-    await events.set_attendance(session, identity, callback_data.event_id, one, callback_data.action != "att_off")
-    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
+    await events.set_attendance(session, identity, callback_data.event_id, one, callback_data.action != "att_off",
+                               clock())
+    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
+                                                  clock=clock))
 
 
 @router.callback_query(on("close"))
 async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity) -> None:
+                    identity: Identity, clock: Clock) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
     events.require_status(event, EventStatus.published)
-    events.require_started(event, utcnow(), "Завершить мероприятие")
+    events.require_started(event, clock(), "Завершить мероприятие")
     attended = (await events.counts_for(session, [event.id]))[event.id].attended
     await ui.show(query, f"Завершить «{kit.cut(event.title, 200)}»? Отмеченные присутствующими ({attended}) "
                          "получат просьбу оценить мероприятие. Сначала отметьте посещаемость.",
@@ -155,9 +161,9 @@ async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: 
 
 @router.callback_query(on("close_yes"))
 async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                   identity: Identity) -> None:
-    asked = await events.close(session, identity, callback_data.event_id)
-    text, markup = await render_card(session, identity, callback_data.event_id)
+                   identity: Identity, clock: Clock) -> None:
+    asked = await events.close(session, identity, callback_data.event_id, clock())
+    text, markup = await render_card(session, identity, callback_data.event_id, clock=clock)
     await ui.show(query, f"Мероприятие завершено. Просьб оценить отправлено: {asked}.\n\n{text}", markup)
 
 

@@ -3,9 +3,10 @@ statuses, and the event's description and card as the methodist sees them."""
 
 from bot.services.event_input import FIELDS, moment
 from bot.services.events import Counts, Registrant
-from bot.services.timefmt import fmt
-from handlers.texts import AREA_LABELS, esc
-from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
+from bot.services.timefmt import fmt, phrase
+from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
+from bot.services.labels import area_label
+from handlers.texts import esc
 from models import Event, EventFormat, EventStatus, RegistrationStatus
 
 FIELD_LABELS = {
@@ -24,24 +25,20 @@ PROMPTS = {
     "areas": "Отметьте направления профессиональных компетенций (одно или несколько) и нажмите «Готово».",
     "scope": "Для кого мероприятие? Его увидят и смогут записаться педагоги выбранной организации, "
              "муниципалитета или региона.",
-    "starts_at": "Дата и время начала ({zone}), например <code>25.12.2026 15:00</code>?",
+    "starts_at": "Дата и время начала {zone}, например <code>25.12.2026 15:00</code>?",
     "duration": "Продолжительность: минуты (<code>90</code>), часы (<code>1,5 ч</code>) "
                 "или дни для стажировок (<code>3 дн</code>)?",
     "location": "Место проведения (адрес, кабинет) или ссылка на онлайн-подключение (https://…)?",
     "capacity": "Сколько мест? Введите число или нажмите «Без ограничений».",
-    "deadline": "До какого момента принимать запись? Дата и время ({zone}), например "
+    "deadline": "До какого момента принимать запись? Дата и время {zone}, например "
                 "<code>24.12.2026 18:00</code>, или кнопка «До начала».",
 }
 ASK_BUTTON = "Выберите вариант кнопкой в сообщении выше."
 DRAFT_DROPPED = "Создание мероприятия отменено, черновик удалён."
 
 
-def zone_label(zone: str) -> str:
-    return "по московскому времени" if zone == "Europe/Moscow" else f"в часовом поясе {zone}"
-
-
 def prompt(field: str, zone: str, *, step: bool) -> str:
-    text = PROMPTS[field].replace("{zone}", zone_label(zone))
+    text = PROMPTS[field].replace("{zone}", phrase(zone))
     prefix = f"Шаг {FIELDS.index(field) + 1} из {len(FIELDS)}. " if step else ""
     return f"{prefix}{text}{CANCEL_HINT}"
 
@@ -72,7 +69,7 @@ def describe(draft: dict, scope_name: str, zone: str, description_limit: int = 1
     lines = [
         f"<b>{cut(draft['title'], 400)}</b>",
         f"Формат: {FORMAT_LABELS[EventFormat(draft['format'])]}",
-        "Направления: " + ", ".join(f"{a}. {AREA_LABELS[a]}" for a in draft["areas"]),
+        "Направления: " + ", ".join(area_label(a) for a in draft["areas"]),
         f"Для кого: {cut(scope_name, 300)}",
         f"Начало: {fmt(moment(draft['starts_at']), zone)}",
         f"Продолжительность: {duration_text(draft['duration_min'])}",

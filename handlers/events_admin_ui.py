@@ -14,11 +14,11 @@ from bot.services.timefmt import fmt, local
 from handlers.broadcast_ui import BroadcastAnnounceCb
 from handlers.events_admin_texts import (
     ASK_BUTTON, CANCEL_HINT, DRAFT_DROPPED, EVENT_STATUS, FIELD_LABELS, PROMPTS, REG_STATUS, card, cut, describe,
-    duration_text, prompt, registrant_line, zone_label,
+    duration_text, prompt, registrant_line,
 )
 from handlers.keyboard_builder import KeyboardBuilder
-from handlers.texts import AREA_LABELS
-from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
+from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
+from bot.services.labels import TEACHER_AREAS, area_label
 from models import Event, EventFormat, EventStatus, Organization
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "event_list", "card_menu", "event_fields", "confirm", "registrants", "attendance", "feedback",
     # texts, from events_admin_texts
     "ASK_BUTTON", "CANCEL_HINT", "DRAFT_DROPPED", "EVENT_STATUS", "FIELD_LABELS", "PROMPTS", "REG_STATUS",
-    "card", "cut", "describe", "duration_text", "prompt", "registrant_line", "zone_label",
+    "card", "cut", "describe", "duration_text", "prompt", "registrant_line",
 ]
 
 
@@ -79,8 +79,8 @@ def formats() -> InlineKeyboardMarkup:
 
 def areas(chosen: list[int]) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
-    for area, label in AREA_LABELS.items():
-        kb.button(text=f"{'☑️' if area in chosen else '▫️'} {area}. {label}",
+    for area in TEACHER_AREAS:
+        kb.button(text=f"{'☑️' if area in chosen else '▫️'} {area_label(area)}",
                   callback_data=NewEventCb(action="area", value=area))
     kb.button(text="Готово ➡", callback_data=NewEventCb(action="areas_done"))
     return kb.adjust(1).as_markup()

@@ -9,8 +9,9 @@ from bot.services.feedback import MAX_COMMENT
 from bot.services.signups import signup_closes_at
 from bot.services.timefmt import fmt, local
 from handlers.keyboard_builder import KeyboardBuilder
-from handlers.texts import AREA_LABELS, esc
-from handlers.texts import EVENT_FORMAT_LABELS as FORMAT_LABELS
+from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
+from bot.services.labels import TEACHER_AREAS
+from handlers.texts import esc
 from models import Event, EventRegistration, EventStatus, RegistrationStatus
 
 
@@ -91,7 +92,7 @@ def card(c: EventCard, zone: str, notice: str = "") -> str:
     event = c.event
     head = [f"{notice}\n" if notice else "", f"<b>{esc(event.title)}</b>", FORMAT_LABELS[event.format]]
     if event.areas:
-        head.append("Направления: " + ", ".join(AREA_LABELS.get(a, str(a)) for a in sorted(event.areas)))
+        head.append("Направления: " + ", ".join(TEACHER_AREAS.get(a, str(a)) for a in sorted(event.areas)))
     head.append(f"🗓 {fmt(event.starts_at, zone)}, длительность {duration(event.duration_min)}")
     if _where(event):
         head.append(_where(event))

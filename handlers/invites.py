@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import invites, orgs, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
@@ -56,10 +57,11 @@ async def invite_org(
 @router.callback_query(InviteFlow.organization, InviteTermsCb.filter())
 async def invite_terms(
     query: CallbackQuery, callback_data: InviteTermsCb, state: FSMContext, session: AsyncSession,
-    identity: Identity, bot: Bot,
+    identity: Identity, bot: Bot, clock: Clock,
 ) -> None:
     role = Role((await state.get_data()).get("role", Role.teacher.value))
-    invite = await invites.create(session, identity, role, callback_data.org_id, callback_data.days, callback_data.uses)
+    invite = await invites.create(session, identity, role, callback_data.org_id, callback_data.days, callback_data.uses,
+                                   clock())
     await state.clear()
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=inv_{invite.code}"

@@ -2,6 +2,7 @@
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.services import timefmt
 from bot.services.orgs import Page
 from bot.services.users import SUBJECTS
 from handlers.callbacks import (
@@ -12,14 +13,6 @@ from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import POSITION_LABELS
 from models import Organization, RoleGrant
 
-RUSSIAN_ZONES = [
-    ("Europe/Kaliningrad", "МСК−1, Калининград"), ("Europe/Moscow", "МСК, Москва"),
-    ("Europe/Samara", "МСК+1, Самара"), ("Asia/Yekaterinburg", "МСК+2, Екатеринбург"),
-    ("Asia/Omsk", "МСК+3, Омск"), ("Asia/Krasnoyarsk", "МСК+4, Красноярск"),
-    ("Asia/Irkutsk", "МСК+5, Иркутск"), ("Asia/Yakutsk", "МСК+6, Якутск"),
-    ("Asia/Vladivostok", "МСК+7, Владивосток"), ("Asia/Magadan", "МСК+8, Магадан"),
-    ("Asia/Kamchatka", "МСК+9, Камчатка"),
-]
 INVITE_TERMS = [(7, 1), (14, 30), (30, 100)]
 
 
@@ -81,8 +74,8 @@ def profile_menu() -> InlineKeyboardMarkup:
 
 def timezones() -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
-    for zone, label in RUSSIAN_ZONES:
-        kb.button(text=label, callback_data=TimezoneCb(zone=zone))
+    for zone in timefmt.RUSSIAN_ZONES:
+        kb.button(text=timefmt.label(zone.zone), callback_data=TimezoneCb(zone=zone.zone))
     return kb.adjust(2).as_markup()
 
 

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.render import chart
 from bot.services import routes
 from bot.services.mentoring import access, dashboard, interactions, rules
@@ -18,23 +19,24 @@ from handlers import diagnosis_ui, ui
 from handlers import mentoring_dashboard_ui as kit
 from handlers.filters import TYPED
 from handlers.mentoring_ui import MenteeOpenCb, MentorCb, Mentoring, registered, saved, start_dialog
-from models import utcnow
 
 router = Router(name=__name__)
 
 
-async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice: str = ""):
+async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice: str = "", *, clock: Clock):
     user = registered(identity)
-    card = await dashboard.mentee_card(session, user, pair_id, utcnow())
-    today = routes.today(card.summary.mentee, utcnow())
+    card = await dashboard.mentee_card(session, user, pair_id, clock())
+    today = routes.today(card.summary.mentee, clock())
     return kit.mentee_card(card, user.timezone, today, notice), kit.mentee_card_kb(card), card.summary.mentee
 
 
 @router.message(Command("mentees"))
-async def mentees_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def mentees_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = registered(identity)
     await state.clear()
-    found = await dashboard.my_mentees(session, user, utcnow())
+    found = await dashboard.my_mentees(session, user, clock())
     if not found.items:
         await message.answer(kit.NO_MENTEES)
         return
@@ -43,10 +45,10 @@ async def mentees_command(message: Message, state: FSMContext, session: AsyncSes
 
 @router.callback_query(MentorCb.filter(F.action == "list"))
 async def mentees_page(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity) -> None:
+                       identity: Identity, clock: Clock) -> None:
     user = registered(identity)
     await state.clear()
-    found = await dashboard.my_mentees(session, user, utcnow(), callback_data.page)
+    found = await dashboard.my_mentees(session, user, clock(), callback_data.page)
     await ui.show(query, kit.mentees(found, user.timezone) if found.items else kit.NO_MENTEES,
                   kit.mentees_kb(found))
 
@@ -54,11 +56,11 @@ async def mentees_page(query: CallbackQuery, callback_data: MentorCb, state: FSM
 @router.callback_query(MentorCb.filter(F.action == "card"))
 @router.callback_query(MenteeOpenCb.filter())
 async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpenCb, state: FSMContext,
-                      session: AsyncSession, identity: Identity, bot: Bot) -> None:
+                      session: AsyncSession, identity: Identity, bot: Bot, clock: Clock) -> None:
     """Opening a mentee: the competency chart first (when there is a diagnosis), then the card."""
     await state.clear()
     user = registered(identity)
-    text, markup, mentee = await _card(session, identity, callback_data.pair_id)
+    text, markup, mentee = await _card(session, identity, callback_data.pair_id, clock=clock)
     result = await dashboard.mentee_result(session, user, callback_data.pair_id)
     await query.answer()
     if result is not None and len(result.areas) >= 3:  # a radar needs three axes
@@ -70,9 +72,9 @@ async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpen
 
 @router.callback_query(MentorCb.filter(F.action == "view"))
 async def mentee_card_in_place(query: CallbackQuery, callback_data: MentorCb, state: FSMContext,
-                               session: AsyncSession, identity: Identity) -> None:
+                               session: AsyncSession, identity: Identity, clock: Clock) -> None:
     await state.clear()
-    await ui.show(query, *(await _card(session, identity, callback_data.pair_id))[:2])
+    await ui.show(query, *(await _card(session, identity, callback_data.pair_id, clock=clock))[:2])
 
 
 @router.callback_query(MentorCb.filter(F.action == "steps"))
@@ -95,19 +97,23 @@ async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FS
 
 
 @router.message(Mentoring.comment, TYPED)
-async def got_comment(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_comment(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     data = await saved(state)
     await interactions.comment(session, registered(identity), data["pair_id"], data["step_id"] or None,
                                message.text)
     await state.clear()
-    text, markup, _ = await _card(session, identity, data["pair_id"], kit.COMMENT_SENT)
+    text, markup, _ = await _card(session, identity, data["pair_id"], kit.COMMENT_SENT, clock=clock)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(MentorCb.filter(F.action == "approve"))
-async def approve(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity) -> None:
-    await interactions.approve_route(session, registered(identity), callback_data.pair_id, utcnow())
-    await ui.show(query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован."))[:2])
+async def approve(
+    query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await interactions.approve_route(session, registered(identity), callback_data.pair_id, clock())
+    await ui.show(query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован.", clock=clock))[:2])
 
 
 @router.callback_query(MentorCb.filter(F.action == "propose"))
@@ -126,12 +132,12 @@ async def got_proposal_title(message: Message, state: FSMContext) -> None:
 
 @router.message(Mentoring.proposal_deadline, TYPED)
 async def got_proposal_deadline(message: Message, state: FSMContext, session: AsyncSession,
-                                identity: Identity) -> None:
+                                identity: Identity, clock: Clock) -> None:
     user, data = registered(identity), await saved(state)
-    deadline = await interactions.proposal_deadline(session, user, data["pair_id"], message.text, utcnow())
+    deadline = await interactions.proposal_deadline(session, user, data["pair_id"], message.text, clock())
     await interactions.propose_step(session, user, data["pair_id"], data.get("title"), deadline)
     await state.clear()
-    text, markup, _ = await _card(session, identity, data["pair_id"], kit.PROPOSAL_SENT)
+    text, markup, _ = await _card(session, identity, data["pair_id"], kit.PROPOSAL_SENT, clock=clock)
     await message.answer(text, reply_markup=markup)
 
 
@@ -143,9 +149,11 @@ async def checkin_start(query: CallbackQuery, callback_data: MentorCb, state: FS
 
 
 @router.message(Mentoring.checkin_date, TYPED)
-async def got_checkin_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_checkin_date(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     pair_id = (await saved(state))["pair_id"]
-    held_on = await interactions.checkin_day(session, registered(identity), pair_id, message.text, utcnow())
+    held_on = await interactions.checkin_day(session, registered(identity), pair_id, message.text, clock())
     await state.update_data(held_on=held_on.isoformat())
     await state.set_state(Mentoring.checkin_discussed)
     await message.answer(kit.ASK_DISCUSSED)
@@ -159,11 +167,13 @@ async def got_discussed(message: Message, state: FSMContext) -> None:
 
 
 @router.message(Mentoring.checkin_next, TYPED)
-async def got_next_steps(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_next_steps(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     data = await saved(state)
     held_on = date.fromisoformat(data.get("held_on") or date.min.isoformat())  # date.min: refused as too early
     await interactions.log_checkin(session, registered(identity), data["pair_id"], held_on, data.get("discussed"),
-                                   message.text, utcnow())
+                                   message.text, clock())
     await state.clear()
-    text, markup, _ = await _card(session, identity, data["pair_id"], kit.CHECKIN_SAVED)
+    text, markup, _ = await _card(session, identity, data["pair_id"], kit.CHECKIN_SAVED, clock=clock)
     await message.answer(text, reply_markup=markup)

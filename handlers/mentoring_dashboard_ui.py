@@ -8,14 +8,12 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.mentoring.common import Page
 from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary
 from bot.services.mentoring.rules import MAX_TEXT, MENTEE_PAGE
-from bot.services.route_builder import area_title
+from bot.services.labels import ZONE_TITLES, area_title
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import MentorCb, cut, day, finish
 from handlers.texts import POSITION_LABELS, esc
 from models import RouteStatus, RouteStep, StepStatus, User
 
-ZONES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма",
-         "resource": "ресурсная зона"}
 ROUTE_STATUS = {RouteStatus.draft: "черновик, ждёт согласования", RouteStatus.approved: "согласован",
                 RouteStatus.active: "в работе", RouteStatus.completed: "выполнен"}
 MAX_STEPS_SHOWN, STEP_PAGE = 15, 8
@@ -82,7 +80,8 @@ def mentee_card(card: MenteeCard, zone: str, today: date, notice: str = "") -> s
              f"Цель наставничества: {esc(s.pair.goal)}", "", *_summary_lines(s, zone)]
     if card.results:
         lines += ["", "<b>Профиль компетенций</b>"] + [
-            f"• {area_title(r.area)} — {ZONES.get(r.zone, r.zone)} ({r.score}/{r.max_score})" for r in card.results]
+            f"• {area_title(r.area)} — {ZONE_TITLES.get(r.zone, r.zone)} ({r.score}/{r.max_score})"
+            for r in card.results]
     if s.route is not None:
         lines += ["", f"<b>ИОМ</b> {day(s.route.period_start)} — {day(s.route.period_end)}"]
         for number, step in enumerate(s.steps[:MAX_STEPS_SHOWN], start=1):

@@ -11,8 +11,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.config import Settings
-from bot.services import roles
+from bot.services import events, roles
 from bot.services.mentoring import access, pairing, rules, suggestions
 from bot.services.roles import Identity
 from handlers import mentoring_pairs_ui as kit
@@ -22,7 +23,7 @@ from handlers.filters import TYPED
 from handlers.mentoring_ui import (
     MenteeTypeCb, Mentoring, PairCb, PairsCb, PickCb, SuggestCb, saved, start_dialog,
 )
-from models import PairStatus, utcnow
+from models import PairStatus
 
 router = Router(name=__name__)
 
@@ -36,12 +37,12 @@ async def pairs_command(message: Message, state: FSMContext, identity: Identity)
 
 @router.callback_query(PairsCb.filter())
 async def pairs_view(query: CallbackQuery, callback_data: PairsCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity) -> None:
+                     identity: Identity, clock: Clock) -> None:
     roles.require_methodist(identity)
     await state.clear()  # navigating the menu leaves a half-typed search or goal
     view, page = callback_data.view, callback_data.page
     if view == "young":
-        found = await suggestions.young_specialists(session, identity, utcnow(), page)
+        found = await suggestions.young_specialists(session, identity, clock(), page)
         await ui.show(query, kit.young_list(found), kit.young_kb(found))
     elif view == "search":
         await state.set_state(Mentoring.search)
@@ -70,19 +71,19 @@ async def choose_type(query: CallbackQuery, callback_data: MenteeTypeCb, state: 
 
 @router.callback_query(SuggestCb.filter())
 async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: AsyncSession, identity: Identity,
-                  settings: Settings) -> None:
+                  settings: Settings, clock: Clock) -> None:
     found = await suggestions.suggestions(session, identity, callback_data.mentee_id,
-                                          rules.parse_type(callback_data.kind), utcnow(), callback_data.page,
+                                          rules.parse_type(callback_data.kind), clock(), callback_data.page,
                                           settings.mentor_capacity)
     await ui.show(query, kit.suggestions(found), kit.suggestions_kb(found))
 
 
 @router.callback_query(PickCb.filter())
 async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, session: AsyncSession,
-               identity: Identity, settings: Settings) -> None:
+               identity: Identity, settings: Settings, clock: Clock) -> None:
     kind = rules.parse_type(callback_data.kind)
     mentee, mentor = await pairing.prepare_pair(session, identity, callback_data.mentee_id,
-                                                callback_data.mentor_id, kind, utcnow(), settings.mentor_capacity)
+                                                callback_data.mentor_id, kind, clock(), settings.mentor_capacity)
     await state.set_state(Mentoring.goal)
     await state.set_data({"mentee_id": mentee.id, "mentor_id": mentor.id, "kind": kind.value})
     await ui.show(query, kit.ask_goal(mentee, mentor, kind))
@@ -90,14 +91,15 @@ async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, s
 
 @router.message(Mentoring.goal, TYPED)
 async def got_goal(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot,
-                   settings: Settings) -> None:
+                   settings: Settings, clock: Clock) -> None:
     data = await saved(state)
     pair = await pairing.create_pair(session, identity, data["mentee_id"], data["mentor_id"],
-                                     rules.parse_type(data.get("kind", "")), message.text, utcnow(),
+                                     rules.parse_type(data.get("kind", "")), message.text, clock(),
                                      settings.mentor_capacity)
     await state.clear()
     row = await pairing.pair_row(session, identity, pair.id)
-    await message.answer(kit.pair_card(row, "✅ Пара создана. Наставник и подопечный получат сообщения."),
+    zone = await events.author_zone(session, identity)
+    await message.answer(kit.pair_card(row, zone, "✅ Пара создана. Наставник и подопечный получат сообщения."),
                          reply_markup=kit.pair_card_kb(pair.id, pair.status))
     # the new mentor's command menu gains /mentees; a blocked chat must not undo the pair
     with suppress(TelegramBadRequest, TelegramForbiddenError):
@@ -106,17 +108,20 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"card", "months", "cadence"})))
-async def pair_card(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
+async def pair_card(
+    query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     notice = ""
     if callback_data.action == "months":
-        await pairing.update_terms(session, identity, callback_data.pair_id, utcnow(), months=callback_data.value)
+        await pairing.update_terms(session, identity, callback_data.pair_id, clock(), months=callback_data.value)
         notice = "Срок изменён."
     elif callback_data.action == "cadence":
-        await pairing.update_terms(session, identity, callback_data.pair_id, utcnow(),
+        await pairing.update_terms(session, identity, callback_data.pair_id, clock(),
                                    cadence_days=callback_data.value)
         notice = "Частота встреч изменена."
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
-    await ui.show(query, kit.pair_card(row, notice), kit.pair_card_kb(row.pair.id, row.pair.status))
+    zone = await events.author_zone(session, identity)
+    await ui.show(query, kit.pair_card(row, zone, notice), kit.pair_card_kb(row.pair.id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action.in_({"start", "end_date"})))
@@ -128,13 +133,17 @@ async def ask_pair_date(query: CallbackQuery, callback_data: PairCb, state: FSMC
 
 
 @router.message(StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
-async def got_pair_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_pair_date(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     pair_id = (await saved(state))["pair_id"]
     field = "start_text" if await state.get_state() == Mentoring.start.state else "end_text"
-    await pairing.update_terms(session, identity, pair_id, utcnow(), **{field: message.text})
+    await pairing.update_terms(session, identity, pair_id, clock(), **{field: message.text})
     await state.clear()
     row = await pairing.pair_row(session, identity, pair_id)
-    await message.answer(kit.pair_card(row, "Даты изменены."), reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
+    zone = await events.author_zone(session, identity)
+    await message.answer(kit.pair_card(row, zone, "Даты изменены."),
+                         reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
 
 
 @router.callback_query(PairCb.filter(F.action == "end_ask"))
@@ -145,8 +154,11 @@ async def end_ask(query: CallbackQuery, callback_data: PairCb, session: AsyncSes
 
 
 @router.callback_query(PairCb.filter(F.action == "end"))
-async def end_pair(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
-    await pairing.end_pair(session, identity, callback_data.pair_id, utcnow())
+async def end_pair(
+    query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await pairing.end_pair(session, identity, callback_data.pair_id, clock())
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
-    await ui.show(query, kit.pair_card(row, "Наставничество завершено, обоим отправлена просьба об отзыве."),
+    zone = await events.author_zone(session, identity)
+    await ui.show(query, kit.pair_card(row, zone, "Наставничество завершено, обоим отправлена просьба об отзыве."),
                   kit.pair_card_kb(row.pair.id, row.pair.status))

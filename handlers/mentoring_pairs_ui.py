@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.mentoring.common import Page, PairRow
 from bot.services.mentoring.rules import CADENCES, MAX_GOAL, PAGE_SIZE, TYPE_LABELS, cadence_label
 from bot.services.mentoring.suggestions import Suggestions, reason
-from bot.services.route_builder import area_title
+from bot.services.labels import area_title
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import MenteeTypeCb, PairCb, PairsCb, PickCb, SuggestCb, cut, day, finish
 from handlers.texts import esc
@@ -119,7 +119,7 @@ def pair_list_kb(page: Page, status: PairStatus) -> InlineKeyboardMarkup:
     return finish(kb, len(page.items), nav)
 
 
-def pair_card(row: PairRow, notice: str = "") -> str:
+def pair_card(row: PairRow, zone: str, notice: str = "") -> str:
     pair = row.pair
     lines = [f"{notice}\n" if notice else "", "<b>Наставническая пара</b>",
              f"Наставник: <b>{esc(row.mentor.full_name or '—')}</b>",
@@ -129,7 +129,7 @@ def pair_card(row: PairRow, notice: str = "") -> str:
              f"Встречи: {cadence_label(pair.cadence_days)}; последняя — "
              f"{day(row.last_checkin) if row.last_checkin else 'ещё не было'}"]
     if pair.status == PairStatus.ended:
-        lines.append(f"Завершена {day(pair.ended_at)}")
+        lines.append(f"Завершена {day(pair.ended_at, zone)}")
         for who, text in (("наставника", pair.mentor_review), ("подопечного", pair.mentee_review)):
             lines.append(f"Отзыв {who}: {esc(cut(text, 1000)) if text else 'пока нет'}")
     return "\n".join(line for line in lines if line)

@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import users
 from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
@@ -49,13 +50,15 @@ async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, s
 
 
 @router.message(Mentoring.relay, TYPED)
-async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
+async def got_relay(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     relayed = await interactions.relay(session, registered(identity), (await saved(state))["pair_id"], message.text)
     await state.clear()
     try:
         await bot.send_message(relayed.recipient.telegram_id, relayed.text, reply_markup=kit.reply_kb(relayed.pair_id))
     except TelegramForbiddenError:
-        await users.set_reachable(session, relayed.recipient.telegram_id, False)
+        await users.set_reachable(session, relayed.recipient.telegram_id, False, clock())
         await message.answer(kit.RELAY_FAILED)
         return
     except TelegramBadRequest:

@@ -94,9 +94,12 @@ def cut(text: str, limit: int = CUT) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def day(value: date | datetime | None, zone: str = "Europe/Moscow") -> str:
+def day(value: date | datetime | None, zone: str | None = None) -> str:
+    """A date as dd.mm.yyyy; a moment needs the reader's zone to know which day it is."""
     if value is None:
         return "—"
+    if isinstance(value, datetime) and zone is None:
+        raise TypeError("day() of a datetime needs the reader's zone")
     return f"{local(value, zone) if isinstance(value, datetime) else value:%d.%m.%Y}"
 
 

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import signups, users
 from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
@@ -38,7 +39,7 @@ async def delete_me(message: Message, identity: Identity) -> None:
 @router.callback_query(DeleteMeCb.filter())
 async def delete_confirmed(
     query: CallbackQuery, callback_data: DeleteMeCb, state: FSMContext, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
     if identity.user is None:
         # A second tap after erasure: nothing left to delete.
@@ -48,6 +49,6 @@ async def delete_confirmed(
         await ui.show(query, texts.DELETE_KEPT)
         return
     await state.clear()
-    await users.erase(session, identity.user, signup_policy)
+    await users.erase(session, identity.user, signup_policy, clock())
     await ui.show(query, texts.DELETED)
     await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.from_user.id))

@@ -6,7 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import orgs, users, validation
+from bot.services import orgs, timefmt, users, validation
 from bot.services.errors import InvalidInput, NotRegistered
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
@@ -108,7 +108,7 @@ async def new_subjects(
 async def new_timezone(
     query: CallbackQuery, callback_data: TimezoneCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    if callback_data.zone not in dict(keyboards.RUSSIAN_ZONES):
+    if not timefmt.is_listed(callback_data.zone):
         raise InvalidInput("Выберите часовой пояс кнопкой из списка.")
     await query.answer()
     await _saved(query.message, state, session, identity, timezone=callback_data.zone)

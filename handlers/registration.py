@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import invites, orgs, users, validation
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.roles import Identity
@@ -41,12 +42,14 @@ async def prompt_for(
 
 
 @router.message(Registration.full_name, TYPED)
-async def got_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_name(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     name = validation.parse_full_name(message.text)
     data = await state.update_data(full_name=name)
     if data.get("invite"):
         try:
-            invite = await invites.find_valid(session, data["invite"])
+            invite = await invites.find_valid(session, data["invite"], clock())
             await state.update_data(organization_id=invite.organization_id)
             await _ask(message, state, Registration.position, session, identity)
             return
@@ -120,7 +123,7 @@ async def got_experience(message: Message, state: FSMContext, session: AsyncSess
 @router.message(Registration.birth_year, TYPED)
 async def got_birth_year(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
-) -> None:
+, clock: Clock) -> None:
     year = validation.parse_birth_year(message.text, message.date.year)
     data = await state.get_data()
     user = await users.register(session, identity.telegram_id, users.RegistrationData(
@@ -132,7 +135,7 @@ async def got_birth_year(
     notes = []
     if data.get("invite"):
         try:
-            invite = await invites.redeem(session, data["invite"], identity.telegram_id)
+            invite = await invites.redeem(session, data["invite"], identity.telegram_id, clock())
             if invite.role == Role.mentor:
                 notes.append("По приглашению вам выдана роль наставника.")
                 await publish_menu(bot, message.chat.id, identity.roles | {Role.mentor, Role.teacher})

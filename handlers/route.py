@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.render import pdf
 from bot.services import routes
 from bot.services.errors import InvalidInput, NotRegistered
@@ -15,7 +16,7 @@ from handlers import route_ui as rui
 from handlers import texts, ui
 from handlers.filters import NOT_COMMAND
 from handlers.route_ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
-from models import Route, User, utcnow
+from models import Route, User
 
 router = Router(name=__name__)
 
@@ -26,8 +27,8 @@ def _user(identity: Identity) -> User:
     return identity.user
 
 
-async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = ""):
-    ov = await routes.overview(session, user, utcnow())
+async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = "", *, clock: Clock):
+    ov = await routes.overview(session, user, clock())
     return rui.overview(ov, user.timezone, page, notice), rui.overview_kb(ov, page)
 
 
@@ -37,46 +38,54 @@ async def _card(session: AsyncSession, user: User, step_id: int, notice: str = "
 
 
 @router.message(Command("route"))
-async def route_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def route_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     if (await state.get_state() or "").startswith(RouteDialog.__name__):
         await state.clear()
-    text, markup = await _overview(session, user)
+    text, markup = await _overview(session, user, clock=clock)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(RouteCb.filter(F.action == "view"))
-async def view(query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity) -> None:
-    await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0)))
+async def view(
+    query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0), clock=clock))
 
 
 @router.callback_query(RouteBuildCb.filter())
-async def build(query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity) -> None:
+async def build(
+    query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
-    route = await routes.start_build(session, user, callback_data.attempt_id, utcnow())
+    route = await routes.start_build(session, user, callback_data.attempt_id, clock())
     if route is None:
         await ui.show(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
         return
-    await _show_built(query, session, user, route)
+    await _show_built(query, session, user, route, clock=clock)
 
 
 @router.callback_query(RebuildCb.filter())
-async def rebuild(query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity) -> None:
+async def rebuild(
+    query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
-    route = await routes.rebuild(session, user, callback_data.attempt_id, utcnow())
-    await _show_built(query, session, user, route)
+    route = await routes.rebuild(session, user, callback_data.attempt_id, clock())
+    await _show_built(query, session, user, route, clock=clock)
 
 
-async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, route: Route) -> None:
-    ov = await routes.overview(session, user, utcnow())
+async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, route: Route, clock: Clock) -> None:
+    ov = await routes.overview(session, user, clock())
     await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
 
 
 @router.callback_query(RouteCb.filter(F.action == "pdf"))
-async def download(query: CallbackQuery, session: AsyncSession, identity: Identity) -> None:
+async def download(query: CallbackQuery, session: AsyncSession, identity: Identity, clock: Clock) -> None:
     report = await routes.report(session, _user(identity))
     await query.answer()
-    document = BufferedInputFile(pdf.iom(report, utcnow()), filename="IOM.pdf")
+    document = BufferedInputFile(pdf.iom(report, clock()), filename="IOM.pdf")
     await query.bot.send_document(query.from_user.id, document, caption="Ваш ИОМ по шаблону методической службы.")
 
 
@@ -106,7 +115,9 @@ async def got_reflection(message: Message, state: FSMContext) -> None:
 
 @router.message(RouteDialog.reflection, F.photo | F.document)
 @router.message(RouteDialog.evidence, F.photo | F.document)
-async def got_file(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_file(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     if message.photo:
         file_id, kind = message.photo[-1].file_id, routes.evidence_kind(photo=True)
     else:
@@ -114,27 +125,28 @@ async def got_file(message: Message, state: FSMContext, session: AsyncSession, i
         file_id, kind = doc.file_id, routes.evidence_kind(photo=False, mime_type=doc.mime_type, file_name=doc.file_name)
     data = await state.get_data()
     reflection = data.get("reflection") or (routes.parse_reflection(message.caption) if message.caption else None)
-    await _finish(message.chat.id, message.bot, state, session, _user(identity), reflection, file_id, kind)
+    await _finish(message.chat.id, message.bot, state, session, _user(identity), reflection, file_id, kind, clock=clock)
 
 
 @router.callback_query(SkipFileCb.filter())
 async def skip_file(query: CallbackQuery, callback_data: SkipFileCb, state: FSMContext, session: AsyncSession,
-                    identity: Identity) -> None:
+                    identity: Identity, clock: Clock) -> None:
     data = await state.get_data()
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
     await query.answer()
-    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None)
+    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None,
+                  clock=clock)
 
 
 async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSession, user: User,
-                  reflection: str | None, file_id: str | None, kind: str | None) -> None:
+                  reflection: str | None, file_id: str | None, kind: str | None, clock: Clock) -> None:
     step_id = int((await state.get_data()).get("step_id", 0))
-    route, _ = await routes.mark_done(session, user, step_id, utcnow(), reflection=reflection,
+    route, _ = await routes.mark_done(session, user, step_id, clock(), reflection=reflection,
                                       file_id=file_id, file_kind=kind)
     await state.clear()
     percent = routes.progress(await routes.steps_of(session, route.id))
-    text, markup = await _overview(session, user, notice=rui.done_notice(percent, route))
+    text, markup = await _overview(session, user, notice=rui.done_notice(percent, route), clock=clock)
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -156,9 +168,11 @@ async def postpone_start(query: CallbackQuery, callback_data: StepCb, state: FSM
 
 
 @router.message(RouteDialog.postpone, F.text, NOT_COMMAND)
-async def got_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_date(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
-    step = await routes.postpone(session, user, int((await state.get_data()).get("step_id", 0)), message.text, utcnow())
+    step = await routes.postpone(session, user, int((await state.get_data()).get("step_id", 0)), message.text, clock())
     await state.clear()
     text, markup = await _card(session, user, step.id, notice=f"Новый срок: {step.deadline:%d.%m.%Y}.")
     await message.answer(text, reply_markup=markup)
@@ -182,10 +196,12 @@ async def remove_ask(query: CallbackQuery, callback_data: StepCb, session: Async
 
 
 @router.callback_query(StepCb.filter(F.action == "remove"))
-async def remove(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
+async def remove(
+    query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
     await routes.remove(session, user, callback_data.step_id)
-    await ui.show(query, *await _overview(session, user, notice="Шаг убран из маршрута."))
+    await ui.show(query, *await _overview(session, user, notice="Шаг убран из маршрута.", clock=clock))
 
 
 # --- an own step ----------------------------------------------------------------------------
@@ -208,12 +224,14 @@ async def got_own_title(message: Message, state: FSMContext) -> None:
 
 
 @router.message(RouteDialog.own_deadline, F.text, NOT_COMMAND)
-async def got_own_deadline(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def got_own_deadline(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = _user(identity)
-    deadline = routes.parse_deadline(message.text, user, utcnow())
+    deadline = routes.parse_deadline(message.text, user, clock())
     step = await routes.add_own(session, user, (await state.get_data()).get("title", ""), deadline)
     await state.clear()
-    text, markup = await _overview(session, user, notice=f"Шаг «{texts.esc(step.title)}» добавлен.")
+    text, markup = await _overview(session, user, notice=f"Шаг «{texts.esc(step.title)}» добавлен.", clock=clock)
     await message.answer(text, reply_markup=markup)
 
 

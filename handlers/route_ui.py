@@ -4,7 +4,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.route_builder import FORM_LABELS, KIND_LABELS, area_title
+from bot.services.labels import area_title
+from bot.services.route_builder import FORM_LABELS, KIND_LABELS
 from bot.services.routes import ActivityPage, Overview, StepView, progress
 from bot.services.timefmt import fmt
 from handlers.keyboard_builder import KeyboardBuilder

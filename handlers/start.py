@@ -1,6 +1,5 @@
 """/start: greeting, invite deep links and the 152-ФЗ consent. Declining stores nothing."""
 
-from datetime import datetime, timezone
 
 from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
@@ -8,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.services import invites, users
 from bot.services.errors import DomainError
 from bot.services.roles import Identity
@@ -25,12 +25,12 @@ INVITE_PREFIX = "inv_"
 @router.message(CommandStart())
 async def start(
     message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
-    identity: Identity, bot: Bot,
+    identity: Identity, bot: Bot, clock: Clock,
 ) -> None:
     payload = (command.args or "").strip()
     code = payload[len(INVITE_PREFIX):] if payload.startswith(INVITE_PREFIX) else ""
     if identity.user is not None:
-        await _greet_registered(message, session, identity, bot, code)
+        await _greet_registered(message, session, identity, bot, code, clock=clock)
         return
     current = await state.get_state()
     if current is not None and current.startswith(Registration.__name__):
@@ -40,20 +40,22 @@ async def start(
     note = ""
     if code:
         try:
-            invite = await invites.find_valid(session, code)
+            invite = await invites.find_valid(session, code, clock())
             note = f"Вас пригласили в организацию: <b>{texts.esc(await invites.describe_org(session, invite))}</b>.\n\n"
         except DomainError as exc:
             note, code = f"{exc.user_message}\n\n", ""
     await message.answer(texts.WELCOME + note + texts.CONSENT, reply_markup=keyboards.consent(code))
 
 
-async def _greet_registered(message: Message, session: AsyncSession, identity: Identity, bot: Bot, code: str) -> None:
+async def _greet_registered(
+    message: Message, session: AsyncSession, identity: Identity, bot: Bot, code: str, clock: Clock
+) -> None:
     user = identity.user
     if not user.is_active:
-        await users.set_reachable(session, identity.telegram_id, True)
+        await users.set_reachable(session, identity.telegram_id, True, clock())
     if code:
         try:
-            invite = await invites.redeem(session, code, identity.telegram_id)
+            invite = await invites.redeem(session, code, identity.telegram_id, clock())
             if invite.role == Role.mentor:
                 await message.answer("Вам выдана роль наставника.")
                 await publish_menu(bot, message.chat.id, identity.roles | {Role.mentor})
@@ -67,7 +69,7 @@ async def _greet_registered(message: Message, session: AsyncSession, identity: I
 @router.callback_query(ConsentCb.filter())
 async def consent(
     query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, session: AsyncSession, identity: Identity
-) -> None:
+, clock: Clock) -> None:
     if identity.user is not None:
         await ui.show(query, texts.welcome_back(identity.user))
         return
@@ -81,5 +83,5 @@ async def consent(
         await ui.show(query, text, markup)
         return
     await state.set_state(Registration.full_name)
-    await state.set_data({"consent_at": datetime.now(timezone.utc).isoformat(), "invite": callback_data.invite})
+    await state.set_data({"consent_at": clock().isoformat(), "invite": callback_data.invite})
     await ui.show(query, texts.ASK_NAME)

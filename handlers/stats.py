@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.render import report_xlsx, stats_charts
 from bot.services import events, indicators, orgs, reports, roles
 from bot.services.indicators import Period, Stats, Window
@@ -20,7 +21,7 @@ from handlers import ui
 from handlers.filters import TYPED
 from handlers.stats_ui import StatsCb, StatsFlow
 from handlers.texts import esc
-from models import Organization, OrgKind, Role, utcnow
+from models import Organization, OrgKind, Role
 
 router = Router(name=__name__)
 TEXT_LIMIT = 4096
@@ -44,10 +45,12 @@ async def _zone(session: AsyncSession, identity: Identity, org: Organization) ->
     return await events.author_zone(session, identity, org.id)
 
 
-async def _stats(session: AsyncSession, identity: Identity, org_id: int, period: Period) -> tuple[Stats, str]:
+async def _stats(
+    session: AsyncSession, identity: Identity, org_id: int, period: Period, clock: Clock
+) -> tuple[Stats, str]:
     org = await indicators.require_scope(session, identity, org_id)
     zone = await _zone(session, identity, org)
-    return await indicators.compute(session, org, period, zone, local(utcnow(), zone).date()), zone
+    return await indicators.compute(session, org, period, zone, local(clock(), zone).date()), zone
 
 
 async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, page: int, mode: str):
@@ -67,33 +70,40 @@ async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, p
                                                         mode, up)
 
 
-async def period_screen(state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str):
+async def period_screen(state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str,
+                        clock: Clock):
     org = await indicators.require_scope(session, identity, org_id)
-    today = local(utcnow(), await _zone(session, identity, org)).date()
+    today = local(clock(), await _zone(session, identity, org)).date()
     await state.set_state(StatsFlow.period)
     await state.set_data({"org_id": org.id, "mode": mode})
     return (sui.period_prompt(org, mode, indicators.academic_year(today)),
             sui.period_kb(org.id, today, mode, await _can_change_scope(session, identity)))
 
 
-async def _start(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, mode: str) -> None:
+async def _start(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, mode: str, clock: Clock
+) -> None:
     roles.require_methodist(identity)
     scopes = identity.scopes(Role.methodist)
     if not identity.is_admin and len(scopes) == 1 and scopes[0] is not None:
-        text, markup = await period_screen(state, session, identity, scopes[0], mode)
+        text, markup = await period_screen(state, session, identity, scopes[0], mode, clock=clock)
     else:
         text, markup = await scope_screen(session, identity, 0, 0, mode)
     await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("stats"))
-async def stats_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await _start(message, state, session, identity, "s")
+async def stats_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await _start(message, state, session, identity, "s", clock=clock)
 
 
 @router.message(Command("report"))
-async def report_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await _start(message, state, session, identity, "r")
+async def report_command(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await _start(message, state, session, identity, "r", clock=clock)
 
 
 @router.callback_query(StatsCb.filter(F.action == "org"))
@@ -104,8 +114,9 @@ async def open_scope(query: CallbackQuery, callback_data: StatsCb, session: Asyn
 
 @router.callback_query(StatsCb.filter(F.action == "per"))
 async def choose_period(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity) -> None:
-    await ui.show(query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data)))
+                        identity: Identity, clock: Clock) -> None:
+    await ui.show(query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data),
+                                              clock=clock))
 
 
 def _mode(data: StatsCb) -> str:
@@ -114,14 +125,14 @@ def _mode(data: StatsCb) -> str:
 
 @router.message(StatsFlow.period, TYPED)
 async def typed_period(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                       bot: Bot) -> None:
+                       bot: Bot, clock: Clock) -> None:
     period = indicators.parse_period(message.text)
     data = await state.get_data()
     org_id, mode = int(data.get("org_id", 0)), data.get("mode", "s")
     if mode == "r":
-        await send_report(bot, message.chat.id, session, identity, org_id, period)
+        await send_report(bot, message.chat.id, session, identity, org_id, period, clock=clock)
     else:
-        stats, _ = await _stats(session, identity, org_id, period)
+        stats, _ = await _stats(session, identity, org_id, period, clock=clock)
         await _send_long(bot, message.chat.id, sui.stats_text(stats),
                          sui.stats_kb(stats, await _can_change_scope(session, identity)))
     await state.clear()
@@ -129,9 +140,9 @@ async def typed_period(message: Message, state: FSMContext, session: AsyncSessio
 
 @router.callback_query(StatsCb.filter(F.action == "show"))
 async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity) -> None:
+                     identity: Identity, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, _ = await _stats(session, identity, callback_data.org_id, period)
+    stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     await _leave_period_prompt(state)
     text, markup = sui.stats_text(stats), sui.stats_kb(stats, await _can_change_scope(session, identity))
     if len(text) <= TEXT_LIMIT:
@@ -142,9 +153,11 @@ async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMCon
 
 
 @router.callback_query(StatsCb.filter(F.action == "brk"))
-async def breakdown(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity) -> None:
+async def breakdown(
+    query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, _ = await _stats(session, identity, callback_data.org_id, period)
+    stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     index = callback_data.ind if 0 <= callback_data.ind < len(stats.indicators) else 0
     if stats.indicators[index].total is None:
         index = 0
@@ -154,9 +167,9 @@ async def breakdown(query: CallbackQuery, callback_data: StatsCb, session: Async
 
 @router.callback_query(StatsCb.filter(F.action == "png"))
 async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity,
-                 bot: Bot) -> None:
+                 bot: Bot, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, _ = await _stats(session, identity, callback_data.org_id, period)
+    stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     await query.answer("Рисую графики…")
     where = f"{stats.scope.name}, {period.label}"
     coverage = [(g.name, stats.indicator("1").by_group.get(g.org_id, indicators.Ratio(0, 0))) for g in stats.groups]
@@ -177,16 +190,16 @@ async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSes
 
 @router.callback_query(StatsCb.filter(F.action == "xls"))
 async def report_button(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity, bot: Bot) -> None:
+                        identity: Identity, bot: Bot, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     await _leave_period_prompt(state)
     await query.answer("Собираю отчёт…")
-    await send_report(bot, query.from_user.id, session, identity, callback_data.org_id, period)
+    await send_report(bot, query.from_user.id, session, identity, callback_data.org_id, period, clock=clock)
 
 
 async def send_report(bot: Bot, chat_id: int, session: AsyncSession, identity: Identity, org_id: int,
-                      period: Period) -> None:
-    stats, zone = await _stats(session, identity, org_id, period)
+                      period: Period, clock: Clock) -> None:
+    stats, zone = await _stats(session, identity, org_id, period, clock=clock)
     window = Window.of(period, zone)
     teachers = await reports.teachers(session, org_id, window, zone)
     rows = (stats, await indicators.area_titles(session), teachers,

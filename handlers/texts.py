@@ -2,7 +2,8 @@
 
 from html import escape
 
-from models import EventFormat, Position, Role, User
+from bot.services import timefmt
+from models import Position, Role, User
 
 POSITION_LABELS = {
     Position.teacher: "Учитель",
@@ -12,16 +13,6 @@ POSITION_LABELS = {
     Position.deputy_head: "Заместитель руководителя",
     Position.methodist: "Методист",
     Position.other: "Другое",
-}
-EVENT_FORMAT_LABELS = {
-    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
-    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
-    EventFormat.mo_meeting: "Заседание МО",
-}
-# The eight competency areas of the teacher framework (domain.md §2); events are tagged with them.
-AREA_LABELS = {
-    1: "Предметная", 2: "Методическая", 3: "Оценочная", 4: "Функциональная грамотность",
-    5: "Психолого-педагогическая и инклюзивная", 6: "Воспитательная", 7: "Коммуникативная", 8: "Цифровая",
 }
 ROLE_LABELS = {
     Role.teacher: "педагог", Role.mentor: "наставник", Role.methodist: "методист", Role.admin: "администратор",
@@ -105,7 +96,7 @@ def profile(user: User, org_name: str, roles: list[Role]) -> str:
         f"Предметы: {esc(subjects)}\n"
         f"Стаж: {user.experience_years} {plural(user.experience_years or 0, 'год', 'года', 'лет')}\n"
         f"Год рождения: {user.birth_year}\n"
-        f"Часовой пояс: {esc(user.timezone)}\n"
+        f"Часовой пояс: {timefmt.label(user.timezone)}\n"
         f"Роли: {', '.join(ROLE_LABELS[r] for r in roles)}\n\n"
         "Что изменить?"
     )

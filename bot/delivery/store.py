@@ -104,7 +104,7 @@ async def renew_leases(sessionmaker: async_sessionmaker[AsyncSession], ids: list
                                   .values(lease_until=until))
 
 
-async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[Outcome]) -> None:
+async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[Outcome], now: datetime) -> None:
     """Write a batch of outcomes in one transaction (one executemany per shape)."""
     if not outcomes:
         return
@@ -125,4 +125,4 @@ async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[
         if blocked:
             chats = set(await session.scalars(select(table.c.chat_id).where(table.c.id.in_(blocked))))
             for chat_id in chats:
-                await users.set_reachable(session, chat_id, False)
+                await users.set_reachable(session, chat_id, False, now)

@@ -131,7 +131,7 @@ class DeliveryWorker:
     async def _flush(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
         try:
-            await store.record(self.sessionmaker, outcomes)
+            await store.record(self.sessionmaker, outcomes, self.clock())
         except Exception:
             log.exception("could not record %d delivery outcomes; they will be retried", len(outcomes))
         # Written, or lost with the failed write: either way no longer ours (a lost one's lease

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from models import Event, EventStatus, utcnow
+from models import Event, EventStatus
 
 PRODID = "-//Teacher growth bot//events//RU"
 UID_DOMAIN = "teacher-growth-bot"
@@ -12,7 +12,7 @@ def filename(event: Event) -> str:
     return f"event-{event.id}.ics"
 
 
-def event_ics(event: Event, now: datetime | None = None) -> bytes:
+def event_ics(event: Event, now: datetime) -> bytes:
     """Times are written in UTC ("...Z"): every calendar app converts them to the device's zone,
     with no VTIMEZONE for a client to misread. The UID is stable, so importing the file again
     after the event moved updates the entry instead of duplicating it."""
@@ -22,7 +22,7 @@ def event_ics(event: Event, now: datetime | None = None) -> bytes:
     start = event.starts_at.astimezone(timezone.utc)
     vevent = VEvent()
     vevent.add("uid", f"event-{event.id}@{UID_DOMAIN}")
-    vevent.add("dtstamp", (now or utcnow()).astimezone(timezone.utc))
+    vevent.add("dtstamp", (now).astimezone(timezone.utc))
     vevent.add("dtstart", start)
     vevent.add("dtend", start + timedelta(minutes=event.duration_min))
     vevent.add("summary", event.title)

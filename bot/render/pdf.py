@@ -16,7 +16,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.services.route_builder import FORM_LABELS, KIND_LABELS, area_title
+from bot.services.labels import ZONE_TITLES, area_title
+from bot.services.route_builder import FORM_LABELS, KIND_LABELS
 from bot.services.routes import Report
 from bot.services.timefmt import fmt, local
 from models import Position, RouteStatus, StepStatus
@@ -34,7 +35,6 @@ POSITIONS = {
     Position.head: "руководитель", Position.deputy_head: "заместитель руководителя",
     Position.methodist: "методист", Position.other: "педагогический работник",
 }
-ZONES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма", "resource": "ресурсная зона"}
 STATUSES = {RouteStatus.draft: "черновик, ждёт согласования", RouteStatus.approved: "согласован",
             RouteStatus.active: "в работе", RouteStatus.completed: "выполнен", RouteStatus.archived: "в архиве"}
 BLANK = "_" * 40
@@ -125,7 +125,7 @@ def _profile(pdf: FPDF, r: Report) -> None:
         table.row(["Область", "Баллы", "Зона (★ — ресурсная)", "Точечные дефициты (пункты с оценкой 0)"])
         for result in r.results:
             title = r.questionnaire.area(result.area).title if r.questionnaire else area_title(result.area)
-            zone = r.questionnaire.scoring.zone_title(result.zone) if r.questionnaire else ZONES.get(result.zone)
+            zone = r.questionnaire.scoring.zone_title(result.zone) if r.questionnaire else ZONE_TITLES.get(result.zone)
             mark = "★ " if result.zone == "resource" else ""
             table.row([clean(f"{result.area}. {title}"), f"{result.score} из {result.max_score}",
                        clean(f"{mark}{zone or result.zone}"), ", ".join(result.point_deficits or []) or "—"])

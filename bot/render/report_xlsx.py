@@ -14,20 +14,17 @@ from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
 from bot.services.indicators import Ratio, Stats
+from bot.services.labels import EVENT_FORMATS, ZONE_TITLES, area_label
 from bot.services.reports import AREAS, EventRow, PairRow, TeacherRow
-from models import EventFormat, EventStatus, PairStatus, PairType, Position
+from models import EventStatus, PairStatus, PairType, Position
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 PERCENT_FORMAT = "0.0%"
-ZONES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма", "resource": "ресурсная зона"}
 POSITIONS = {Position.teacher: "Учитель", Position.educator: "Воспитатель",
              Position.additional_ed: "Педагог доп. образования", Position.head: "Руководитель",
              Position.deputy_head: "Заместитель руководителя", Position.methodist: "Методист", Position.other: "Другое"}
-FORMATS = {EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
-           EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
-           EventFormat.mo_meeting: "Заседание МО"}
 EVENT_STATUSES = {EventStatus.published: "опубликовано", EventStatus.closed: "завершено",
                   EventStatus.cancelled: "отменено"}
 PAIR_TYPES = {PairType.young_specialist: "наставник — молодой специалист", PairType.subject: "по предмету",
@@ -108,14 +105,16 @@ def workbook(stats: Stats, titles: dict[str, str], teachers: Sequence[TeacherRow
         (i.spec.code, i.spec.title, i.total.num if i.total else None, i.total.den if i.total else None,
          _share(i.total), i.spec.numerator, i.spec.denominator, f"нет данных в боте: {i.spec.reason}" if
          i.spec.reason else f"{stats.scope.name}, {stats.period.label}") for i in stats.indicators])
-    area_headers = [f"{code}. {titles.get(code, '')}".rstrip(". ") for code in AREAS]
+    area_headers = [area_label(code, titles.get(code)) for code in AREAS]
     _sheet(book, "Педагоги", ("ФИО", "Организация", "Должность", "Дата диагностики", *area_headers,
                               "Прогресс ИОМ, %", "Наставник"), [
         (t.full_name, t.organization, POSITIONS[t.position], t.diagnosed_on,
-         *(ZONES.get(t.zones.get(code, ""), "") for code in AREAS), t.route_progress, t.mentor) for t in teachers])
+         *(ZONE_TITLES.get(t.zones.get(code, ""), "") for code in AREAS), t.route_progress, t.mentor)
+        for t in teachers])
     _sheet(book, "Мероприятия", ("Название", "Дата и время", "Формат", "Организация", "Статус", "Записались",
                                  "Посетили", "Средняя оценка"), [
-        (e.title, e.starts_at, FORMATS[e.format], e.organization, EVENT_STATUSES[e.status], e.registered, e.attended,
+        (e.title, e.starts_at, EVENT_FORMATS[e.format], e.organization, EVENT_STATUSES[e.status], e.registered,
+         e.attended,
          round(e.avg_rating, 2) if e.avg_rating is not None else None) for e in events])
     _sheet(book, "Наставнические пары", ("Наставник", "Подопечный", "Организация подопечного", "Тип пары",
                                          "Начало", "Плановое окончание", "Статус", "Встреч"), [

@@ -10,15 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import broadcasts, events, signups
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
+from bot.services.labels import event_format
 from bot.services.timefmt import fmt
-from models import Broadcast, Event, EventFormat, EventStatus, utcnow
+from models import Broadcast, Event, EventStatus
 
 MAX_DESCRIPTION = 1500
-FORMATS = {
-    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
-    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
-    EventFormat.mo_meeting: "Заседание МО",
-}
 
 
 def event_card_callback(event_id: int) -> str:
@@ -30,7 +26,7 @@ def announcement_text(event: Event) -> str:
     zone = event.timezone
     hours, minutes = divmod(event.duration_min, 60)
     length = " ".join(p for p in (f"{hours} ч" if hours else "", f"{minutes} мин" if minutes else "") if p)
-    lines = [f"📣 <b>{escape(event.title)}</b>", FORMATS.get(event.format, event.format.value),
+    lines = [f"📣 <b>{escape(event.title)}</b>", event_format(event.format),
              f"🗓 {fmt(event.starts_at, zone)}" + (f", {length}" if length else "")]
     if event.place:
         lines.append(f"📍 {escape(event.place)}")
@@ -47,10 +43,9 @@ def announcement_text(event: Event) -> str:
 
 
 async def prepare_event_announcement(session: AsyncSession, identity: Identity, event_id: int,
-                                     now: datetime | None = None) -> Broadcast:
+                                     now: datetime) -> Broadcast:
     """A draft whose `preview` holds the announcement's HTML until the bot has sent it to the
     methodist; source_message_id stays 0 (not sendable) until then."""
-    now = now or utcnow()
     event = await events.get_for_methodist(session, identity, event_id)
     if event.status != EventStatus.published or event.starts_at <= now:
         raise InvalidInput("Анонсировать можно только предстоящее опубликованное мероприятие.")

@@ -74,10 +74,15 @@ def bar(done: int, total: int) -> str:
     return f"{'▓' * filled}{'░' * (BAR_CELLS - filled)} {int(share * 100)}%"
 
 
-def progress_text(broadcast: Broadcast, p: Progress, zone: str = "Europe/Moscow") -> str:
-    head = f"📨 Рассылка №{broadcast.id}"
+def progress_text(broadcast: Broadcast, p: Progress, zone: str) -> str:
+    """The progress message in the reader's zone (only a scheduled broadcast shows a time)."""
     if broadcast.status == BroadcastStatus.scheduled and broadcast.scheduled_at is not None:
-        return f"{head} запланирована на {fmt(broadcast.scheduled_at, zone)}."
+        return f"📨 Рассылка №{broadcast.id} запланирована на {fmt(broadcast.scheduled_at, zone)}."
+    return running_text(broadcast, p)
+
+
+def running_text(broadcast: Broadcast, p: Progress) -> str:
+    head = f"📨 Рассылка №{broadcast.id}"
     if broadcast.status in (BroadcastStatus.done, BroadcastStatus.cancelled):
         return report_text(broadcast, p)
     if broadcast.status == BroadcastStatus.draft:  # only a forged or stale button gets here
@@ -146,4 +151,4 @@ async def _check(session: AsyncSession, broadcast: Broadcast, now: datetime) -> 
         return None
     broadcast.progress_edited_at = now
     return ProgressUpdate(broadcast.id, broadcast.progress_chat_id, broadcast.progress_message_id,
-                          progress_text(broadcast, p), final, notify=broadcast.status == BroadcastStatus.done)
+                          running_text(broadcast, p), final, notify=broadcast.status == BroadcastStatus.done)

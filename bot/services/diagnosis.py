@@ -16,7 +16,7 @@ from bot.services.content import Questionnaire, Scoring
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.timefmt import local
 from models import (
-    AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Position, User, utcnow,
+    AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Position, User,
 )
 
 LEADER_POSITIONS = (Position.head, Position.deputy_head)
@@ -135,8 +135,7 @@ async def unfinished(session: AsyncSession, user: User) -> Step | None:
     return Step(attempt, await content.questionnaire(session, attempt.content_version_id))
 
 
-async def options(session: AsyncSession, user: User, now: datetime | None = None) -> list[Option]:
-    now = now or utcnow()
+async def options(session: AsyncSession, user: User, now: datetime) -> list[Option]:
     found = []
     for variant in variants_for(user):
         q = await content.current_questionnaire(session, variant)
@@ -153,9 +152,8 @@ def _next_allowed(q: Questionnaire, last: DiagnosisAttempt | None, now: datetime
 
 
 async def start(session: AsyncSession, user: User, variant: str, message_id: int | None,
-                now: datetime | None = None) -> tuple[Step, bool]:
+                now: datetime) -> tuple[Step, bool]:
     """A new attempt on the current questionnaire; a repeated «Начать» returns the running one."""
-    now = now or utcnow()
     if variant not in variants_for(user):
         raise AccessDenied("Анкета руководителя доступна руководителям и их заместителям.")
     # Serializes two concurrent «Начать» of one user on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
@@ -178,7 +176,7 @@ async def start(session: AsyncSession, user: User, variant: str, message_id: int
 
 
 async def restart(session: AsyncSession, user: User, attempt_id: int, message_id: int | None,
-                  now: datetime | None = None) -> Step:
+                  now: datetime) -> Step:
     attempt = await _owned(session, user, attempt_id)
     if attempt.status != AttemptStatus.in_progress:
         raise InvalidInput(FINISHED if attempt.status == AttemptStatus.completed else ABANDONED)
@@ -233,9 +231,8 @@ async def _saved(session: AsyncSession, attempt_id: int, item_code: str) -> int 
 
 
 async def answer(session: AsyncSession, user: User, attempt_id: int, index: int, value: int,
-                 message_id: int | None, now: datetime | None = None) -> Step:
+                 message_id: int | None, now: datetime) -> Step:
     """Save one answer and move on; the last one completes the attempt and stores the results."""
-    now = now or utcnow()
     if value not in content.SCALE_VALUES:
         raise InvalidInput("Ответ должен быть от 0 до 3.")
     attempt, q, answered = await _active(session, user, attempt_id, index, message_id)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis, orgs, signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from models import Event, EventRegistration, EventStatus, RegistrationStatus, User, utcnow
+from models import Event, EventRegistration, EventStatus, RegistrationStatus, User
 
 PAGE_SIZE = 5
 
@@ -88,11 +88,10 @@ async def _items(session: AsyncSession, user: User, ids: list[int]) -> list[List
 
 async def upcoming_page(
     session: AsyncSession, user: User, *, areas: frozenset[int] = frozenset(), page: int = 0,
-    now: datetime | None = None, view: View = View.all,
+    now: datetime, view: View = View.all,
 ) -> EventPage:
     """Published future events scoped to the teacher's organization or an ancestor of it.
     `areas` keeps events touching any of them; empty keeps all."""
-    now = now or utcnow()
     rows = (await session.execute(
         select(Event.id, Event.areas).where(
             Event.status == EventStatus.published, Event.starts_at > now,
@@ -106,9 +105,8 @@ async def upcoming_page(
     return EventPage(view, await _items(session, user, page_ids), page, pages, areas)
 
 
-async def my_page(session: AsyncSession, user: User, page: int = 0, now: datetime | None = None) -> EventPage:
+async def my_page(session: AsyncSession, user: User, page: int = 0, *, now: datetime) -> EventPage:
     """The teacher's active sign-ups: upcoming soonest first, then past ones latest first."""
-    now = now or utcnow()
     past = Event.starts_at <= now
     rows = await session.scalars(
         select(Event.id).join(EventRegistration, EventRegistration.event_id == Event.id)
@@ -120,10 +118,10 @@ async def my_page(session: AsyncSession, user: User, page: int = 0, now: datetim
 
 
 async def list_events(
-    session: AsyncSession, user: User, view: View, page: int = 0, now: datetime | None = None
+    session: AsyncSession, user: User, view: View, page: int = 0, *, now: datetime
 ) -> EventPage:
     if view == View.mine:
-        return await my_page(session, user, page, now)
+        return await my_page(session, user, page, now=now)
     areas = await recommended_areas(session, user) if view == View.recommended else frozenset()
     return await upcoming_page(session, user, areas=areas, page=page, now=now, view=view)
 
@@ -138,8 +136,7 @@ async def visible_event(session: AsyncSession, user: User, event_id: int) -> Eve
     return event
 
 
-async def card(session: AsyncSession, user: User, event_id: int, now: datetime | None = None) -> EventCard:
-    now = now or utcnow()
+async def card(session: AsyncSession, user: User, event_id: int, now: datetime) -> EventCard:
     event = await visible_event(session, user, event_id)
     registration = await signups.registration_of(session, user, event.id)
     if registration is not None and registration.status not in signups.ACTIVE:
@@ -156,7 +153,7 @@ async def card(session: AsyncSession, user: User, event_id: int, now: datetime |
 
 
 async def join(
-    session: AsyncSession, user: User, event_id: int, policy: signups.SignupPolicy, now: datetime | None = None
+    session: AsyncSession, user: User, event_id: int, policy: signups.SignupPolicy, now: datetime
 ) -> EventCard:
     """Sign up (or join the waitlist when full); a repeated tap keeps the existing place."""
     await signups.sign_up(session, user, event_id, policy, now)
@@ -164,9 +161,8 @@ async def join(
 
 
 async def leave(
-    session: AsyncSession, user: User, event_id: int, policy: signups.SignupPolicy, now: datetime | None = None
+    session: AsyncSession, user: User, event_id: int, policy: signups.SignupPolicy, now: datetime
 ) -> EventCard:
-    now = now or utcnow()
     event = await visible_event(session, user, event_id)
     if now >= event.starts_at:
         raise InvalidInput("Мероприятие уже началось, запись отменить нельзя.")

@@ -1,18 +1,20 @@
 """Ratings and comments attendees leave after an event (the organizer's summary of them is
 bot.services.events.ratings.feedback_summary)."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
 from bot.services import signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from models import Event, EventFeedback, User, utcnow
+from models import Event, EventFeedback, User
 
 MAX_COMMENT = 1000
 
 
-async def save_rating(session: AsyncSession, user: User, event_id: int, rating: int) -> EventFeedback:
+async def save_rating(session: AsyncSession, user: User, event_id: int, rating: int, now: datetime) -> EventFeedback:
     """Save (or change) the rating; only people marked as attended may rate."""
     if not 1 <= rating <= 5:
         raise InvalidInput("Оценка — число от 1 до 5.")
@@ -24,7 +26,7 @@ async def save_rating(session: AsyncSession, user: User, event_id: int, rating: 
     # An upsert, so a double tap or a redelivered update cannot trip the unique constraint.
     await session.execute(
         dialect_insert(session, EventFeedback)
-        .values(event_id=event_id, user_id=user.id, rating=rating, created_at=utcnow())
+        .values(event_id=event_id, user_id=user.id, rating=rating, created_at=now)
         .on_conflict_do_update(index_elements=[EventFeedback.event_id, EventFeedback.user_id],
                                set_={"rating": rating})
     )

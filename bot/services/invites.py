@@ -1,7 +1,7 @@
 """Invite deep links: a methodist invites teachers or mentors into an organization in scope."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,14 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import audit, orgs, roles
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.roles import Identity
-from models import Invite, OrgKind, Organization, Role, utcnow
+from models import Invite, OrgKind, Organization, Role
 
 INVITE_ROLES = (Role.teacher, Role.mentor)
 MAX_DAYS, MAX_USES = 90, 500
 
 
 async def create(
-    session: AsyncSession, actor: Identity, role: Role, organization_id: int, days: int, uses: int
+    session: AsyncSession, actor: Identity, role: Role, organization_id: int, days: int, uses: int,
+    now: datetime,
 ) -> Invite:
     if role not in INVITE_ROLES:
         raise InvalidInput("Пригласить можно только педагога или наставника.")
@@ -30,7 +31,7 @@ async def create(
         raise InvalidInput(f"Срок от 1 до {MAX_DAYS} дней, число использований от 1 до {MAX_USES}.")
     invite = Invite(
         code=secrets.token_urlsafe(9), role=role, organization_id=organization_id,
-        expires_at=utcnow() + timedelta(days=days), uses_left=uses, created_by=actor.telegram_id,
+        expires_at=now + timedelta(days=days), uses_left=uses, created_by=actor.telegram_id,
     )
     session.add(invite)
     await session.flush()
@@ -39,23 +40,23 @@ async def create(
     return invite
 
 
-async def find_valid(session: AsyncSession, code: str) -> Invite:
+async def find_valid(session: AsyncSession, code: str, now: datetime) -> Invite:
     """The invite behind a code, or a clear reason why it cannot be used."""
     invite = await session.scalar(select(Invite).where(Invite.code == code[:32]))
     if invite is None:
         raise InvalidInput("Приглашение не найдено. Проверьте ссылку или зарегистрируйтесь обычным образом.")
-    if invite.expires_at <= utcnow():
+    if invite.expires_at <= now:
         raise InvalidInput("Срок действия приглашения истёк. Попросите методиста прислать новое.")
     if invite.uses_left <= 0:
         raise InvalidInput("Приглашение уже использовано. Попросите методиста прислать новое.")
     return invite
 
 
-async def redeem(session: AsyncSession, code: str, telegram_id: int) -> Invite:
+async def redeem(session: AsyncSession, code: str, telegram_id: int, now: datetime) -> Invite:
     """Consume one use atomically (a conditional UPDATE, so two people cannot take the last one)."""
-    invite = await find_valid(session, code)
+    invite = await find_valid(session, code, now)
     taken = await session.execute(
-        update(Invite).where(Invite.id == invite.id, Invite.uses_left > 0, Invite.expires_at > utcnow())
+        update(Invite).where(Invite.id == invite.id, Invite.uses_left > 0, Invite.expires_at > now)
         .values(uses_left=Invite.uses_left - 1)
     )
     if not taken.rowcount:
@@ -67,9 +68,9 @@ async def redeem(session: AsyncSession, code: str, telegram_id: int) -> Invite:
     return invite
 
 
-async def list_active(session: AsyncSession, actor: Identity) -> list[Invite]:
+async def list_active(session: AsyncSession, actor: Identity, now: datetime) -> list[Invite]:
     rows = await session.scalars(
-        select(Invite).where(Invite.created_by == actor.telegram_id, Invite.expires_at > utcnow(),
+        select(Invite).where(Invite.created_by == actor.telegram_id, Invite.expires_at > now,
                              Invite.uses_left > 0).order_by(Invite.created_at.desc()).limit(20)
     )
     return list(rows)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import timefmt
 from bot.services.errors import InvalidInput, NotFound
 from models import OrgKind, Organization
 
@@ -146,7 +147,7 @@ def _rows_from_yaml(path: Path) -> list[OrgRow]:
         where = f"{path.name}: регион №{r_index + 1}"
         if not isinstance(region, dict) or not region.get("name"):
             raise InvalidInput(f"{where}: нужно поле name")
-        r_zone = _check_zone(str(region.get("timezone", "Europe/Moscow")), where)
+        r_zone = _check_zone(str(region.get("timezone", timefmt.MOSCOW)), where)
         for m_index, muni in enumerate(region.get("municipalities") or []):
             m_where = f"{where}, муниципалитет №{m_index + 1}"
             if not isinstance(muni, dict) or not muni.get("name"):

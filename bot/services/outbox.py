@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import dialect_insert
+from bot.services.timefmt import MOSCOW
 from models import OutboxMessage, OutboxStatus, utcnow
 
 Button = dict[str, str]  # {"text": ..., "callback_data": ...} or {"text": ..., "url": ...}
@@ -15,7 +16,7 @@ Button = dict[str, str]  # {"text": ..., "callback_data": ...} or {"text": ..., 
 async def enqueue(
     session: AsyncSession, *, key: str, chat_id: int, purpose: str, text: str,
     due_at: datetime | None = None, urgent: bool = False, buttons: list[list[Button]] | None = None,
-    quiet_exempt_before: datetime | None = None, timezone: str = "Europe/Moscow", batch: str | None = None,
+    quiet_exempt_before: datetime | None = None, timezone: str = MOSCOW, batch: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> bool:
     """Queue one message; a key seen before is silently ignored (returns False)."""
@@ -40,7 +41,7 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], chunk:
         values = [{
             "idempotency_key": row["key"][:200], "chat_id": row["chat_id"], "purpose": row["purpose"],
             "payload": row["payload"], "due_at": row.get("due_at") or now, "urgent": row.get("urgent", False),
-            "quiet_exempt_before": None, "timezone": row.get("timezone", "Europe/Moscow"),
+            "quiet_exempt_before": None, "timezone": row.get("timezone", MOSCOW),
             "status": OutboxStatus.pending, "attempts": 0, "batch": row.get("batch"), "created_at": now,
         } for row in rows[start:start + chunk]]
         result = await session.execute(

@@ -12,18 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content, orgs
+from bot.services.labels import AREA_TITLES, area_title, event_format
 from bot.services.timefmt import local
 from models import (
     Activity, AreaResult, DiagnosisAttempt, Event, EventFormat, EventStatus, Organization, Route, RouteStatus,
     RouteStep, StepStatus, User,
 )
 
-AREA_TITLES = {
-    "1": "Предметная", "2": "Методическая", "3": "Оценочная", "4": "Функциональная грамотность",
-    "5": "Психолого-педагогическая и инклюзивная", "6": "Воспитательная", "7": "Коммуникативная",
-    "8": "Цифровая", "L1": "Стратегия и управление качеством", "L2": "Кадры и профессиональное развитие",
-    "L3": "Ресурсы, нормативная база, безопасность", "L4": "Лидерство, коммуникация, менторство",
-}
 FORM_LABELS = {"formal": "формальная", "non_formal": "неформальная", "informal": "информальная"}
 KIND_LABELS = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "point": "точечный дефицит",
                "own": "собственная цель"}
@@ -43,20 +38,11 @@ FORM_PRODUCTS = {
     "non_formal": ("Приём, опробованный на своём уроке, и его разбор", "Сертификат участника, рефлексия в боте"),
     "informal": ("Конспект и 2–3 приёма, введённые на уроках", "Рефлексия в боте"),
 }
-EVENT_FORMATS = {
-    EventFormat.course: "курс", EventFormat.internship: "стажировка", EventFormat.competition: "конкурс",
-    EventFormat.seminar: "семинар", EventFormat.master_class: "мастер-класс", EventFormat.webinar: "вебинар",
-    EventFormat.mo_meeting: "заседание МО",
-}
 FALLBACK_TITLES = {
     "formal": ("Курс повышения квалификации из ФР ДПП: {area}", 36),
     "non_formal": ("Семинар или мастер-класс методического объединения: {area}", 4),
     "informal": ("Самостоятельное изучение: {area}", 10),
 }
-
-
-def area_title(area: str | None) -> str:
-    return AREA_TITLES.get(area or "", area or "—")
 
 
 def add_months(day: date, months: int) -> date:
@@ -186,7 +172,8 @@ def task_of(draft: Draft, rules: Rules) -> str:
 def step_from(draft: Draft, position: int, deadline: date, zone: str, rules: Rules) -> RouteStep:
     if draft.event is not None:
         event = draft.event
-        title, hours, fmt_label = event.title, max(1, -(-event.duration_min // 60)), EVENT_FORMATS[event.format]
+        title, hours = event.title, max(1, -(-event.duration_min // 60))
+        fmt_label = event_format(event.format, in_sentence=True)
         deadline = local(event.starts_at, zone).date()
     elif draft.activity is not None:
         title, hours, fmt_label = draft.activity.title, draft.activity.hours, draft.activity.format

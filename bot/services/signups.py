@@ -15,7 +15,7 @@ from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.timefmt import fmt
 from html import escape
 from models import (
-    Event, EventRegistration, EventStatus, OutboxMessage, OutboxStatus, RegistrationStatus, User, utcnow,
+    Event, EventRegistration, EventStatus, OutboxMessage, OutboxStatus, RegistrationStatus, User,
 )
 
 HOLDING = (RegistrationStatus.registered, RegistrationStatus.offered)
@@ -90,10 +90,9 @@ def _check_open(event: Event, now: datetime) -> None:
 
 
 async def sign_up(
-    session: AsyncSession, user: User, event_id: int, policy: SignupPolicy, now: datetime | None = None
+    session: AsyncSession, user: User, event_id: int, policy: SignupPolicy, now: datetime
 ) -> EventRegistration:
     """Register, or join the waitlist when full. A repeated tap returns the existing place."""
-    now = now or utcnow()
     event = await locked_event(session, event_id)
     if not await is_visible(session, user, event):
         raise AccessDenied("Это мероприятие недоступно для вашей организации.")
@@ -116,9 +115,8 @@ async def sign_up(
 
 
 async def cancel(
-    session: AsyncSession, user: User, event_id: int, policy: SignupPolicy, now: datetime | None = None
+    session: AsyncSession, user: User, event_id: int, policy: SignupPolicy, now: datetime
 ) -> EventRegistration:
-    now = now or utcnow()
     event = await locked_event(session, event_id)
     registration = await registration_of(session, user, event.id)
     if registration is None or registration.status == RegistrationStatus.cancelled:
@@ -166,9 +164,8 @@ async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPol
 
 async def answer_offer(
     session: AsyncSession, user: User, registration_id: int, accept: bool, policy: SignupPolicy,
-    now: datetime | None = None,
+    now: datetime,
 ) -> tuple[EventRegistration, Event]:
-    now = now or utcnow()
     registration = await session.get(EventRegistration, registration_id)
     if registration is None or registration.user_id != user.id:
         raise AccessDenied("Это предложение адресовано не вам.")
@@ -191,9 +188,8 @@ async def answer_offer(
     return registration, event
 
 
-async def expire_offers(session: AsyncSession, policy: SignupPolicy, now: datetime | None = None) -> int:
+async def expire_offers(session: AsyncSession, policy: SignupPolicy, now: datetime) -> int:
     """Periodic: an unanswered offer lapses and the seat goes to the next in line."""
-    now = now or utcnow()
     event_ids = set(await session.scalars(select(EventRegistration.event_id).where(
         EventRegistration.status == RegistrationStatus.offered, EventRegistration.offer_expires_at <= now)))
     lapsed = 0

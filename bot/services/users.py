@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, orgs, signups
+from bot.services import audit, orgs, signups, timefmt
 from bot.services.errors import InvalidInput, NotRegistered
 from models import (
     AreaResult, AuditEntry, CheckIn, DiagnosisAnswer, DiagnosisAttempt, Event, EventFeedback, EventRegistration,
-    FsmRecord, Invite, MentorPair, OutboxMessage, Position, RoleGrant, Route, RouteComment, RouteStep, User, utcnow,
+    FsmRecord, Invite, MentorPair, OutboxMessage, Position, RoleGrant, Route, RouteComment, RouteStep, User,
 )
 
 SUBJECTS = (
@@ -85,9 +85,9 @@ async def update_profile(session: AsyncSession, user: User, **changes) -> User:
     return user
 
 
-async def set_reachable(session: AsyncSession, telegram_id: int, reachable: bool) -> None:
+async def set_reachable(session: AsyncSession, telegram_id: int, reachable: bool, now: datetime) -> None:
     """Mark a user who blocked the bot (403) inactive, or active again after /start or unblock."""
-    values = {"is_active": reachable, "blocked_at": None if reachable else utcnow()}
+    values = {"is_active": reachable, "blocked_at": None if reachable else now}
     await session.execute(update(User).where(User.telegram_id == telegram_id).values(**values))
 
 
@@ -102,6 +102,7 @@ async def export_data(session: AsyncSession, user: User) -> dict:
         "birth_year": user.birth_year,
         "organization": await orgs.display_name(session, user.organization_id),
         "timezone": user.timezone,
+        "timezone_name": timefmt.label(user.timezone),
         "consent_at": user.consent_at.isoformat() if user.consent_at else None,
         "registered_at": user.created_at.isoformat(),
         "roles": [{"role": g.role.value, "scope_org_id": g.scope_org_id} for g in grants],
@@ -109,10 +110,10 @@ async def export_data(session: AsyncSession, user: User) -> dict:
     }
 
 
-async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy) -> None:
+async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy, now: datetime) -> None:
     """Blank everything that identifies the person; keep position and organization for aggregates."""
     telegram_id = user.telegram_id
-    await _release_seats(session, user, policy)
+    await _release_seats(session, user, policy, now)
     await session.execute(delete(RoleGrant).where(RoleGrant.telegram_id == telegram_id))
     await session.execute(update(Invite).where(Invite.created_by == telegram_id).values(created_by=0))
     await session.execute(delete(FsmRecord).where(FsmRecord.telegram_id == telegram_id))
@@ -130,14 +131,13 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy)
     user.subjects = []
     user.consent_at = None
     user.is_active = False
-    user.erased_at = utcnow()
+    user.erased_at = now
     await audit.record(session, None, "user.erase", f"user:{user.id}")
 
 
-async def _release_seats(session: AsyncSession, user: User, policy: signups.SignupPolicy) -> None:
+async def _release_seats(session: AsyncSession, user: User, policy: signups.SignupPolicy, now: datetime) -> None:
     """Nobody can come in the erased person's place: their seats (and waitlist places) in events
     still to come go to the next in line. Past sign-ups stay for attendance figures."""
-    now = utcnow()
     event_ids = await session.scalars(
         select(EventRegistration.event_id).join(Event, Event.id == EventRegistration.event_id)
         .where(EventRegistration.user_id == user.id, EventRegistration.status.in_(signups.ACTIVE),

@@ -31,7 +31,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.services import diagnosis
 from handlers.diagnosis_ui import AnswerCb
 from handlers.keyboard_builder import KeyboardBuilder
-from models import DiagnosisAnswer, Organization, Position, ProcessedUpdate, User
+from models import DiagnosisAnswer, Organization, Position, ProcessedUpdate, User, utcnow
 from tests.bench.support import migrated_sqlite, report
 from tests.support.fake_telegram import BOT_USER
 from tests.support.harness import Harness
@@ -123,7 +123,7 @@ async def new_attempts(harness: Harness, first_tg: int) -> dict[int, tuple[int, 
                         organization_id=org_id, timezone="Europe/Moscow", is_active=True)
             session.add(user)
             await session.flush()
-            step, _ = await diagnosis.start(session, user, "teacher", message_id=telegram_id)
+            step, _ = await diagnosis.start(session, user, "teacher", message_id=telegram_id, now=utcnow())
             attempts[telegram_id] = (step.attempt.id, telegram_id)
     return attempts
 

@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from bot.db import create_engine, create_sessionmaker
 from bot.identity_cache import CHECK_EVERY_S, IdentityCache
 from bot.services import roles, users
-from models import Organization, OrgKind, Position, Role, RoleGrant, User
+from models import Organization, OrgKind, Position, Role, RoleGrant, User, utcnow
 
 TEACHER, STRANGER, ADMIN = 7001, 7002, 7003
 
@@ -75,7 +75,7 @@ async def test_writes_in_this_process_clear_it_once_committed(sessionmaker, setu
         (await cache.load(session, TEACHER, [])).user.full_name = "Петрова Анна"
     assert (await load(sessionmaker, cache, TEACHER)).user.full_name == "Петрова Анна"
     async with sessionmaker() as session, session.begin():  # a Core UPDATE (the bot was blocked)
-        await users.set_reachable(session, TEACHER, False)
+        await users.set_reachable(session, TEACHER, False, utcnow())
     assert (await load(sessionmaker, cache, TEACHER)).user.is_active is False
 
 

@@ -34,7 +34,7 @@ async def setup(sessionmaker, users: int, capacity: int) -> tuple[int, list[int]
 async def sign_up(sessionmaker, event_id: int, user_id: int) -> None:
     async with sessionmaker() as session, session.begin():
         user = await session.get(User, user_id)
-        await signups.sign_up(session, user, event_id, POLICY)
+        await signups.sign_up(session, user, event_id, POLICY, utcnow())
 
 
 async def statuses(sessionmaker, event_id: int) -> Counter:

@@ -169,7 +169,7 @@ async def _instance_runs(sessionmaker, rounds: int) -> tuple[int, int]:
         async with sessionmaker() as session, session.begin():
             nudged += await routes.enqueue_nudges(session, utcnow())
         async with sessionmaker() as session, session.begin():
-            lapsed += await signups.expire_offers(session, policy)
+            lapsed += await signups.expire_offers(session, policy, utcnow())
     return nudged, lapsed
 
 

@@ -53,7 +53,7 @@ async def test_times_are_in_the_admins_zone(harness, sessionmaker):
         await roles.grant(session, None, Role.admin, 920, None)
         await session.execute(update(User).where(User.telegram_id == 920).values(timezone="Asia/Krasnoyarsk"))
     text = (await admin.send("/audit"))[-1]
-    assert "выдана роль" in text and "(Krasnoyarsk)" in text
+    assert "выдана роль" in text and "(МСК+4, Красноярск)" in text
     async with sessionmaker() as session:
         entry = await session.get(AuditEntry, 1)
     assert fmt(entry.created_at, "Asia/Krasnoyarsk") in text

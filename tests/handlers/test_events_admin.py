@@ -53,7 +53,7 @@ async def the_event(sessionmaker, title: str | None = None) -> Event:
 async def sign_up(sessionmaker, telegram_id: int, event_id: int) -> RegistrationStatus:
     async with sessionmaker() as session, session.begin():
         user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
-        return (await signups.sign_up(session, user, event_id, SignupPolicy())).status
+        return (await signups.sign_up(session, user, event_id, SignupPolicy(), utcnow())).status
 
 
 async def outbox(sessionmaker, purpose: str) -> list[OutboxMessage]:

@@ -21,6 +21,7 @@ async def test_my_data_sends_everything_as_json(harness):
     data = json.loads(document.data.decode("utf-8"))
     assert data["full_name"] == "Иванова Мария Петровна" and data["birth_year"] == 1990
     assert data["organization"] == "г. Новочеркасск, МБОУ СОШ № 1"
+    assert (data["timezone"], data["timezone_name"]) == ("Europe/Moscow", "МСК, Москва")
 
 
 async def test_delete_me_leaves_no_personal_data(harness, sessionmaker):

@@ -43,7 +43,7 @@ def test_fields_round_trip():
 
 
 def test_times_are_the_same_instant_in_every_zone():
-    data = ics.event_ics(make_event())
+    data = ics.event_ics(make_event(), START)
     assert b"DTSTART:20270310T070000Z" in data and b"DTEND:20270310T083000Z" in data
     _, vevent = parse(data)
     start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
@@ -55,18 +55,18 @@ def test_times_are_the_same_instant_in_every_zone():
 
 def test_aware_non_utc_start_is_converted():
     krasnoyarsk = START.astimezone(ZoneInfo("Asia/Krasnoyarsk"))
-    _, vevent = parse(ics.event_ics(make_event(starts_at=krasnoyarsk)))
+    _, vevent = parse(ics.event_ics(make_event(starts_at=krasnoyarsk), START))
     assert vevent.decoded("DTSTART") == START
 
 
 def test_online_event_has_url_and_link_in_description():
     url = "https://meet.example.org/room?id=1&x=2"
-    _, vevent = parse(ics.event_ics(make_event(place=None, online_url=url, description="")))
+    _, vevent = parse(ics.event_ics(make_event(place=None, online_url=url, description=""), START))
     assert str(vevent["URL"]) == url
     assert str(vevent["LOCATION"]) == url
     assert str(vevent["DESCRIPTION"]) == f"Ссылка: {url}"
 
 
 def test_cancelled_event_is_marked():
-    _, vevent = parse(ics.event_ics(make_event(status=EventStatus.cancelled)))
+    _, vevent = parse(ics.event_ics(make_event(status=EventStatus.cancelled), START))
     assert str(vevent["STATUS"]) == "CANCELLED"

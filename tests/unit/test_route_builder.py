@@ -248,7 +248,7 @@ async def test_approval_and_completion_by_attendance(sessionmaker):
         assert route.status == RouteStatus.draft
         await roles.grant(session, None, Role.methodist, 77, orgs["other"].id)
         with pytest.raises(AccessDenied):
-            await routes.approve(session, route.id, 77)  # another municipality's methodist
+            await routes.approve(session, route.id, 77, NOW)  # another municipality's methodist
         await roles.grant(session, None, Role.methodist, 78, orgs["muni"].id)
         savepoint = await session.begin_nested()
         await routes.approve(session, route.id, 78, NOW)  # the teacher's municipal methodist may
@@ -257,12 +257,12 @@ async def test_approval_and_completion_by_attendance(sessionmaker):
         await session.refresh(route)
         assert route.status == RouteStatus.draft
         with pytest.raises(AccessDenied):
-            await routes.approve(session, route.id, user.telegram_id)
+            await routes.approve(session, route.id, user.telegram_id, NOW)
         assert route.status == RouteStatus.draft
         mentor = await make_teacher(session, orgs["school"], telegram_id=79)
         await roles.grant(session, None, Role.mentor, 79, orgs["school"].id)
         with pytest.raises(AccessDenied):
-            await routes.approve(session, route.id, 79)  # a mentor, but not this teacher's
+            await routes.approve(session, route.id, 79, NOW)  # a mentor, but not this teacher's
         session.add(MentorPair(mentor_id=mentor.id, mentee_id=user.id, type=PairType.subject, goal="Оценивание",
                                starts_on=NOW.date(), planned_end=NOW.date() + timedelta(days=180),
                                status=PairStatus.active))

@@ -13,7 +13,7 @@ from bot.services.events.common import Paged, active, get_for_methodist, require
 from bot.services.events.ratings import request_feedback
 from bot.services.roles import Identity
 from bot.services.signups import ACTIVE
-from models import Event, EventRegistration, EventStatus, Organization, RegistrationStatus, User, utcnow
+from models import Event, EventRegistration, EventStatus, Organization, RegistrationStatus, User
 
 REGISTRANTS_PAGE = 10
 
@@ -52,10 +52,9 @@ async def registrants(
 
 async def set_attendance(
     session: AsyncSession, identity: Identity, event_id: int, registration_id: int | None, attended: bool,
-    now: datetime | None = None,
+    now: datetime,
 ) -> int:
     """Mark one registrant (or, with None, every registrant); returns how many changed."""
-    now = now or utcnow()
     event = await get_for_methodist(session, identity, event_id, lock=True)
     require_status(event, EventStatus.published, EventStatus.closed)
     require_started(event, now, "Отмечать посещение")
@@ -71,15 +70,14 @@ async def set_attendance(
         registration.attended = attended
         if attended:
             # Attending an event that is a step of the teacher's route completes that step.
-            await routes.complete_steps_for_event(session, registration.user_id, event.id)
+            await routes.complete_steps_for_event(session, registration.user_id, event.id, now)
         if attended and event.status == EventStatus.closed:
             await request_feedback(session, event, registration)  # marked after closing
     return len(changed)
 
 
-async def close(session: AsyncSession, identity: Identity, event_id: int, now: datetime | None = None) -> int:
+async def close(session: AsyncSession, identity: Identity, event_id: int, now: datetime) -> int:
     """Close after the start; everyone marked present is asked for a rating."""
-    now = now or utcnow()
     event = await get_for_methodist(session, identity, event_id, lock=True)
     require_status(event, EventStatus.published)
     require_started(event, now, "Завершить мероприятие")

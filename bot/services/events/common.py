@@ -13,10 +13,9 @@ from bot.services import outbox, roles, signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.roles import Identity
 from bot.services.signups import ACTIVE
-from bot.services.timefmt import fmt
+from bot.services.timefmt import MOSCOW, fmt
 from models import Event, EventRegistration, EventStatus, Organization, Role, User
 
-DEFAULT_ZONE = "Europe/Moscow"
 REFUSED = {
     EventStatus.published: "Мероприятие ещё не завершено.",
     EventStatus.cancelled: "Мероприятие отменено — это действие уже недоступно.",
@@ -40,7 +39,7 @@ async def author_zone(session: AsyncSession, identity: Identity, org_id: int | N
         org = await session.get(Organization, candidate) if candidate else None
         if org is not None:
             return org.timezone
-    return DEFAULT_ZONE
+    return MOSCOW
 
 
 async def get_for_methodist(session: AsyncSession, identity: Identity, event_id: int, *, lock: bool = False) -> Event:

@@ -13,12 +13,12 @@ from bot.services.events.common import active, author_zone, get_for_methodist, r
 from bot.services.roles import Identity
 from bot.services.signups import SignupPolicy
 from bot.services.timefmt import fmt
-from models import AuditEntry, Event, EventStatus, RegistrationStatus, User, utcnow
+from models import AuditEntry, Event, EventStatus, RegistrationStatus, User
 
 
-async def create(session: AsyncSession, identity: Identity, draft: dict, now: datetime | None = None) -> Event:
+async def create(session: AsyncSession, identity: Identity, draft: dict, now: datetime) -> Event:
     roles.require_methodist(identity)
-    event_input.validate(draft, now or utcnow())
+    event_input.validate(draft, now)
     values = event_input.event_values(draft)
     await orgs.get(session, values["scope_org_id"])
     await roles.require_methodist_for(session, identity, values["scope_org_id"])
@@ -33,9 +33,8 @@ async def create(session: AsyncSession, identity: Identity, draft: dict, now: da
 
 async def edit_from_text(
     session: AsyncSession, identity: Identity, event_id: int, field: str, text: str | None,
-    policy: SignupPolicy, now: datetime | None = None,
+    policy: SignupPolicy, now: datetime,
 ) -> int:
-    now = now or utcnow()
     event = await get_for_methodist(session, identity, event_id)
     changes = event_input.parse_field(field, text, zone=await author_zone(session, identity, event.scope_org_id),
                                       now=now, draft=event_input.draft_from_event(event))
@@ -44,10 +43,9 @@ async def edit_from_text(
 
 async def update(
     session: AsyncSession, identity: Identity, event_id: int, changes: dict, policy: SignupPolicy,
-    now: datetime | None = None,
+    now: datetime,
 ) -> int:
     """Apply draft-shaped changes; returns how many participants were told about them."""
-    now = now or utcnow()
     event = await get_for_methodist(session, identity, event_id, lock=True)
     require_status(event, EventStatus.published)
     before = event_input.draft_from_event(event)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import orgs, roles
 from bot.services.events.common import Paged
 from bot.services.roles import Identity
-from models import Event, EventRegistration, RegistrationStatus, Role, utcnow
+from models import Event, EventRegistration, RegistrationStatus, Role
 
 PAGE_SIZE = 5
 
@@ -22,10 +22,9 @@ class Counts:
     attended: int = 0
 
 
-async def list_page(session: AsyncSession, identity: Identity, page: int, now: datetime | None = None) -> Paged[Event]:
+async def list_page(session: AsyncSession, identity: Identity, page: int, now: datetime) -> Paged[Event]:
     """Events in the actor's scopes (admins: all), upcoming first by start, then past, latest first."""
     roles.require_methodist(identity)
-    now = now or utcnow()
     where = []
     scopes = identity.scopes(Role.methodist)
     if not identity.is_admin and None not in scopes:

@@ -15,7 +15,7 @@ from bot.services.mentoring.rules import (
     DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, clean_text, is_young_specialist, plural,
 )
 from bot.services.roles import Identity
-from bot.services.route_builder import area_title
+from bot.services.labels import area_title
 from models import (
     AreaResult, AttemptStatus, DiagnosisAttempt, MentorPair, OrgKind, Organization, PairStatus, PairType, Position,
     User,

@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox, roles
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from models import MentorPair, PairStatus, Route, RouteStatus, User, utcnow
+from models import MentorPair, PairStatus, Route, RouteStatus, User
 
 
 async def approve(session: AsyncSession, route_id: int, approver_telegram_id: int,
-                  now: datetime | None = None) -> Route:
+                  now: datetime) -> Route:
     """The teacher's mentor (an active pair) or a methodist whose scope covers them approves a draft."""
     route = await session.get(Route, route_id)
     if route is None or route.status == RouteStatus.archived:
@@ -28,7 +28,7 @@ async def approve(session: AsyncSession, route_id: int, approver_telegram_id: in
         if route.approved_by is not None:
             return route  # approved already (a double tap)
         raise InvalidInput("Этот ИОМ не требует согласования.")
-    route.status, route.approved_by, route.approved_at = RouteStatus.approved, approver_telegram_id, now or utcnow()
+    route.status, route.approved_by, route.approved_at = RouteStatus.approved, approver_telegram_id, now
     if teacher.telegram_id is not None:
         await outbox.enqueue(session, key=f"route-approved:{route.id}", chat_id=teacher.telegram_id,
                              purpose="route_approved", timezone=teacher.timezone,

@@ -11,7 +11,7 @@ from bot.services import outbox, route_builder
 from bot.services.errors import InvalidInput
 from bot.services.routes.common import LIVE, current, owned_step, refresh
 from bot.services.routes.inputs import parse_deadline, parse_reflection, parse_title
-from models import Activity, Event, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User, utcnow
+from models import Activity, Event, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User
 
 PAGE_SIZE = 6
 
@@ -123,13 +123,13 @@ async def add_own(session: AsyncSession, user: User, title: str, deadline: date)
 
 
 async def complete_steps_for_event(session: AsyncSession, user_id: int, event_id: int,
-                                   now: datetime | None = None) -> int:
+                                   now: datetime) -> int:
     """Attendance at an event completes the route steps built on it; repeated calls change nothing."""
     rows = (await session.execute(select(Route, RouteStep).join(RouteStep, RouteStep.route_id == Route.id).where(
         Route.user_id == user_id, Route.status.in_(LIVE), RouteStep.event_id == event_id,
         RouteStep.status == StepStatus.planned))).all()
     for _, step in rows:
-        step.status, step.done_at = StepStatus.done, now or utcnow()
+        step.status, step.done_at = StepStatus.done, now
         await outbox.cancel_pending(session, f"nudge:{step.id}:")
     await session.flush()
     for route in {route.id: route for route, _ in rows}.values():

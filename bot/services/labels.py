@@ -1,0 +1,49 @@
+"""Russian names of competency areas, deficit zones and event formats: one home for every screen,
+file and report.
+
+The area titles are those of the shipped questionnaires (bot/content/questionnaire_*.yaml,
+domain.md §2-3; a unit test keeps them equal). A screen that shows a finished diagnosis may use the
+title of the questionnaire version it was taken on; everything else names areas from here.
+"""
+
+from models import EventFormat
+
+AREA_TITLES = {
+    "1": "Предметная", "2": "Методическая", "3": "Оценочная", "4": "Функциональная грамотность",
+    "5": "Психолого-педагогическая и инклюзивная", "6": "Воспитательная", "7": "Коммуникативная",
+    "8": "Цифровая",
+    "L1": "Стратегия и управление качеством", "L2": "Кадры и профессиональное развитие",
+    "L3": "Ресурсы, нормативная база, безопасность", "L4": "Лидерство, коммуникация, менторство",
+}
+# Events are tagged with the teacher areas as integers 1..8.
+TEACHER_AREAS = {int(code): title for code, title in AREA_TITLES.items() if code.isdigit()}
+ZONE_TITLES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма",
+               "resource": "ресурсная зона"}
+EVENT_FORMATS = {
+    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
+    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
+    EventFormat.mo_meeting: "Заседание МО",
+}
+
+
+def area_code(code: str | int) -> str:
+    """Leader areas are «У1»..«У4» on screen, as in the methodical recommendations."""
+    code = str(code)
+    return f"У{code[1:]}" if code.startswith("L") else code
+
+
+def area_title(code: str | int | None) -> str:
+    if code is None or code == "":
+        return "—"
+    return AREA_TITLES.get(str(code), str(code))
+
+
+def area_label(code: str | int, title: str | None = None) -> str:
+    """«1. Предметная», «У1. Стратегия и управление качеством» (title: a questionnaire's own)."""
+    return f"{area_code(code)}. {title or area_title(code)}"
+
+
+def event_format(value: EventFormat, *, in_sentence: bool = False) -> str:
+    """«Семинар» on its own line, «семинар» inside a sentence (abbreviations such as МО stay)."""
+    label = EVENT_FORMATS[value]
+    return label[0].lower() + label[1:] if in_sentence else label
