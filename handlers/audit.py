@@ -12,10 +12,10 @@ from bot.services.audit_log import AuditPage, Row
 from bot.services.roles import Identity
 from bot.services.timefmt import fmt
 from handlers import ui
+from handlers.access import Admin, Gate
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
-router = Router(name=__name__)
 MAX_DETAILS, MAX_NAME, MAX_TARGET, MAX_TEXT = 120, 40, 60, 4000
 
 
@@ -91,14 +91,19 @@ def _zone(identity: Identity, settings: Settings) -> str:
     return identity.user.timezone if identity.user is not None else settings.default_timezone
 
 
-@router.message(Command("audit"))
 async def audit_command(message: Message, session: AsyncSession, identity: Identity, settings: Settings) -> None:
     page = await audit_log.read(session, identity)
     await message.answer(page_text(page, _zone(identity, settings)), reply_markup=page_kb(page))
 
 
-@router.callback_query(AuditCb.filter())
 async def audit_page(query: CallbackQuery, callback_data: AuditCb, session: AsyncSession, identity: Identity,
                      settings: Settings) -> None:
     page = await audit_log.read(session, identity, callback_data.kind, callback_data.page)
     await ui.show(query, page_text(page, _zone(identity, settings)), page_kb(page))
+
+
+def setup() -> Router:
+    gate = Gate(__name__, Admin())
+    gate.message(audit_command, Command("audit"))
+    gate.callback_query(audit_page, AuditCb.filter())
+    return gate.router

@@ -2,25 +2,25 @@
 stop. Every press re-checks the role, the author and the broadcast's status in the service."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services import broadcast_audience as audience
-from bot.services import broadcast_report, broadcasts, roles
+from bot.services import broadcast_report, broadcasts
 from bot.services.broadcast_announce import prepare_event_announcement
 from bot.services.errors import InvalidInput
 from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
 from handlers import ui
+from handlers.access import Gate, Methodist
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.filters import NOT_COMMAND, TYPED
 from models import Broadcast, BroadcastStatus, Event, utcnow
 
-router = Router(name=__name__)
 # action → (audience dimension it toggles, screen shown again afterwards)
 TOGGLES = {"org": ("org", "orgs"), "role": ("role", "roles"), "pos": ("position", "positions"),
            "subj": ("subject", "subjects"), "area": ("deficit", "areas"), "ev": ("event", "events")}
@@ -31,17 +31,13 @@ def _zone(identity: Identity, settings: Settings) -> str:
     return identity.user.timezone if identity.user is not None else settings.default_timezone
 
 
-@router.message(Command("broadcast"))
 async def broadcast_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    roles.require_methodist(identity)
     await state.set_state(BroadcastFlow.compose)
     await state.set_data({})
     await message.answer(bui.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
 
 
-@router.message(BroadcastFlow.compose, NOT_COMMAND)
 async def compose(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
-    roles.require_methodist(identity)
     if message.media_group_id:
         raise InvalidInput(bui.NO_ALBUMS)
     if not (message.text or message.photo or message.document):
@@ -62,7 +58,6 @@ async def compose(message: Message, state: FSMContext, session: AsyncSession, id
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(BroadcastFlow.when, TYPED)
 async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                    settings: Settings) -> None:
     zone, now = _zone(identity, settings), utcnow()
@@ -74,7 +69,6 @@ async def schedule(message: Message, state: FSMContext, session: AsyncSession, i
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 
 
-@router.callback_query(BroadcastAnnounceCb.filter())
 async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
                    identity: Identity, bot: Bot) -> None:
     """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
@@ -87,13 +81,11 @@ async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, ses
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
-@router.callback_query(BcCb.filter(F.action.in_(SCREENS)))
 async def open_screen(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await ui.show(query, *await _screen(session, identity, b, callback_data))
 
 
-@router.callback_query(BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
 async def toggle(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     if callback_data.action == "t":
         dimension, value, screen = callback_data.value, "", "aud"
@@ -122,7 +114,6 @@ async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: B
     return text, bui.audience_kb(b)
 
 
-@router.callback_query(BcCb.filter(F.action == "next"))
 async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     recipients = await broadcasts.count(session, identity, b, utcnow())
@@ -131,7 +122,6 @@ async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession
     await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
 
 
-@router.callback_query(BcCb.filter(F.action == "now"))
 async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
                    settings: Settings) -> None:
     now = utcnow()
@@ -143,7 +133,6 @@ async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 
 
-@router.callback_query(BcCb.filter(F.action.in_(("when", "retext"))))
 async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext, session: AsyncSession,
                    identity: Identity, settings: Settings) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
@@ -152,14 +141,12 @@ async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext,
     await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
 
 
-@router.callback_query(BcCb.filter(F.action == "drop"))
 async def drop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await broadcasts.cancel(session, identity, b.id, utcnow())
     await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
 
 
-@router.callback_query(BcCb.filter(F.action == "stop"))
 async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
     await query.answer()
@@ -167,22 +154,38 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     await query.bot.send_message(query.from_user.id, bui.stop_question(b), reply_markup=bui.stop_kb(b))
 
 
-@router.callback_query(BcCb.filter(F.action == "stopyes"))
 async def stop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     withdrawn = await broadcasts.cancel(session, identity, callback_data.id, utcnow())
     b = await broadcasts.get(session, identity, callback_data.id)
     await ui.show(query, bui.stopped(b, withdrawn))
 
 
-@router.callback_query(BcCb.filter(F.action == "stopno"))
 async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
     await ui.show(query, f"Хорошо, рассылка №{b.id} продолжается.")
 
 
-@router.callback_query(BcCb.filter(F.action == "status"))
 async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
                  settings: Settings) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
     p = await broadcast_report.progress(session, b, utcnow())
     await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))
+
+
+def setup() -> Router:
+    gate = Gate(__name__, Methodist())
+    gate.message(broadcast_command, Command("broadcast"))
+    gate.message(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
+    gate.message(schedule, StateFilter(BroadcastFlow.when), TYPED)
+    gate.callback_query(announce, BroadcastAnnounceCb.filter())
+    gate.callback_query(open_screen, BcCb.filter(F.action.in_(SCREENS)))
+    gate.callback_query(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
+    gate.callback_query(ready, BcCb.filter(F.action == "next"))
+    gate.callback_query(send_now, BcCb.filter(F.action == "now"))
+    gate.callback_query(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
+    gate.callback_query(drop, BcCb.filter(F.action == "drop"))
+    gate.callback_query(stop_ask, BcCb.filter(F.action == "stop"))
+    gate.callback_query(stop, BcCb.filter(F.action == "stopyes"))
+    gate.callback_query(stop_no, BcCb.filter(F.action == "stopno"))
+    gate.callback_query(status, BcCb.filter(F.action == "status"))
+    return gate.router

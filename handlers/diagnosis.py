@@ -14,20 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.render import chart
 from bot.services import diagnosis
 from bot.services.diagnosis import Step
-from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
 from handlers import diagnosis_ui as ui_dg
+from handlers.access import Gate, Registered
 from handlers.diagnosis_ui import AnswerCb, MenuCb
 from models import User
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
-
-
-def _user(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user
 
 
 def _message_id(query: CallbackQuery) -> int | None:
@@ -69,9 +62,8 @@ async def _send_result(bot: Bot, chat_id: int, session: AsyncSession, user: User
     await bot.send_message(chat_id, ui_dg.result_text(res, user.timezone), reply_markup=ui_dg.result_kb(res))
 
 
-@router.message(Command("diagnostics"))
 async def diagnostics(message: Message, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     step = await diagnosis.unfinished(session, user)
     if step is not None:
         await message.answer(ui_dg.unfinished(step), reply_markup=ui_dg.unfinished_kb(step))
@@ -80,9 +72,8 @@ async def diagnostics(message: Message, session: AsyncSession, identity: Identit
     await message.answer(ui_dg.intro(options, user.timezone), reply_markup=ui_dg.intro_kb(options))
 
 
-@router.callback_query(MenuCb.filter(F.action == "start"))
 async def start(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
-    step, created = await diagnosis.start(session, _user(identity), callback_data.variant, _message_id(query))
+    step, created = await diagnosis.start(session, identity.user, callback_data.variant, _message_id(query))
     if created:
         await _edit_question(query, step)  # the intro turns into the first question
     else:
@@ -90,28 +81,24 @@ async def start(query: CallbackQuery, callback_data: MenuCb, session: AsyncSessi
         await _send_question(query.bot, query.from_user.id, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "resume"))
 async def resume(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.resume(session, _user(identity), callback_data.attempt_id)
+    step = await diagnosis.resume(session, identity.user, callback_data.attempt_id)
     await query.answer()
     await _send_question(query.bot, query.from_user.id, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "restart"))
 async def restart(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.restart(session, _user(identity), callback_data.attempt_id, _message_id(query))
+    step = await diagnosis.restart(session, identity.user, callback_data.attempt_id, _message_id(query))
     await _edit_question(query, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "show"))
 async def show_result(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
     await query.answer()
-    await _send_result(query.bot, query.from_user.id, session, _user(identity), callback_data.attempt_id)
+    await _send_result(query.bot, query.from_user.id, session, identity.user, callback_data.attempt_id)
 
 
-@router.callback_query(AnswerCb.filter(F.action == "a"))
 async def answer(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     step = await diagnosis.answer(session, user, callback_data.attempt_id, callback_data.index, callback_data.value,
                                   _message_id(query))
     if not step.finished:
@@ -125,16 +112,14 @@ async def answer(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSe
     await _send_result(query.bot, query.from_user.id, session, user, step.attempt.id)
 
 
-@router.callback_query(AnswerCb.filter(F.action == "b"))
 async def back(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.back(session, _user(identity), callback_data.attempt_id, callback_data.index,
+    step = await diagnosis.back(session, identity.user, callback_data.attempt_id, callback_data.index,
                                 _message_id(query))
     await _edit_question(query, step)
 
 
-@router.callback_query(AnswerCb.filter(F.action == "p"))
 async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.pause(session, _user(identity), callback_data.attempt_id, callback_data.index,
+    step = await diagnosis.pause(session, identity.user, callback_data.attempt_id, callback_data.index,
                                  _message_id(query))
     await query.answer()
     try:
@@ -142,3 +127,16 @@ async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSes
                                           message_id=step.attempt.message_id, reply_markup=ui_dg.paused_kb(step))
     except TelegramBadRequest:
         pass  # nothing changed on the server; /diagnostics still offers «Продолжить»
+
+
+def setup() -> Router:
+    gate = Gate(__name__, Registered())
+    gate.message(diagnostics, Command("diagnostics"))
+    gate.callback_query(start, MenuCb.filter(F.action == "start"))
+    gate.callback_query(resume, MenuCb.filter(F.action == "resume"))
+    gate.callback_query(restart, MenuCb.filter(F.action == "restart"))
+    gate.callback_query(show_result, MenuCb.filter(F.action == "show"))
+    gate.callback_query(answer, AnswerCb.filter(F.action == "a"))
+    gate.callback_query(back, AnswerCb.filter(F.action == "b"))
+    gate.callback_query(pause, AnswerCb.filter(F.action == "p"))
+    return gate.router

@@ -15,11 +15,10 @@ from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import events_admin_ui as kit
 from handlers import ui
+from handlers.access import Gate, Methodist
 from handlers.events_admin_ui import EventAdminCb, EventEdit
 from handlers.texts import POSITION_LABELS
 from models import EventStatus, utcnow
-
-router = Router(name=__name__)
 
 
 def on(action: str):
@@ -55,27 +54,23 @@ async def _leave_edit(state: FSMContext) -> None:
         await state.clear()
 
 
-@router.message(Command("events_admin"))
 async def events_admin(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await _leave_edit(state)
     text, markup = await render_list(session, identity, 0)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(on("list"))
 async def show_list(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     await ui.show(query, *await render_list(session, identity, callback_data.page))
 
 
-@router.callback_query(on("card"))
 async def show_card(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext, session: AsyncSession,
                     identity: Identity) -> None:
     await _leave_edit(state)
     await ui.show(query, *await render_card(session, identity, callback_data.event_id))
 
 
-@router.callback_query(on("edit"))
 async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -83,7 +78,6 @@ async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: 
     await ui.show(query, f"Что изменить в «{kit.cut(event.title, 200)}»?", kit.event_fields(event.id))
 
 
-@router.callback_query(on("cancel"))
 async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                      identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -95,7 +89,6 @@ async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session:
                   kit.confirm(event.id, "cancel_yes", "Да, отменить мероприятие"))
 
 
-@router.callback_query(on("cancel_yes"))
 async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     told = await events.cancel(session, identity, callback_data.event_id)
@@ -103,14 +96,12 @@ async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: 
     await ui.show(query, f"Мероприятие отменено. Уведомлений участникам: {told}.\n\n{text}", markup)
 
 
-@router.callback_query(on("regs"))
 async def show_registrants(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                            identity: Identity) -> None:
     event, paged = await events.registrants(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.registrants(event, paged, events.REGISTRANTS_PAGE))
 
 
-@router.callback_query(on("xlsx"))
 async def export(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity,
                  bot: Bot) -> None:
     event, everyone = await events.registrants(session, identity, callback_data.event_id)
@@ -127,13 +118,11 @@ async def export(query: CallbackQuery, callback_data: EventAdminCb, session: Asy
                             caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)")
 
 
-@router.callback_query(on("att"))
 async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                           identity: Identity) -> None:
     await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
 
 
-@router.callback_query(EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
 async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                           identity: Identity) -> None:
     one = None if callback_data.action == "att_all" else callback_data.arg
@@ -141,7 +130,6 @@ async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, ses
     await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
 
 
-@router.callback_query(on("close"))
 async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -153,7 +141,6 @@ async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: 
                   kit.confirm(event.id, "close_yes", "Да, завершить"))
 
 
-@router.callback_query(on("close_yes"))
 async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                    identity: Identity) -> None:
     asked = await events.close(session, identity, callback_data.event_id)
@@ -161,8 +148,25 @@ async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: A
     await ui.show(query, f"Мероприятие завершено. Просьб оценить отправлено: {asked}.\n\n{text}", markup)
 
 
-@router.callback_query(on("fb"))
 async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                         identity: Identity) -> None:
     event, summary = await events.feedback_summary(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.feedback(event, summary))
+
+
+def setup() -> Router:
+    gate = Gate(__name__, Methodist())
+    gate.message(events_admin, Command("events_admin"))
+    gate.callback_query(show_list, on("list"))
+    gate.callback_query(show_card, on("card"))
+    gate.callback_query(edit_menu, on("edit"))
+    gate.callback_query(cancel_ask, on("cancel"))
+    gate.callback_query(cancel_do, on("cancel_yes"))
+    gate.callback_query(show_registrants, on("regs"))
+    gate.callback_query(export, on("xlsx"))
+    gate.callback_query(show_attendance, on("att"))
+    gate.callback_query(mark_attendance, EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
+    gate.callback_query(close_ask, on("close"))
+    gate.callback_query(close_do, on("close_yes"))
+    gate.callback_query(show_feedback, on("fb"))
+    return gate.router

@@ -5,7 +5,7 @@ import asyncio
 from datetime import date
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,23 +16,21 @@ from bot.services.mentoring import access, dashboard, interactions, rules
 from bot.services.roles import Identity
 from handlers import diagnosis_ui, ui
 from handlers import mentoring_dashboard_ui as kit
+from handlers.access import Gate, Registered
 from handlers.filters import TYPED
-from handlers.mentoring_ui import MenteeOpenCb, MentorCb, Mentoring, registered, saved, start_dialog
+from handlers.mentoring_ui import MenteeOpenCb, MentorCb, Mentoring, saved, start_dialog
 from models import utcnow
-
-router = Router(name=__name__)
 
 
 async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice: str = ""):
-    user = registered(identity)
+    user = identity.user
     card = await dashboard.mentee_card(session, user, pair_id, utcnow())
     today = routes.today(card.summary.mentee, utcnow())
     return kit.mentee_card(card, user.timezone, today, notice), kit.mentee_card_kb(card), card.summary.mentee
 
 
-@router.message(Command("mentees"))
 async def mentees_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    user = registered(identity)
+    user = identity.user
     await state.clear()
     found = await dashboard.my_mentees(session, user, utcnow())
     if not found.items:
@@ -41,23 +39,20 @@ async def mentees_command(message: Message, state: FSMContext, session: AsyncSes
     await message.answer(kit.mentees(found, user.timezone), reply_markup=kit.mentees_kb(found))
 
 
-@router.callback_query(MentorCb.filter(F.action == "list"))
 async def mentees_page(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                        identity: Identity) -> None:
-    user = registered(identity)
+    user = identity.user
     await state.clear()
     found = await dashboard.my_mentees(session, user, utcnow(), callback_data.page)
     await ui.show(query, kit.mentees(found, user.timezone) if found.items else kit.NO_MENTEES,
                   kit.mentees_kb(found))
 
 
-@router.callback_query(MentorCb.filter(F.action == "card"))
-@router.callback_query(MenteeOpenCb.filter())
 async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpenCb, state: FSMContext,
                       session: AsyncSession, identity: Identity, bot: Bot) -> None:
     """Opening a mentee: the competency chart first (when there is a diagnosis), then the card."""
     await state.clear()
-    user = registered(identity)
+    user = identity.user
     text, markup, mentee = await _card(session, identity, callback_data.pair_id)
     result = await dashboard.mentee_result(session, user, callback_data.pair_id)
     await query.answer()
@@ -68,23 +63,20 @@ async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpen
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
-@router.callback_query(MentorCb.filter(F.action == "view"))
 async def mentee_card_in_place(query: CallbackQuery, callback_data: MentorCb, state: FSMContext,
                                session: AsyncSession, identity: Identity) -> None:
     await state.clear()
     await ui.show(query, *(await _card(session, identity, callback_data.pair_id))[:2])
 
 
-@router.callback_query(MentorCb.filter(F.action == "steps"))
 async def pick_step(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity) -> None:
-    steps = await interactions.route_steps(session, registered(identity), callback_data.pair_id)
+    steps = await interactions.route_steps(session, identity.user, callback_data.pair_id)
     await ui.show(query, kit.ASK_STEP, kit.steps_kb(callback_data.pair_id, steps, callback_data.page))
 
 
-@router.callback_query(MentorCb.filter(F.action.in_({"cmt_route", "cmt_step"})))
 async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    steps = await interactions.route_steps(session, registered(identity), callback_data.pair_id)
+    steps = await interactions.route_steps(session, identity.user, callback_data.pair_id)
     step_id = callback_data.step_id if callback_data.action == "cmt_step" else 0
     step = next((s for s in steps if s.id == step_id), None)
     if step_id and step is None:
@@ -94,40 +86,35 @@ async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FS
                        step_id=step_id)
 
 
-@router.message(Mentoring.comment, TYPED)
 async def got_comment(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     data = await saved(state)
-    await interactions.comment(session, registered(identity), data["pair_id"], data["step_id"] or None,
+    await interactions.comment(session, identity.user, data["pair_id"], data["step_id"] or None,
                                message.text)
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.COMMENT_SENT)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MentorCb.filter(F.action == "approve"))
 async def approve(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity) -> None:
-    await interactions.approve_route(session, registered(identity), callback_data.pair_id, utcnow())
+    await interactions.approve_route(session, identity.user, callback_data.pair_id, utcnow())
     await ui.show(query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован."))[:2])
 
 
-@router.callback_query(MentorCb.filter(F.action == "propose"))
 async def propose_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    await interactions.route_steps(session, registered(identity), callback_data.pair_id)
+    await interactions.route_steps(session, identity.user, callback_data.pair_id)
     await start_dialog(query, state, Mentoring.proposal_title, kit.ASK_PROPOSAL, pair_id=callback_data.pair_id)
 
 
-@router.message(Mentoring.proposal_title, TYPED)
 async def got_proposal_title(message: Message, state: FSMContext) -> None:
     await state.update_data(title=routes.parse_title(message.text))
     await state.set_state(Mentoring.proposal_deadline)
     await message.answer(kit.ASK_PROPOSAL_DATE)
 
 
-@router.message(Mentoring.proposal_deadline, TYPED)
 async def got_proposal_deadline(message: Message, state: FSMContext, session: AsyncSession,
                                 identity: Identity) -> None:
-    user, data = registered(identity), await saved(state)
+    user, data = identity.user, await saved(state)
     deadline = await interactions.proposal_deadline(session, user, data["pair_id"], message.text, utcnow())
     await interactions.propose_step(session, user, data["pair_id"], data.get("title"), deadline)
     await state.clear()
@@ -135,35 +122,52 @@ async def got_proposal_deadline(message: Message, state: FSMContext, session: As
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MentorCb.filter(F.action == "checkin"))
 async def checkin_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
-    await access.mentor_pair(session, registered(identity), callback_data.pair_id)
+    await access.mentor_pair(session, identity.user, callback_data.pair_id)
     await start_dialog(query, state, Mentoring.checkin_date, kit.ASK_CHECKIN_DATE, pair_id=callback_data.pair_id)
 
 
-@router.message(Mentoring.checkin_date, TYPED)
 async def got_checkin_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     pair_id = (await saved(state))["pair_id"]
-    held_on = await interactions.checkin_day(session, registered(identity), pair_id, message.text, utcnow())
+    held_on = await interactions.checkin_day(session, identity.user, pair_id, message.text, utcnow())
     await state.update_data(held_on=held_on.isoformat())
     await state.set_state(Mentoring.checkin_discussed)
     await message.answer(kit.ASK_DISCUSSED)
 
 
-@router.message(Mentoring.checkin_discussed, TYPED)
 async def got_discussed(message: Message, state: FSMContext) -> None:
     await state.update_data(discussed=rules.clean_text(message.text, rules.MAX_TEXT, "Что обсуждали"))
     await state.set_state(Mentoring.checkin_next)
     await message.answer(kit.ASK_NEXT)
 
 
-@router.message(Mentoring.checkin_next, TYPED)
 async def got_next_steps(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     data = await saved(state)
     held_on = date.fromisoformat(data.get("held_on") or date.min.isoformat())  # date.min: refused as too early
-    await interactions.log_checkin(session, registered(identity), data["pair_id"], held_on, data.get("discussed"),
+    await interactions.log_checkin(session, identity.user, data["pair_id"], held_on, data.get("discussed"),
                                    message.text, utcnow())
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.CHECKIN_SAVED)
     await message.answer(text, reply_markup=markup)
+
+
+def setup() -> Router:
+    gate = Gate(__name__, Registered())
+    gate.message(mentees_command, Command("mentees"))
+    gate.callback_query(mentees_page, MentorCb.filter(F.action == "list"))
+    gate.callback_query(mentee_card, MenteeOpenCb.filter())
+    gate.callback_query(mentee_card, MentorCb.filter(F.action == "card"))
+    gate.callback_query(mentee_card_in_place, MentorCb.filter(F.action == "view"))
+    gate.callback_query(pick_step, MentorCb.filter(F.action == "steps"))
+    gate.callback_query(comment_start, MentorCb.filter(F.action.in_({"cmt_route", "cmt_step"})))
+    gate.message(got_comment, StateFilter(Mentoring.comment), TYPED)
+    gate.callback_query(approve, MentorCb.filter(F.action == "approve"))
+    gate.callback_query(propose_start, MentorCb.filter(F.action == "propose"))
+    gate.message(got_proposal_title, StateFilter(Mentoring.proposal_title), TYPED)
+    gate.message(got_proposal_deadline, StateFilter(Mentoring.proposal_deadline), TYPED)
+    gate.callback_query(checkin_start, MentorCb.filter(F.action == "checkin"))
+    gate.message(got_checkin_date, StateFilter(Mentoring.checkin_date), TYPED)
+    gate.message(got_discussed, StateFilter(Mentoring.checkin_discussed), TYPED)
+    gate.message(got_next_steps, StateFilter(Mentoring.checkin_next), TYPED)
+    return gate.router

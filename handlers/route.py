@@ -2,28 +2,21 @@
 and evidence, postpone, replace, remove, add an own step) and download it as a PDF."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import pdf
 from bot.services import routes
-from bot.services.errors import InvalidInput, NotRegistered
+from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import route_ui as rui
 from handlers import texts, ui
-from handlers.filters import NOT_COMMAND
+from handlers.access import Gate, Registered
+from handlers.filters import NOT_COMMAND, TYPED, Has
 from handlers.route_ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
 from models import Route, User, utcnow
-
-router = Router(name=__name__)
-
-
-def _user(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user
 
 
 async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = ""):
@@ -36,23 +29,20 @@ async def _card(session: AsyncSession, user: User, step_id: int, notice: str = "
     return rui.step_card(view, user.timezone, notice), rui.step_kb(view)
 
 
-@router.message(Command("route"))
 async def route_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     if (await state.get_state() or "").startswith(RouteDialog.__name__):
         await state.clear()
     text, markup = await _overview(session, user)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(RouteCb.filter(F.action == "view"))
 async def view(query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity) -> None:
-    await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0)))
+    await ui.show(query, *await _overview(session, identity.user, max(callback_data.page, 0)))
 
 
-@router.callback_query(RouteBuildCb.filter())
 async def build(query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     route = await routes.start_build(session, user, callback_data.attempt_id, utcnow())
     if route is None:
         await ui.show(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
@@ -60,9 +50,8 @@ async def build(query: CallbackQuery, callback_data: RouteBuildCb, session: Asyn
     await _show_built(query, session, user, route)
 
 
-@router.callback_query(RebuildCb.filter())
 async def rebuild(query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     route = await routes.rebuild(session, user, callback_data.attempt_id, utcnow())
     await _show_built(query, session, user, route)
 
@@ -72,40 +61,34 @@ async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, r
     await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
 
 
-@router.callback_query(RouteCb.filter(F.action == "pdf"))
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity) -> None:
-    report = await routes.report(session, _user(identity))
+    report = await routes.report(session, identity.user)
     await query.answer()
     document = BufferedInputFile(pdf.iom(report, utcnow()), filename="IOM.pdf")
     await query.bot.send_document(query.from_user.id, document, caption="Ваш ИОМ по шаблону методической службы.")
 
 
-@router.callback_query(StepCb.filter(F.action == "open"))
 async def open_step(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
-    await ui.show(query, *await _card(session, _user(identity), callback_data.step_id))
+    await ui.show(query, *await _card(session, identity.user, callback_data.step_id))
 
 
 # --- done: reflection, then an optional file ------------------------------------------------
 
 
-@router.callback_query(StepCb.filter(F.action == "done"))
 async def done_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
                      identity: Identity) -> None:
-    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.reflection)
     await state.set_data({"step_id": step.id})
     await ui.show(query, rui.ASK_REFLECTION)
 
 
-@router.message(RouteDialog.reflection, F.text, NOT_COMMAND)
 async def got_reflection(message: Message, state: FSMContext) -> None:
     await state.update_data(reflection=routes.parse_reflection(message.text))
     await state.set_state(RouteDialog.evidence)
     await message.answer(rui.ASK_FILE, reply_markup=rui.skip_kb((await state.get_data())["step_id"]))
 
 
-@router.message(RouteDialog.reflection, F.photo | F.document)
-@router.message(RouteDialog.evidence, F.photo | F.document)
 async def got_file(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     if message.photo:
         file_id, kind = message.photo[-1].file_id, routes.evidence_kind(photo=True)
@@ -114,17 +97,16 @@ async def got_file(message: Message, state: FSMContext, session: AsyncSession, i
         file_id, kind = doc.file_id, routes.evidence_kind(photo=False, mime_type=doc.mime_type, file_name=doc.file_name)
     data = await state.get_data()
     reflection = data.get("reflection") or (routes.parse_reflection(message.caption) if message.caption else None)
-    await _finish(message.chat.id, message.bot, state, session, _user(identity), reflection, file_id, kind)
+    await _finish(message.chat.id, message.bot, state, session, identity.user, reflection, file_id, kind)
 
 
-@router.callback_query(SkipFileCb.filter())
 async def skip_file(query: CallbackQuery, callback_data: SkipFileCb, state: FSMContext, session: AsyncSession,
                     identity: Identity) -> None:
     data = await state.get_data()
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
     await query.answer()
-    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None)
+    await _finish(query.from_user.id, query.bot, state, session, identity.user, data.get("reflection"), None, None)
 
 
 async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSession, user: User,
@@ -138,7 +120,6 @@ async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSessi
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-@router.message(RouteDialog.evidence, NOT_COMMAND)
 async def not_a_file(message: Message) -> None:
     await message.answer(rui.ASK_FILE)
 
@@ -146,27 +127,24 @@ async def not_a_file(message: Message) -> None:
 # --- postpone, replace, remove --------------------------------------------------------------
 
 
-@router.callback_query(StepCb.filter(F.action == "postpone"))
 async def postpone_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
                          identity: Identity) -> None:
-    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.postpone)
     await state.set_data({"step_id": step.id})
     await ui.show(query, rui.ASK_DATE)
 
 
-@router.message(RouteDialog.postpone, F.text, NOT_COMMAND)
 async def got_date(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     step = await routes.postpone(session, user, int((await state.get_data()).get("step_id", 0)), message.text, utcnow())
     await state.clear()
     text, markup = await _card(session, user, step.id, notice=f"Новый срок: {step.deadline:%d.%m.%Y}.")
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ReplaceCb.filter())
 async def replace(query: CallbackQuery, callback_data: ReplaceCb, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     if callback_data.activity_id == 0:
         page = await routes.replacements(session, user, callback_data.step_id, callback_data.page)
         await ui.show(query, rui.replacements(page), rui.replacements_kb(page))
@@ -175,15 +153,13 @@ async def replace(query: CallbackQuery, callback_data: ReplaceCb, session: Async
     await ui.show(query, *await _card(session, user, step.id, notice="Шаг заменён."))
 
 
-@router.callback_query(StepCb.filter(F.action == "remove_ask"))
 async def remove_ask(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
-    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await ui.show(query, rui.remove_question(step), rui.remove_kb(step.id))
 
 
-@router.callback_query(StepCb.filter(F.action == "remove"))
 async def remove(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     await routes.remove(session, user, callback_data.step_id)
     await ui.show(query, *await _overview(session, user, notice="Шаг убран из маршрута."))
 
@@ -191,25 +167,22 @@ async def remove(query: CallbackQuery, callback_data: StepCb, session: AsyncSess
 # --- an own step ----------------------------------------------------------------------------
 
 
-@router.callback_query(RouteCb.filter(F.action == "own"))
 async def own_start(query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    if await routes.current(session, _user(identity)) is None:
+    if await routes.current(session, identity.user) is None:
         raise InvalidInput("Сначала постройте ИОМ: /route.")
     await state.set_state(RouteDialog.own_title)
     await state.set_data({})
     await ui.show(query, rui.ASK_OWN_TITLE)
 
 
-@router.message(RouteDialog.own_title, F.text, NOT_COMMAND)
 async def got_own_title(message: Message, state: FSMContext) -> None:
     await state.update_data(title=routes.parse_title(message.text))
     await state.set_state(RouteDialog.own_deadline)
     await message.answer(rui.ASK_OWN_DATE)
 
 
-@router.message(RouteDialog.own_deadline, F.text, NOT_COMMAND)
 async def got_own_deadline(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     deadline = routes.parse_deadline(message.text, user, utcnow())
     step = await routes.add_own(session, user, (await state.get_data()).get("title", ""), deadline)
     await state.clear()
@@ -217,9 +190,31 @@ async def got_own_deadline(message: Message, state: FSMContext, session: AsyncSe
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(RouteDialog.reflection, NOT_COMMAND)
-@router.message(RouteDialog.postpone, NOT_COMMAND)
-@router.message(RouteDialog.own_title, NOT_COMMAND)
-@router.message(RouteDialog.own_deadline, NOT_COMMAND)
 async def need_text(message: Message) -> None:
     await message.answer(rui.NEED_TEXT)
+
+
+def setup() -> Router:
+    gate = Gate(__name__, Registered())
+    gate.message(route_command, Command("route"))
+    gate.callback_query(view, RouteCb.filter(F.action == "view"))
+    gate.callback_query(build, RouteBuildCb.filter())
+    gate.callback_query(rebuild, RebuildCb.filter())
+    gate.callback_query(download, RouteCb.filter(F.action == "pdf"))
+    gate.callback_query(open_step, StepCb.filter(F.action == "open"))
+    gate.callback_query(done_start, StepCb.filter(F.action == "done"))
+    gate.message(got_reflection, StateFilter(RouteDialog.reflection), TYPED)
+    gate.message(got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence), Has("photo", "document"))
+    gate.callback_query(skip_file, SkipFileCb.filter())
+    gate.message(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND)
+    gate.callback_query(postpone_start, StepCb.filter(F.action == "postpone"))
+    gate.message(got_date, StateFilter(RouteDialog.postpone), TYPED)
+    gate.callback_query(replace, ReplaceCb.filter())
+    gate.callback_query(remove_ask, StepCb.filter(F.action == "remove_ask"))
+    gate.callback_query(remove, StepCb.filter(F.action == "remove"))
+    gate.callback_query(own_start, RouteCb.filter(F.action == "own"))
+    gate.message(got_own_title, StateFilter(RouteDialog.own_title), TYPED)
+    gate.message(got_own_deadline, StateFilter(RouteDialog.own_deadline), TYPED)
+    gate.message(need_text, StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title,
+                                        RouteDialog.own_deadline), NOT_COMMAND)
+    return gate.router

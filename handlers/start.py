@@ -18,11 +18,9 @@ from handlers.registration import prompt_for
 from handlers.states import Registration
 from models import Role
 
-router = Router(name=__name__)
 INVITE_PREFIX = "inv_"
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
     identity: Identity, bot: Bot,
@@ -64,7 +62,6 @@ async def _greet_registered(message: Message, session: AsyncSession, identity: I
     await message.answer(texts.welcome_back(user))
 
 
-@router.callback_query(ConsentCb.filter())
 async def consent(
     query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
@@ -83,3 +80,10 @@ async def consent(
     await state.set_state(Registration.full_name)
     await state.set_data({"consent_at": datetime.now(timezone.utc).isoformat(), "invite": callback_data.invite})
     await ui.show(query, texts.ASK_NAME)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.callback_query.register(consent, ConsentCb.filter())
+    return router
