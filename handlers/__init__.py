@@ -3,6 +3,8 @@
 Each feature module exposes `setup() -> Router`, which creates a new Router and registers the
 module's handlers on it (a router can be attached to one dispatcher only, and the tests build many
 dispatchers). The handler functions themselves stay module-level, so a module is executed once.
+Features for some people only use handlers.access.GatedRouter; their refusals come just before
+the fallback.
 """
 
 import importlib
@@ -22,5 +24,6 @@ _FEATURE_MODULES = [
 def get_routers() -> list[Router]:
     # Imported here, not at the top: `import handlers.callbacks` must not load every feature.
     features = [importlib.import_module(name) for name in _FEATURE_MODULES]
-    common = importlib.import_module("handlers.common")
-    return [feature.setup() for feature in features] + [common.setup_fallback()]
+    common, access = importlib.import_module("handlers.common"), importlib.import_module("handlers.access")
+    routers = [feature.setup() for feature in features]
+    return routers + [access.refusals(routers), common.setup_fallback()]

@@ -1,23 +1,23 @@
 """Who may use a feature: router-level filters, and the refusal a person reads when they may not.
 
-A feature module registers its handlers on a `Gate` instead of a bare Router:
+A feature module whose handlers are for some people only builds a `GatedRouter` instead of a
+Router and registers on it as usual:
 
-    gate = Gate(__name__, Methodist())
-    gate.message(stats_command, Command("stats"))      # only methodists (and admins) get here
-    gate.router.callback_query.register(open_to_all, SomeCb.filter())   # not gated
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(stats_command, Command("stats"))
 
-A router whose filter fails hands the update on to the next router, and in the end to the
-fallback ("unknown command", "stale button"), which would not say why. So each gated handler is
-registered twice: behind `who`, and with the same filters behind `~who` on a refusal handler that
-raises AccessDenied with `who.refusal`; errors.py turns it into a message or an alert, as every
-domain error. The refusal thus answers exactly what the handler would have taken.
+A router whose filter fails hands the update on to the next router and in the end to the fallback
+("unknown command", "stale button"), which would not say why. So `refusals()` mirrors every gated
+handler, with the same filters, onto a handler that raises AccessDenied with `who.refusal`; this
+router goes just before the fallback, and errors.py answers as for any domain error. Someone
+refused reads the reason exactly when a gated handler would have taken their update; a button
+of a dialog step that is not open (a state filter fails) is still "stale".
 
 These checks only decide which screens a person reaches. Services re-check access for every
 action on an object (ids in callback data are user input), and orgs.Scope limits organizations.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Router
@@ -78,29 +78,39 @@ class ContentAdmin(Access):
         return session is not None and await content_admin.is_content_admin(session, identity)
 
 
-class Gate:
-    """A feature's router: handlers registered through `message` / `callback_query` are for `who`
-    only, and anyone else whom they would have taken reads `who.refusal`. Handlers registered on
-    `router` directly are open to all and are tried first."""
+class GatedRouter(Router):
+    """A Router only `who` may use: its message and callback_query handlers are behind `who`."""
 
-    def __init__(self, name: str, who: Access) -> None:
-        self.router = Router(name=name)
-        self._allowed = Router(name=f"{name}.allowed")
-        self._refused = Router(name=f"{name}.refused")
-        for observer in (self._allowed.message, self._allowed.callback_query):
-            observer.filter(who)
-        for observer in (self._refused.message, self._refused.callback_query):
-            observer.filter(~who)
-        self.router.include_routers(self._allowed, self._refused)
-        self._refusal = who.refusal
+    def __init__(self, *, name: str, who: Access) -> None:
+        super().__init__(name=name)
+        self.who = who
+        self.message.filter(who)
+        self.callback_query.filter(who)
 
-    def message(self, handler: Callable[..., Any], *filters: Any, **kwargs: Any) -> None:
-        self._allowed.message.register(handler, *filters, **kwargs)
-        self._refused.message.register(self._refuse, *filters)
 
-    def callback_query(self, handler: Callable[..., Any], *filters: Any, **kwargs: Any) -> None:
-        self._allowed.callback_query.register(handler, *filters, **kwargs)
-        self._refused.callback_query.register(self._refuse, *filters)
+def refusals(routers: list[Router]) -> Router:
+    """The refusals of every GatedRouter in `routers` (and their sub-routers), built from the gated
+    handlers' own filters; goes after all features, just before the fallback."""
+    refused = Router(name=f"{__name__}.refusals")
+    gated = [router for top in routers for router in top.chain_tail if isinstance(router, GatedRouter)]
+    for router in gated:
+        mirror = Router(name=f"{router.name}.refused")
+        refuse = _refusal(router.who.refusal)
+        for event in ("message", "callback_query"):
+            mirror.observers[event].filter(~router.who)
+            for handler in router.observers[event].handlers:
+                mirror.observers[event].register(refuse, *[_original(f) for f in handler.filters or ()])
+        refused.include_router(mirror)
+    return refused
 
-    async def _refuse(self, event: TelegramObject) -> None:
-        raise AccessDenied(self._refusal)
+
+def _original(event_filter: Any) -> Any:
+    """The filter as it was registered (aiogram keeps a magic filter apart from its resolver)."""
+    return event_filter.magic if event_filter.magic is not None else event_filter.callback
+
+
+def _refusal(text: str) -> Callable[[TelegramObject], Awaitable[None]]:
+    async def refuse(event: TelegramObject) -> None:
+        raise AccessDenied(text)
+
+    return refuse

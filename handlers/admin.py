@@ -11,7 +11,7 @@ from bot.services import orgs, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
-from handlers.access import Admin, Gate
+from handlers.access import Admin, GatedRouter
 from handlers.callbacks import MethodistsCb, OrgPickCb, RevokeCb
 from handlers.commands import publish_menu
 from handlers.org_picker import render_level
@@ -96,11 +96,11 @@ async def _tell(bot: Bot, telegram_id: int, text: str, new_roles: set[Role]) -> 
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Admin())
-    gate.message(grant_start, Command("grant"))
-    gate.callback_query(grant_scope, StateFilter(Grant.scope),
-                        OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant")))
-    gate.message(list_methodists, Command("methodists"))
-    gate.callback_query(methodists_page, MethodistsCb.filter())
-    gate.callback_query(revoke, RevokeCb.filter())
-    return gate.router
+    router = GatedRouter(name=__name__, who=Admin())
+    router.message.register(grant_start, Command("grant"))
+    router.callback_query.register(grant_scope, StateFilter(Grant.scope),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant")))
+    router.message.register(list_methodists, Command("methodists"))
+    router.callback_query.register(methodists_page, MethodistsCb.filter())
+    router.callback_query.register(revoke, RevokeCb.filter())
+    return router

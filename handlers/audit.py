@@ -12,7 +12,7 @@ from bot.services.audit_log import AuditPage, Row
 from bot.services.roles import Identity
 from bot.services.timefmt import fmt
 from handlers import ui
-from handlers.access import Admin, Gate
+from handlers.access import Admin, GatedRouter
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
@@ -103,7 +103,7 @@ async def audit_page(query: CallbackQuery, callback_data: AuditCb, session: Asyn
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Admin())
-    gate.message(audit_command, Command("audit"))
-    gate.callback_query(audit_page, AuditCb.filter())
-    return gate.router
+    router = GatedRouter(name=__name__, who=Admin())
+    router.message.register(audit_command, Command("audit"))
+    router.callback_query.register(audit_page, AuditCb.filter())
+    return router

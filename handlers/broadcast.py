@@ -16,7 +16,7 @@ from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
 from handlers import ui
-from handlers.access import Gate, Methodist
+from handlers.access import GatedRouter, Methodist
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.filters import NOT_COMMAND, TYPED
 from models import Broadcast, BroadcastStatus, Event, utcnow
@@ -173,19 +173,19 @@ async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSessio
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Methodist())
-    gate.message(broadcast_command, Command("broadcast"))
-    gate.message(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
-    gate.message(schedule, StateFilter(BroadcastFlow.when), TYPED)
-    gate.callback_query(announce, BroadcastAnnounceCb.filter())
-    gate.callback_query(open_screen, BcCb.filter(F.action.in_(SCREENS)))
-    gate.callback_query(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
-    gate.callback_query(ready, BcCb.filter(F.action == "next"))
-    gate.callback_query(send_now, BcCb.filter(F.action == "now"))
-    gate.callback_query(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
-    gate.callback_query(drop, BcCb.filter(F.action == "drop"))
-    gate.callback_query(stop_ask, BcCb.filter(F.action == "stop"))
-    gate.callback_query(stop, BcCb.filter(F.action == "stopyes"))
-    gate.callback_query(stop_no, BcCb.filter(F.action == "stopno"))
-    gate.callback_query(status, BcCb.filter(F.action == "status"))
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(broadcast_command, Command("broadcast"))
+    router.message.register(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
+    router.message.register(schedule, StateFilter(BroadcastFlow.when), TYPED)
+    router.callback_query.register(announce, BroadcastAnnounceCb.filter())
+    router.callback_query.register(open_screen, BcCb.filter(F.action.in_(SCREENS)))
+    router.callback_query.register(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
+    router.callback_query.register(ready, BcCb.filter(F.action == "next"))
+    router.callback_query.register(send_now, BcCb.filter(F.action == "now"))
+    router.callback_query.register(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
+    router.callback_query.register(drop, BcCb.filter(F.action == "drop"))
+    router.callback_query.register(stop_ask, BcCb.filter(F.action == "stop"))
+    router.callback_query.register(stop, BcCb.filter(F.action == "stopyes"))
+    router.callback_query.register(stop_no, BcCb.filter(F.action == "stopno"))
+    router.callback_query.register(status, BcCb.filter(F.action == "status"))
+    return router

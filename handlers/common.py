@@ -10,7 +10,7 @@ from bot.services import users
 
 from bot.services.roles import Identity
 from handlers import texts
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.commands import help_text
 from handlers.states import Registration
 
@@ -52,11 +52,13 @@ async def membership_changed(event: ChatMemberUpdated, session: AsyncSession) ->
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered(admins=True, refusal=NOT_YET))
-    gate.message(help_command, Command("help"))
-    gate.router.message.register(cancel, Command("cancel"))
-    gate.router.my_chat_member.register(membership_changed)
-    return gate.router
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered(admins=True, refusal=NOT_YET))
+    members.message.register(help_command, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    router.my_chat_member.register(membership_changed)
+    router.include_router(members)
+    return router
 
 
 def setup_fallback() -> Router:

@@ -20,7 +20,7 @@ from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from bot.services.timefmt import fmt
 from handlers import texts, ui
-from handlers.access import ContentAdmin, Gate
+from handlers.access import ContentAdmin, GatedRouter
 from handlers.filters import NO_TEXT, TYPED, Caption, DocumentNamed, Has
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
@@ -206,20 +206,21 @@ async def need_text(message: Message) -> None:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, ContentAdmin())
-    gate.message(content_menu, Command("content"))
-    gate.callback_query(download, ContentCb.filter(F.action == "get"))
-    gate.callback_query(ask_upload, ContentCb.filter(F.action == "up"))
-    gate.message(upload_chosen, StateFilter(ContentFlow.upload), Has("document"))
-    gate.message(upload_not_document, StateFilter(ContentFlow.upload))
-    gate.message(upload_with_caption, Has("document"), Caption(KINDS))
-    gate.message(upload_by_name, StateFilter(None), Has("document"), DocumentNamed(content_admin.kind_from_filename))
-    gate.callback_query(activity_start, ContentCb.filter(F.action == "act"))
-    gate.callback_query(activity_area, ContentCb.filter(F.action == "area"))
-    gate.message(activity_title, StateFilter(ContentFlow.title), TYPED)
-    gate.callback_query(activity_format, ContentCb.filter(F.action == "fmt"))
-    gate.callback_query(activity_form, ContentCb.filter(F.action == "form"))
-    gate.message(activity_hours, StateFilter(ContentFlow.hours), TYPED)
-    gate.message(activity_details, StateFilter(ContentFlow.details), TYPED)
-    gate.message(need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT)
-    return gate.router
+    router = GatedRouter(name=__name__, who=ContentAdmin())
+    router.message.register(content_menu, Command("content"))
+    router.callback_query.register(download, ContentCb.filter(F.action == "get"))
+    router.callback_query.register(ask_upload, ContentCb.filter(F.action == "up"))
+    router.message.register(upload_chosen, StateFilter(ContentFlow.upload), Has("document"))
+    router.message.register(upload_not_document, StateFilter(ContentFlow.upload))
+    router.message.register(upload_with_caption, Has("document"), Caption(KINDS))
+    router.message.register(upload_by_name, StateFilter(None), Has("document"),
+                            DocumentNamed(content_admin.kind_from_filename))
+    router.callback_query.register(activity_start, ContentCb.filter(F.action == "act"))
+    router.callback_query.register(activity_area, ContentCb.filter(F.action == "area"))
+    router.message.register(activity_title, StateFilter(ContentFlow.title), TYPED)
+    router.callback_query.register(activity_format, ContentCb.filter(F.action == "fmt"))
+    router.callback_query.register(activity_form, ContentCb.filter(F.action == "form"))
+    router.message.register(activity_hours, StateFilter(ContentFlow.hours), TYPED)
+    router.message.register(activity_details, StateFilter(ContentFlow.details), TYPED)
+    router.message.register(need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT)
+    return router

@@ -16,7 +16,7 @@ from bot.services import diagnosis
 from bot.services.diagnosis import Step
 from bot.services.roles import Identity
 from handlers import diagnosis_ui as ui_dg
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.diagnosis_ui import AnswerCb, MenuCb
 from models import User
 
@@ -130,13 +130,13 @@ async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSes
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(diagnostics, Command("diagnostics"))
-    gate.callback_query(start, MenuCb.filter(F.action == "start"))
-    gate.callback_query(resume, MenuCb.filter(F.action == "resume"))
-    gate.callback_query(restart, MenuCb.filter(F.action == "restart"))
-    gate.callback_query(show_result, MenuCb.filter(F.action == "show"))
-    gate.callback_query(answer, AnswerCb.filter(F.action == "a"))
-    gate.callback_query(back, AnswerCb.filter(F.action == "b"))
-    gate.callback_query(pause, AnswerCb.filter(F.action == "p"))
-    return gate.router
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(diagnostics, Command("diagnostics"))
+    router.callback_query.register(start, MenuCb.filter(F.action == "start"))
+    router.callback_query.register(resume, MenuCb.filter(F.action == "resume"))
+    router.callback_query.register(restart, MenuCb.filter(F.action == "restart"))
+    router.callback_query.register(show_result, MenuCb.filter(F.action == "show"))
+    router.callback_query.register(answer, AnswerCb.filter(F.action == "a"))
+    router.callback_query.register(back, AnswerCb.filter(F.action == "b"))
+    router.callback_query.register(pause, AnswerCb.filter(F.action == "p"))
+    return router

@@ -19,7 +19,7 @@ from bot.services.roles import Identity
 from bot.services.signups import SignupPolicy
 from handlers import events_admin_ui as kit
 from handlers import texts, ui
-from handlers.access import Gate, Methodist
+from handlers.access import GatedRouter, Methodist
 from handlers.events_admin import render_card
 from handlers.events_admin_ui import EventAdminCb, EventEdit, EventScopeCb, NewEvent, NewEventCb
 from handlers.filters import NO_TEXT, TYPED
@@ -247,19 +247,20 @@ async def edit_event_field(query: CallbackQuery, callback_data: EventAdminCb, st
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Methodist())
-    gate.message(new_event, Command("new_event"))
-    gate.message(draft_typed, StateFilter(*DRAFT_STATES), TYPED)
-    gate.message(event_typed, StateFilter(EventEdit.value), TYPED)
-    gate.message(not_text, StateFilter(*DRAFT_STATES, EventEdit.value), NO_TEXT)
-    gate.callback_query(chose_format, EDITABLE, NewEventCb.filter(F.action == "fmt"))
-    gate.callback_query(toggle_area, EDITABLE, NewEventCb.filter(F.action == "area"))
-    gate.callback_query(button_value, EDITABLE, NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"})))
-    gate.callback_query(scope_open, SCOPE_STEP, EventScopeCb.filter(F.action == "open"))
-    gate.callback_query(scope_pick, SCOPE_STEP, EventScopeCb.filter(F.action == "pick"))
-    gate.callback_query(publish, StateFilter(NewEvent.preview), NewEventCb.filter(F.action == "pub"))
-    gate.callback_query(preview_action, StateFilter(NewEvent.preview),
-                        NewEventCb.filter(F.action.in_({"edit", "back", "field", "drop"})))
-    gate.message(preview_typed, StateFilter(NewEvent.preview), TYPED)
-    gate.callback_query(edit_event_field, EventAdminCb.filter(F.action == "field"))
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(new_event, Command("new_event"))
+    router.message.register(draft_typed, StateFilter(*DRAFT_STATES), TYPED)
+    router.message.register(event_typed, StateFilter(EventEdit.value), TYPED)
+    router.message.register(not_text, StateFilter(*DRAFT_STATES, EventEdit.value), NO_TEXT)
+    router.callback_query.register(chose_format, EDITABLE, NewEventCb.filter(F.action == "fmt"))
+    router.callback_query.register(toggle_area, EDITABLE, NewEventCb.filter(F.action == "area"))
+    router.callback_query.register(button_value, EDITABLE,
+                                   NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"})))
+    router.callback_query.register(scope_open, SCOPE_STEP, EventScopeCb.filter(F.action == "open"))
+    router.callback_query.register(scope_pick, SCOPE_STEP, EventScopeCb.filter(F.action == "pick"))
+    router.callback_query.register(publish, StateFilter(NewEvent.preview), NewEventCb.filter(F.action == "pub"))
+    router.callback_query.register(preview_action, StateFilter(NewEvent.preview),
+                                   NewEventCb.filter(F.action.in_({"edit", "back", "field", "drop"})))
+    router.message.register(preview_typed, StateFilter(NewEvent.preview), TYPED)
+    router.callback_query.register(edit_event_field, EventAdminCb.filter(F.action == "field"))
+    return router

@@ -13,7 +13,7 @@ from bot.services.event_catalog import View
 from bot.services.roles import Identity
 from handlers import events_ui as ui_ev
 from handlers import texts, ui
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.events_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
 from handlers.filters import IS_COMMAND, NO_TEXT, TYPED
 
@@ -124,21 +124,23 @@ async def comment_not_text(message: Message) -> None:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(events_command, Command("events"))
-    gate.message(my_events_command, Command("my_events"))
-    gate.callback_query(list_page, EventListCb.filter())
-    gate.callback_query(open_card, EventCb.filter(F.action == "open"))
-    gate.callback_query(join, EventCb.filter(F.action == "join"))
-    gate.callback_query(leave_ask, EventCb.filter(F.action == "leave_ask"))
-    gate.callback_query(leave, EventCb.filter(F.action == "leave"))
-    gate.callback_query(calendar_file, EventCb.filter(F.action == "ics"))
-    gate.callback_query(answer_offer, OfferCb.filter())
-    gate.callback_query(rate, FeedbackCb.filter())
-    gate.router.callback_query.register(skip_comment, FeedbackSkipCb.filter())  # open: it only closes a prompt
-    gate.message(comment, StateFilter(FeedbackComment.comment), TYPED)
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(events_command, Command("events"))
+    members.message.register(my_events_command, Command("my_events"))
+    members.callback_query.register(list_page, EventListCb.filter())
+    members.callback_query.register(open_card, EventCb.filter(F.action == "open"))
+    members.callback_query.register(join, EventCb.filter(F.action == "join"))
+    members.callback_query.register(leave_ask, EventCb.filter(F.action == "leave_ask"))
+    members.callback_query.register(leave, EventCb.filter(F.action == "leave"))
+    members.callback_query.register(calendar_file, EventCb.filter(F.action == "ics"))
+    members.callback_query.register(answer_offer, OfferCb.filter())
+    members.callback_query.register(rate, FeedbackCb.filter())
+    members.message.register(comment, StateFilter(FeedbackComment.comment), TYPED)
     # Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
     # next, anywhere, would be saved as a comment on the event.
-    gate.message(ui.leave_dialog_for_command, StateFilter(FeedbackComment.comment), IS_COMMAND)
-    gate.message(comment_not_text, StateFilter(FeedbackComment.comment), NO_TEXT)
-    return gate.router
+    members.message.register(ui.leave_dialog_for_command, StateFilter(FeedbackComment.comment), IS_COMMAND)
+    members.message.register(comment_not_text, StateFilter(FeedbackComment.comment), NO_TEXT)
+    router.callback_query.register(skip_comment, FeedbackSkipCb.filter())  # open: it only closes a prompt
+    router.include_router(members)
+    return router

@@ -15,7 +15,7 @@ from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import events_admin_ui as kit
 from handlers import ui
-from handlers.access import Gate, Methodist
+from handlers.access import GatedRouter, Methodist
 from handlers.events_admin_ui import EventAdminCb, EventEdit
 from handlers.texts import POSITION_LABELS
 from models import EventStatus, utcnow
@@ -155,18 +155,18 @@ async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, sessi
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Methodist())
-    gate.message(events_admin, Command("events_admin"))
-    gate.callback_query(show_list, on("list"))
-    gate.callback_query(show_card, on("card"))
-    gate.callback_query(edit_menu, on("edit"))
-    gate.callback_query(cancel_ask, on("cancel"))
-    gate.callback_query(cancel_do, on("cancel_yes"))
-    gate.callback_query(show_registrants, on("regs"))
-    gate.callback_query(export, on("xlsx"))
-    gate.callback_query(show_attendance, on("att"))
-    gate.callback_query(mark_attendance, EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
-    gate.callback_query(close_ask, on("close"))
-    gate.callback_query(close_do, on("close_yes"))
-    gate.callback_query(show_feedback, on("fb"))
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(events_admin, Command("events_admin"))
+    router.callback_query.register(show_list, on("list"))
+    router.callback_query.register(show_card, on("card"))
+    router.callback_query.register(edit_menu, on("edit"))
+    router.callback_query.register(cancel_ask, on("cancel"))
+    router.callback_query.register(cancel_do, on("cancel_yes"))
+    router.callback_query.register(show_registrants, on("regs"))
+    router.callback_query.register(export, on("xlsx"))
+    router.callback_query.register(show_attendance, on("att"))
+    router.callback_query.register(mark_attendance, EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
+    router.callback_query.register(close_ask, on("close"))
+    router.callback_query.register(close_do, on("close_yes"))
+    router.callback_query.register(show_feedback, on("fb"))
+    return router

@@ -10,7 +10,7 @@ from bot.services import invites, orgs
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
-from handlers.access import Gate, Methodist
+from handlers.access import GatedRouter, Methodist
 from handlers.callbacks import InviteRoleCb, InviteTermsCb, OrgPickCb
 from handlers.org_picker import render_level
 from handlers.states import InviteFlow
@@ -68,10 +68,10 @@ def _terms_prompt(org_name: str) -> str:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Methodist())
-    gate.message(invite_start, Command("invite"))
-    gate.callback_query(invite_role, InviteRoleCb.filter())
-    gate.callback_query(invite_org, StateFilter(InviteFlow.organization),
-                        OrgPickCb.filter((F.action == "choose") & (F.purpose == "invite")))
-    gate.callback_query(invite_terms, StateFilter(InviteFlow.organization), InviteTermsCb.filter())
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(invite_start, Command("invite"))
+    router.callback_query.register(invite_role, InviteRoleCb.filter())
+    router.callback_query.register(invite_org, StateFilter(InviteFlow.organization),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "invite")))
+    router.callback_query.register(invite_terms, StateFilter(InviteFlow.organization), InviteTermsCb.filter())
+    return router

@@ -16,7 +16,7 @@ from bot.services.mentoring import access, dashboard, interactions, rules
 from bot.services.roles import Identity
 from handlers import diagnosis_ui, ui
 from handlers import mentoring_dashboard_ui as kit
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.filters import TYPED
 from handlers.mentoring_ui import MenteeOpenCb, MentorCb, Mentoring, saved, start_dialog
 from models import utcnow
@@ -153,21 +153,21 @@ async def got_next_steps(message: Message, state: FSMContext, session: AsyncSess
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(mentees_command, Command("mentees"))
-    gate.callback_query(mentees_page, MentorCb.filter(F.action == "list"))
-    gate.callback_query(mentee_card, MenteeOpenCb.filter())
-    gate.callback_query(mentee_card, MentorCb.filter(F.action == "card"))
-    gate.callback_query(mentee_card_in_place, MentorCb.filter(F.action == "view"))
-    gate.callback_query(pick_step, MentorCb.filter(F.action == "steps"))
-    gate.callback_query(comment_start, MentorCb.filter(F.action.in_({"cmt_route", "cmt_step"})))
-    gate.message(got_comment, StateFilter(Mentoring.comment), TYPED)
-    gate.callback_query(approve, MentorCb.filter(F.action == "approve"))
-    gate.callback_query(propose_start, MentorCb.filter(F.action == "propose"))
-    gate.message(got_proposal_title, StateFilter(Mentoring.proposal_title), TYPED)
-    gate.message(got_proposal_deadline, StateFilter(Mentoring.proposal_deadline), TYPED)
-    gate.callback_query(checkin_start, MentorCb.filter(F.action == "checkin"))
-    gate.message(got_checkin_date, StateFilter(Mentoring.checkin_date), TYPED)
-    gate.message(got_discussed, StateFilter(Mentoring.checkin_discussed), TYPED)
-    gate.message(got_next_steps, StateFilter(Mentoring.checkin_next), TYPED)
-    return gate.router
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(mentees_command, Command("mentees"))
+    router.callback_query.register(mentees_page, MentorCb.filter(F.action == "list"))
+    router.callback_query.register(mentee_card, MenteeOpenCb.filter())
+    router.callback_query.register(mentee_card, MentorCb.filter(F.action == "card"))
+    router.callback_query.register(mentee_card_in_place, MentorCb.filter(F.action == "view"))
+    router.callback_query.register(pick_step, MentorCb.filter(F.action == "steps"))
+    router.callback_query.register(comment_start, MentorCb.filter(F.action.in_({"cmt_route", "cmt_step"})))
+    router.message.register(got_comment, StateFilter(Mentoring.comment), TYPED)
+    router.callback_query.register(approve, MentorCb.filter(F.action == "approve"))
+    router.callback_query.register(propose_start, MentorCb.filter(F.action == "propose"))
+    router.message.register(got_proposal_title, StateFilter(Mentoring.proposal_title), TYPED)
+    router.message.register(got_proposal_deadline, StateFilter(Mentoring.proposal_deadline), TYPED)
+    router.callback_query.register(checkin_start, MentorCb.filter(F.action == "checkin"))
+    router.message.register(got_checkin_date, StateFilter(Mentoring.checkin_date), TYPED)
+    router.message.register(got_discussed, StateFilter(Mentoring.checkin_discussed), TYPED)
+    router.message.register(got_next_steps, StateFilter(Mentoring.checkin_next), TYPED)
+    return router

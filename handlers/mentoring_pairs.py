@@ -17,7 +17,7 @@ from bot.services.mentoring import access, pairing, rules, suggestions
 from bot.services.roles import Identity
 from handlers import mentoring_pairs_ui as kit
 from handlers import ui
-from handlers.access import Gate, Methodist
+from handlers.access import GatedRouter, Methodist
 from handlers.commands import publish_menu
 from handlers.filters import TYPED
 from handlers.mentoring_ui import (
@@ -138,17 +138,17 @@ async def end_pair(query: CallbackQuery, callback_data: PairCb, session: AsyncSe
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Methodist())
-    gate.message(pairs_command, Command("pairs"))
-    gate.callback_query(pairs_view, PairsCb.filter())
-    gate.message(got_search, StateFilter(Mentoring.search), TYPED)
-    gate.callback_query(choose_type, MenteeTypeCb.filter())
-    gate.callback_query(suggest, SuggestCb.filter())
-    gate.callback_query(pick, PickCb.filter())
-    gate.message(got_goal, StateFilter(Mentoring.goal), TYPED)
-    gate.callback_query(pair_card, PairCb.filter(F.action.in_({"card", "months", "cadence"})))
-    gate.callback_query(ask_pair_date, PairCb.filter(F.action.in_({"start", "end_date"})))
-    gate.message(got_pair_date, StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
-    gate.callback_query(end_ask, PairCb.filter(F.action == "end_ask"))
-    gate.callback_query(end_pair, PairCb.filter(F.action == "end"))
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(pairs_command, Command("pairs"))
+    router.callback_query.register(pairs_view, PairsCb.filter())
+    router.message.register(got_search, StateFilter(Mentoring.search), TYPED)
+    router.callback_query.register(choose_type, MenteeTypeCb.filter())
+    router.callback_query.register(suggest, SuggestCb.filter())
+    router.callback_query.register(pick, PickCb.filter())
+    router.message.register(got_goal, StateFilter(Mentoring.goal), TYPED)
+    router.callback_query.register(pair_card, PairCb.filter(F.action.in_({"card", "months", "cadence"})))
+    router.callback_query.register(ask_pair_date, PairCb.filter(F.action.in_({"start", "end_date"})))
+    router.message.register(got_pair_date, StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
+    router.callback_query.register(end_ask, PairCb.filter(F.action == "end_ask"))
+    router.callback_query.register(end_pair, PairCb.filter(F.action == "end"))
+    return router

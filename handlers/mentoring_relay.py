@@ -14,7 +14,7 @@ from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
 from handlers import mentoring_relay_ui as kit
 from handlers import ui
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.filters import NO_TEXT, TYPED
 from handlers.mentoring_ui import (
     MentorCb, Mentoring, ProposalCb, RelayCb, ReviewCb, saved, start_dialog,
@@ -79,16 +79,18 @@ async def need_text(message: Message) -> None:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(mentor_command, Command("mentor"))
-    gate.callback_query(answer_proposal, ProposalCb.filter())
-    gate.callback_query(relay_start, MentorCb.filter(F.action == "write"))
-    gate.callback_query(relay_start, RelayCb.filter())
-    gate.message(got_relay, StateFilter(Mentoring.relay), TYPED)
-    gate.callback_query(review_start, ReviewCb.filter())
-    gate.message(got_review, StateFilter(Mentoring.review), TYPED)
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(mentor_command, Command("mentor"))
+    members.callback_query.register(answer_proposal, ProposalCb.filter())
+    members.callback_query.register(relay_start, MentorCb.filter(F.action == "write"))
+    members.callback_query.register(relay_start, RelayCb.filter())
+    members.message.register(got_relay, StateFilter(Mentoring.relay), TYPED)
+    members.callback_query.register(review_start, ReviewCb.filter())
+    members.message.register(got_review, StateFilter(Mentoring.review), TYPED)
     # Open to all: the methodist's /pairs steps are Mentoring states too, and an admin need not be registered.
-    gate.router.message.register(relay_not_text, StateFilter(Mentoring.relay), NO_TEXT)
-    gate.router.message.register(need_text, StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]),
-                                 NO_TEXT)
-    return gate.router
+    router.message.register(relay_not_text, StateFilter(Mentoring.relay), NO_TEXT)
+    router.message.register(need_text, StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]),
+                            NO_TEXT)
+    router.include_router(members)
+    return router

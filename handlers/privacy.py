@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import signups, users
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.callbacks import DeleteMeCb
 
 
@@ -45,9 +45,11 @@ async def delete_confirmed(
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(my_data, Command("my_data"))
-    gate.message(delete_me, Command("delete_me"))
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(my_data, Command("my_data"))
+    members.message.register(delete_me, Command("delete_me"))
     # Open to all: a second tap after the erasure finds no user and is told it is done.
-    gate.router.callback_query.register(delete_confirmed, DeleteMeCb.filter())
-    return gate.router
+    router.callback_query.register(delete_confirmed, DeleteMeCb.filter())
+    router.include_router(members)
+    return router

@@ -10,7 +10,7 @@ from bot.services import orgs, users, validation
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.callbacks import OrgPickCb, PositionCb, ProfileCb, SubjectCb, TimezoneCb
 from handlers.filters import IS_COMMAND, NOT_COMMAND, TYPED
 from handlers.org_picker import render_level
@@ -119,22 +119,22 @@ async def use_buttons(message: Message) -> None:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(show_profile, Command("profile"))
-    gate.callback_query(edit_field, ProfileCb.filter())
-    gate.message(new_name, StateFilter(ProfileEdit.full_name), TYPED)
-    gate.message(new_experience, StateFilter(ProfileEdit.experience), TYPED)
-    gate.message(new_birth_year, StateFilter(ProfileEdit.birth_year), TYPED)
-    gate.callback_query(new_position, StateFilter(ProfileEdit.position), PositionCb.filter())
-    gate.callback_query(new_subjects, StateFilter(ProfileEdit.subjects), SubjectCb.filter())
-    gate.callback_query(new_timezone, StateFilter(ProfileEdit.timezone), TimezoneCb.filter())
-    gate.callback_query(new_organization, StateFilter(ProfileEdit.organization),
-                        OrgPickCb.filter((F.action == "choose") & (F.purpose == "edit")))
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(show_profile, Command("profile"))
+    router.callback_query.register(edit_field, ProfileCb.filter())
+    router.message.register(new_name, StateFilter(ProfileEdit.full_name), TYPED)
+    router.message.register(new_experience, StateFilter(ProfileEdit.experience), TYPED)
+    router.message.register(new_birth_year, StateFilter(ProfileEdit.birth_year), TYPED)
+    router.callback_query.register(new_position, StateFilter(ProfileEdit.position), PositionCb.filter())
+    router.callback_query.register(new_subjects, StateFilter(ProfileEdit.subjects), SubjectCb.filter())
+    router.callback_query.register(new_timezone, StateFilter(ProfileEdit.timezone), TimezoneCb.filter())
+    router.callback_query.register(new_organization, StateFilter(ProfileEdit.organization),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "edit")))
     # Another command abandons the edit and runs as usual: otherwise "/route" would be saved as the
     # name, or the next message typed anywhere would be.
-    gate.message(ui.leave_dialog_for_command, StateFilter(ProfileEdit), IS_COMMAND)
-    gate.message(not_text, StateFilter(ProfileEdit.full_name, ProfileEdit.experience, ProfileEdit.birth_year),
-                 NOT_COMMAND)
-    gate.message(use_buttons, StateFilter(ProfileEdit.organization, ProfileEdit.position, ProfileEdit.subjects,
-                                          ProfileEdit.timezone), NOT_COMMAND)
-    return gate.router
+    router.message.register(ui.leave_dialog_for_command, StateFilter(ProfileEdit), IS_COMMAND)
+    router.message.register(not_text, StateFilter(ProfileEdit.full_name, ProfileEdit.experience,
+                                                  ProfileEdit.birth_year), NOT_COMMAND)
+    router.message.register(use_buttons, StateFilter(ProfileEdit.organization, ProfileEdit.position,
+                                                     ProfileEdit.subjects, ProfileEdit.timezone), NOT_COMMAND)
+    return router

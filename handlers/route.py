@@ -13,7 +13,7 @@ from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import route_ui as rui
 from handlers import texts, ui
-from handlers.access import Gate, Registered
+from handlers.access import GatedRouter, Registered
 from handlers.filters import NOT_COMMAND, TYPED, Has
 from handlers.route_ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
 from models import Route, User, utcnow
@@ -195,26 +195,27 @@ async def need_text(message: Message) -> None:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Registered())
-    gate.message(route_command, Command("route"))
-    gate.callback_query(view, RouteCb.filter(F.action == "view"))
-    gate.callback_query(build, RouteBuildCb.filter())
-    gate.callback_query(rebuild, RebuildCb.filter())
-    gate.callback_query(download, RouteCb.filter(F.action == "pdf"))
-    gate.callback_query(open_step, StepCb.filter(F.action == "open"))
-    gate.callback_query(done_start, StepCb.filter(F.action == "done"))
-    gate.message(got_reflection, StateFilter(RouteDialog.reflection), TYPED)
-    gate.message(got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence), Has("photo", "document"))
-    gate.callback_query(skip_file, SkipFileCb.filter())
-    gate.message(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND)
-    gate.callback_query(postpone_start, StepCb.filter(F.action == "postpone"))
-    gate.message(got_date, StateFilter(RouteDialog.postpone), TYPED)
-    gate.callback_query(replace, ReplaceCb.filter())
-    gate.callback_query(remove_ask, StepCb.filter(F.action == "remove_ask"))
-    gate.callback_query(remove, StepCb.filter(F.action == "remove"))
-    gate.callback_query(own_start, RouteCb.filter(F.action == "own"))
-    gate.message(got_own_title, StateFilter(RouteDialog.own_title), TYPED)
-    gate.message(got_own_deadline, StateFilter(RouteDialog.own_deadline), TYPED)
-    gate.message(need_text, StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title,
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(route_command, Command("route"))
+    router.callback_query.register(view, RouteCb.filter(F.action == "view"))
+    router.callback_query.register(build, RouteBuildCb.filter())
+    router.callback_query.register(rebuild, RebuildCb.filter())
+    router.callback_query.register(download, RouteCb.filter(F.action == "pdf"))
+    router.callback_query.register(open_step, StepCb.filter(F.action == "open"))
+    router.callback_query.register(done_start, StepCb.filter(F.action == "done"))
+    router.message.register(got_reflection, StateFilter(RouteDialog.reflection), TYPED)
+    router.message.register(got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence),
+                            Has("photo", "document"))
+    router.callback_query.register(skip_file, SkipFileCb.filter())
+    router.message.register(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND)
+    router.callback_query.register(postpone_start, StepCb.filter(F.action == "postpone"))
+    router.message.register(got_date, StateFilter(RouteDialog.postpone), TYPED)
+    router.callback_query.register(replace, ReplaceCb.filter())
+    router.callback_query.register(remove_ask, StepCb.filter(F.action == "remove_ask"))
+    router.callback_query.register(remove, StepCb.filter(F.action == "remove"))
+    router.callback_query.register(own_start, RouteCb.filter(F.action == "own"))
+    router.message.register(got_own_title, StateFilter(RouteDialog.own_title), TYPED)
+    router.message.register(got_own_deadline, StateFilter(RouteDialog.own_deadline), TYPED)
+    router.message.register(need_text, StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title,
                                         RouteDialog.own_deadline), NOT_COMMAND)
-    return gate.router
+    return router

@@ -17,7 +17,7 @@ from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import stats_ui as sui
 from handlers import ui
-from handlers.access import Gate, Methodist
+from handlers.access import GatedRouter, Methodist
 from handlers.filters import TYPED
 from handlers.stats_ui import StatsCb, StatsFlow
 from handlers.texts import esc
@@ -190,14 +190,14 @@ async def _send_long(bot: Bot, chat_id: int, text: str, markup) -> None:
 
 
 def setup() -> Router:
-    gate = Gate(__name__, Methodist())
-    gate.message(stats_command, Command("stats"))
-    gate.message(report_command, Command("report"))
-    gate.callback_query(open_scope, StatsCb.filter(F.action == "org"))
-    gate.callback_query(choose_period, StatsCb.filter(F.action == "per"))
-    gate.message(typed_period, StateFilter(StatsFlow.period), TYPED)
-    gate.callback_query(show_stats, StatsCb.filter(F.action == "show"))
-    gate.callback_query(breakdown, StatsCb.filter(F.action == "brk"))
-    gate.callback_query(charts, StatsCb.filter(F.action == "png"))
-    gate.callback_query(report_button, StatsCb.filter(F.action == "xls"))
-    return gate.router
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(stats_command, Command("stats"))
+    router.message.register(report_command, Command("report"))
+    router.callback_query.register(open_scope, StatsCb.filter(F.action == "org"))
+    router.callback_query.register(choose_period, StatsCb.filter(F.action == "per"))
+    router.message.register(typed_period, StateFilter(StatsFlow.period), TYPED)
+    router.callback_query.register(show_stats, StatsCb.filter(F.action == "show"))
+    router.callback_query.register(breakdown, StatsCb.filter(F.action == "brk"))
+    router.callback_query.register(charts, StatsCb.filter(F.action == "png"))
+    router.callback_query.register(report_button, StatsCb.filter(F.action == "xls"))
+    return router
