@@ -1,8 +1,6 @@
 """Wiring: the Bot, the Dispatcher with its middlewares and routers. Tests call these too."""
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -92,29 +90,7 @@ def create_dispatcher(
         dp["identity_cache"] = identities  # a test that rebuilds the dispatcher closes the old one
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
     dp.include_routers(*get_routers())
-    run_sync_filters_inline(dp)
     return dp
-
-
-def run_sync_filters_inline(dp: Dispatcher) -> None:
-    """aiogram calls a synchronous filter (a State, a magic ``F`` expression) through
-    asyncio.to_thread: a thread-pool round trip per filter per update, 0.1–0.3 ms each on a busy
-    machine, and a callback query passes dozens of them on its way through the routers. Ours are
-    pure and take microseconds, so they run inline on the event loop instead."""
-    for router in dp.chain_tail:
-        for observer in router.observers.values():
-            for handler in observer.handlers:
-                for event_filter in handler.filters or ():
-                    if not event_filter.awaitable:
-                        event_filter.callback = _inline(event_filter.callback)
-                        event_filter.awaitable = True
-
-
-def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    async def run(*args: Any, **kwargs: Any) -> Any:
-        return check(*args, **kwargs)
-
-    return run
 
 
 async def publish_default_menu(bot: Bot) -> None:

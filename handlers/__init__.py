@@ -1,12 +1,13 @@
 """aiogram routers only. `get_routers()` builds them fresh, in priority order.
 
-A router can be attached to one dispatcher only and the tests build many dispatchers, so each
-later call re-executes the feature modules (their module-level `router` objects are created anew).
-The first call only imports them: executing every module twice at start-up costs memory for good.
+Each feature module exposes `setup() -> Router`, which creates a new Router and registers the
+module's handlers on it (a router can be attached to one dispatcher only, and the tests build many
+dispatchers). The handler functions themselves stay module-level, so a module is executed once.
+Features for some people only use handlers.access.GatedRouter; their refusals come just before
+the fallback.
 """
 
 import importlib
-import sys
 
 from aiogram import Router
 
@@ -21,7 +22,8 @@ _FEATURE_MODULES = [
 
 
 def get_routers() -> list[Router]:
-    modules = [importlib.reload(sys.modules[name]) if name in sys.modules else importlib.import_module(name)
-               for name in _FEATURE_MODULES]
-    common = importlib.import_module("handlers.common")
-    return [module.router for module in modules] + [common.fallback_router]
+    # Imported here, not at the top: `import handlers.callbacks` must not load every feature.
+    features = [importlib.import_module(name) for name in _FEATURE_MODULES]
+    common, access = importlib.import_module("handlers.common"), importlib.import_module("handlers.access")
+    routers = [feature.setup() for feature in features]
+    return routers + [access.refusals(routers), common.setup_fallback()]

@@ -2,7 +2,7 @@
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,24 +11,22 @@ from bot.services import orgs, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
+from handlers.access import Admin, GatedRouter
 from handlers.callbacks import MethodistsCb, OrgPickCb, RevokeCb
 from handlers.commands import publish_menu
-from handlers.org_picker import check_access, render_level
+from handlers.org_picker import render_level
 from handlers.states import Grant
 from models import Role
 
-router = Router(name=__name__)
 GRANT_USAGE = (
     "Использование: <code>/grant TELEGRAM_ID</code> — затем выберите зону ответственности методиста.\n"
     "Telegram ID человек может узнать, например, у @userinfobot."
 )
 
 
-@router.message(Command("grant"))
 async def grant_start(
     message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    roles.require_admin(identity)
     raw = (command.args or "").strip()
     if not raw.isdigit() or not 0 < int(raw) < 10**15:
         await message.answer(GRANT_USAGE)
@@ -39,12 +37,10 @@ async def grant_start(
     await message.answer(f"Зона ответственности методиста {raw}.\n{text}", reply_markup=markup)
 
 
-@router.callback_query(OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant")))
 async def grant_scope(
     query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession,
     identity: Identity, bot: Bot,
 ) -> None:
-    await check_access("grant", state, session, identity, callback_data.org_id)
     target = (await state.get_data()).get("target")
     if not isinstance(target, int):
         raise InvalidInput(texts.STALE_BUTTON)
@@ -60,7 +56,6 @@ async def grant_scope(
 
 
 async def _methodists_page(session: AsyncSession, identity: Identity, page: int):
-    roles.require_admin(identity)
     grants, page, pages = await roles.list_grants(session, Role.methodist, page)
     if not grants:
         return "Методистов пока нет. Назначить: /grant TELEGRAM_ID", None
@@ -70,19 +65,16 @@ async def _methodists_page(session: AsyncSession, identity: Identity, page: int)
     return "\n".join(lines), keyboards.revoke_buttons(named, page, pages)
 
 
-@router.message(Command("methodists"))
 async def list_methodists(message: Message, session: AsyncSession, identity: Identity) -> None:
     text, markup = await _methodists_page(session, identity, 0)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MethodistsCb.filter())
 async def methodists_page(query: CallbackQuery, callback_data: MethodistsCb, session: AsyncSession,
                           identity: Identity) -> None:
     await ui.show(query, *await _methodists_page(session, identity, callback_data.page))
 
 
-@router.callback_query(RevokeCb.filter())
 async def revoke(
     query: CallbackQuery, callback_data: RevokeCb, session: AsyncSession, identity: Identity, bot: Bot
 ) -> None:
@@ -101,3 +93,14 @@ async def _tell(bot: Bot, telegram_id: int, text: str, new_roles: set[Role]) -> 
         await bot.send_message(telegram_id, text)
     except TelegramAPIError:
         pass
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Admin())
+    router.message.register(grant_start, Command("grant"))
+    router.callback_query.register(grant_scope, StateFilter(Grant.scope),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant")))
+    router.message.register(list_methodists, Command("methodists"))
+    router.callback_query.register(methodists_page, MethodistsCb.filter())
+    router.callback_query.register(revoke, RevokeCb.filter())
+    return router

@@ -13,10 +13,10 @@ from bot.services.roles import Identity
 from bot.services import timefmt
 from bot.services.timefmt import fmt
 from handlers import ui
+from handlers.access import Admin, GatedRouter
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
-router = Router(name=__name__)
 MAX_DETAILS, MAX_NAME, MAX_TARGET, MAX_TEXT = 120, 40, 60, 4000
 
 
@@ -92,14 +92,19 @@ def _zone(identity: Identity, settings: Settings) -> str:
     return timefmt.reader_zone(identity.user, settings.default_timezone)
 
 
-@router.message(Command("audit"))
 async def audit_command(message: Message, session: AsyncSession, identity: Identity, settings: Settings) -> None:
     page = await audit_log.read(session, identity)
     await message.answer(page_text(page, _zone(identity, settings)), reply_markup=page_kb(page))
 
 
-@router.callback_query(AuditCb.filter())
 async def audit_page(query: CallbackQuery, callback_data: AuditCb, session: AsyncSession, identity: Identity,
                      settings: Settings) -> None:
     page = await audit_log.read(session, identity, callback_data.kind, callback_data.page)
     await ui.show(query, page_text(page, _zone(identity, settings)), page_kb(page))
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Admin())
+    router.message.register(audit_command, Command("audit"))
+    router.callback_query.register(audit_page, AuditCb.filter())
+    return router

@@ -4,7 +4,7 @@ stop. Every press re-checks the role, the author and the broadcast's status in t
 from datetime import datetime
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,18 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.services import broadcast_audience as audience
-from bot.services import broadcast_report, broadcasts, roles, timefmt
+from bot.services import broadcast_report, broadcasts, timefmt
 from bot.services.broadcast_announce import prepare_event_announcement
 from bot.services.errors import InvalidInput
 from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
 from handlers import ui
+from handlers.access import GatedRouter, Methodist
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.filters import NOT_COMMAND, TYPED
 from models import Broadcast, BroadcastStatus, Event
 
-router = Router(name=__name__)
 # action → (audience dimension it toggles, screen shown again afterwards)
 TOGGLES = {"org": ("org", "orgs"), "role": ("role", "roles"), "pos": ("position", "positions"),
            "subj": ("subject", "subjects"), "area": ("deficit", "areas"), "ev": ("event", "events")}
@@ -34,19 +34,15 @@ def _zone(identity: Identity, settings: Settings) -> str:
     return timefmt.reader_zone(identity.user, settings.default_timezone)
 
 
-@router.message(Command("broadcast"))
 async def broadcast_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    roles.require_methodist(identity)
     await state.set_state(BroadcastFlow.compose)
     await state.set_data({})
     await message.answer(bui.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
 
 
-@router.message(BroadcastFlow.compose, NOT_COMMAND)
 async def compose(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
 ) -> None:
-    roles.require_methodist(identity)
     if message.media_group_id:
         raise InvalidInput(bui.NO_ALBUMS)
     if not (message.text or message.photo or message.document):
@@ -67,7 +63,6 @@ async def compose(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(BroadcastFlow.when, TYPED)
 async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                    settings: Settings, clock: Clock) -> None:
     zone, now = _zone(identity, settings), clock()
@@ -79,7 +74,6 @@ async def schedule(message: Message, state: FSMContext, session: AsyncSession, i
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 
 
-@router.callback_query(BroadcastAnnounceCb.filter())
 async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
                    identity: Identity, bot: Bot, clock: Clock) -> None:
     """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
@@ -92,7 +86,6 @@ async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, ses
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
-@router.callback_query(BcCb.filter(F.action.in_(SCREENS)))
 async def open_screen(
     query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -100,7 +93,6 @@ async def open_screen(
     await ui.show(query, *await _screen(session, identity, b, callback_data, clock()))
 
 
-@router.callback_query(BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
 async def toggle(
     query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -131,7 +123,6 @@ async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: B
     return text, bui.audience_kb(b)
 
 
-@router.callback_query(BcCb.filter(F.action == "next"))
 async def ready(
     query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -142,7 +133,6 @@ async def ready(
     await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
 
 
-@router.callback_query(BcCb.filter(F.action == "now"))
 async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
                    settings: Settings, clock: Clock) -> None:
     now = clock()
@@ -155,7 +145,6 @@ async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
 
 
-@router.callback_query(BcCb.filter(F.action.in_(("when", "retext"))))
 async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext, session: AsyncSession,
                    identity: Identity, settings: Settings) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
@@ -164,7 +153,6 @@ async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext,
     await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
 
 
-@router.callback_query(BcCb.filter(F.action == "drop"))
 async def drop(
     query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -173,7 +161,6 @@ async def drop(
     await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
 
 
-@router.callback_query(BcCb.filter(F.action == "stop"))
 async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
     await query.answer()
@@ -181,7 +168,6 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     await query.bot.send_message(query.from_user.id, bui.stop_question(b), reply_markup=bui.stop_kb(b))
 
 
-@router.callback_query(BcCb.filter(F.action == "stopyes"))
 async def stop(
     query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -190,15 +176,32 @@ async def stop(
     await ui.show(query, bui.stopped(b, withdrawn))
 
 
-@router.callback_query(BcCb.filter(F.action == "stopno"))
 async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
     await ui.show(query, f"Хорошо, рассылка №{b.id} продолжается.")
 
 
-@router.callback_query(BcCb.filter(F.action == "status"))
 async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
                  settings: Settings, clock: Clock) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
     p = await broadcast_report.progress(session, b, clock())
     await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(broadcast_command, Command("broadcast"))
+    router.message.register(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
+    router.message.register(schedule, StateFilter(BroadcastFlow.when), TYPED)
+    router.callback_query.register(announce, BroadcastAnnounceCb.filter())
+    router.callback_query.register(open_screen, BcCb.filter(F.action.in_(SCREENS)))
+    router.callback_query.register(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
+    router.callback_query.register(ready, BcCb.filter(F.action == "next"))
+    router.callback_query.register(send_now, BcCb.filter(F.action == "now"))
+    router.callback_query.register(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
+    router.callback_query.register(drop, BcCb.filter(F.action == "drop"))
+    router.callback_query.register(stop_ask, BcCb.filter(F.action == "stop"))
+    router.callback_query.register(stop, BcCb.filter(F.action == "stopyes"))
+    router.callback_query.register(stop_no, BcCb.filter(F.action == "stopno"))
+    router.callback_query.register(status, BcCb.filter(F.action == "status"))
+    return router

@@ -11,22 +11,17 @@ from bot.services import users
 
 from bot.services.roles import Identity
 from handlers import texts
+from handlers.access import GatedRouter, Registered
 from handlers.commands import help_text
 from handlers.states import Registration
 
-router = Router(name=__name__)
-fallback_router = Router(name=f"{__name__}.fallback")
+NOT_YET = "Вы ещё не зарегистрированы. Отправьте /start, чтобы начать."
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, identity: Identity) -> None:
-    if identity.user is None and not identity.is_admin:
-        await message.answer("Вы ещё не зарегистрированы. Отправьте /start, чтобы начать.")
-        return
     await message.answer(help_text(identity.roles))
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
     current = await state.get_state()
     if current is None:
@@ -37,13 +32,11 @@ async def cancel(message: Message, state: FSMContext) -> None:
     await message.answer(texts.REGISTRATION_CANCELLED if in_registration else texts.CANCELLED)
 
 
-@fallback_router.callback_query()
 async def stale_button(query: CallbackQuery) -> None:
     """Buttons from old messages, from a finished dialog, or forged data all end up here."""
     await query.answer(texts.STALE_BUTTON, show_alert=True)
 
 
-@fallback_router.message()
 async def unknown_message(message: Message, identity: Identity) -> None:
     if identity.user is None:
         await message.answer("Чтобы начать, отправьте /start.")
@@ -51,10 +44,27 @@ async def unknown_message(message: Message, identity: Identity) -> None:
     await message.answer(texts.UNKNOWN_COMMAND)
 
 
-@router.my_chat_member()
 async def membership_changed(event: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
     """Blocking the bot marks the user unreachable; unblocking makes them reachable again."""
     if event.chat.type != "private":
         return
     blocked = event.new_chat_member.status in ("kicked", "left")
     await users.set_reachable(session, event.from_user.id, not blocked, clock())
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered(admins=True, refusal=NOT_YET))
+    members.message.register(help_command, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    router.my_chat_member.register(membership_changed)
+    router.include_router(members)
+    return router
+
+
+def setup_fallback() -> Router:
+    """The last router: whatever no feature took."""
+    router = Router(name=f"{__name__}.fallback")
+    router.callback_query.register(stale_button)
+    router.message.register(unknown_message)
+    return router

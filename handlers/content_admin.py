@@ -22,11 +22,11 @@ from bot.services.roles import Identity
 from bot.services.labels import area_label
 from bot.services.timefmt import fmt, reader_zone
 from handlers import texts, ui
-from handlers.filters import NOT_COMMAND
+from handlers.access import ContentAdmin, GatedRouter
+from handlers.filters import NO_TEXT, TYPED, Caption, DocumentNamed, Has
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
 
-router = Router(name=__name__)
 KIND_LABELS = {"questionnaire_teacher": "Анкета педагога", "questionnaire_leader": "Анкета руководителя",
                "catalog": "Каталог мероприятий"}
 FORM_LABELS = {"formal": "формальная (курсы ДПО)", "non_formal": "неформальная", "informal": "информальная"}
@@ -64,11 +64,9 @@ def choices_kb(action: str, options: list[tuple[str, str]], columns: int = 1):
     return kb.adjust(columns).as_markup()
 
 
-@router.message(Command("content"))
 async def content_menu(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, settings: Settings
 ) -> None:
-    await content_admin.require_content_admin(session, identity)
     if (await state.get_state() or "").startswith(f"{ContentFlow.__name__}:"):
         await state.clear()  # leaves any other feature's dialog alone
     zone = reader_zone(identity.user, settings.default_timezone)
@@ -82,7 +80,6 @@ async def content_menu(
     await message.answer("\n".join(lines), reply_markup=menu_kb())
 
 
-@router.callback_query(ContentCb.filter(F.action == "get"))
 async def download(query: CallbackQuery, callback_data: ContentCb, session: AsyncSession, identity: Identity,
                    bot: Bot) -> None:
     filename, data = await content_admin.download(session, identity, callback_data.value)
@@ -91,10 +88,8 @@ async def download(query: CallbackQuery, callback_data: ContentCb, session: Asyn
                             caption=f"{KIND_LABELS[callback_data.value]}: текущая версия.")
 
 
-@router.callback_query(ContentCb.filter(F.action == "up"))
 async def ask_upload(query: CallbackQuery, callback_data: ContentCb, state: FSMContext, session: AsyncSession,
                      identity: Identity) -> None:
-    await content_admin.require_content_admin(session, identity)
     kind = content_admin.check_kind(callback_data.value)
     await state.set_state(ContentFlow.upload)
     await state.set_data({"kind": kind})
@@ -104,7 +99,6 @@ async def ask_upload(query: CallbackQuery, callback_data: ContentCb, state: FSMC
 async def _upload(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot,
                   kind: str) -> None:
     document = message.document
-    await content_admin.require_content_admin(session, identity)
     content_admin.check_file(document.file_name, document.file_size)
     buffer = BytesIO()
     await bot.download(document, destination=buffer)
@@ -122,7 +116,6 @@ async def _upload(message: Message, state: FSMContext, session: AsyncSession, id
         await message.answer(f"Этот файл уже загружался: «{label}», версия {esc(row.version)}, снова текущая.")
 
 
-@router.message(ContentFlow.upload, F.document)
 async def upload_chosen(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                         bot: Bot) -> None:
     caption = (message.caption or "").strip()
@@ -130,18 +123,15 @@ async def upload_chosen(message: Message, state: FSMContext, session: AsyncSessi
     await _upload(message, state, session, identity, bot, content_admin.check_kind(kind))
 
 
-@router.message(ContentFlow.upload)
 async def upload_not_document(message: Message) -> None:
     await message.answer("Пришлите файл .yaml документом или отправьте /cancel.")
 
 
-@router.message(F.document, F.caption.strip().in_(KINDS))
 async def upload_with_caption(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                               bot: Bot) -> None:
     await _upload(message, state, session, identity, bot, message.caption.strip())
 
 
-@router.message(StateFilter(None), F.document, F.document.file_name.func(content_admin.kind_from_filename))
 async def upload_by_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                          bot: Bot) -> None:
     await _upload(message, state, session, identity, bot, content_admin.kind_from_filename(message.document.file_name))
@@ -156,9 +146,7 @@ async def _expect(state: FSMContext, step: State) -> dict:
     return await state.get_data()
 
 
-@router.callback_query(ContentCb.filter(F.action == "act"))
 async def activity_start(query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await content_admin.require_content_admin(session, identity)
     titles = await indicators.area_titles(session)
     await state.set_state(ContentFlow.area)
     await state.set_data({})
@@ -166,7 +154,6 @@ async def activity_start(query: CallbackQuery, state: FSMContext, session: Async
                   choices_kb("area", [(a, area_label(a, titles.get(a))) for a in content_admin.AREAS]))
 
 
-@router.callback_query(ContentCb.filter(F.action == "area"))
 async def activity_area(query: CallbackQuery, callback_data: ContentCb, state: FSMContext) -> None:
     await _expect(state, ContentFlow.area)
     if callback_data.value not in content_admin.AREAS:
@@ -176,7 +163,6 @@ async def activity_area(query: CallbackQuery, callback_data: ContentCb, state: F
     await ui.show(query, f"Область {esc(area_label(callback_data.value))}. Название мероприятия (до 300 символов)?")
 
 
-@router.message(ContentFlow.title, F.text, NOT_COMMAND)
 async def activity_title(message: Message, state: FSMContext) -> None:
     await state.update_data(title=content_admin.parse_title(message.text))
     await state.set_state(ContentFlow.format)
@@ -184,7 +170,6 @@ async def activity_title(message: Message, state: FSMContext) -> None:
     await message.answer("Формат?", reply_markup=choices_kb("fmt", formats, 2))
 
 
-@router.callback_query(ContentCb.filter(F.action == "fmt"))
 async def activity_format(query: CallbackQuery, callback_data: ContentCb, state: FSMContext) -> None:
     await _expect(state, ContentFlow.format)
     if not callback_data.value.isdigit() or int(callback_data.value) >= len(content.FORMATS):
@@ -194,7 +179,6 @@ async def activity_format(query: CallbackQuery, callback_data: ContentCb, state:
     await ui.show(query, "Форма обучения?", choices_kb("form", list(FORM_LABELS.items())))
 
 
-@router.callback_query(ContentCb.filter(F.action == "form"))
 async def activity_form(query: CallbackQuery, callback_data: ContentCb, state: FSMContext) -> None:
     await _expect(state, ContentFlow.form)
     if callback_data.value not in FORM_LABELS:
@@ -204,14 +188,12 @@ async def activity_form(query: CallbackQuery, callback_data: ContentCb, state: F
     await ui.show(query, "Сколько часов (целое число, например 36)?")
 
 
-@router.message(ContentFlow.hours, F.text, NOT_COMMAND)
 async def activity_hours(message: Message, state: FSMContext) -> None:
     await state.update_data(hours=content_admin.parse_hours(message.text))
     await state.set_state(ContentFlow.details)
     await message.answer("Короткое описание и/или ссылка (https://…)?")
 
 
-@router.message(ContentFlow.details, F.text, NOT_COMMAND)
 async def activity_details(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     description, url = content_admin.parse_details(message.text)
     data = await state.get_data()
@@ -223,6 +205,26 @@ async def activity_details(message: Message, state: FSMContext, session: AsyncSe
                          f"область {esc(activity.area)}). Его смогут выбирать при построении маршрутов.")
 
 
-@router.message(StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), ~F.text)
 async def need_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=ContentAdmin())
+    router.message.register(content_menu, Command("content"))
+    router.callback_query.register(download, ContentCb.filter(F.action == "get"))
+    router.callback_query.register(ask_upload, ContentCb.filter(F.action == "up"))
+    router.message.register(upload_chosen, StateFilter(ContentFlow.upload), Has("document"))
+    router.message.register(upload_not_document, StateFilter(ContentFlow.upload))
+    router.message.register(upload_with_caption, Has("document"), Caption(KINDS))
+    router.message.register(upload_by_name, StateFilter(None), Has("document"),
+                            DocumentNamed(content_admin.kind_from_filename))
+    router.callback_query.register(activity_start, ContentCb.filter(F.action == "act"))
+    router.callback_query.register(activity_area, ContentCb.filter(F.action == "area"))
+    router.message.register(activity_title, StateFilter(ContentFlow.title), TYPED)
+    router.callback_query.register(activity_format, ContentCb.filter(F.action == "fmt"))
+    router.callback_query.register(activity_form, ContentCb.filter(F.action == "form"))
+    router.message.register(activity_hours, StateFilter(ContentFlow.hours), TYPED)
+    router.message.register(activity_details, StateFilter(ContentFlow.details), TYPED)
+    router.message.register(need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT)
+    return router

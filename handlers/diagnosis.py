@@ -15,20 +15,13 @@ from bot.clock import Clock
 from bot.render import chart
 from bot.services import diagnosis
 from bot.services.diagnosis import Step
-from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
 from handlers import diagnosis_ui as ui_dg
+from handlers.access import GatedRouter, Registered
 from handlers.diagnosis_ui import AnswerCb, MenuCb
 from models import User
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
-
-
-def _user(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user
 
 
 def _message_id(query: CallbackQuery) -> int | None:
@@ -70,9 +63,8 @@ async def _send_result(bot: Bot, chat_id: int, session: AsyncSession, user: User
     await bot.send_message(chat_id, ui_dg.result_text(res, user.timezone), reply_markup=ui_dg.result_kb(res))
 
 
-@router.message(Command("diagnostics"))
 async def diagnostics(message: Message, session: AsyncSession, identity: Identity, clock: Clock) -> None:
-    user = _user(identity)
+    user = identity.user
     step = await diagnosis.unfinished(session, user)
     if step is not None:
         await message.answer(ui_dg.unfinished(step), reply_markup=ui_dg.unfinished_kb(step))
@@ -81,11 +73,10 @@ async def diagnostics(message: Message, session: AsyncSession, identity: Identit
     await message.answer(ui_dg.intro(options, user.timezone), reply_markup=ui_dg.intro_kb(options))
 
 
-@router.callback_query(MenuCb.filter(F.action == "start"))
 async def start(
     query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    step, created = await diagnosis.start(session, _user(identity), callback_data.variant, _message_id(query), clock())
+    step, created = await diagnosis.start(session, identity.user, callback_data.variant, _message_id(query), clock())
     if created:
         await _edit_question(query, step)  # the intro turns into the first question
     else:
@@ -93,32 +84,28 @@ async def start(
         await _send_question(query.bot, query.from_user.id, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "resume"))
 async def resume(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.resume(session, _user(identity), callback_data.attempt_id)
+    step = await diagnosis.resume(session, identity.user, callback_data.attempt_id)
     await query.answer()
     await _send_question(query.bot, query.from_user.id, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "restart"))
 async def restart(
     query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    step = await diagnosis.restart(session, _user(identity), callback_data.attempt_id, _message_id(query), clock())
+    step = await diagnosis.restart(session, identity.user, callback_data.attempt_id, _message_id(query), clock())
     await _edit_question(query, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "show"))
 async def show_result(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
     await query.answer()
-    await _send_result(query.bot, query.from_user.id, session, _user(identity), callback_data.attempt_id)
+    await _send_result(query.bot, query.from_user.id, session, identity.user, callback_data.attempt_id)
 
 
-@router.callback_query(AnswerCb.filter(F.action == "a"))
 async def answer(
     query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     step = await diagnosis.answer(session, user, callback_data.attempt_id, callback_data.index, callback_data.value,
                                   _message_id(query), clock())
     if not step.finished:
@@ -132,16 +119,14 @@ async def answer(
     await _send_result(query.bot, query.from_user.id, session, user, step.attempt.id)
 
 
-@router.callback_query(AnswerCb.filter(F.action == "b"))
 async def back(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.back(session, _user(identity), callback_data.attempt_id, callback_data.index,
+    step = await diagnosis.back(session, identity.user, callback_data.attempt_id, callback_data.index,
                                 _message_id(query))
     await _edit_question(query, step)
 
 
-@router.callback_query(AnswerCb.filter(F.action == "p"))
 async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.pause(session, _user(identity), callback_data.attempt_id, callback_data.index,
+    step = await diagnosis.pause(session, identity.user, callback_data.attempt_id, callback_data.index,
                                  _message_id(query))
     await query.answer()
     try:
@@ -149,3 +134,16 @@ async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSes
                                           message_id=step.attempt.message_id, reply_markup=ui_dg.paused_kb(step))
     except TelegramBadRequest:
         pass  # nothing changed on the server; /diagnostics still offers «Продолжить»
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(diagnostics, Command("diagnostics"))
+    router.callback_query.register(start, MenuCb.filter(F.action == "start"))
+    router.callback_query.register(resume, MenuCb.filter(F.action == "resume"))
+    router.callback_query.register(restart, MenuCb.filter(F.action == "restart"))
+    router.callback_query.register(show_result, MenuCb.filter(F.action == "show"))
+    router.callback_query.register(answer, AnswerCb.filter(F.action == "a"))
+    router.callback_query.register(back, AnswerCb.filter(F.action == "b"))
+    router.callback_query.register(pause, AnswerCb.filter(F.action == "p"))
+    return router

@@ -14,7 +14,6 @@ from bot.services import users
 from bot.services.errors import DomainError
 from handlers import texts
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
@@ -25,12 +24,10 @@ async def _reply(update: Update, text: str) -> None:
         await update.message.answer(text)
 
 
-@router.errors(ExceptionTypeFilter(DomainError))
 async def domain_error(event: ErrorEvent) -> None:
     await _reply(event.update, event.exception.user_message)
 
 
-@router.errors(ExceptionTypeFilter(TelegramForbiddenError))
 async def user_blocked_bot(event: ErrorEvent, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
     from_user = event.update.event.from_user if hasattr(event.update.event, "from_user") else None
     if from_user is not None:
@@ -38,10 +35,17 @@ async def user_blocked_bot(event: ErrorEvent, sessionmaker: async_sessionmaker[A
             await users.set_reachable(session, from_user.id, False, clock())
 
 
-@router.errors()
 async def unexpected_error(event: ErrorEvent) -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     try:
         await _reply(event.update, texts.UNEXPECTED_ERROR)
     except Exception:  # the apology itself may fail (e.g. network); the log above is what matters
         log.warning("could not apologise for update %s", event.update.update_id)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(user_blocked_bot, ExceptionTypeFilter(TelegramForbiddenError))
+    router.errors.register(unexpected_error)
+    return router

@@ -13,21 +13,22 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.services import event_input, events, orgs, roles
+from bot.services import event_input, events, orgs
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.event_input import FIELDS, TEXT_FIELDS
 from bot.services.roles import Identity
 from bot.services.signups import SignupPolicy
 from handlers import events_admin_ui as kit
 from handlers import texts, ui
+from handlers.access import GatedRouter, Methodist
 from handlers.events_admin import render_card
 from handlers.events_admin_ui import EventAdminCb, EventEdit, EventScopeCb, NewEvent, NewEventCb
-from handlers.filters import TYPED
-from models import EventStatus, Role
+from handlers.filters import NO_TEXT, TYPED
+from models import EventStatus
 
-router = Router(name=__name__)
 DRAFT_STATES = [getattr(NewEvent, field) for field in FIELDS]
 EDITABLE = StateFilter(*DRAFT_STATES, EventEdit.value)
+SCOPE_STEP = StateFilter(NewEvent.scope, EventEdit.value)
 Target = Message | CallbackQuery
 DRAFT_OPEN = ("Сначала закончите создание нового мероприятия (/new_event) или отмените его: /cancel. "
               "Потом измените это мероприятие.")
@@ -42,24 +43,11 @@ async def _reply(target: Target, text: str, markup: InlineKeyboardMarkup | None 
 
 async def _scope_level(session: AsyncSession, identity: Identity, org_id: int, page: int):
     """One level of the scope chooser; a methodist never climbs above their own scopes."""
-    roles.require_methodist(identity)
-    everywhere = identity.is_admin or None in identity.scopes(Role.methodist)
-    scopes = [s for s in identity.scopes(Role.methodist) if s is not None]
-    if org_id == 0 and not everywhere and len(scopes) == 1:
-        org_id = scopes[0]
-    if org_id == 0:
-        level = (await orgs.roots_page(session, page) if everywhere
-                 else orgs.Page([await orgs.get(session, s) for s in scopes], 0, 1))
-        return "Выберите зону:", kit.scope_level(None, level, None)
-    await roles.require_methodist_for(session, identity, org_id)
-    parent = await orgs.get(session, org_id)
-    children = await orgs.children_page(session, parent.id, page)
-    up = None
-    if parent.parent_id and await roles.methodist_covers(session, identity, parent.parent_id):
-        up = parent.parent_id
-    elif everywhere or len(scopes) > 1:
-        up = 0
-    return f"<b>{texts.esc(parent.name)}</b>: вся зона или уточните:", kit.scope_level(parent, children, up)
+    level = await identity.scope.level(session, org_id, page)
+    if level.parent is None:
+        return "Выберите зону:", kit.scope_level(None, level.page, None)
+    return (f"<b>{texts.esc(level.parent.name)}</b>: вся зона или уточните:",
+            kit.scope_level(level.parent, level.page, level.up))
 
 
 async def _ask(field: str, data: dict, session: AsyncSession, identity: Identity, *, step: bool):
@@ -126,16 +114,13 @@ async def _apply(target: Target, state: FSMContext, session, identity, policy: S
         await _advance(target, state, field, changes, session, identity)
 
 
-@router.message(Command("new_event"))
 async def new_event(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    roles.require_methodist(identity)
     data = {"draft": {}, "zone": await events.author_zone(session, identity), "token": secrets.randbelow(2**31) + 1}
     await state.set_state(NewEvent.title)
     await state.set_data(data)
     await message.answer("<b>Новое мероприятие</b>\n" + kit.prompt("title", data["zone"], step=True))
 
 
-@router.message(StateFilter(*DRAFT_STATES), TYPED)
 async def draft_typed(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -152,7 +137,6 @@ async def draft_typed(
     await _advance(message, state, field, changes, session, identity)
 
 
-@router.message(EventEdit.value, TYPED)
 async def event_typed(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, signup_policy: SignupPolicy
 , clock: Clock) -> None:
@@ -170,12 +154,10 @@ async def event_typed(
     await _saved(message, state, session, identity, data["event_id"], told, clock=clock)
 
 
-@router.message(StateFilter(*DRAFT_STATES, EventEdit.value), ~F.text)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
 
-@router.callback_query(EDITABLE, NewEventCb.filter(F.action == "fmt"))
 async def chose_format(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
                        identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
     if not 0 <= callback_data.value < len(kit.FORMATS):
@@ -184,7 +166,6 @@ async def chose_format(query: CallbackQuery, callback_data: NewEventCb, state: F
                  {"format": kit.FORMATS[callback_data.value].value}, clock=clock)
 
 
-@router.callback_query(EDITABLE, NewEventCb.filter(F.action == "area"))
 async def toggle_area(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext) -> None:
     data = await _expect(state, "areas")
     data["draft"]["areas"] = event_input.toggle_area(data["draft"].get("areas", []), callback_data.value)
@@ -193,7 +174,6 @@ async def toggle_area(query: CallbackQuery, callback_data: NewEventCb, state: FS
     await ui.show(query, kit.prompt("areas", data["zone"], step=step), kit.areas(data["draft"]["areas"]))
 
 
-@router.callback_query(EDITABLE, NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"})))
 async def button_value(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
                        identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
     if callback_data.action == "areas_done":
@@ -205,25 +185,21 @@ async def button_value(query: CallbackQuery, callback_data: NewEventCb, state: F
     await _apply(query, state, session, identity, signup_policy, field, changes, clock=clock)
 
 
-@router.callback_query(EventScopeCb.filter(F.action == "open"))
 async def scope_open(query: CallbackQuery, callback_data: EventScopeCb, state: FSMContext, session: AsyncSession,
                      identity: Identity) -> None:
     await _expect(state, "scope")
     await ui.show(query, *await _scope_level(session, identity, callback_data.org_id, callback_data.page))
 
 
-@router.callback_query(EventScopeCb.filter(F.action == "pick"))
 async def scope_pick(query: CallbackQuery, callback_data: EventScopeCb, state: FSMContext, session: AsyncSession,
                      identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
     await _expect(state, "scope")
-    await roles.require_methodist_for(session, identity, callback_data.org_id)
-    org = await orgs.get(session, callback_data.org_id)
+    org = await identity.scope.org(session, callback_data.org_id)
     if await state.get_state() == NewEvent.scope.state:
         await state.update_data(zone=await events.author_zone(session, identity, org.id))
     await _apply(query, state, session, identity, signup_policy, "scope", {"scope_org_id": org.id}, clock=clock)
 
 
-@router.callback_query(NewEvent.preview, NewEventCb.filter(F.action == "pub"))
 async def publish(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
                   identity: Identity, clock: Clock) -> None:
     data = await state.get_data()
@@ -235,7 +211,6 @@ async def publish(query: CallbackQuery, callback_data: NewEventCb, state: FSMCon
     await ui.show(query, f"✅ Мероприятие опубликовано: его видят педагоги выбранной зоны.\n\n{body}", markup)
 
 
-@router.callback_query(NewEvent.preview, NewEventCb.filter(F.action.in_({"edit", "back", "field", "drop"})))
 async def preview_action(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
                          identity: Identity) -> None:
     data = await state.get_data()
@@ -252,13 +227,11 @@ async def preview_action(query: CallbackQuery, callback_data: NewEventCb, state:
         await ui.show(query, *await _ask(field, data, session, identity, step=False))
 
 
-@router.message(NewEvent.preview, TYPED)
 async def preview_typed(message: Message, state: FSMContext, session: AsyncSession) -> None:
     text, markup = await _preview(await state.get_data(), session)
     await message.answer(f"Нажмите «Опубликовать», «Изменить…» или «Отмена».\n\n{text}", reply_markup=markup)
 
 
-@router.callback_query(EventAdminCb.filter(F.action == "field"))
 async def edit_event_field(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext,
                            session: AsyncSession, identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -274,3 +247,23 @@ async def edit_event_field(query: CallbackQuery, callback_data: EventAdminCb, st
     await state.set_data(data)
     text, markup = await _ask(field, data, session, identity, step=False)
     await ui.show(query, f"«{kit.cut(event.title, 200)}» — {kit.FIELD_LABELS[field].lower()}.\n{text}", markup)
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(new_event, Command("new_event"))
+    router.message.register(draft_typed, StateFilter(*DRAFT_STATES), TYPED)
+    router.message.register(event_typed, StateFilter(EventEdit.value), TYPED)
+    router.message.register(not_text, StateFilter(*DRAFT_STATES, EventEdit.value), NO_TEXT)
+    router.callback_query.register(chose_format, EDITABLE, NewEventCb.filter(F.action == "fmt"))
+    router.callback_query.register(toggle_area, EDITABLE, NewEventCb.filter(F.action == "area"))
+    router.callback_query.register(button_value, EDITABLE,
+                                   NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"})))
+    router.callback_query.register(scope_open, SCOPE_STEP, EventScopeCb.filter(F.action == "open"))
+    router.callback_query.register(scope_pick, SCOPE_STEP, EventScopeCb.filter(F.action == "pick"))
+    router.callback_query.register(publish, StateFilter(NewEvent.preview), NewEventCb.filter(F.action == "pub"))
+    router.callback_query.register(preview_action, StateFilter(NewEvent.preview),
+                                   NewEventCb.filter(F.action.in_({"edit", "back", "field", "drop"})))
+    router.message.register(preview_typed, StateFilter(NewEvent.preview), TYPED)
+    router.callback_query.register(edit_event_field, EventAdminCb.filter(F.action == "field"))
+    return router

@@ -2,7 +2,7 @@
 waitlist offers, the .ics file and feedback after the event."""
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,100 +10,83 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.render import ics
 from bot.services import event_catalog, feedback, signups
-from bot.services.errors import NotRegistered
 from bot.services.event_catalog import View
 from bot.services.roles import Identity
 from handlers import events_ui as ui_ev
 from handlers import texts, ui
+from handlers.access import GatedRouter, Registered
 from handlers.events_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
-from handlers.filters import IS_COMMAND, TYPED
-from models import User
-
-router = Router(name=__name__)
-
-
-def _user(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user
+from handlers.filters import IS_COMMAND, NO_TEXT, TYPED
 
 
 async def _send_list(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                      view: View, clock: Clock) -> None:
-    user = _user(identity)
+    user = identity.user
     if await state.get_state() == FeedbackComment.comment.state:
         await state.clear()  # leaving the comment prompt: a later message is not a comment
     page = await event_catalog.list_events(session, user, view, now=clock())
     await message.answer(ui_ev.event_list(page, user.timezone), reply_markup=ui_ev.event_list_kb(page, user.timezone))
 
 
-@router.message(Command("events"))
 async def events_command(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     await _send_list(message, state, session, identity, View.recommended, clock=clock)
 
 
-@router.message(Command("my_events"))
 async def my_events_command(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     await _send_list(message, state, session, identity, View.mine, clock=clock)
 
 
-@router.callback_query(EventListCb.filter())
 async def list_page(
     query: CallbackQuery, callback_data: EventListCb, session: AsyncSession, identity: Identity
 , clock: Clock) -> None:
-    user = _user(identity)
+    user = identity.user
     view = event_catalog.parse_view(callback_data.view)
     page = await event_catalog.list_events(session, user, view, callback_data.page, now=clock())
     await ui.show(query, ui_ev.event_list(page, user.timezone), ui_ev.event_list_kb(page, user.timezone))
 
 
-@router.callback_query(EventCb.filter(F.action == "open"))
 async def open_card(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     card = await event_catalog.card(session, user, callback_data.event_id, clock())
     await ui.show(query, ui_ev.card(card, user.timezone), ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
 
-@router.callback_query(EventCb.filter(F.action == "join"))
 async def join(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity,
     signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     card = await event_catalog.join(session, user, callback_data.event_id, signup_policy, clock())
     await ui.show(query, ui_ev.card(card, user.timezone, notice=ui_ev.joined(card)),
                   ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
 
-@router.callback_query(EventCb.filter(F.action == "leave_ask"))
 async def leave_ask(query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity) -> None:
-    event = await event_catalog.visible_event(session, _user(identity), callback_data.event_id)
+    event = await event_catalog.visible_event(session, identity.user, callback_data.event_id)
     await ui.show(query, ui_ev.leave_question(event),
                   ui_ev.leave_confirm_kb(event.id, callback_data.view, callback_data.page))
 
 
-@router.callback_query(EventCb.filter(F.action == "leave"))
 async def leave(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity,
     signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     card = await event_catalog.leave(session, user, callback_data.event_id, signup_policy, clock())
     await ui.show(query, ui_ev.card(card, user.timezone, notice="Запись отменена."),
                   ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
 
-@router.callback_query(EventCb.filter(F.action == "ics"))
 async def calendar_file(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity
 , clock: Clock) -> None:
-    event = await event_catalog.calendar_event(session, _user(identity), callback_data.event_id)
+    event = await event_catalog.calendar_event(session, identity.user, callback_data.event_id)
     await query.answer()
     await query.bot.send_document(
         query.from_user.id, BufferedInputFile(ics.event_ics(event, clock()), filename=ics.filename(event)),
@@ -111,47 +94,60 @@ async def calendar_file(
     )
 
 
-@router.callback_query(OfferCb.filter())
 async def answer_offer(
     query: CallbackQuery, callback_data: OfferCb, session: AsyncSession, identity: Identity,
     signup_policy: signups.SignupPolicy, clock: Clock,
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     registration, event = await signups.answer_offer(
         session, user, callback_data.reg_id, callback_data.accept, signup_policy, clock())
     await ui.show(query, ui_ev.offer_answered(registration, event, user.timezone), ui_ev.open_event_kb(event.id))
 
 
-@router.callback_query(FeedbackCb.filter())
 async def rate(
     query: CallbackQuery, callback_data: FeedbackCb, state: FSMContext, session: AsyncSession, identity: Identity
 , clock: Clock) -> None:
-    row = await feedback.save_rating(session, _user(identity), callback_data.event_id, callback_data.rating, clock())
+    row = await feedback.save_rating(session, identity.user, callback_data.event_id, callback_data.rating, clock())
     await state.set_state(FeedbackComment.comment)
     await state.set_data({"event_id": row.event_id})
     await ui.show(query, ui_ev.rating_saved(row.rating), ui_ev.skip_comment_kb(row.event_id))
 
 
-@router.callback_query(FeedbackSkipCb.filter())
 async def skip_comment(query: CallbackQuery, state: FSMContext) -> None:
     if await state.get_state() == FeedbackComment.comment.state:
         await state.clear()
     await ui.show(query, ui_ev.FEEDBACK_DONE)
 
 
-@router.message(FeedbackComment.comment, TYPED)
 async def comment(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     event_id = int((await state.get_data()).get("event_id", 0))
-    await feedback.save_comment(session, _user(identity), event_id, message.text)
+    await feedback.save_comment(session, identity.user, event_id, message.text)
     await state.clear()
     await message.answer(ui_ev.COMMENT_SAVED)
 
 
-# Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
-# next, anywhere, would be saved as a comment on the event.
-router.message(FeedbackComment.comment, IS_COMMAND)(ui.leave_dialog_for_command)
-
-
-@router.message(FeedbackComment.comment, ~F.text)
 async def comment_not_text(message: Message) -> None:
     await message.answer(ui_ev.NEED_COMMENT_TEXT)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(events_command, Command("events"))
+    members.message.register(my_events_command, Command("my_events"))
+    members.callback_query.register(list_page, EventListCb.filter())
+    members.callback_query.register(open_card, EventCb.filter(F.action == "open"))
+    members.callback_query.register(join, EventCb.filter(F.action == "join"))
+    members.callback_query.register(leave_ask, EventCb.filter(F.action == "leave_ask"))
+    members.callback_query.register(leave, EventCb.filter(F.action == "leave"))
+    members.callback_query.register(calendar_file, EventCb.filter(F.action == "ics"))
+    members.callback_query.register(answer_offer, OfferCb.filter())
+    members.callback_query.register(rate, FeedbackCb.filter())
+    members.message.register(comment, StateFilter(FeedbackComment.comment), TYPED)
+    # Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
+    # next, anywhere, would be saved as a comment on the event.
+    members.message.register(ui.leave_dialog_for_command, StateFilter(FeedbackComment.comment), IS_COMMAND)
+    members.message.register(comment_not_text, StateFilter(FeedbackComment.comment), NO_TEXT)
+    router.callback_query.register(skip_comment, FeedbackSkipCb.filter())  # open: it only closes a prompt
+    router.include_router(members)
+    return router

@@ -16,11 +16,10 @@ from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import events_admin_ui as kit
 from handlers import ui
+from handlers.access import GatedRouter, Methodist
 from handlers.events_admin_ui import EventAdminCb, EventEdit
 from handlers.texts import POSITION_LABELS
 from models import EventStatus
-
-router = Router(name=__name__)
 
 
 def on(action: str):
@@ -56,7 +55,6 @@ async def _leave_edit(state: FSMContext) -> None:
         await state.clear()
 
 
-@router.message(Command("events_admin"))
 async def events_admin(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -65,20 +63,17 @@ async def events_admin(
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(on("list"))
 async def show_list(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity, clock: Clock) -> None:
     await ui.show(query, *await render_list(session, identity, callback_data.page, clock=clock))
 
 
-@router.callback_query(on("card"))
 async def show_card(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext, session: AsyncSession,
                     identity: Identity, clock: Clock) -> None:
     await _leave_edit(state)
     await ui.show(query, *await render_card(session, identity, callback_data.event_id, clock=clock))
 
 
-@router.callback_query(on("edit"))
 async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -86,7 +81,6 @@ async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: 
     await ui.show(query, f"Что изменить в «{kit.cut(event.title, 200)}»?", kit.event_fields(event.id))
 
 
-@router.callback_query(on("cancel"))
 async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                      identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -98,7 +92,6 @@ async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session:
                   kit.confirm(event.id, "cancel_yes", "Да, отменить мероприятие"))
 
 
-@router.callback_query(on("cancel_yes"))
 async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity, clock: Clock) -> None:
     told = await events.cancel(session, identity, callback_data.event_id)
@@ -106,14 +99,12 @@ async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: 
     await ui.show(query, f"Мероприятие отменено. Уведомлений участникам: {told}.\n\n{text}", markup)
 
 
-@router.callback_query(on("regs"))
 async def show_registrants(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                            identity: Identity) -> None:
     event, paged = await events.registrants(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.registrants(event, paged, events.REGISTRANTS_PAGE))
 
 
-@router.callback_query(on("xlsx"))
 async def export(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity,
                  bot: Bot) -> None:
     event, everyone = await events.registrants(session, identity, callback_data.event_id)
@@ -130,14 +121,12 @@ async def export(query: CallbackQuery, callback_data: EventAdminCb, session: Asy
                             caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)")
 
 
-@router.callback_query(on("att"))
 async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                           identity: Identity, clock: Clock) -> None:
     await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
                                                   clock=clock))
 
 
-@router.callback_query(EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
 async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                           identity: Identity, clock: Clock) -> None:
     one = None if callback_data.action == "att_all" else callback_data.arg
@@ -147,7 +136,6 @@ async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, ses
                                                   clock=clock))
 
 
-@router.callback_query(on("close"))
 async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity, clock: Clock) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -159,7 +147,6 @@ async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: 
                   kit.confirm(event.id, "close_yes", "Да, завершить"))
 
 
-@router.callback_query(on("close_yes"))
 async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                    identity: Identity, clock: Clock) -> None:
     asked = await events.close(session, identity, callback_data.event_id, clock())
@@ -167,8 +154,25 @@ async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: A
     await ui.show(query, f"Мероприятие завершено. Просьб оценить отправлено: {asked}.\n\n{text}", markup)
 
 
-@router.callback_query(on("fb"))
 async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                         identity: Identity) -> None:
     event, summary = await events.feedback_summary(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.feedback(event, summary))
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(events_admin, Command("events_admin"))
+    router.callback_query.register(show_list, on("list"))
+    router.callback_query.register(show_card, on("card"))
+    router.callback_query.register(edit_menu, on("edit"))
+    router.callback_query.register(cancel_ask, on("cancel"))
+    router.callback_query.register(cancel_do, on("cancel_yes"))
+    router.callback_query.register(show_registrants, on("regs"))
+    router.callback_query.register(export, on("xlsx"))
+    router.callback_query.register(show_attendance, on("att"))
+    router.callback_query.register(mark_attendance, EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
+    router.callback_query.register(close_ask, on("close"))
+    router.callback_query.register(close_do, on("close_yes"))
+    router.callback_query.register(show_feedback, on("fb"))
+    return router

@@ -1,43 +1,38 @@
 """/invite: a methodist makes a deep link that registers teachers or a mentor into an organization."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.services import invites, orgs, roles
+from bot.services import invites, orgs
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
+from handlers.access import GatedRouter, Methodist
 from handlers.callbacks import InviteRoleCb, InviteTermsCb, OrgPickCb
-from handlers.org_picker import check_access, render_level
+from handlers.org_picker import render_level
 from handlers.states import InviteFlow
 from models import OrgKind, Role
 
-router = Router(name=__name__)
 
-
-@router.message(Command("invite"))
-async def invite_start(message: Message, state: FSMContext, identity: Identity) -> None:
-    roles.require_methodist(identity)
+async def invite_start(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer("Кого пригласить?", reply_markup=keyboards.invite_roles())
 
 
-@router.callback_query(InviteRoleCb.filter())
 async def invite_role(
     query: CallbackQuery, callback_data: InviteRoleCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    roles.require_methodist(identity)
     if callback_data.role not in (Role.teacher.value, Role.mentor.value):
         raise InvalidInput("Пригласить можно только педагога или наставника.")
     await state.set_state(InviteFlow.organization)
     await state.set_data({"role": callback_data.role})
-    scopes = identity.scopes(Role.methodist)
-    if not identity.is_admin and len(scopes) == 1 and scopes[0] is not None:
-        scope = await orgs.get(session, scopes[0])
+    roots = identity.scope.roots
+    if len(roots) == 1 and roots[0] is not None:  # one school: no tree to browse
+        scope = await orgs.get(session, roots[0])
         if scope.kind in (OrgKind.school, OrgKind.other):
             await ui.show(query, _terms_prompt(scope.name), keyboards.invite_terms(scope.id))
             return
@@ -45,16 +40,13 @@ async def invite_role(
     await ui.show(query, text, markup)
 
 
-@router.callback_query(OrgPickCb.filter((F.action == "choose") & (F.purpose == "invite")))
 async def invite_org(
     query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    await check_access("invite", state, session, identity, callback_data.org_id)
-    org = await orgs.get(session, callback_data.org_id)
+    org = await identity.scope.org(session, callback_data.org_id)
     await ui.show(query, _terms_prompt(org.name), keyboards.invite_terms(org.id))
 
 
-@router.callback_query(InviteFlow.organization, InviteTermsCb.filter())
 async def invite_terms(
     query: CallbackQuery, callback_data: InviteTermsCb, state: FSMContext, session: AsyncSession,
     identity: Identity, bot: Bot, clock: Clock,
@@ -75,3 +67,13 @@ async def invite_terms(
 
 def _terms_prompt(org_name: str) -> str:
     return f"Организация: <b>{texts.esc(org_name)}</b>\nСрок и число использований приглашения:"
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(invite_start, Command("invite"))
+    router.callback_query.register(invite_role, InviteRoleCb.filter())
+    router.callback_query.register(invite_org, StateFilter(InviteFlow.organization),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "invite")))
+    router.callback_query.register(invite_terms, StateFilter(InviteFlow.organization), InviteTermsCb.filter())
+    return router

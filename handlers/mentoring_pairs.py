@@ -18,6 +18,7 @@ from bot.services.mentoring import access, pairing, rules, suggestions
 from bot.services.roles import Identity
 from handlers import mentoring_pairs_ui as kit
 from handlers import ui
+from handlers.access import GatedRouter, Methodist
 from handlers.commands import publish_menu
 from handlers.filters import TYPED
 from handlers.mentoring_ui import (
@@ -25,20 +26,14 @@ from handlers.mentoring_ui import (
 )
 from models import PairStatus
 
-router = Router(name=__name__)
 
-
-@router.message(Command("pairs"))
-async def pairs_command(message: Message, state: FSMContext, identity: Identity) -> None:
-    roles.require_methodist(identity)
+async def pairs_command(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(kit.PAIRS_MENU, reply_markup=kit.pairs_menu_kb())
 
 
-@router.callback_query(PairsCb.filter())
 async def pairs_view(query: CallbackQuery, callback_data: PairsCb, state: FSMContext, session: AsyncSession,
                      identity: Identity, clock: Clock) -> None:
-    roles.require_methodist(identity)
     await state.clear()  # navigating the menu leaves a half-typed search or goal
     view, page = callback_data.view, callback_data.page
     if view == "young":
@@ -55,13 +50,11 @@ async def pairs_view(query: CallbackQuery, callback_data: PairsCb, state: FSMCon
         await ui.show(query, kit.PAIRS_MENU, kit.pairs_menu_kb())
 
 
-@router.message(Mentoring.search, TYPED)
 async def got_search(message: Message, session: AsyncSession, identity: Identity) -> None:
     found = await suggestions.search_teachers(session, identity, message.text)
     await message.answer(kit.search_results(found), reply_markup=kit.search_kb(found))
 
 
-@router.callback_query(MenteeTypeCb.filter())
 async def choose_type(query: CallbackQuery, callback_data: MenteeTypeCb, state: FSMContext, session: AsyncSession,
                       identity: Identity) -> None:
     await access.mentee_in_scope(session, identity, callback_data.mentee_id)
@@ -69,7 +62,6 @@ async def choose_type(query: CallbackQuery, callback_data: MenteeTypeCb, state: 
     await ui.show(query, kit.ASK_TYPE, kit.type_kb(callback_data.mentee_id))
 
 
-@router.callback_query(SuggestCb.filter())
 async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: AsyncSession, identity: Identity,
                   settings: Settings, clock: Clock) -> None:
     found = await suggestions.suggestions(session, identity, callback_data.mentee_id,
@@ -78,7 +70,6 @@ async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: Async
     await ui.show(query, kit.suggestions(found), kit.suggestions_kb(found))
 
 
-@router.callback_query(PickCb.filter())
 async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, session: AsyncSession,
                identity: Identity, settings: Settings, clock: Clock) -> None:
     kind = rules.parse_type(callback_data.kind)
@@ -89,7 +80,6 @@ async def pick(query: CallbackQuery, callback_data: PickCb, state: FSMContext, s
     await ui.show(query, kit.ask_goal(mentee, mentor, kind))
 
 
-@router.message(Mentoring.goal, TYPED)
 async def got_goal(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot,
                    settings: Settings, clock: Clock) -> None:
     data = await saved(state)
@@ -107,7 +97,6 @@ async def got_goal(message: Message, state: FSMContext, session: AsyncSession, i
         await publish_menu(bot, row.mentor.telegram_id, mentor_identity.roles)
 
 
-@router.callback_query(PairCb.filter(F.action.in_({"card", "months", "cadence"})))
 async def pair_card(
     query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -124,7 +113,6 @@ async def pair_card(
     await ui.show(query, kit.pair_card(row, zone, notice), kit.pair_card_kb(row.pair.id, row.pair.status))
 
 
-@router.callback_query(PairCb.filter(F.action.in_({"start", "end_date"})))
 async def ask_pair_date(query: CallbackQuery, callback_data: PairCb, state: FSMContext, session: AsyncSession,
                         identity: Identity) -> None:
     await pairing.active_pair_for_methodist(session, identity, callback_data.pair_id)
@@ -132,7 +120,6 @@ async def ask_pair_date(query: CallbackQuery, callback_data: PairCb, state: FSMC
                        kit.ASK_DATE, pair_id=callback_data.pair_id)
 
 
-@router.message(StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
 async def got_pair_date(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -146,14 +133,12 @@ async def got_pair_date(
                          reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
 
 
-@router.callback_query(PairCb.filter(F.action == "end_ask"))
 async def end_ask(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
     await pairing.active_pair_for_methodist(session, identity, callback_data.pair_id)
     row = await pairing.pair_row(session, identity, callback_data.pair_id)
     await ui.show(query, kit.end_question(row), kit.end_kb(row.pair.id))
 
 
-@router.callback_query(PairCb.filter(F.action == "end"))
 async def end_pair(
     query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -162,3 +147,20 @@ async def end_pair(
     zone = await events.author_zone(session, identity)
     await ui.show(query, kit.pair_card(row, zone, "Наставничество завершено, обоим отправлена просьба об отзыве."),
                   kit.pair_card_kb(row.pair.id, row.pair.status))
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(pairs_command, Command("pairs"))
+    router.callback_query.register(pairs_view, PairsCb.filter())
+    router.message.register(got_search, StateFilter(Mentoring.search), TYPED)
+    router.callback_query.register(choose_type, MenteeTypeCb.filter())
+    router.callback_query.register(suggest, SuggestCb.filter())
+    router.callback_query.register(pick, PickCb.filter())
+    router.message.register(got_goal, StateFilter(Mentoring.goal), TYPED)
+    router.callback_query.register(pair_card, PairCb.filter(F.action.in_({"card", "months", "cadence"})))
+    router.callback_query.register(ask_pair_date, PairCb.filter(F.action.in_({"start", "end_date"})))
+    router.message.register(got_pair_date, StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
+    router.callback_query.register(end_ask, PairCb.filter(F.action == "end_ask"))
+    router.callback_query.register(end_pair, PairCb.filter(F.action == "end"))
+    return router

@@ -15,45 +15,39 @@ from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
 from handlers import mentoring_relay_ui as kit
 from handlers import ui
-from handlers.filters import TYPED
+from handlers.access import GatedRouter, Registered
+from handlers.filters import NO_TEXT, TYPED
 from handlers.mentoring_ui import (
-    MentorCb, Mentoring, ProposalCb, RelayCb, ReviewCb, registered, saved, start_dialog,
+    MentorCb, Mentoring, ProposalCb, RelayCb, ReviewCb, saved, start_dialog,
 )
 
-router = Router(name=__name__)
 
-
-@router.message(Command("mentor"))
 async def mentor_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await state.clear()
-    found = await dashboard.my_mentors(session, registered(identity))
+    found = await dashboard.my_mentors(session, identity.user)
     await message.answer(kit.my_mentors(found), reply_markup=kit.my_mentors_kb(found))
 
 
-@router.callback_query(ProposalCb.filter())
 async def answer_proposal(query: CallbackQuery, callback_data: ProposalCb, session: AsyncSession,
                           identity: Identity) -> None:
-    proposal, _ = await interactions.answer_proposal(session, registered(identity), callback_data.proposal_id,
+    proposal, _ = await interactions.answer_proposal(session, identity.user, callback_data.proposal_id,
                                                      callback_data.accept)
     await ui.show(query, kit.proposal_answered(proposal.title, callback_data.accept))
 
 
-@router.callback_query(RelayCb.filter())
-@router.callback_query(MentorCb.filter(F.action == "write"))
 async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, state: FSMContext,
                       session: AsyncSession, identity: Identity) -> None:
-    _, peer = await interactions.relay_peer(session, registered(identity), callback_data.pair_id)
+    _, peer = await interactions.relay_peer(session, identity.user, callback_data.pair_id)
     await state.set_state(Mentoring.relay)
     await state.set_data({"pair_id": callback_data.pair_id})
     await query.answer()
     await query.bot.send_message(query.from_user.id, kit.ask_relay(peer))
 
 
-@router.message(Mentoring.relay, TYPED)
 async def got_relay(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
 ) -> None:
-    relayed = await interactions.relay(session, registered(identity), (await saved(state))["pair_id"], message.text)
+    relayed = await interactions.relay(session, identity.user, (await saved(state))["pair_id"], message.text)
     await state.clear()
     try:
         await bot.send_message(relayed.recipient.telegram_id, relayed.text, reply_markup=kit.reply_kb(relayed.pair_id))
@@ -67,25 +61,39 @@ async def got_relay(
     await message.answer(kit.RELAY_SENT)
 
 
-@router.callback_query(ReviewCb.filter())
 async def review_start(query: CallbackQuery, callback_data: ReviewCb, state: FSMContext, session: AsyncSession,
                        identity: Identity) -> None:
-    await pairing.review_pair(session, registered(identity), callback_data.pair_id)
+    await pairing.review_pair(session, identity.user, callback_data.pair_id)
     await start_dialog(query, state, Mentoring.review, kit.ASK_REVIEW, pair_id=callback_data.pair_id)
 
 
-@router.message(Mentoring.review, TYPED)
 async def got_review(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await pairing.save_review(session, registered(identity), (await saved(state))["pair_id"], message.text)
+    await pairing.save_review(session, identity.user, (await saved(state))["pair_id"], message.text)
     await state.clear()
     await message.answer(kit.REVIEW_SAVED)
 
 
-@router.message(Mentoring.relay, ~F.text)
 async def relay_not_text(message: Message) -> None:
     await message.answer(kit.RELAY_TEXT_ONLY)
 
 
-@router.message(StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]), ~F.text)
 async def need_text(message: Message) -> None:
     await message.answer(kit.NEED_TEXT)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(mentor_command, Command("mentor"))
+    members.callback_query.register(answer_proposal, ProposalCb.filter())
+    members.callback_query.register(relay_start, MentorCb.filter(F.action == "write"))
+    members.callback_query.register(relay_start, RelayCb.filter())
+    members.message.register(got_relay, StateFilter(Mentoring.relay), TYPED)
+    members.callback_query.register(review_start, ReviewCb.filter())
+    members.message.register(got_review, StateFilter(Mentoring.review), TYPED)
+    # Open to all: the methodist's /pairs steps are Mentoring states too, and an admin need not be registered.
+    router.message.register(relay_not_text, StateFilter(Mentoring.relay), NO_TEXT)
+    router.message.register(need_text, StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]),
+                            NO_TEXT)
+    router.include_router(members)
+    return router

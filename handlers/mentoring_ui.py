@@ -11,12 +11,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
-from bot.services.errors import NotRegistered
-from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import ui
 from handlers.keyboard_builder import KeyboardBuilder
-from models import User
 
 
 
@@ -118,9 +115,3 @@ async def saved(state: FSMContext) -> dict:
     """The dialog's remembered ids (0 when missing: the services then refuse them like forged ones)."""
     data = await state.get_data()
     return {**data, **{key: int(data.get(key) or 0) for key in ("pair_id", "step_id", "mentee_id", "mentor_id")}}
-
-
-def registered(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user

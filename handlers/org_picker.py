@@ -1,20 +1,20 @@
 """Browsing the organization tree with inline buttons, shared by registration, profile, grants
-and invites. Choosing is handled by each feature; opening a level is handled here."""
+and invites. Choosing is handled by each feature; opening a level is handled here. Grants and
+invites browse within a scope (orgs.Scope): the whole tree for an admin, the methodist's own
+subtrees for an invite."""
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import orgs, roles
+from bot.services import orgs
 from bot.services.errors import AccessDenied
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
 from handlers.callbacks import OrgPickCb
 from handlers.states import Grant, InviteFlow, ProfileEdit, Registration
-from models import OrgKind, Role
-
-router = Router(name=__name__)
+from models import OrgKind
 
 PURPOSE_STATES = {
     "reg": Registration.organization.state,
@@ -24,68 +24,59 @@ PURPOSE_STATES = {
 }
 
 
-async def check_access(
-    purpose: str, state: FSMContext, session: AsyncSession, identity: Identity, org_id: int
-) -> None:
-    """The picker's buttons are user input: re-check the dialog step and the actor's rights."""
-    if purpose not in PURPOSE_STATES or await state.get_state() != PURPOSE_STATES[purpose]:
-        raise AccessDenied(texts.STALE_BUTTON)
+def _scope(identity: Identity, purpose: str) -> orgs.Scope:
+    """Methodists are appointed by admins anywhere; invitations go into the inviter's own scope."""
     if purpose == "grant":
-        roles.require_admin(identity)
-    elif purpose == "invite" and org_id:
-        await roles.require_methodist_for(session, identity, org_id)
+        return orgs.Scope.EVERYWHERE if identity.is_admin else orgs.Scope(())
+    return identity.scope
 
 
 async def render_level(
     session: AsyncSession, identity: Identity, purpose: str, org_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
+    if purpose not in ("reg", "edit"):
+        return await _render_in_scope(session, _scope(identity, purpose), purpose, org_id, page)
     if org_id == 0:
-        return await _render_root(session, identity, purpose, page)
+        return await _render_root(session, purpose, page)
     parent = await orgs.get(session, org_id)
-    if parent.kind == OrgKind.region and purpose in ("reg", "edit"):
-        return await _render_root(session, identity, purpose, page)
+    if parent.kind == OrgKind.region:
+        return await _render_root(session, purpose, page)
     children = await orgs.children_page(session, parent.id, page)
-    up_to = await _up_target(session, identity, purpose, parent)
     prompt = texts.ASK_ORGANIZATION if parent.kind == OrgKind.municipality else texts.ASK_MUNICIPALITY
-    markup = keyboards.org_page(purpose, children, parent, choose_parent=purpose in ("grant",), up_to=up_to)
+    markup = keyboards.org_page(purpose, children, parent, choose_parent=False, up_to=0)
     return f"<b>{texts.esc(parent.name)}</b>\n{prompt}", markup
 
 
-async def _render_root(
-    session: AsyncSession, identity: Identity, purpose: str, page: int
+async def _render_root(session: AsyncSession, purpose: str, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    level = await orgs.municipalities_page(session, page)
+    text = texts.ASK_MUNICIPALITY if level.items else texts.NO_ORGANIZATIONS
+    return text, keyboards.org_page(purpose, level, None, choose_parent=False, up_to=None)
+
+
+async def _render_in_scope(
+    session: AsyncSession, scope: orgs.Scope, purpose: str, org_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    if purpose in ("reg", "edit"):
-        level = await orgs.municipalities_page(session, page)
-        prompt = texts.ASK_MUNICIPALITY
-    elif purpose == "invite" and not identity.is_admin:
-        scopes = [s for s in identity.scopes(Role.methodist) if s is not None]
-        if len(scopes) == 1:
-            return await render_level(session, identity, purpose, scopes[0], page)
-        level = orgs.Page([await orgs.get(session, s) for s in scopes], 0, 1)
-        prompt = "Выберите организацию:"
-    else:
-        level = await orgs.roots_page(session, page)
-        prompt = "Выберите регион:"
-    if not level.items:
-        return texts.NO_ORGANIZATIONS, keyboards.org_page(purpose, level, None, choose_parent=False, up_to=None)
-    return prompt, keyboards.org_page(purpose, level, None, choose_parent=False, up_to=None)
+    level = await scope.level(session, org_id, page)
+    markup = keyboards.org_page(purpose, level.page, level.parent, choose_parent=purpose == "grant", up_to=level.up)
+    if level.parent is None:
+        prompt = "Выберите регион:" if scope.everywhere else "Выберите организацию:"
+        return (prompt if level.page.items else texts.NO_ORGANIZATIONS), markup
+    prompt = texts.ASK_ORGANIZATION if level.parent.kind == OrgKind.municipality else texts.ASK_MUNICIPALITY
+    return f"<b>{texts.esc(level.parent.name)}</b>\n{prompt}", markup
 
 
-async def _up_target(session: AsyncSession, identity: Identity, purpose: str, parent) -> int | None:
-    if purpose in ("reg", "edit"):
-        return 0
-    if purpose == "invite" and not identity.is_admin:
-        # A methodist never climbs above their own scope.
-        scopes = identity.scopes(Role.methodist)
-        return None if parent.id in scopes or parent.parent_id is None else parent.parent_id
-    return parent.parent_id or 0
-
-
-@router.callback_query(OrgPickCb.filter(F.action == "open"))
 async def open_level(
     query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    await check_access(callback_data.purpose, state, session, identity, callback_data.org_id)
-    text, markup = await render_level(session, identity, callback_data.purpose, callback_data.org_id,
-                                      callback_data.page)
+    purpose = callback_data.purpose
+    # The picker's buttons are user input: a level opens only at the dialog step it belongs to.
+    if purpose not in PURPOSE_STATES or await state.get_state() != PURPOSE_STATES[purpose]:
+        raise AccessDenied(texts.STALE_BUTTON)
+    text, markup = await render_level(session, identity, purpose, callback_data.org_id, callback_data.page)
     await ui.show(query, text, markup)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(open_level, OrgPickCb.filter(F.action == "open"))
+    return router

@@ -10,18 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services import signups, users
-from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
+from handlers.access import GatedRouter, Registered
 from handlers.callbacks import DeleteMeCb
 
-router = Router(name=__name__)
 
-
-@router.message(Command("my_data"))
 async def my_data(message: Message, session: AsyncSession, identity: Identity) -> None:
-    if identity.user is None:
-        raise NotRegistered()
     payload = json.dumps(await users.export_data(session, identity.user), ensure_ascii=False, indent=2)
     await message.answer_document(
         BufferedInputFile(payload.encode("utf-8"), filename="my_data.json"),
@@ -29,14 +24,10 @@ async def my_data(message: Message, session: AsyncSession, identity: Identity) -
     )
 
 
-@router.message(Command("delete_me"))
-async def delete_me(message: Message, identity: Identity) -> None:
-    if identity.user is None:
-        raise NotRegistered()
+async def delete_me(message: Message) -> None:
     await message.answer(texts.DELETE_ASK, reply_markup=keyboards.delete_confirm())
 
 
-@router.callback_query(DeleteMeCb.filter())
 async def delete_confirmed(
     query: CallbackQuery, callback_data: DeleteMeCb, state: FSMContext, session: AsyncSession, identity: Identity,
     signup_policy: signups.SignupPolicy, clock: Clock,
@@ -52,3 +43,14 @@ async def delete_confirmed(
     await users.erase(session, identity.user, signup_policy, clock())
     await ui.show(query, texts.DELETED)
     await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.from_user.id))
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(my_data, Command("my_data"))
+    members.message.register(delete_me, Command("delete_me"))
+    # Open to all: a second tap after the erasure finds no user and is told it is done.
+    router.callback_query.register(delete_confirmed, DeleteMeCb.filter())
+    router.include_router(members)
+    return router

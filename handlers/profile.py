@@ -7,43 +7,35 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import orgs, timefmt, users, validation
-from bot.services.errors import InvalidInput, NotRegistered
+from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
+from handlers.access import GatedRouter, Registered
 from handlers.callbacks import OrgPickCb, PositionCb, ProfileCb, SubjectCb, TimezoneCb
 from handlers.filters import IS_COMMAND, NOT_COMMAND, TYPED
-from handlers.org_picker import check_access, render_level
+from handlers.org_picker import render_level
 from handlers.registration import parse_position, toggle_subject
 from handlers.states import ProfileEdit
-from models import OrgKind, User
+from models import OrgKind
 
-router = Router(name=__name__)
 SAVED = "Сохранено."
 
 
-def _require_user(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user
-
-
 async def _profile_text(session: AsyncSession, identity: Identity) -> str:
-    user = _require_user(identity)
+    user = identity.user
     org_name = await orgs.display_name(session, user.organization_id)
     return texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value))
 
 
-@router.message(Command("profile"))
 async def show_profile(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await state.clear()
     await message.answer(await _profile_text(session, identity), reply_markup=keyboards.profile_menu())
 
 
-@router.callback_query(ProfileCb.filter())
 async def edit_field(
     query: CallbackQuery, callback_data: ProfileCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    user = _require_user(identity)
+    user = identity.user
     prompts = {
         "full_name": (ProfileEdit.full_name, texts.ASK_NAME.replace("Спасибо! ", ""), None),
         "position": (ProfileEdit.position, texts.ASK_POSITION, keyboards.positions()),
@@ -66,28 +58,24 @@ async def edit_field(
 
 
 async def _saved(target: Message, state: FSMContext, session: AsyncSession, identity: Identity, **changes) -> None:
-    await users.update_profile(session, _require_user(identity), **changes)
+    await users.update_profile(session, identity.user, **changes)
     await state.clear()
     await target.answer(f"{SAVED}\n\n{await _profile_text(session, identity)}", reply_markup=keyboards.profile_menu())
 
 
-@router.message(ProfileEdit.full_name, TYPED)
 async def new_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await _saved(message, state, session, identity, full_name=validation.parse_full_name(message.text))
 
 
-@router.message(ProfileEdit.experience, TYPED)
 async def new_experience(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await _saved(message, state, session, identity, experience_years=validation.parse_experience(message.text))
 
 
-@router.message(ProfileEdit.birth_year, TYPED)
 async def new_birth_year(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     year = validation.parse_birth_year(message.text, message.date.year)
     await _saved(message, state, session, identity, birth_year=year)
 
 
-@router.callback_query(ProfileEdit.position, PositionCb.filter())
 async def new_position(
     query: CallbackQuery, callback_data: PositionCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
@@ -95,7 +83,6 @@ async def new_position(
     await _saved(query.message, state, session, identity, position=parse_position(callback_data.value))
 
 
-@router.callback_query(ProfileEdit.subjects, SubjectCb.filter())
 async def new_subjects(
     query: CallbackQuery, callback_data: SubjectCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
@@ -104,7 +91,6 @@ async def new_subjects(
         await _saved(query.message, state, session, identity, subjects=(await state.get_data()).get("subjects", []))
 
 
-@router.callback_query(ProfileEdit.timezone, TimezoneCb.filter())
 async def new_timezone(
     query: CallbackQuery, callback_data: TimezoneCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
@@ -114,11 +100,9 @@ async def new_timezone(
     await _saved(query.message, state, session, identity, timezone=callback_data.zone)
 
 
-@router.callback_query(OrgPickCb.filter((F.action == "choose") & (F.purpose == "edit")))
 async def new_organization(
     query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    await check_access("edit", state, session, identity, callback_data.org_id)
     org = await orgs.get(session, callback_data.org_id)
     if org.kind not in (OrgKind.school, OrgKind.other):
         raise InvalidInput("Выберите конкретную организацию, а не муниципалитет.")
@@ -126,21 +110,31 @@ async def new_organization(
     await _saved(query.message, state, session, identity, organization_id=org.id, timezone=org.timezone)
 
 
-# Another command abandons the edit and runs as usual: otherwise "/route" would be saved as the
-# name, or the next message typed anywhere would be.
-router.message(StateFilter(ProfileEdit), IS_COMMAND)(ui.leave_dialog_for_command)
-
-
-@router.message(ProfileEdit.full_name, NOT_COMMAND)
-@router.message(ProfileEdit.experience, NOT_COMMAND)
-@router.message(ProfileEdit.birth_year, NOT_COMMAND)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
 
-@router.message(ProfileEdit.organization, NOT_COMMAND)
-@router.message(ProfileEdit.position, NOT_COMMAND)
-@router.message(ProfileEdit.subjects, NOT_COMMAND)
-@router.message(ProfileEdit.timezone, NOT_COMMAND)
 async def use_buttons(message: Message) -> None:
     await message.answer("Выберите вариант кнопкой в сообщении выше. /cancel — отменить изменение.")
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(show_profile, Command("profile"))
+    router.callback_query.register(edit_field, ProfileCb.filter())
+    router.message.register(new_name, StateFilter(ProfileEdit.full_name), TYPED)
+    router.message.register(new_experience, StateFilter(ProfileEdit.experience), TYPED)
+    router.message.register(new_birth_year, StateFilter(ProfileEdit.birth_year), TYPED)
+    router.callback_query.register(new_position, StateFilter(ProfileEdit.position), PositionCb.filter())
+    router.callback_query.register(new_subjects, StateFilter(ProfileEdit.subjects), SubjectCb.filter())
+    router.callback_query.register(new_timezone, StateFilter(ProfileEdit.timezone), TimezoneCb.filter())
+    router.callback_query.register(new_organization, StateFilter(ProfileEdit.organization),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "edit")))
+    # Another command abandons the edit and runs as usual: otherwise "/route" would be saved as the
+    # name, or the next message typed anywhere would be.
+    router.message.register(ui.leave_dialog_for_command, StateFilter(ProfileEdit), IS_COMMAND)
+    router.message.register(not_text, StateFilter(ProfileEdit.full_name, ProfileEdit.experience,
+                                                  ProfileEdit.birth_year), NOT_COMMAND)
+    router.message.register(use_buttons, StateFilter(ProfileEdit.organization, ProfileEdit.position,
+                                                     ProfileEdit.subjects, ProfileEdit.timezone), NOT_COMMAND)
+    return router

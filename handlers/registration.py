@@ -4,6 +4,7 @@ a restart or a pause resumes at the same step; the user row appears only at the 
 from datetime import datetime
 
 from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +17,10 @@ from handlers import keyboards, texts, ui
 from handlers.callbacks import OrgPickCb, PositionCb, SubjectCb
 from handlers.commands import publish_menu
 from handlers.filters import NOT_COMMAND, TYPED
-from handlers.org_picker import check_access, render_level
+from handlers.org_picker import render_level
 from handlers.states import Registration
 from models import OrgKind, Position, Role
 
-router = Router(name=__name__)
 USE_BUTTONS = "На этом шаге выберите вариант кнопкой. /cancel — прервать регистрацию."
 
 
@@ -41,7 +41,6 @@ async def prompt_for(
     return texts.ASK_NAME, None
 
 
-@router.message(Registration.full_name, TYPED)
 async def got_name(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -59,11 +58,9 @@ async def got_name(
     await _ask(message, state, Registration.organization, session, identity)
 
 
-@router.callback_query(OrgPickCb.filter((F.action == "choose") & (F.purpose == "reg")))
 async def got_organization(
     query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    await check_access("reg", state, session, identity, callback_data.org_id)
     org = await orgs.get(session, callback_data.org_id)
     if org.kind not in (OrgKind.school, OrgKind.other):
         raise InvalidInput("Выберите конкретную организацию, а не муниципалитет.")
@@ -72,7 +69,6 @@ async def got_organization(
     await ui.show(query, f"Организация: <b>{texts.esc(org.name)}</b>\n\n{texts.ASK_POSITION}", keyboards.positions())
 
 
-@router.callback_query(Registration.position, PositionCb.filter())
 async def got_position(query: CallbackQuery, callback_data: PositionCb, state: FSMContext) -> None:
     position = parse_position(callback_data.value)
     await state.update_data(position=position.value, subjects=[])
@@ -81,7 +77,6 @@ async def got_position(query: CallbackQuery, callback_data: PositionCb, state: F
                   keyboards.subjects([]))
 
 
-@router.callback_query(Registration.subjects, SubjectCb.filter())
 async def got_subject(query: CallbackQuery, callback_data: SubjectCb, state: FSMContext) -> None:
     chosen = await toggle_subject(query, callback_data, state)
     if chosen is None:
@@ -114,13 +109,11 @@ async def toggle_subject(query: CallbackQuery, callback_data: SubjectCb, state: 
     return chosen
 
 
-@router.message(Registration.experience, TYPED)
 async def got_experience(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await state.update_data(experience_years=validation.parse_experience(message.text))
     await _ask(message, state, Registration.birth_year, session, identity)
 
 
-@router.message(Registration.birth_year, TYPED)
 async def got_birth_year(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
 , clock: Clock) -> None:
@@ -145,16 +138,10 @@ async def got_birth_year(
     await message.answer("\n".join([texts.registered(user, org_name), *notes]))
 
 
-@router.message(Registration.full_name, NOT_COMMAND)
-@router.message(Registration.experience, NOT_COMMAND)
-@router.message(Registration.birth_year, NOT_COMMAND)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
 
-@router.message(Registration.organization, NOT_COMMAND)
-@router.message(Registration.position, NOT_COMMAND)
-@router.message(Registration.subjects, NOT_COMMAND)
 async def use_buttons(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     """Typed text at a step answered with buttons: ask the same question again, keyboard included
     (the old one may have scrolled out of sight)."""
@@ -166,3 +153,19 @@ async def _ask(message: Message, state: FSMContext, step, session: AsyncSession,
     await state.set_state(step)
     text, markup = await prompt_for(step.state, await state.get_data(), session, identity)
     await message.answer(text, reply_markup=markup)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.register(got_name, StateFilter(Registration.full_name), TYPED)
+    router.callback_query.register(got_organization, StateFilter(Registration.organization),
+                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "reg")))
+    router.callback_query.register(got_position, StateFilter(Registration.position), PositionCb.filter())
+    router.callback_query.register(got_subject, StateFilter(Registration.subjects), SubjectCb.filter())
+    router.message.register(got_experience, StateFilter(Registration.experience), TYPED)
+    router.message.register(got_birth_year, StateFilter(Registration.birth_year), TYPED)
+    router.message.register(not_text, StateFilter(Registration.full_name, Registration.experience,
+                                                  Registration.birth_year), NOT_COMMAND)
+    router.message.register(use_buttons, StateFilter(Registration.organization, Registration.position,
+                                                     Registration.subjects), NOT_COMMAND)
+    return router

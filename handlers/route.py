@@ -2,7 +2,7 @@
 and evidence, postpone, replace, remove, add an own step) and download it as a PDF."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,21 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.render import pdf
 from bot.services import routes
-from bot.services.errors import InvalidInput, NotRegistered
+from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import route_ui as rui
 from handlers import texts, ui
-from handlers.filters import NOT_COMMAND
+from handlers.access import GatedRouter, Registered
+from handlers.filters import NOT_COMMAND, TYPED, Has
 from handlers.route_ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
 from models import Route, User
-
-router = Router(name=__name__)
-
-
-def _user(identity: Identity) -> User:
-    if identity.user is None:
-        raise NotRegistered()
-    return identity.user
 
 
 async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = "", *, clock: Clock):
@@ -37,29 +30,26 @@ async def _card(session: AsyncSession, user: User, step_id: int, notice: str = "
     return rui.step_card(view, user.timezone, notice), rui.step_kb(view)
 
 
-@router.message(Command("route"))
 async def route_command(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     if (await state.get_state() or "").startswith(RouteDialog.__name__):
         await state.clear()
     text, markup = await _overview(session, user, clock=clock)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(RouteCb.filter(F.action == "view"))
 async def view(
     query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0), clock=clock))
+    await ui.show(query, *await _overview(session, identity.user, max(callback_data.page, 0), clock=clock))
 
 
-@router.callback_query(RouteBuildCb.filter())
 async def build(
     query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     route = await routes.start_build(session, user, callback_data.attempt_id, clock())
     if route is None:
         await ui.show(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
@@ -67,11 +57,10 @@ async def build(
     await _show_built(query, session, user, route, clock=clock)
 
 
-@router.callback_query(RebuildCb.filter())
 async def rebuild(
     query: CallbackQuery, callback_data: RebuildCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     route = await routes.rebuild(session, user, callback_data.attempt_id, clock())
     await _show_built(query, session, user, route, clock=clock)
 
@@ -81,40 +70,34 @@ async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, r
     await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
 
 
-@router.callback_query(RouteCb.filter(F.action == "pdf"))
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity, clock: Clock) -> None:
-    report = await routes.report(session, _user(identity))
+    report = await routes.report(session, identity.user)
     await query.answer()
     document = BufferedInputFile(pdf.iom(report, clock()), filename="IOM.pdf")
     await query.bot.send_document(query.from_user.id, document, caption="Ваш ИОМ по шаблону методической службы.")
 
 
-@router.callback_query(StepCb.filter(F.action == "open"))
 async def open_step(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
-    await ui.show(query, *await _card(session, _user(identity), callback_data.step_id))
+    await ui.show(query, *await _card(session, identity.user, callback_data.step_id))
 
 
 # --- done: reflection, then an optional file ------------------------------------------------
 
 
-@router.callback_query(StepCb.filter(F.action == "done"))
 async def done_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
                      identity: Identity) -> None:
-    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.reflection)
     await state.set_data({"step_id": step.id})
     await ui.show(query, rui.ASK_REFLECTION)
 
 
-@router.message(RouteDialog.reflection, F.text, NOT_COMMAND)
 async def got_reflection(message: Message, state: FSMContext) -> None:
     await state.update_data(reflection=routes.parse_reflection(message.text))
     await state.set_state(RouteDialog.evidence)
     await message.answer(rui.ASK_FILE, reply_markup=rui.skip_kb((await state.get_data())["step_id"]))
 
 
-@router.message(RouteDialog.reflection, F.photo | F.document)
-@router.message(RouteDialog.evidence, F.photo | F.document)
 async def got_file(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -125,17 +108,16 @@ async def got_file(
         file_id, kind = doc.file_id, routes.evidence_kind(photo=False, mime_type=doc.mime_type, file_name=doc.file_name)
     data = await state.get_data()
     reflection = data.get("reflection") or (routes.parse_reflection(message.caption) if message.caption else None)
-    await _finish(message.chat.id, message.bot, state, session, _user(identity), reflection, file_id, kind, clock=clock)
+    await _finish(message.chat.id, message.bot, state, session, identity.user, reflection, file_id, kind, clock=clock)
 
 
-@router.callback_query(SkipFileCb.filter())
 async def skip_file(query: CallbackQuery, callback_data: SkipFileCb, state: FSMContext, session: AsyncSession,
                     identity: Identity, clock: Clock) -> None:
     data = await state.get_data()
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
     await query.answer()
-    await _finish(query.from_user.id, query.bot, state, session, _user(identity), data.get("reflection"), None, None,
+    await _finish(query.from_user.id, query.bot, state, session, identity.user, data.get("reflection"), None, None,
                   clock=clock)
 
 
@@ -150,7 +132,6 @@ async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSessi
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-@router.message(RouteDialog.evidence, NOT_COMMAND)
 async def not_a_file(message: Message) -> None:
     await message.answer(rui.ASK_FILE)
 
@@ -158,29 +139,26 @@ async def not_a_file(message: Message) -> None:
 # --- postpone, replace, remove --------------------------------------------------------------
 
 
-@router.callback_query(StepCb.filter(F.action == "postpone"))
 async def postpone_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
                          identity: Identity) -> None:
-    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.postpone)
     await state.set_data({"step_id": step.id})
     await ui.show(query, rui.ASK_DATE)
 
 
-@router.message(RouteDialog.postpone, F.text, NOT_COMMAND)
 async def got_date(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     step = await routes.postpone(session, user, int((await state.get_data()).get("step_id", 0)), message.text, clock())
     await state.clear()
     text, markup = await _card(session, user, step.id, notice=f"Новый срок: {step.deadline:%d.%m.%Y}.")
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ReplaceCb.filter())
 async def replace(query: CallbackQuery, callback_data: ReplaceCb, session: AsyncSession, identity: Identity) -> None:
-    user = _user(identity)
+    user = identity.user
     if callback_data.activity_id == 0:
         page = await routes.replacements(session, user, callback_data.step_id, callback_data.page)
         await ui.show(query, rui.replacements(page), rui.replacements_kb(page))
@@ -189,17 +167,15 @@ async def replace(query: CallbackQuery, callback_data: ReplaceCb, session: Async
     await ui.show(query, *await _card(session, user, step.id, notice="Шаг заменён."))
 
 
-@router.callback_query(StepCb.filter(F.action == "remove_ask"))
 async def remove_ask(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
-    _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
+    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await ui.show(query, rui.remove_question(step), rui.remove_kb(step.id))
 
 
-@router.callback_query(StepCb.filter(F.action == "remove"))
 async def remove(
     query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     await routes.remove(session, user, callback_data.step_id)
     await ui.show(query, *await _overview(session, user, notice="Шаг убран из маршрута.", clock=clock))
 
@@ -207,27 +183,24 @@ async def remove(
 # --- an own step ----------------------------------------------------------------------------
 
 
-@router.callback_query(RouteCb.filter(F.action == "own"))
 async def own_start(query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    if await routes.current(session, _user(identity)) is None:
+    if await routes.current(session, identity.user) is None:
         raise InvalidInput("Сначала постройте ИОМ: /route.")
     await state.set_state(RouteDialog.own_title)
     await state.set_data({})
     await ui.show(query, rui.ASK_OWN_TITLE)
 
 
-@router.message(RouteDialog.own_title, F.text, NOT_COMMAND)
 async def got_own_title(message: Message, state: FSMContext) -> None:
     await state.update_data(title=routes.parse_title(message.text))
     await state.set_state(RouteDialog.own_deadline)
     await message.answer(rui.ASK_OWN_DATE)
 
 
-@router.message(RouteDialog.own_deadline, F.text, NOT_COMMAND)
 async def got_own_deadline(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    user = _user(identity)
+    user = identity.user
     deadline = routes.parse_deadline(message.text, user, clock())
     step = await routes.add_own(session, user, (await state.get_data()).get("title", ""), deadline)
     await state.clear()
@@ -235,9 +208,32 @@ async def got_own_deadline(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(RouteDialog.reflection, NOT_COMMAND)
-@router.message(RouteDialog.postpone, NOT_COMMAND)
-@router.message(RouteDialog.own_title, NOT_COMMAND)
-@router.message(RouteDialog.own_deadline, NOT_COMMAND)
 async def need_text(message: Message) -> None:
     await message.answer(rui.NEED_TEXT)
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Registered())
+    router.message.register(route_command, Command("route"))
+    router.callback_query.register(view, RouteCb.filter(F.action == "view"))
+    router.callback_query.register(build, RouteBuildCb.filter())
+    router.callback_query.register(rebuild, RebuildCb.filter())
+    router.callback_query.register(download, RouteCb.filter(F.action == "pdf"))
+    router.callback_query.register(open_step, StepCb.filter(F.action == "open"))
+    router.callback_query.register(done_start, StepCb.filter(F.action == "done"))
+    router.message.register(got_reflection, StateFilter(RouteDialog.reflection), TYPED)
+    router.message.register(got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence),
+                            Has("photo", "document"))
+    router.callback_query.register(skip_file, SkipFileCb.filter())
+    router.message.register(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND)
+    router.callback_query.register(postpone_start, StepCb.filter(F.action == "postpone"))
+    router.message.register(got_date, StateFilter(RouteDialog.postpone), TYPED)
+    router.callback_query.register(replace, ReplaceCb.filter())
+    router.callback_query.register(remove_ask, StepCb.filter(F.action == "remove_ask"))
+    router.callback_query.register(remove, StepCb.filter(F.action == "remove"))
+    router.callback_query.register(own_start, RouteCb.filter(F.action == "own"))
+    router.message.register(got_own_title, StateFilter(RouteDialog.own_title), TYPED)
+    router.message.register(got_own_deadline, StateFilter(RouteDialog.own_deadline), TYPED)
+    router.message.register(need_text, StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title,
+                                        RouteDialog.own_deadline), NOT_COMMAND)
+    return router

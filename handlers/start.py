@@ -18,11 +18,9 @@ from handlers.registration import prompt_for
 from handlers.states import Registration
 from models import Role
 
-router = Router(name=__name__)
 INVITE_PREFIX = "inv_"
 
 
-@router.message(CommandStart())
 async def start(
     message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
     identity: Identity, bot: Bot, clock: Clock,
@@ -66,7 +64,6 @@ async def _greet_registered(
     await message.answer(texts.welcome_back(user))
 
 
-@router.callback_query(ConsentCb.filter())
 async def consent(
     query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, session: AsyncSession, identity: Identity
 , clock: Clock) -> None:
@@ -85,3 +82,10 @@ async def consent(
     await state.set_state(Registration.full_name)
     await state.set_data({"consent_at": clock().isoformat(), "invite": callback_data.invite})
     await ui.show(query, texts.ASK_NAME)
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.callback_query.register(consent, ConsentCb.filter())
+    return router

@@ -5,39 +5,35 @@ Every button carries an organization id and dates, i.e. user input: both are re-
 import asyncio
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.render import report_xlsx, stats_charts
-from bot.services import events, indicators, orgs, reports, roles
+from bot.services import events, indicators, reports
 from bot.services.indicators import Period, Stats, Window
 from bot.services.roles import Identity
 from bot.services.timefmt import local
 from handlers import stats_ui as sui
 from handlers import ui
+from handlers.access import GatedRouter, Methodist
 from handlers.filters import TYPED
 from handlers.stats_ui import StatsCb, StatsFlow
 from handlers.texts import esc
-from models import Organization, OrgKind, Role
+from models import Organization, OrgKind
 
-router = Router(name=__name__)
 TEXT_LIMIT = 4096
 CAPTION_CHARS = 900  # escaping may lengthen it; Telegram allows 1024
 
 
-def _many_scopes(identity: Identity) -> bool:
-    return identity.is_admin or len(identity.scopes(Role.methodist)) > 1
-
-
 async def _can_change_scope(session: AsyncSession, identity: Identity) -> bool:
     """Admins, methodists of several scopes, and those whose scope has territories inside it."""
-    if _many_scopes(identity):
+    scope = identity.scope
+    if scope.everywhere or len(scope.roots) > 1:
         return True
-    scopes = [s for s in identity.scopes(Role.methodist) if s is not None]
-    org = await session.get(Organization, scopes[0]) if scopes else None
+    org = await session.get(Organization, scope.roots[0]) if scope.roots else None
     return org is not None and org.kind in (OrgKind.region, OrgKind.municipality)
 
 
@@ -54,20 +50,8 @@ async def _stats(
 
 
 async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, page: int, mode: str):
-    roles.require_methodist(identity)
-    own = [s for s in identity.scopes(Role.methodist) if s is not None]
-    if org_id == 0 and not identity.is_admin and len(own) == 1:
-        org_id = own[0]  # a single scope: start inside it
-    elif org_id == 0 and not identity.is_admin:
-        page = orgs.Page([await orgs.get(session, s) for s in own], 0, 1)
-        return sui.scope_prompt(None, mode), sui.scope_kb(page, None, mode, None)
-    if org_id == 0:
-        return sui.scope_prompt(None, mode), sui.scope_kb(await orgs.roots_page(session, page), None, mode, None)
-    parent = await indicators.require_scope(session, identity, org_id)
-    up = parent.parent_id if parent.parent_id and await roles.methodist_covers(session, identity, parent.parent_id) \
-        else (0 if _many_scopes(identity) else None)
-    return sui.scope_prompt(parent, mode), sui.scope_kb(await orgs.children_page(session, parent.id, page), parent,
-                                                        mode, up)
+    level = await identity.scope.level(session, org_id, page)
+    return sui.scope_prompt(level.parent, mode), sui.scope_kb(level.page, level.parent, mode, level.up)
 
 
 async def period_screen(state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str,
@@ -83,36 +67,31 @@ async def period_screen(state: FSMContext, session: AsyncSession, identity: Iden
 async def _start(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, mode: str, clock: Clock
 ) -> None:
-    roles.require_methodist(identity)
-    scopes = identity.scopes(Role.methodist)
-    if not identity.is_admin and len(scopes) == 1 and scopes[0] is not None:
-        text, markup = await period_screen(state, session, identity, scopes[0], mode, clock=clock)
+    roots = identity.scope.roots
+    if len(roots) == 1 and roots[0] is not None:  # a single scope: no territory to choose
+        text, markup = await period_screen(state, session, identity, roots[0], mode, clock=clock)
     else:
         text, markup = await scope_screen(session, identity, 0, 0, mode)
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("stats"))
 async def stats_command(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     await _start(message, state, session, identity, "s", clock=clock)
 
 
-@router.message(Command("report"))
 async def report_command(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     await _start(message, state, session, identity, "r", clock=clock)
 
 
-@router.callback_query(StatsCb.filter(F.action == "org"))
 async def open_scope(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity) -> None:
     await ui.show(query, *await scope_screen(session, identity, callback_data.org_id, callback_data.page,
                                              _mode(callback_data)))
 
 
-@router.callback_query(StatsCb.filter(F.action == "per"))
 async def choose_period(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
                         identity: Identity, clock: Clock) -> None:
     await ui.show(query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data),
@@ -123,7 +102,6 @@ def _mode(data: StatsCb) -> str:
     return data.mode if data.mode in sui.WHAT else "s"
 
 
-@router.message(StatsFlow.period, TYPED)
 async def typed_period(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
                        bot: Bot, clock: Clock) -> None:
     period = indicators.parse_period(message.text)
@@ -138,7 +116,6 @@ async def typed_period(message: Message, state: FSMContext, session: AsyncSessio
     await state.clear()
 
 
-@router.callback_query(StatsCb.filter(F.action == "show"))
 async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
                      identity: Identity, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
@@ -152,7 +129,6 @@ async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMCon
         await _send_long(query.bot, query.from_user.id, text, markup)
 
 
-@router.callback_query(StatsCb.filter(F.action == "brk"))
 async def breakdown(
     query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
@@ -165,7 +141,6 @@ async def breakdown(
     await ui.show(query, sui.breakdown_text(stats, index, page), sui.breakdown_kb(stats, index, page))
 
 
-@router.callback_query(StatsCb.filter(F.action == "png"))
 async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity,
                  bot: Bot, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
@@ -188,7 +163,6 @@ async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSes
         await bot.send_media_group(query.from_user.id, [InputMediaPhoto(media=f) for f in files])
 
 
-@router.callback_query(StatsCb.filter(F.action == "xls"))
 async def report_button(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
                         identity: Identity, bot: Bot, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
@@ -226,3 +200,17 @@ async def _send_long(bot: Bot, chat_id: int, text: str, markup) -> None:
     parts.append(current)
     for n, part in enumerate(parts):
         await bot.send_message(chat_id, part, reply_markup=markup if n == len(parts) - 1 else None)
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(stats_command, Command("stats"))
+    router.message.register(report_command, Command("report"))
+    router.callback_query.register(open_scope, StatsCb.filter(F.action == "org"))
+    router.callback_query.register(choose_period, StatsCb.filter(F.action == "per"))
+    router.message.register(typed_period, StateFilter(StatsFlow.period), TYPED)
+    router.callback_query.register(show_stats, StatsCb.filter(F.action == "show"))
+    router.callback_query.register(breakdown, StatsCb.filter(F.action == "brk"))
+    router.callback_query.register(charts, StatsCb.filter(F.action == "png"))
+    router.callback_query.register(report_button, StatsCb.filter(F.action == "xls"))
+    return router

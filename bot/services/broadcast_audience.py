@@ -118,15 +118,7 @@ async def visible_event(session: AsyncSession, identity: Identity, event_id: int
 
 async def scope_org_ids(session: AsyncSession, identity: Identity) -> set[int] | None:
     """Organizations the author may address; None means everywhere (admins)."""
-    if identity.is_admin:
-        return None
-    scopes = identity.scopes(Role.methodist)
-    if any(scope is None for scope in scopes):
-        return None
-    found: set[int] = set()
-    for scope in scopes:
-        found |= await orgs.subtree_ids(session, scope)
-    return found
+    return await identity.scope.org_ids(session)
 
 
 async def _query(session: AsyncSession, identity: Identity, spec: dict, year: int):
@@ -211,17 +203,10 @@ EVENTS_PAGE = 6
 async def org_level(session: AsyncSession, identity: Identity, parent_id: int, page: int
                     ) -> tuple[Organization | None, orgs.Page, int]:
     """One level of the organization tree and the level above it, never above the author's
-    scope (0: the top, i.e. the author's scopes, or the regions for admins)."""
-    if parent_id:
-        await roles.require_methodist_for(session, identity, parent_id)
-        parent = await orgs.get(session, parent_id)
-        grand = parent.parent_id
-        up = grand if grand and await roles.methodist_covers(session, identity, grand) else 0
-        return parent, await orgs.children_page(session, parent_id, page), up
-    scopes = identity.scopes(Role.methodist)
-    if identity.is_admin or None in scopes:
-        return None, await orgs.roots_page(session, page), 0
-    return None, orgs.Page([await orgs.get(session, scope) for scope in scopes], 0, 1), 0
+    scope (0: the top, i.e. the author's scopes, or the regions for admins). The top lists the
+    scopes even when there is one: an organization is marked in the list its parent shows."""
+    level = await identity.scope.level(session, parent_id, page, enter_single_root=False)
+    return level.parent, level.page, level.up or 0
 
 
 async def event_page(session: AsyncSession, identity: Identity, page: int) -> tuple[list[Event], int, int]:

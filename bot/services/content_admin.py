@@ -19,15 +19,21 @@ AREAS = content.AREA_CODES["questionnaire_teacher"] + content.AREA_CODES["questi
 MAX_TITLE, MAX_DESCRIPTION, MAX_URL, MAX_HOURS = 300, 2000, 500, 1000
 
 
-async def require_content_admin(session: AsyncSession, identity: Identity) -> None:
+CONTENT_ADMINS_ONLY = "Анкеты и каталог меняют методисты регионального уровня и администраторы."
+
+
+async def is_content_admin(session: AsyncSession, identity: Identity) -> bool:
     """Content is regional: admins, or methodists with a grant on a region."""
     if identity.is_admin:
-        return
+        return True
     scopes = [s for s in identity.scopes(Role.methodist) if s is not None]
-    if scopes and await session.scalar(select(Organization.id).where(
-            Organization.id.in_(scopes), Organization.kind == OrgKind.region).limit(1)):
-        return
-    raise AccessDenied("Анкеты и каталог меняют методисты регионального уровня и администраторы.")
+    return bool(scopes) and await session.scalar(select(Organization.id).where(
+        Organization.id.in_(scopes), Organization.kind == OrgKind.region).limit(1)) is not None
+
+
+async def require_content_admin(session: AsyncSession, identity: Identity) -> None:
+    if not await is_content_admin(session, identity):
+        raise AccessDenied(CONTENT_ADMINS_ONLY)
 
 
 async def current_versions(session: AsyncSession) -> dict[str, ContentVersion | None]:

@@ -3,16 +3,18 @@
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import timefmt
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from models import OrgKind, Organization
 
 PAGE_SIZE = 8
+OUT_OF_SCOPE = "Эта организация вне вашей зоны ответственности."
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,73 @@ async def subtree_ids(session: AsyncSession, root_id: int) -> set[int]:
         frontier = set(rows) - found
         found |= frontier
     return found
+
+
+@dataclass(frozen=True)
+class Level:
+    """One screen of the tree: `parent` (None at the top), a page of what lies under it, and where
+    «up» leads: an organization id, 0 for the top, None when there is nowhere to go."""
+
+    parent: Organization | None
+    page: Page
+    up: int | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the tree a person acts in: the subtrees under `roots` (a methodist's grants); a
+    None root is the whole tree (admins). Every screen that lists organizations or acts on one goes
+    through here; an id from a button is user input and passes `org` before anything is shown."""
+
+    roots: tuple[int | None, ...]
+    EVERYWHERE: ClassVar["Scope"]
+
+    @property
+    def everywhere(self) -> bool:
+        return None in self.roots
+
+    async def covers(self, session: AsyncSession, org_id: int | None) -> bool:
+        if self.everywhere:
+            return True
+        if org_id is None or not self.roots:
+            return False
+        chain = {org.id for org in await lineage(session, org_id)}
+        return any(root in chain for root in self.roots)
+
+    async def org(self, session: AsyncSession, org_id: int) -> Organization:
+        """The organization, if it lies inside the scope."""
+        if not await self.covers(session, org_id):
+            raise AccessDenied(OUT_OF_SCOPE)
+        return await get(session, org_id)
+
+    async def org_ids(self, session: AsyncSession) -> set[int] | None:
+        """Every organization inside the scope; None means everywhere."""
+        if self.everywhere:
+            return None
+        found: set[int] = set()
+        for root in self.roots:
+            found |= await subtree_ids(session, root)
+        return found
+
+    async def level(self, session: AsyncSession, org_id: int, page: int, *, enter_single_root: bool = True) -> Level:
+        """One level of the tree as this scope sees it. org_id 0 is the top: the regions for the
+        whole tree, else the scope's roots (a single root is entered at once when the screen lets
+        its parent be chosen, `enter_single_root`). «Up» never leads above the scope."""
+        if org_id == 0 and enter_single_root and not self.everywhere and len(self.roots) == 1:
+            org_id = self.roots[0]
+        if org_id == 0:
+            if self.everywhere:
+                return Level(None, await roots_page(session, page), None)
+            return Level(None, Page([await get(session, root) for root in self.roots], 0, 1), None)
+        parent = await self.org(session, org_id)
+        if parent.parent_id and await self.covers(session, parent.parent_id):
+            up: int | None = parent.parent_id
+        else:  # at a root: back to the list of roots, if the top is one
+            up = 0 if self.everywhere or len(self.roots) > 1 or not enter_single_root else None
+        return Level(parent, await children_page(session, parent.id, page), up)
+
+
+Scope.EVERYWHERE = Scope((None,))
 
 
 async def display_name(session: AsyncSession, org_id: int | None) -> str:

@@ -10,6 +10,9 @@ from bot.services.errors import AccessDenied, InvalidInput
 from models import Role, RoleGrant, User
 
 ELEVATED = (Role.mentor, Role.methodist, Role.admin)
+ADMINS_ONLY = "Эта команда доступна только администраторам."
+METHODISTS_ONLY = "Эта команда доступна только методистам."
+OUT_OF_SCOPE = orgs.OUT_OF_SCOPE
 
 
 @dataclass
@@ -35,6 +38,11 @@ class Identity:
     def scopes(self, role: Role) -> list[int | None]:
         return [grant.scope_org_id for grant in self.grants if grant.role == role]
 
+    @property
+    def scope(self) -> orgs.Scope:
+        """Where this person acts as a methodist: the whole tree for admins, nowhere for others."""
+        return orgs.Scope.EVERYWHERE if self.is_admin else orgs.Scope(tuple(self.scopes(Role.methodist)))
+
 
 async def load_identity(session: AsyncSession, telegram_id: int, admin_ids: list[int]) -> Identity:
     """The user row and every role grant in one round trip (this runs for every update)."""
@@ -49,29 +57,29 @@ async def load_identity(session: AsyncSession, telegram_id: int, admin_ids: list
     return Identity(telegram_id, user, grants, env_admin=telegram_id in admin_ids)
 
 
+def is_methodist(identity: Identity) -> bool:
+    """A methodist of some scope, or an admin (who may do whatever a methodist may)."""
+    return identity.is_admin or bool(identity.scopes(Role.methodist))
+
+
 def require_admin(identity: Identity) -> None:
     if not identity.is_admin:
-        raise AccessDenied("Эта команда доступна только администраторам.")
+        raise AccessDenied(ADMINS_ONLY)
 
 
 async def methodist_covers(session: AsyncSession, identity: Identity, org_id: int | None) -> bool:
-    if identity.is_admin:
-        return True
-    for scope in identity.scopes(Role.methodist):
-        if await orgs.is_within(session, org_id, scope):
-            return True
-    return False
+    return await identity.scope.covers(session, org_id)
 
 
 async def require_methodist_for(session: AsyncSession, identity: Identity, org_id: int | None) -> None:
     """Raise unless the identity is a methodist whose scope contains org_id (admins pass)."""
     if not await methodist_covers(session, identity, org_id):
-        raise AccessDenied("Эта организация вне вашей зоны ответственности.")
+        raise AccessDenied(OUT_OF_SCOPE)
 
 
 def require_methodist(identity: Identity) -> None:
-    if not identity.is_admin and not identity.scopes(Role.methodist):
-        raise AccessDenied("Эта команда доступна только методистам.")
+    if not is_methodist(identity):
+        raise AccessDenied(METHODISTS_ONLY)
 
 
 async def grant(

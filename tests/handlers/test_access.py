@@ -118,3 +118,22 @@ async def test_admin_grants_and_revokes_a_methodist(harness, sessionmaker):
     # A double tap on the same revoke button is harmless.
     replies = await admin.click(RevokeCb(grant_id=grant.id))
     assert "уже снята" in replies[-1]
+
+
+async def test_a_refused_person_is_told_why(harness, sessionmaker):
+    """Role and registration are router filters; whoever they refuse reads the reason, not
+    "unknown command" (and a button of a dialog step that is not open is still stale)."""
+    stranger = harness.user(609)
+    assert "Вы ещё не зарегистрированы" in (await stranger.send("/help"))[-1]
+    assert "Сначала зарегистрируйтесь" in (await stranger.send("/profile"))[-1]
+    assert "Сначала зарегистрируйтесь" in (await stranger.send("/route"))[-1]
+    assert "Чтобы начать, отправьте /start" in (await stranger.send("/nonsense"))[-1]
+    assert "Команды" in (await harness.user(ADMIN_ID).send("/help"))[-1]  # an admin need not register
+    teacher = harness.user(610)
+    await register(teacher)
+    assert "только администраторам" in (await teacher.send("/grant 777"))[-1]
+    assert "только администраторам" in (await teacher.send("/methodists"))[-1]
+    assert "только методистам" in (await teacher.send("/stats"))[-1]
+    assert "методисты регионального уровня" in (await teacher.send("/content"))[-1]
+    methodist = await make_methodist(harness, sessionmaker, 611, "г. Новочеркасск")
+    assert "методисты регионального уровня" in (await methodist.send("/content"))[-1]

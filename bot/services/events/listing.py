@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import orgs, roles
+from bot.services import roles
 from bot.services.events.common import Paged
 from bot.services.roles import Identity
-from models import Event, EventRegistration, RegistrationStatus, Role
+from models import Event, EventRegistration, RegistrationStatus
 
 PAGE_SIZE = 5
 
@@ -26,11 +26,8 @@ async def list_page(session: AsyncSession, identity: Identity, page: int, now: d
     """Events in the actor's scopes (admins: all), upcoming first by start, then past, latest first."""
     roles.require_methodist(identity)
     where = []
-    scopes = identity.scopes(Role.methodist)
-    if not identity.is_admin and None not in scopes:
-        inside: set[int] = set()
-        for scope in scopes:
-            inside |= await orgs.subtree_ids(session, scope)
+    inside = await identity.scope.org_ids(session)
+    if inside is not None:
         where.append(Event.scope_org_id.in_(sorted(inside)))
     total = await session.scalar(select(func.count()).select_from(Event).where(*where)) or 0
     pages = max(1, -(-total // PAGE_SIZE))

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import roles
-from bot.services.errors import NotFound
 from bot.services.indicators.common import Group, Indicator, Ratio, Stats
 from bot.services.indicators.deficits import area_deficits
 from bot.services.indicators.definitions import DEFINITIONS
@@ -54,8 +53,4 @@ async def compute(session: AsyncSession, scope: Organization, period: Period, zo
 async def require_scope(session: AsyncSession, identity: Identity, org_id: int) -> Organization:
     """Statistics are for methodists inside their scope and for admins anywhere; ids are re-checked."""
     roles.require_methodist(identity)
-    await roles.require_methodist_for(session, identity, org_id)
-    org = await session.get(Organization, org_id)
-    if org is None:
-        raise NotFound("Организация не найдена.")
-    return org
+    return await identity.scope.org(session, org_id)

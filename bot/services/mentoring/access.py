@@ -5,11 +5,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import orgs, roles, routes
+from bot.services import roles, routes
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentoring.rules import is_young_specialist
 from bot.services.roles import Identity
-from models import MentorPair, PairStatus, PairType, Role, User
+from models import MentorPair, PairStatus, PairType, User
 
 NOT_YOURS = "Это не ваш подопечный: наставничество завершено или закреплено за другим наставником."
 
@@ -17,13 +17,7 @@ NOT_YOURS = "Это не ваш подопечный: наставничеств
 async def methodist_scope(session: AsyncSession, identity: Identity) -> set[int] | None:
     """Organization ids a methodist covers; None means everywhere (admins)."""
     roles.require_methodist(identity)
-    scopes = identity.scopes(Role.methodist)
-    if identity.is_admin or None in scopes:
-        return None
-    covered: set[int] = set()
-    for scope in scopes:
-        covered |= await orgs.subtree_ids(session, scope)
-    return covered
+    return await identity.scope.org_ids(session)
 
 
 def in_scope(column, scope: set[int] | None):
