@@ -37,7 +37,8 @@ async def test_methodists_list_names_each_scope_pages_and_revokes_only_methodist
     assert labels[-2:] == ["1/2", "▶"]
     second = (await admin.press("▶"))[-1]
     assert "стр. 2 из 2" in second and second.count("•") == 3 and "1010" in second
-    assert "стр. 2 из 2" in (await admin.click(MethodistsCb(page=99)))[-1]  # clamped
+    # Clamped to the page on screen: Telegram refuses the identical edit, the page stays.
+    assert await admin.click(MethodistsCb(page=99)) == [] and "стр. 2 из 2" in admin.screen()
 
     replies = await admin.press("Снять роль: 1010")
     assert "снята с 1010: г. Новочеркасск, МБОУ СОШ № 1" in replies[-1]
