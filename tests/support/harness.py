@@ -2,19 +2,24 @@
 
 import itertools
 import logging
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
+from bot.db import create_engine, create_sessionmaker
 from bot.middlewares.db import commit_before_replies
 from bot.seed import seed
+from models import ContentVersion
 from tests.support.fake_telegram import BOT_USER, RecordingSession
 
 ADMIN_ID = 900001
@@ -40,7 +45,8 @@ class Harness:
         logging.getLogger().addHandler(self.errors)
         self.restart()
         async with self.sessionmaker() as session, session.begin():
-            await seed(session)
+            if not await session.scalar(select(ContentVersion.id).limit(1)):  # not from a seeded template
+                await seed(session)
 
     def restart(self) -> None:
         """A new dispatcher over the same database: what a process restart leaves behind."""
@@ -145,3 +151,17 @@ class FakeUser:
 
     def _alerts_since(self, mark: int) -> list[str]:
         return [r.text for r in self.h.api.requests[mark:] if type(r).__name__ == "AnswerCallbackQuery" and r.text]
+
+
+@asynccontextmanager
+async def harness_on(path: Path):
+    """A harness over an SQLite file of its own: for tests that open one per hypothesis example."""
+    url = f"sqlite+aiosqlite:///{path}"
+    engine = create_engine(url)
+    harness = Harness(url, create_sessionmaker(engine))
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+        await engine.dispose()
