@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from bot.services import diagnosis
 from handlers.diagnosis_ui import AnswerCb, MenuCb
 from models import AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Position, User
-from tests.handlers.test_registration import register
+from tests.support.factories import register
 
 # Per teacher area: five answers. Area 3 severe (5), 2 partial (10), 1 resource (15), 4 norm (11) with a
 # point deficit at 4.5, and so on.

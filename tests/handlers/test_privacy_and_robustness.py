@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handlers.callbacks import ConsentCb, DeleteMeCb
 from models import AuditEntry, FsmRecord, Role, RoleGrant, User
-from tests.handlers.test_registration import register
+from tests.support.factories import built, make_event, register, route_steps
 from tests.support.harness import Harness
 
 
@@ -140,8 +140,6 @@ async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_o
         CheckIn, DiagnosisAnswer, EventFeedback, EventStatus, MentorPair, PairStatus, PairType, RouteStep, StepStatus,
         utcnow,
     )
-    from tests.handlers.test_events_teacher import make_event
-    from tests.handlers.test_route import built, route_steps
 
     teacher, attempt_id = await built(harness, sessionmaker, 740)
     await register(harness.user(741), name="Наставникова Ольга")

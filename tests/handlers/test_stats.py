@@ -16,21 +16,14 @@ from bot import db as bot_db
 from bot.services import roles
 from handlers.stats_ui import StatsCb
 from models import Organization, Role, User
-from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_fuzz import play_and_check
-from tests.handlers.test_registration import register
+from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID, Harness
-from tests.unit.test_indicators import NOVOCHERKASSK, PERIOD, REGION, seed_dataset
+from tests.support.indicators_data import NOVOCHERKASSK, PERIOD, REGION, seed_dataset
+from tests.support.telegram_html import play_and_check
 
 TYPED = "01.09.2025–31.05.2026"
 START, END = PERIOD.key
 LINE = re.compile(r"<b>(\S+)\. [^<]*</b> — (?:(\d+) из (\d+)|(нет данных в боте))")
-
-
-@pytest.fixture
-async def routed(harness):
-    """The handler harness; /stats, /report and /content are in handlers.get_routers."""
-    return harness
 
 
 def shown(text: str) -> dict[str, tuple[int, int] | None]:

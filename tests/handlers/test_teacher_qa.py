@@ -8,9 +8,7 @@ from sqlalchemy import select
 from handlers.events_ui import EventCb, FeedbackCb
 from handlers.route_ui import ReplaceCb
 from models import EventFeedback, EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
-from tests.handlers.test_events_teacher import attended, make_event, registration
-from tests.handlers.test_registration import count_users, register
-from tests.handlers.test_route import built, route_steps
+from tests.support.factories import attended, built, count_users, make_event, register, registration, route_steps
 
 
 async def user_row(sessionmaker, telegram_id: int) -> User | None:
