@@ -31,13 +31,13 @@ def callback_classes() -> list[type[CallbackData]]:
     """Every CallbackData subclass defined in the handlers package."""
     for module in pkgutil.walk_packages(handlers.__path__, "handlers."):
         importlib.import_module(module.name)
-    found, todo = [], list(CallbackData.__subclasses__())
+    found, todo = {}, list(CallbackData.__subclasses__())
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
         if cls.__module__.startswith("handlers.") and "__prefix__" in vars(cls):
-            found.append(cls)
-    return sorted(found, key=lambda cls: cls.__prefix__)
+            found[cls.__module__, cls.__qualname__] = cls  # a reloaded module's class counts once
+    return sorted(found.values(), key=lambda cls: cls.__prefix__)
 
 
 CLASSES = callback_classes()
