@@ -5,7 +5,9 @@ It refuses what Telegram refuses, with Telegram's own descriptions raised as aio
 (TelegramBadRequest), so a handler that only works against a lenient fake fails here:
 - a second answerCallbackQuery for the same query id;
 - editMessageText / editMessageCaption / editMessageReplyMarkup of a message it never sent (or
-  deleted), and an edit that changes neither the content nor the keyboard."""
+  deleted), and an edit that changes neither the content nor the keyboard.
+A benchmark that presses buttons on synthetic message ids sets `like_telegram = False`: it then
+neither remembers messages nor refuses anything (the handler tests are where refusals matter)."""
 
 import itertools
 from collections.abc import AsyncGenerator
@@ -49,6 +51,7 @@ class RecordingSession(BaseSession):
         self.answered: set[str] = set()  # callback query ids already answered
         self.message_ids: dict[int, int] = {}  # index in `requests` -> id of the message it showed
         self._ids = itertools.count(1)
+        self.like_telegram = True
 
     def fail(self, method: str, chat_id: int | None, error: Exception) -> None:
         """Raise `error` for every `method` call to `chat_id` (None: to anyone)."""
@@ -66,10 +69,11 @@ class RecordingSession(BaseSession):
         for key in ((name, chat_id), (name, None)):
             if key in self.failures:
                 raise self.failures[key]
-        self._refuse_like_telegram(method, name)
+        if self.like_telegram:
+            self._refuse_like_telegram(method, name)
         self.requests.append(method)
         response = self._respond(method)
-        if isinstance(response, Message):
+        if isinstance(response, Message) and self.like_telegram:
             self.message_ids[len(self.requests) - 1] = response.message_id
         return response
 
@@ -101,6 +105,7 @@ class RecordingSession(BaseSession):
             message_id = getattr(method, "message_id", None)
             if message_id is None:
                 message_id = next(self._ids)
+            if self.like_telegram and not name.startswith("Edit"):
                 self.messages[(chat_id, message_id)] = Shown(
                     getattr(method, "text", None) or getattr(method, "caption", None), _markup(method))
             document = None
