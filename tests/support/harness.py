@@ -105,13 +105,15 @@ class FakeUser:
 
     async def click(self, data: str | CallbackData, message_id: int | None = None) -> list[str]:
         """Press a button with this callback_data (even a stale or forged one) on the message
-        `message_id`; by default the latest message the bot showed this user, or an old message the bot
-        sent before the test (Telegram only delivers presses of buttons on messages it holds)."""
+        `message_id`. By default: the latest message that has this button, else the latest message
+        the bot showed this user, else an old message sent before the test began (Telegram only
+        delivers presses on messages the bot sent). A double tap is two clicks on one message_id."""
         mark = len(self.h.api.requests)
         packed = data.pack() if isinstance(data, CallbackData) else data
         if message_id is None:
             latest = self.h.api.last_keyboard(self.id)
-            message_id = latest[0] if latest else self.h.api.remember(self.id)
+            message_id = (self.h.api.holding(self.id, packed) or (latest[0] if latest else None)
+                          or self.h.api.remember(self.id))
         shown = self.h.api.shown(self.id, message_id)
         message = Message(message_id=message_id, date=datetime.now(timezone.utc), chat=self.chat,
                           from_user=BOT_USER, text=shown.content if shown else "…")
