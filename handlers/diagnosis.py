@@ -51,15 +51,14 @@ async def _send_question(bot: Bot, chat_id: int, step: Step) -> None:
     diagnosis.show_in(step, sent.message_id)
 
 
-async def _send_result(bot: Bot, chat_id: int, session: AsyncSession, user: User, attempt_id: int) -> None:
-    res = await diagnosis.result(session, user, attempt_id)
+async def _send_result(bot: Bot, chat_id: int, user: User, res: diagnosis.Result) -> None:
     try:
         # Rendering takes a few hundred milliseconds: off the event loop.
         png = await asyncio.to_thread(lambda: chart.radar(**ui_dg.chart_input(res, user.timezone)))
         await bot.send_photo(chat_id, BufferedInputFile(png, filename="profile.png"),
                              caption=ui_dg.chart_caption(res, user.timezone))
     except Exception:  # the chart only illustrates: a failure must not roll back the saved results
-        log.exception("could not send the profile chart of attempt %s", attempt_id)
+        log.exception("could not send the profile chart of attempt %s", res.attempt.id)
     await bot.send_message(chat_id, ui_dg.result_text(res, user.timezone), reply_markup=ui_dg.result_kb(res))
 
 
@@ -98,8 +97,9 @@ async def restart(
 
 
 async def show_result(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
+    res = await diagnosis.result(session, identity.user, callback_data.attempt_id)  # a refusal is the one answer
     await query.answer()
-    await _send_result(query.bot, query.from_user.id, session, identity.user, callback_data.attempt_id)
+    await _send_result(query.bot, query.from_user.id, identity.user, res)
 
 
 async def answer(
@@ -116,7 +116,7 @@ async def answer(
         await query.bot.edit_message_text(ui_dg.DONE, chat_id=query.from_user.id, message_id=step.attempt.message_id)
     except TelegramBadRequest:
         pass  # the result below is what matters
-    await _send_result(query.bot, query.from_user.id, session, user, step.attempt.id)
+    await _send_result(query.bot, query.from_user.id, user, await diagnosis.result(session, user, step.attempt.id))
 
 
 async def back(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:

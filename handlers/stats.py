@@ -167,6 +167,8 @@ async def report_button(query: CallbackQuery, callback_data: StatsCb, state: FSM
                         identity: Identity, bot: Bot, clock: Clock) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     await _leave_period_prompt(state)
+    # The scope is checked before the press is answered: a refusal must be the one answer.
+    await indicators.require_scope(session, identity, callback_data.org_id)
     await query.answer("Собираю отчёт…")
     await send_report(bot, query.from_user.id, session, identity, callback_data.org_id, period, clock=clock)
 

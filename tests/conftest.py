@@ -1,6 +1,7 @@
 """Shared fixtures: a known instant for every test (tests/support/clock.py), a clean migrated
 database per test (`db_url`, parametrized over SQLite and, when TEST_POSTGRES_URL is set,
-PostgreSQL), a sessionmaker, and the handler-test `harness`."""
+PostgreSQL), a sessionmaker, and the handler-test `harness`. A test that uses the harness gets
+the bundled content too, loaded once per run."""
 
 import asyncio
 from pathlib import Path
@@ -50,21 +51,29 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def seeded_sqlite_template(sqlite_template, tmp_path_factory) -> Path:
+    return databases.seeded_sqlite_template(sqlite_template, tmp_path_factory.mktemp("seeded"))
+
+
+@pytest.fixture(scope="session")
 def postgres_url():
     if not databases.postgres_admin_url():
         pytest.skip(databases.POSTGRES_SKIP_REASON)
     url = databases.off_loop(asyncio.run, databases.create_postgres_database())
     databases.off_loop(migrate.upgrade, url)
+    databases.off_loop(asyncio.run, databases.snapshot_content(url))
     yield url
     databases.off_loop(asyncio.run, databases.drop_postgres_database(url))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def db_url(request, tmp_path) -> str:
+    content = "harness" in request.fixturenames
     if request.param == "sqlite":
-        return databases.sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+        template = "seeded_sqlite_template" if content else "sqlite_template"
+        return databases.sqlite_copy(request.getfixturevalue(template), tmp_path)
     url = request.getfixturevalue("postgres_url")
-    await databases.truncate_all(url)
+    await databases.truncate_all(url, keep_content=content)
     return url
 
 

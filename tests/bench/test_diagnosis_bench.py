@@ -138,6 +138,7 @@ async def rate(dp: Dispatcher, harness: Harness, updates: list[Update]) -> float
 async def run(url: str) -> dict[str, float]:
     engine = create_engine(url)
     harness = Harness(url, create_sessionmaker(engine))
+    harness.api.like_telegram = False  # presses come from synthetic message ids; refusals are not measured
     await harness.start()
     echo, stack = echo_dispatcher(), stack_echo_dispatcher(harness)
     floors = {"floor_edit": floor_dispatcher(), "floor_commit": floor_dispatcher(engine)}

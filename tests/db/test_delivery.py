@@ -3,23 +3,14 @@
 import asyncio
 from datetime import timedelta
 
-from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
-from bot.delivery.worker import DeliveryConfig, DeliveryWorker
+from bot.delivery.worker import DeliveryConfig
 from bot.services import outbox
 from models import OrgKind, Organization, OutboxMessage, OutboxStatus, Position, User, utcnow
-from tests.support.fake_telegram import RecordingSession
-
-FAST = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", max_attempts=2, flush_every_s=0.05)
-
-
-def make_worker(sessionmaker, config=FAST, api=None, clock=utcnow):
-    api = api or RecordingSession()
-    return DeliveryWorker(Bot("123456:TEST-delivery", session=api), sessionmaker, config, clock), api
-
+from tests.support.factories import delivery_worker as make_worker
 
 async def enqueue(sessionmaker, key, chat_id, **kwargs) -> bool:
     async with sessionmaker() as session, session.begin():

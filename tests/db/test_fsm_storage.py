@@ -7,7 +7,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.fsm_storage import DatabaseStorage
-from tests.handlers.test_registration import count_users
+from tests.support.factories import count_users
 from tests.support.harness import Harness
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)

@@ -25,8 +25,7 @@ from sqlalchemy import select
 from models import Broadcast, BroadcastStatus, Organization, OutboxMessage, OutboxStatus, User
 from tests.e2e.client import BotMessage, TgUser, eventually
 from tests.e2e.database import BotDb
-from tests.e2e.test_mentoring_flow import add_diagnosis, grant_methodist
-from tests.e2e.test_onboarding import press
+from tests.e2e.flows import add_diagnosis, grant_methodist, press
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 

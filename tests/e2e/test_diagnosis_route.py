@@ -10,21 +10,10 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from models import Event, EventFormat, EventStatus, Organization, Route, RouteStatus, RouteStep, StepStatus, utcnow
-from tests.e2e.client import BotMessage, TgUser
 from tests.e2e.database import BotDb
-from tests.e2e.test_onboarding import register
+from tests.e2e.flows import answer, register, wait_text
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
-
-ASSESSMENT_ITEMS = range(10, 15)  # questions 11–15: area 3 «Оценочная», all answered 0
-
-
-async def wait_text(user: TgUser, contains: str, timeout: float = 20) -> BotMessage:
-    """A bot message (new, or an existing one edited) whose current text contains `contains`."""
-    def find(messages):
-        return next((m for m in reversed(messages) if contains in m.body), None)
-    return await user._poll(find, timeout, f"text containing {contains!r}")
-
 
 async def add_event_in_area_3(db: BotDb) -> str:
     """A published webinar for the whole region (the root organization) in area 3."""
@@ -37,12 +26,6 @@ async def add_event_in_area_3(db: BotDb) -> str:
                           online_url="https://example.org/w", registration_deadline=starts - timedelta(days=1),
                           status=EventStatus.published))
     return title
-
-
-async def answer(user: TgUser, question: BotMessage, number: int) -> BotMessage:
-    value = "0" if number - 1 in ASSESSMENT_ITEMS else "2"
-    await user.click(value)
-    return await user.wait_edit(question, contains=f"Вопрос {number + 1} из 40", timeout=15)
 
 
 async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator, db):

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from models import Event, EventFeedback, EventRegistration, RegistrationStatus, utcnow
 from tests.e2e.client import eventually
-from tests.e2e.test_onboarding import press, register
+from tests.e2e.flows import press, register
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 

@@ -8,33 +8,11 @@ from sqlalchemy import select
 
 from models import FsmRecord, User
 from tests.e2e.backends import fsm_keys
-from tests.e2e.client import BotMessage, TgUser, eventually
+from tests.e2e.client import eventually
 from tests.e2e.database import BotDb
+from tests.e2e.flows import press, register
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
-
-
-async def press(user: TgUser, label: str, expect: str) -> BotMessage:
-    """Press an inline button and wait for the message to be redrawn with `expect`."""
-    message = await user.click(label)
-    return await user.wait_edit(message, contains=expect, timeout=15)
-
-
-async def register(user: TgUser, name: str) -> BotMessage:
-    await user.send("/start")
-    await user.wait_reply(contains="Согласие на обработку", timeout=20)
-    await press(user, "✅ Согласен(на)", "Введите ваши фамилию")
-    await user.send(name)
-    await user.wait_reply(contains="Выберите муниципалитет")
-    await press(user, "г. Новочеркасск", "Выберите организацию")
-    await press(user, "МБОУ СОШ № 1", "Ваша должность")
-    await press(user, "Учитель", "Отметьте предметы")
-    await press(user, "Математика", "Отметьте предметы")
-    await press(user, "Готово ➡", "стаж")
-    await user.send("7")
-    await user.wait_reply(contains="Год рождения")
-    await user.send("1988")
-    return await user.wait_reply(contains="Вы зарегистрированы", timeout=15)
 
 
 async def users_in(db: BotDb) -> dict[int, tuple]:

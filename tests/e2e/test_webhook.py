@@ -2,7 +2,6 @@
 /metrics is served, a re-delivered update is handled once even across a restart, and SIGTERM
 lets an update in flight finish."""
 
-import asyncio
 import os
 import re
 import time
@@ -14,6 +13,7 @@ import pytest
 
 from tests.e2e.processes import REPO_ROOT, ManagedProcess, free_port
 from tests.support import clock
+from tests.support.waiting import wait_until
 
 SECRET = "e2e-webhook-secret-0123456789"
 
@@ -71,6 +71,13 @@ async def replies_to(emulator, chat_id: int) -> list[str]:
     return [m.text for m in await emulator.messages(chat_id)]
 
 
+def handled(bot: WebhookBot, kind: str = "message") -> int:
+    """Updates of this kind the process has finished with (a duplicate it skipped counts too:
+    the metrics middleware wraps the de-duplication)."""
+    found = re.search(rb'bot_updates_handled_total\{type="%s"\} ([0-9.]+)' % kind.encode(), bot.get("/metrics")[1])
+    return int(float(found.group(1))) if found else 0
+
+
 @pytest.fixture
 def webhook_bot(emulator, tmp_path):
     bot = WebhookBot(emulator.base_url, tmp_path)
@@ -85,13 +92,13 @@ async def test_secret_health_metrics_and_dedup(emulator, webhook_bot):
     assert webhook_bot.get("/healthz") == (200, b'{"ok": true}')
     assert webhook_bot.post_update(start_update(2, 555001)) == 200
     assert webhook_bot.post_update(start_update(2, 555001)) == 200  # Telegram's retry of the same update
-    await asyncio.sleep(2)
+    await wait_until(lambda: handled(webhook_bot) >= 2, 30, what="both deliveries of update 2 handled")
     texts = await replies_to(emulator, 555001)
     assert len([t for t in texts if "Согласие" in t]) == 1
     webhook_bot.stop()
     webhook_bot.start()
     assert webhook_bot.post_update(start_update(2, 555001)) == 200  # redelivered after a restart
-    await asyncio.sleep(2)
+    await wait_until(lambda: handled(webhook_bot) >= 1, 30, what="the redelivered update handled")
     assert len([t for t in await replies_to(emulator, 555001) if "Согласие" in t]) == 1
     status, body = webhook_bot.get("/metrics")
     assert status == 200 and b"bot_updates_handled_total" in body and b"bot_handler_latency_seconds" in body

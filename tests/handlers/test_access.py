@@ -4,24 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.services import roles
 from handlers.callbacks import InviteTermsCb, OrgPickCb, RevokeCb
-from models import AuditEntry, Invite, Organization, Role, RoleGrant, User, utcnow
-from tests.handlers.test_registration import register
+from models import AuditEntry, Invite, Role, RoleGrant, User, utcnow
+from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID
-
-
-async def org_id(sessionmaker, name: str) -> int:
-    async with sessionmaker() as session:
-        return await session.scalar(select(Organization.id).where(Organization.name.contains(name)))
-
-
-async def make_methodist(harness, sessionmaker, telegram_id: int, scope: str):
-    async with sessionmaker() as session, session.begin():
-        await roles.grant(session, None, Role.methodist, telegram_id, await org_id(sessionmaker, scope))
-    methodist = harness.user(telegram_id)
-    await register(methodist, name="Методист Ольга")
-    return methodist
 
 
 async def create_invite(methodist, role_label: str = "Педагогов") -> str:

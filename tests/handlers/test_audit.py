@@ -8,7 +8,7 @@ from bot.services import roles
 from bot.services.timefmt import fmt
 from handlers.audit import AuditCb
 from models import AuditEntry, Role, User, utcnow
-from tests.handlers.test_registration import register
+from tests.support.factories import register
 from tests.support.harness import ADMIN_ID
 
 

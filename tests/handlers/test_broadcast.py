@@ -18,11 +18,9 @@ from models import (
     AreaResult, AttemptStatus, AuditEntry, Broadcast, BroadcastStatus, ContentVersion, DiagnosisAttempt,
     EventRegistration, OutboxMessage, OutboxStatus, Position, RegistrationStatus, Role, User, utcnow,
 )
-from tests.db.test_delivery import FAST
-from tests.db.test_delivery import make_worker as delivery_worker
-from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_events_teacher import make_event
-from tests.handlers.test_registration import register
+from tests.support.factories import (
+    FAST, compose, delivery_worker, make_event, make_methodist, org_id, register, the_broadcast,
+)
 from tests.support.harness import ADMIN_ID
 
 
@@ -66,16 +64,6 @@ async def rows(sessionmaker) -> list[OutboxMessage]:
     async with sessionmaker() as session:
         return list(await session.scalars(
             select(OutboxMessage).where(OutboxMessage.purpose == "broadcast").order_by(OutboxMessage.id)))
-
-
-async def the_broadcast(sessionmaker) -> Broadcast:
-    async with sessionmaker() as session:
-        return await session.scalar(select(Broadcast).order_by(Broadcast.id.desc()))
-
-
-async def compose(methodist, text: str = "Приглашаем на <b>семинар</b> по оцениванию") -> list[str]:
-    await methodist.send("/broadcast")
-    return await methodist.send(text)
 
 
 async def send_now(methodist) -> list[str]:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from models import utcnow
-from tests.handlers.test_events_teacher import make_event, teacher
+from tests.support.factories import make_event, registered
 
 
 def shown(user) -> str:
@@ -11,7 +11,7 @@ def shown(user) -> str:
 
 
 async def test_the_event_list_follows_the_injected_clock(harness, sessionmaker):
-    t = await teacher(harness, 770)
+    t = await registered(harness, 770)
     start = utcnow() + timedelta(days=3)
     await make_event(sessionmaker, "Семинар о часах", starts_at=start)
     await t.send("/events")

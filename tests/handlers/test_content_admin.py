@@ -10,9 +10,7 @@ from sqlalchemy import func, select
 from bot.services import content, roles
 from handlers.content_admin import ContentCb
 from models import Activity, ActivityForm, AttemptStatus, AuditEntry, ContentVersion, DiagnosisAttempt, Role, User
-from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_registration import register
-from tests.handlers.test_stats import routed  # noqa: F401  (fixture)
+from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID
 
 

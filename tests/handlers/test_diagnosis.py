@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from bot.services import diagnosis
 from handlers.diagnosis_ui import AnswerCb, MenuCb
 from models import AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Position, User
-from tests.handlers.test_registration import register
+from tests.support.factories import register
 
 # Per teacher area: five answers. Area 3 severe (5), 2 partial (10), 1 resource (15), 4 norm (11) with a
 # point deficit at 4.5, and so on.
@@ -70,17 +70,18 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     assert "40 утверждений" in intro and "около 8 минут" in intro and "Пауза" in intro and "/diagnostics" in intro
     assert "3</b> — делаю уверенно и могу показать или научить коллег" in intro
     assert [label for label, _ in t.buttons()] == ["▶ Начать"]
+    intro_id, mark = harness.api.last_keyboard(801)[0], len(harness.api.requests)
     first = (await t.press("Начать"))[-1]
     assert "Вопрос 1 из 40" in first and "▱▱▱▱▱▱▱▱▱▱ 0%" in first and "Сам решаю задания ОГЭ/ЕГЭ" in first
     assert "0</b> — не умею или не делаю" in first
     assert [label for label, _ in t.buttons()] == ["0", "1", "2", "3", "⏸ Пауза"]
     edits = harness.api.sent("EditMessageText", 801)
-    assert edits[-1].message_id == 1  # the intro message became the questionnaire
+    assert edits[-1].message_id == intro_id  # the intro message became the questionnaire
 
     replies = await answer_all(t, sessionmaker, flat(FIRST)[:12])
     assert "Вопрос 13 из 40" in replies[-1] and "▰▰▰▱▱▱▱▱▱▱ 30%" in replies[-1] and "Область 3. Оценочная" in replies[-1]
     assert [label for label, _ in t.buttons()] == ["0", "1", "2", "3", "◀ Назад", "⏸ Пауза"]
-    assert {r.message_id for r in harness.api.sent("EditMessageText", 801)} == {1}
+    assert {r.message_id for r in harness.api.requests[mark:] if type(r).__name__ == "EditMessageText"} == {intro_id}
     await answer_all(t, sessionmaker, flat(FIRST)[12:])
 
     attempt = await attempt_of(sessionmaker, 801)

@@ -3,7 +3,6 @@ the card's actions. Assert what people see AND the rows written (events, outbox,
 
 from datetime import datetime, timedelta
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlalchemy import select, update
@@ -15,40 +14,8 @@ from models import (
     AuditEntry, Event, EventFeedback, EventFormat, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,
 )
-from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_registration import register
+from tests.support.factories import MSK, make_methodist, org_id, publish, register, the_event, when
 from tests.support.harness import ADMIN_ID
-
-MSK = ZoneInfo("Europe/Moscow")
-
-
-def when(delta: timedelta) -> str:
-    return (utcnow() + delta).astimezone(MSK).strftime("%d.%m.%Y %H:%M")
-
-
-async def publish(methodist, title="Семинар по функциональной грамотности", capacity="30",
-                  start=timedelta(days=10)) -> list[str]:
-    await methodist.send("/new_event")
-    await methodist.send(title)
-    await methodist.send("Разбор заданий PISA <для учителей> & не только")
-    await methodist.press("Семинар")
-    await methodist.press("4. Функциональная")
-    await methodist.press("2. Методическая")
-    await methodist.press("Готово")
-    await methodist.press("Все: г. Новочеркасск")
-    await methodist.send(when(start))
-    await methodist.send("1,5 ч")
-    await methodist.send("https://sferum.ru/?call_link=abc&x=1")
-    await methodist.send(capacity)
-    await methodist.press("До начала")
-    return await methodist.press("Опубликовать")
-
-
-async def the_event(sessionmaker, title: str | None = None) -> Event:
-    async with sessionmaker() as session:
-        query = select(Event).order_by(Event.id.desc())
-        return await session.scalar(query.where(Event.title == title) if title else query)
-
 
 async def sign_up(sessionmaker, telegram_id: int, event_id: int) -> RegistrationStatus:
     async with sessionmaker() as session, session.begin():

@@ -10,35 +10,16 @@ from sqlalchemy import func, select, update
 
 from handlers.events_ui import EventCb, EventListCb, FeedbackCb, OfferCb
 from models import (
-    Event, EventFeedback, EventFormat, EventRegistration, EventStatus, Organization, OutboxMessage, OutboxStatus,
+    EventFeedback, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,
 )
-from tests.handlers.test_registration import register
-
-
-async def make_event(sessionmaker, title: str, scope: str = "г. Новочеркасск", *, starts_at: datetime | None = None,
-                     capacity: int | None = None, **fields) -> int:
-    starts_at = starts_at or utcnow() + timedelta(days=3)
-    async with sessionmaker() as session, session.begin():
-        org_id = await session.scalar(select(Organization.id).where(Organization.name.contains(scope)))
-        values = dict(description="", format=EventFormat.seminar, areas=[2], timezone="Europe/Moscow",
-                      duration_min=90, place="ИПК, ауд. 12", registration_deadline=starts_at - timedelta(hours=2))
-        event = Event(title=title, scope_org_id=org_id, starts_at=starts_at, capacity=capacity, **{**values, **fields})
-        session.add(event)
-        await session.flush()
-        return event.id
+from tests.support.factories import attended, make_event, register, registration
 
 
 async def teacher(harness, telegram_id: int):
     user = harness.user(telegram_id)
     await register(user)
     return user
-
-
-async def registration(sessionmaker, telegram_id: int, event_id: int) -> EventRegistration | None:
-    async with sessionmaker() as session:
-        return await session.scalar(select(EventRegistration).join(User).where(
-            User.telegram_id == telegram_id, EventRegistration.event_id == event_id))
 
 
 async def outbox(sessionmaker, purpose: str, chat_id: int | None = None) -> list[OutboxMessage]:
@@ -189,13 +170,6 @@ async def test_calendar_file(harness, sessionmaker):
     foreign = await make_event(sessionmaker, "Чужое", "г. Волгодонск")
     assert "недоступно" in (await t.click(EventCb(action="ics", event_id=foreign)))[-1]
     assert len(harness.api.sent("SendDocument", 721)) == 1
-
-
-async def attended(sessionmaker, telegram_id: int, event_id: int, value: bool | None) -> None:
-    async with sessionmaker() as session, session.begin():
-        user_id = await session.scalar(select(User.id).where(User.telegram_id == telegram_id))
-        session.add(EventRegistration(event_id=event_id, user_id=user_id, status=RegistrationStatus.registered,
-                                      attended=value))
 
 
 async def test_feedback_rating_and_comment(harness, sessionmaker):

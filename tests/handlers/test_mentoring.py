@@ -16,9 +16,8 @@ from models import (
     EventRegistration, MentorPair, OutboxMessage, PairStatus, PairType, RegistrationStatus, Role, RoleGrant,
     Route, RouteComment, RouteStatus, RouteStep, StepProposal, StepStatus, User, utcnow,
 )
-from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_fuzz import assert_parses
-from tests.handlers.test_registration import register
+from tests.support.factories import make_methodist, org_id, register
+from tests.support.telegram_html import assert_parses
 from tests.support import clock
 
 TODAY = clock.moscow_today()  # the mentee's zone is the default, Moscow

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from handlers.callbacks import ConsentCb, DeleteMeCb
 from models import AuditEntry, FsmRecord, Role, RoleGrant, User
-from tests.handlers.test_registration import register
 from tests.support import clock
+from tests.support.factories import built, make_event, register, route_steps
 from tests.support.harness import Harness
 
 
@@ -58,9 +58,10 @@ async def test_stale_and_forged_buttons_get_a_clear_answer(harness):
 async def test_double_tap_on_consent_keeps_one_dialog(harness, sessionmaker):
     teacher = harness.user(704)
     await teacher.send("/start")
-    await teacher.click(ConsentCb(agree=True))
+    consent = harness.api.last_keyboard(704)[0]
+    await teacher.click(ConsentCb(agree=True), consent)
     await teacher.send("Двойной Тап")
-    replies = await teacher.click(ConsentCb(agree=True))
+    replies = await teacher.click(ConsentCb(agree=True), consent)  # the second tap of a double tap
     assert "муниципалитет" in replies[-1]  # still at the step after the name, the name kept
     async with sessionmaker() as session:
         record = await session.scalar(select(FsmRecord).where(FsmRecord.telegram_id == 704))
@@ -116,6 +117,8 @@ async def test_unexpected_error_gets_an_apology(harness, monkeypatch):
     monkeypatch.setattr("bot.services.users.export_data", boom)
     replies = await teacher.send("/my_data")
     assert replies[-1].startswith("Что-то пошло не так")
+    assert [r.exc_info[1].args for r in harness.errors.records] == [("database exploded",)]
+    harness.errors.records.clear()  # the one error this test causes on purpose
 
 
 async def test_delete_refusal_and_double_confirmation(harness, sessionmaker):
@@ -123,8 +126,11 @@ async def test_delete_refusal_and_double_confirmation(harness, sessionmaker):
     await register(teacher)
     await teacher.send("/delete_me")
     assert "ничего не удаляем" in (await teacher.click(DeleteMeCb(confirm=False)))[-1]
-    await teacher.click(DeleteMeCb(confirm=True))
-    assert "удалены" in (await teacher.click(DeleteMeCb(confirm=True)))[-1]
+    confirm = harness.api.holding(709, DeleteMeCb(confirm=True).pack())
+    assert "удалены" in (await teacher.click(DeleteMeCb(confirm=True), confirm))[-1]
+    # The second tap shows the same screen again: Telegram refuses the identical edit, no error.
+    assert await teacher.click(DeleteMeCb(confirm=True), confirm) == []
+    assert "удалены" in teacher.screen(confirm)
 
 
 async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_own_steps(harness, sessionmaker):
@@ -136,8 +142,6 @@ async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_o
         CheckIn, DiagnosisAnswer, EventFeedback, EventStatus, MentorPair, PairStatus, PairType, RouteStep, StepStatus,
         utcnow,
     )
-    from tests.handlers.test_events_teacher import make_event
-    from tests.handlers.test_route import built, route_steps
 
     teacher, attempt_id = await built(harness, sessionmaker, 740)
     await register(harness.user(741), name="Наставникова Ольга")

@@ -3,25 +3,7 @@
 from sqlalchemy import func, select
 
 from models import FsmRecord, Position, User
-
-
-async def count_users(sessionmaker) -> int:
-    async with sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(User))
-
-
-async def register(user, name="Иванова Мария Петровна", year="1990") -> None:
-    await user.send("/start")
-    await user.press("Согласен")
-    await user.send(name)
-    await user.press("Новочеркасск")
-    await user.press("СОШ № 1")
-    await user.press("Учитель")
-    await user.press("Математика")
-    await user.press("Физика")
-    await user.press("Готово")
-    await user.send("2")
-    await user.send(year)
+from tests.support.factories import count_users, register
 
 
 async def test_full_registration_writes_the_user(harness, sessionmaker):

@@ -7,53 +7,17 @@ from datetime import datetime, timedelta, timezone
 
 from aiogram.types import Document, Message, PhotoSize, Update
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from bot.services import routes
 from handlers.route_ui import ReplaceCb, RouteBuildCb, StepCb
-from models import (
-    Activity, AreaResult, OutboxMessage, OutboxStatus, Route, RouteStatus, RouteStep, StepStatus, User, utcnow,
-)
-from tests.handlers.test_registration import register
-from tests.unit.test_route_builder import make_attempt, make_catalogue, result
-
-
-async def teacher(harness, telegram_id: int, name: str = "Иванова Мария Петровна"):
-    user = harness.user(telegram_id)
-    await register(user, name=name)
-    return user
+from models import OutboxMessage, OutboxStatus, Route, RouteStatus, RouteStep, StepStatus, User, utcnow
+from tests.support.factories import built, diagnosed, result, route_steps
+from tests.support.factories import registered as teacher
 
 
 async def user_row(session, telegram_id: int) -> User:
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
-
-
-async def diagnosed(sessionmaker, telegram_id: int, results: list[AreaResult] | None = None,
-                    completed_at: datetime | None = None, catalogue: bool = True) -> int:
-    async with sessionmaker() as session, session.begin():
-        if catalogue and not await session.scalar(select(func.count()).select_from(Activity)
-                                                  .where(Activity.code.startswith("a0-"))):
-            # The bundled catalogue may be seeded: hide it, so the steps come from the test rows.
-            await session.execute(update(Activity).values(is_active=False))
-            await make_catalogue(session)
-        user = await user_row(session, telegram_id)
-        results = results or [result("3", 5, "severe"), result("2", 9, "partial"), result("7", 12, "norm", ["7.3"])]
-        return await make_attempt(session, user, results, completed_at or utcnow())
-
-
-async def route_steps(sessionmaker, telegram_id: int, status: RouteStatus | None = None) -> list[RouteStep]:
-    async with sessionmaker() as session:
-        query = (select(RouteStep).join(Route, Route.id == RouteStep.route_id).join(User, User.id == Route.user_id)
-                 .where(User.telegram_id == telegram_id, Route.status != RouteStatus.archived)
-                 .order_by(RouteStep.position))
-        return list(await session.scalars(query))
-
-
-async def built(harness, sessionmaker, telegram_id: int):
-    t = await teacher(harness, telegram_id)
-    attempt_id = await diagnosed(sessionmaker, telegram_id)
-    await t.click(f"rbuild:{attempt_id}")
-    return t, attempt_id
 
 
 async def send_file(user, *, pdf: bool = True, caption: str | None = None, name: str = "certificate.pdf",

@@ -12,25 +12,17 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from bot import db as bot_db
 from bot.services import roles
 from handlers.stats_ui import StatsCb
 from models import Organization, Role, User
-from tests.handlers.test_access import make_methodist, org_id
-from tests.handlers.test_fuzz import play_and_check
-from tests.handlers.test_registration import register
-from tests.support.harness import ADMIN_ID, Harness
-from tests.unit.test_indicators import NOVOCHERKASSK, PERIOD, REGION, seed_dataset
+from tests.support.factories import make_methodist, org_id, register
+from tests.support.harness import ADMIN_ID, harness_on
+from tests.support.indicators_data import NOVOCHERKASSK, PERIOD, REGION, seed_dataset
+from tests.support.telegram_html import play_and_check
 
 TYPED = "01.09.2025–31.05.2026"
 START, END = PERIOD.key
 LINE = re.compile(r"<b>(\S+)\. [^<]*</b> — (?:(\d+) из (\d+)|(нет данных в боте))")
-
-
-@pytest.fixture
-async def routed(harness):
-    """The handler harness; /stats, /report and /content are in handlers.get_routers."""
-    return harness
 
 
 def shown(text: str) -> dict[str, tuple[int, int] | None]:
@@ -249,29 +241,37 @@ step = st.tuples(st.sampled_from(["teacher", "methodist", "admin", "stranger"]),
                  st.one_of(st.tuples(st.just("text"), hostile), st.tuples(st.just("click"), forged)))
 
 
+@pytest.fixture(scope="module")
+def stats_template(seeded_sqlite_template, tmp_path_factory):
+    """The data set, a registered teacher (11) and Новочеркасск's methodist (12): prepared once."""
+    path = tmp_path_factory.mktemp("stats_fuzz") / "stats.db"
+    shutil.copyfile(seeded_sqlite_template, path)
+
+    async def prepare() -> None:
+        async with harness_on(path) as harness:
+            await seed_dataset(harness.sessionmaker)
+            await register(harness.user(11))
+            async with harness.sessionmaker() as session, session.begin():
+                await roles.grant(session, None, Role.methodist, 12, await session.scalar(
+                    select(Organization.id).where(Organization.name == "г. Новочеркасск")))
+
+    asyncio.run(prepare())
+    return path
+
+
 async def fuzz_scenario(db_path, steps) -> None:
-    url = f"sqlite+aiosqlite:///{db_path}"
-    engine = bot_db.create_engine(url)
-    harness = Harness(url, bot_db.create_sessionmaker(engine))
-    await harness.start()
-    await seed_dataset(harness.sessionmaker)
-    people = {"teacher": harness.user(11), "methodist": harness.user(12), "admin": harness.user(ADMIN_ID),
-              "stranger": harness.user(13)}
-    await register(people["teacher"])
-    async with harness.sessionmaker() as session, session.begin():
-        await roles.grant(session, None, Role.methodist, 12, await session.scalar(
-            select(Organization.id).where(Organization.name == "г. Новочеркасск")))
-    await play_and_check(harness, people, steps)
-    foreign = {r.chat_id for r in harness.api.requests if type(r).__name__ in ("SendDocument", "SendMediaGroup")}
-    assert foreign <= {12, ADMIN_ID}  # workbooks and charts only ever reach methodists and admins
-    await harness.stop()
-    await engine.dispose()
+    async with harness_on(db_path) as harness:
+        people = {"teacher": harness.user(11), "methodist": harness.user(12), "admin": harness.user(ADMIN_ID),
+                  "stranger": harness.user(13)}
+        await play_and_check(harness, people, steps)
+        foreign = {r.chat_id for r in harness.api.requests if type(r).__name__ in ("SendDocument", "SendMediaGroup")}
+        assert foreign <= {12, ADMIN_ID}  # workbooks and charts only ever reach methodists and admins
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=4, max_size=10))
-def test_forged_buttons_and_hostile_text(sqlite_template, tmp_path, steps):
+def test_forged_buttons_and_hostile_text(stats_template, tmp_path, steps):
     db_path = tmp_path / "fuzz.db"
-    shutil.copyfile(sqlite_template, db_path)
+    shutil.copyfile(stats_template, db_path)
     asyncio.run(fuzz_scenario(db_path, steps))
     db_path.unlink()

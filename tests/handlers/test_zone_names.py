@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from models import Event, Organization, utcnow
-from tests.handlers.test_access import make_methodist
-from tests.handlers.test_registration import register
+from tests.support.factories import make_methodist, register
 
 YEKATERINBURG = ZoneInfo("Asia/Yekaterinburg")
 

@@ -7,33 +7,16 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.content import CONTENT_DIR
-from bot.services import content, roles, route_builder, routes
+from bot.services import roles, route_builder, routes
 from bot.services.errors import AccessDenied
 from models import (
-    Activity, ActivityForm, AreaResult, AttemptStatus, ContentVersion, DiagnosisAttempt, Event, EventFormat,
-    MentorPair, OrgKind, Organization, PairStatus, PairType, Position, Role, Route, RouteStatus, RouteStep,
-    StepStatus, User,
+    AreaResult, Event, EventFormat, MentorPair, OrgKind, Organization, PairStatus, PairType, Position, Role, Route,
+    RouteStatus, RouteStep, StepStatus, User,
 )
+from tests.support.factories import make_catalogue, result
+from tests.support.factories import make_attempt as attempt_at
 
 NOW = datetime(2026, 3, 10, 20, 0, tzinfo=timezone.utc)  # already 11.03 in Vladivostok
-CATALOGUE = [  # area, form, title, format, hours
-    ("3", "formal", "Курс «Формирующее оценивание»", "курс ДПО", 36),
-    ("3", "non_formal", "Стажировка: критериальное оценивание", "стажировка", 16),
-    ("3", "informal", "Книга Пинской «Формирующее оценивание»", "книга", 12),
-    ("3", "informal", "Вебинар-запись об объективности ВПР", "вебинар", 2),
-    ("2", "formal", "Курс «Проектирование урока по ФГОС»", "курс ДПО", 72),
-    ("2", "non_formal", "Мастер-класс «Дифференциация на уроке»", "мастер-класс", 2),
-    ("2", "informal", "Книга Лемова «Мастерство учителя»", "книга", 15),
-    ("8", "formal", "Курс «Цифровая образовательная среда»", "курс ДПО", 36),
-    ("8", "non_formal", "Реверсивное наставничество", "наставничество", 10),
-    ("8", "informal", "Видеоинструкции ФГИС «Моя школа»", "видео", 4),
-    ("7", "informal", "Книга Фабер и Мазлиш", "книга", 12),
-]
-
-
-def result(area: str, score: int, zone: str, points: list[str] | None = None) -> AreaResult:
-    return AreaResult(area=area, score=score, max_score=15, zone=zone, point_deficits=points or [])
 
 
 async def make_orgs(session) -> dict[str, Organization]:
@@ -60,33 +43,7 @@ async def make_teacher(session, org: Organization, telegram_id: int = 42, zone: 
 
 
 async def make_attempt(session, user: User, results: list[AreaResult], completed_at: datetime = NOW) -> int:
-    data, checksum = content.parse("questionnaire_teacher",
-                                   (CONTENT_DIR / "questionnaire_teacher.yaml").read_text(encoding="utf-8"))
-    version = await session.scalar(select(ContentVersion).where(ContentVersion.checksum == checksum))
-    if version is None:
-        version = ContentVersion(kind="questionnaire_teacher", version=data["version"], checksum=checksum, data=data)
-        session.add(version)
-        await session.flush()
-    attempt = DiagnosisAttempt(user_id=user.id, variant="teacher", content_version_id=version.id,
-                               status=AttemptStatus.completed, completed_at=completed_at)
-    session.add(attempt)
-    await session.flush()
-    for row in results:
-        row.attempt_id = attempt.id
-        session.add(row)
-    await session.flush()
-    return attempt.id
-
-
-async def make_catalogue(session, rows=CATALOGUE) -> dict[str, int]:
-    ids = {}
-    for number, (area, form, title, fmt, hours) in enumerate(rows):
-        activity = Activity(code=f"a{number}-{area}", area=area, title=title, format=fmt,
-                            form=ActivityForm(form), hours=hours, url=f"https://example.org/{number}")
-        session.add(activity)
-        await session.flush()
-        ids[title] = activity.id
-    return ids
+    return await attempt_at(session, user, results, completed_at)
 
 
 async def make_event(session, title: str, org: Organization, starts_at: datetime, areas: list[int],
