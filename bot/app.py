@@ -116,6 +116,13 @@ def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     return run
 
 
+def outbox_callback_packer() -> Callable[[dict], str]:
+    """Packs the neutral buttons services put into outbox messages with the handlers' CallbackData."""
+    from handlers.outbox_buttons import pack
+
+    return pack
+
+
 async def publish_default_menu(bot: Bot) -> None:
     from handlers.commands import commands_for
 

@@ -27,7 +27,7 @@ class RouteCb(CallbackData, prefix="route"):
 
 
 class StepCb(CallbackData, prefix="rstep"):
-    """Packs as f"rstep:{action}:{step_id}"; routes.step_callback builds the nudge button."""
+    """The deadline nudge's «Открыть шаг» is kind "route_step" (see handlers.outbox_buttons)."""
     action: str  # open | done | postpone | replace | remove_ask | remove
     step_id: int
 

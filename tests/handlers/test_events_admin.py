@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 from bot.services import signups
 from bot.services.signups import SignupPolicy
 from handlers.events_admin_ui import EventAdminCb, EventScopeCb, NewEventCb
+from handlers.outbox_buttons import pack
+from handlers.events_ui import FeedbackCb
 from models import (
     AuditEntry, Event, EventFeedback, EventFormat, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,
@@ -280,7 +282,8 @@ async def test_attendance_close_and_feedback(harness, sessionmaker):
         assert (await session.get(Event, event.id)).status == EventStatus.closed
     request = next(r for r in requests if r.chat_id == 701)
     assert request.idempotency_key == f"feedback:{event.id}:{ids[701]}"
-    assert [b["callback_data"] for b in request.payload["buttons"][0]] == [f"fb:{event.id}:{r}" for r in range(1, 6)]
+    assert [pack(b["callback"]) for b in request.payload["buttons"][0]] == [
+        FeedbackCb(event_id=event.id, rating=r).pack() for r in range(1, 6)]
     # Marked present after closing: asked too, once.
     await methodist.click(EventAdminCb(action="att", event_id=event.id))
     await methodist.press("▫️ Кузнецова")

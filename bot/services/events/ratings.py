@@ -21,11 +21,6 @@ class FeedbackSummary:
     comments: Paged[EventFeedback]
 
 
-def feedback_callback(event_id: int, rating: int) -> str:
-    """Must match the teacher side's FeedbackCb(prefix="fb", event_id: int, rating: int) packing."""
-    return f"fb:{event_id}:{rating}"
-
-
 async def request_feedback(session: AsyncSession, event: Event, registration: EventRegistration) -> bool:
     user = await session.get(User, registration.user_id)
     if user is None or user.telegram_id is None:
@@ -34,8 +29,8 @@ async def request_feedback(session: AsyncSession, event: Event, registration: Ev
         session, key=f"feedback:{event.id}:{user.id}", chat_id=user.telegram_id, purpose="feedback_request",
         timezone=user.timezone,
         text=f"Спасибо, что были на мероприятии «{escape(event.title)}»! Оцените его, пожалуйста, от 1 до 5:",
-        buttons=[[{"text": f"{rating} ⭐",
-                   "callback_data": feedback_callback(event.id, rating)} for rating in range(1, 6)]],
+        buttons=[[outbox.button(f"{rating} ⭐", "event_feedback", event_id=event.id, rating=rating)
+                  for rating in range(1, 6)]],
     )
 
 
