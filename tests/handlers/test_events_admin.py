@@ -115,7 +115,7 @@ async def test_full_dialog_publishes_one_event(harness, sessionmaker):
 async def test_bad_answers_are_refused_and_asked_again(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 611, "г. Новочеркасск")
     await methodist.send("/new_event")
-    assert "не может быть пустым" in (await methodist.send("   "))[-1]
+    assert "пришлите текст" in (await methodist.send("   "))[-1]
     await methodist.send("Вебинар")
     await methodist.send("Описание")
     assert "кнопкой" in (await methodist.send("семинар"))[-1]

@@ -204,7 +204,8 @@ async def test_feedback_rating_and_comment(harness, sessionmaker):
     await attended(sessionmaker, 731, event_id, True)
     replies = await t.click(FeedbackCb(event_id=event_id, rating=4))
     assert "4 из 5" in replies[-1] and "комментарий" in replies[-1]
-    assert "длиннее 1000" in (await t.send("я" * 1001))[-1]
+    assert "можно до 1000" in (await t.send("я" * 1001))[-1]
+    assert "управляющие символы" in (await t.send("Хорошо\x00"))[-1]  # feedback had no control check
     assert "сохранён" in (await t.send("Полезно, но <мало> практики"))[-1]
     await t.click(FeedbackCb(event_id=event_id, rating=5))  # a second tap changes the rating
     assert "Спасибо за оценку" in (await t.press("Пропустить"))[-1]

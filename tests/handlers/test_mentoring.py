@@ -241,6 +241,8 @@ async def test_mentee_writes_through_the_bot_and_the_reply_comes_back(harness, s
     assert "831" not in shown and "@" not in shown
     await mentee.press("Написать")
     assert "можно до 2000" in (await mentee.send("x" * 2001))[-1]
+    # Mentoring had its own copy of the text check that let control characters through.
+    assert "управляющие символы" in (await mentee.send("Здравствуйте\x1b[2J"))[-1]
     seen_by_mentor = len(harness.api.requests)
     assert "Сообщение передано" in (await mentee.send("Можно <b>вопрос</b>?"))[-1]
     assert [r for r in harness.api.requests[seen_by_mentor:] if getattr(r, "chat_id", None) == 831] == []

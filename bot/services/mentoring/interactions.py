@@ -12,8 +12,9 @@ from bot.services import outbox, routes
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.mentoring.access import member_pair, mentor_pair
 from bot.services.mentoring.common import tell
-from bot.services.mentoring.rules import MAX_TEXT, clean_text, parse_day
+from bot.services.mentoring.rules import MAX_TEXT, parse_day
 from bot.services.route_builder import add_months
+from bot.services.validation import clean_text
 from models import (
     CheckIn, MentorPair, PairStatus, ProposalStatus, Route, RouteComment, RouteStep, StepProposal, StepStatus, User,
 )

@@ -13,10 +13,11 @@ from bot.services.mentoring.access import in_scope, member_pair, mentee_for, met
 from bot.services.mentoring.common import Page, PairRow, municipality_of, paged, pair_rows, tell
 from bot.services.mentoring.rules import (
     DEFAULT_CADENCE, DEFAULT_CAPACITY, DEFAULT_TERM, MAX_CADENCE, MAX_GOAL, MAX_TEXT, MIN_CADENCE, TYPE_LABELS, cadence_label,
-    check_term, clean_text, parse_day, plural,
+    check_term, parse_day, plural,
 )
 from bot.services.roles import Identity
 from bot.services.route_builder import add_months
+from bot.services.validation import clean_text
 from models import MentorPair, PairStatus, PairType, Role, RoleGrant, User
 
 

@@ -12,10 +12,11 @@ from bot.services.errors import InvalidInput
 from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
 from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
 from bot.services.mentoring.rules import (
-    DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, clean_text, is_young_specialist, plural,
+    DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, is_young_specialist, plural,
 )
 from bot.services.roles import Identity
 from bot.services.route_builder import area_title
+from bot.services.validation import clean_text
 from models import (
     AreaResult, AttemptStatus, DiagnosisAttempt, MentorPair, OrgKind, Organization, PairStatus, PairType, Position,
     User,
