@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import outbox
 from bot.services.events.common import Paged, get_for_methodist
 from bot.services.roles import Identity
+from bot.services.paging import window
 from models import Event, EventFeedback, EventRegistration, User
 
 COMMENTS_PAGE = 5
@@ -42,10 +43,10 @@ async def feedback_summary(
         select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event.id))).one()
     where = [EventFeedback.event_id == event.id, EventFeedback.comment.is_not(None), EventFeedback.comment != ""]
     total = await session.scalar(select(func.count()).select_from(EventFeedback).where(*where)) or 0
-    pages = max(1, -(-total // COMMENTS_PAGE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, COMMENTS_PAGE)
+    page, pages = at.page, at.pages
     comments = await session.scalars(select(EventFeedback).where(*where)
                                      .order_by(EventFeedback.created_at.desc(), EventFeedback.id.desc())
-                                     .offset(page * COMMENTS_PAGE).limit(COMMENTS_PAGE))
+                                     .offset(at.offset).limit(at.limit))
     average = float(average) if average is not None else None
     return event, FeedbackSummary(average, count, Paged(list(comments), page, pages))
