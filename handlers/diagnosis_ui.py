@@ -10,6 +10,7 @@ from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.timefmt import local
 from handlers.keyboard_builder import KeyboardBuilder
+from handlers.route_ui import RouteBuildCb  # the route feature checks the attempt again on its side
 from handlers.texts import esc, plural
 
 
@@ -31,11 +32,6 @@ ZONE_MARKS = {"severe": "🔴", "partial": "🟠", "norm": "🟢", "resource": "
 MOVED = "Анкета продолжается в новом сообщении ниже ⬇️"
 DONE = "✅ Все ответы сохранены, спасибо! Результат — ниже."
 MAX_POINT_LINES = 12
-
-
-def route_button_data(attempt_id: int) -> str:
-    """The route feature's RouteBuildCb packing; it checks the attempt again on its side."""
-    return f"rbuild:{attempt_id}"
 
 
 def code_label(code: str) -> str:
@@ -189,7 +185,7 @@ def result_text(res: Result, zone: str) -> str:
 
 def result_kb(res: Result) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text="🧭 Построить ИОМ", callback_data=route_button_data(res.attempt.id))]])
+        text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack())]])
 
 
 def chart_caption(res: Result, zone: str) -> str:

@@ -14,7 +14,7 @@ from models import Route, RouteStatus, RouteStep, StepStatus
 
 
 class RouteBuildCb(CallbackData, prefix="rbuild"):
-    """Packs as f"rbuild:{attempt_id}", the button the diagnosis result message carries."""
+    """Also the «Построить ИОМ» button of the diagnosis result message."""
     attempt_id: int
 
 
