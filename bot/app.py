@@ -1,5 +1,6 @@
 """Wiring: the Bot, the Dispatcher with its middlewares and routers. Tests call these too."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -91,6 +92,13 @@ def create_dispatcher(
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
     dp.include_routers(*get_routers())
     return dp
+
+
+def outbox_callback_packer() -> Callable[[dict], str]:
+    """Packs the neutral buttons services put into outbox messages with the handlers' CallbackData."""
+    from handlers.outbox_buttons import pack
+
+    return pack
 
 
 async def publish_default_menu(bot: Bot) -> None:

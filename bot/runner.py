@@ -11,7 +11,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_bot, create_dispatcher, publish_default_menu
+from bot.app import create_bot, create_dispatcher, outbox_callback_packer, publish_default_menu
 from bot.cli import StartupError
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
@@ -43,7 +43,7 @@ async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Run
     sessionmaker = create_sessionmaker(engine)
     bot = create_bot(settings)
     dp = create_dispatcher(settings, sessionmaker, dedupe_updates=webhook, record_metrics=webhook)
-    jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"], dp["clock"])
+    jobs = Jobs(bot, sessionmaker, settings, dp["signup_policy"], dp["clock"], outbox_callback_packer())
     dp.startup.register(jobs.start)
     # Handlers first, then the delivery batch: a handler may still enqueue a message.
     dp.shutdown.register(_let_handlers_finish)

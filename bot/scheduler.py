@@ -12,11 +12,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import broadcast_progress, metrics
+from bot import metrics
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery.worker import DeliveryConfig, DeliveryWorker
-from bot.services import routes, signups
+from bot.delivery.worker import CallbackPacker, DeliveryConfig, DeliveryWorker, refuse_to_pack
+from bot.services import broadcast_report, routes, signups
 from bot.services.mentoring import cadence
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate
 
@@ -36,8 +36,9 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
 
 class Jobs:
     def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
-                 policy: signups.SignupPolicy, clock: Clock) -> None:
-        self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings), clock)
+                 policy: signups.SignupPolicy, clock: Clock, pack_callback: CallbackPacker = refuse_to_pack) -> None:
+        # pack_callback: the handlers' CallbackData registry for outbox buttons (bot.app wires it)
+        self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings), clock, pack_callback=pack_callback)
         self.bot, self.sessionmaker, self.policy, self.admin_ids = bot, sessionmaker, policy, settings.admin_ids
         self.clock = clock
         self.scheduler = AsyncIOScheduler(timezone="UTC")
@@ -86,11 +87,8 @@ class Jobs:
                             lambda s: cadence.enqueue_checkin_reminders_and_escalations(s, self.clock()))
 
     async def broadcast_progress(self) -> None:
-        """Start scheduled broadcasts, finish done ones, redraw live progress messages."""
-        try:
-            await broadcast_progress.refresh(self.bot, self.sessionmaker, self.admin_ids, self.clock())
-        except Exception:
-            log.exception("broadcast progress failed; it will run again")
+        """Start scheduled broadcasts, finish done ones, queue the edits of live progress messages."""
+        await self._guarded("broadcast progress", lambda s: broadcast_report.tick(s, self.clock(), self.admin_ids))
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""

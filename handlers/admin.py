@@ -7,7 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import orgs, roles
+from bot.services import orgs, outbox, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
@@ -51,8 +51,9 @@ async def grant_scope(
     await ui.show(query, f"Пользователь {target} {verdict}: {texts.esc(org.name)}.")
     target_identity = await roles.load_identity(session, target, [])
     if created and target_identity.user is not None:
-        await _tell(bot, target, f"Вам выдана роль методиста: {texts.esc(org.name)}. Команды — /help.",
-                    target_identity.roles)
+        # Keyed by this press: a redelivered update tells once, a second press grants nothing new.
+        await _tell(session, bot, target_identity, f"role_grant:{query.id}",
+                    f"Вам выдана роль методиста: {texts.esc(org.name)}. Команды — /help.")
 
 
 async def _methodists_page(session: AsyncSession, identity: Identity, page: int):
@@ -83,14 +84,17 @@ async def revoke(
     await ui.show(query, f"Роль методиста снята с {grant.telegram_id}: {scope}.")
     remaining = await roles.load_identity(session, grant.telegram_id, [])
     if remaining.user is not None:
-        await _tell(bot, grant.telegram_id, f"С вас снята роль методиста: {scope}.", remaining.roles)
+        await _tell(session, bot, remaining, f"role_revoke:{grant.id}", f"С вас снята роль методиста: {scope}.")
 
 
-async def _tell(bot: Bot, telegram_id: int, text: str, new_roles: set[Role]) -> None:
-    """Best effort: the person may have blocked the bot; the grant itself already stands."""
+async def _tell(session: AsyncSession, bot: Bot, person: Identity, key: str, text: str) -> None:
+    """The notice goes through the outbox (pacing, a blocked bot marks the person inactive), urgent:
+    the person usually waits for the new role. The menu is per-chat configuration, not a message:
+    set directly, best effort, since the role change itself already stands."""
+    await outbox.enqueue(session, key=key, chat_id=person.telegram_id, purpose="role_change", text=text,
+                         urgent=True, timezone=person.user.timezone)
     try:
-        await publish_menu(bot, telegram_id, new_roles)
-        await bot.send_message(telegram_id, text)
+        await publish_menu(bot, person.telegram_id, person.roles)
     except TelegramAPIError:
         pass
 

@@ -18,7 +18,7 @@ from bot.services.errors import InvalidInput
 from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
-from handlers import ui
+from handlers import outbox_buttons, ui
 from handlers.access import GatedRouter, Methodist
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.filters import NOT_COMMAND, TYPED
@@ -58,7 +58,7 @@ async def compose(
     await state.clear()
     await message.answer(bui.PREVIEW_HEAD)
     await bot.copy_message(message.chat.id, message.chat.id, message.message_id,
-                           reply_markup=bui.buttons_markup(b.buttons))
+                           reply_markup=outbox_buttons.markup(b.buttons))
     text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await message.answer(text, reply_markup=markup)
 
@@ -79,7 +79,7 @@ async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, ses
     """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
     b = await prepare_event_announcement(session, identity, callback_data.event_id, clock())
     await query.answer()
-    sent = await bot.send_message(query.from_user.id, b.preview, reply_markup=bui.buttons_markup(b.buttons))
+    sent = await bot.send_message(query.from_user.id, b.preview, reply_markup=outbox_buttons.markup(b.buttons))
     b = await broadcasts.replace_source(session, identity, b.id, sent.chat.id, sent.message_id,
                                         broadcasts.preview_of(b.preview, html=True))
     text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())

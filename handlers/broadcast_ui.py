@@ -2,11 +2,11 @@
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 
-from bot.broadcast_progress import progress_markup
 from bot.services import orgs
 from bot.services.broadcast_audience import AREAS
+from bot.services.broadcast_report import STOP_LABEL
 from bot.services.timefmt import local, phrase
 from bot.services.users import SUBJECTS
 from handlers.keyboard_builder import KeyboardBuilder
@@ -126,12 +126,6 @@ def mark(on: bool) -> str:
     return "☑️ " if on else "▫️ "
 
 
-def buttons_markup(rows: list | None) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(**b) for b in row] for row in rows])
-
-
 def audience_kb(b: Broadcast) -> InlineKeyboardMarkup:
     spec, kb = b.audience, KeyboardBuilder()
     for label, action in (("🏫 Территории и организации", "orgs"), ("👤 Роль", "roles"),
@@ -243,4 +237,8 @@ CHOICE_SCREENS = {
 
 def progress_kb(b: Broadcast) -> InlineKeyboardMarkup | None:
     active = b.status in (BroadcastStatus.scheduled, BroadcastStatus.sending)
-    return progress_markup(b.id) if active else None
+    if not active:
+        return None
+    kb = KeyboardBuilder()
+    kb.button(text=STOP_LABEL, callback_data=BcCb(action="stop", id=b.id))
+    return kb.as_markup()

@@ -11,6 +11,7 @@ from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services import labels
 from bot.services.timefmt import local
 from handlers.keyboard_builder import KeyboardBuilder
+from handlers.route_ui import RouteBuildCb  # the route feature checks the attempt again on its side
 from handlers.texts import esc, plural
 
 
@@ -34,9 +35,6 @@ DONE = "✅ Все ответы сохранены, спасибо! Резуль
 MAX_POINT_LINES = 12
 
 
-def route_button_data(attempt_id: int) -> str:
-    """The route feature's RouteBuildCb packing; it checks the attempt again on its side."""
-    return f"rbuild:{attempt_id}"
 
 
 def area_label(q: Questionnaire, code: str) -> str:
@@ -186,7 +184,7 @@ def result_text(res: Result, zone: str) -> str:
 
 def result_kb(res: Result) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text="🧭 Построить ИОМ", callback_data=route_button_data(res.attempt.id))]])
+        text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack())]])
 
 
 def chart_caption(res: Result, zone: str) -> str:

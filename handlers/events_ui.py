@@ -28,13 +28,13 @@ class EventCb(CallbackData, prefix="evcard"):
 
 
 class OfferCb(CallbackData, prefix="offer"):
-    """Packs as f"offer:{reg_id}:{1|0}", the data signups.offer_callback puts in the outbox."""
+    """The waitlist offer's buttons (outbox kind "seat_offer", see handlers.outbox_buttons)."""
     reg_id: int
     accept: bool
 
 
 class FeedbackCb(CallbackData, prefix="fb"):
-    """Packs as f"fb:{event_id}:{rating}", the data the event-closing outbox message carries."""
+    """The rating buttons of the event-closing outbox message (kind "event_feedback")."""
     event_id: int
     rating: int
 

@@ -15,6 +15,7 @@ from bot.render import chart
 from bot.services import routes
 from bot.services.mentoring import access, dashboard, interactions, rules
 from bot.services.roles import Identity
+from bot.services.validation import clean_text
 from handlers import diagnosis_ui, ui
 from handlers import mentoring_dashboard_ui as kit
 from handlers.access import GatedRouter, Registered
@@ -145,7 +146,7 @@ async def got_checkin_date(
 
 
 async def got_discussed(message: Message, state: FSMContext) -> None:
-    await state.update_data(discussed=rules.clean_text(message.text, rules.MAX_TEXT, "Что обсуждали"))
+    await state.update_data(discussed=clean_text(message.text, rules.MAX_TEXT, "Что обсуждали"))
     await state.set_state(Mentoring.checkin_next)
     await message.answer(kit.ASK_NEXT)
 

@@ -12,6 +12,7 @@ from bot.services.labels import ZONE_TITLES, area_title
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import MentorCb, cut, day, finish
 from handlers.texts import POSITION_LABELS, esc
+from bot.services.paging import window
 from models import RouteStatus, RouteStep, StepStatus, User
 
 ROUTE_STATUS = {RouteStatus.draft: "черновик, ждёт согласования", RouteStatus.approved: "согласован",
@@ -112,9 +113,9 @@ def ask_comment(step: RouteStep | None) -> str:
 
 def steps_kb(pair_id: int, steps: list[RouteStep], page: int) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
-    pages = max(1, -(-len(steps) // STEP_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = steps[page * STEP_PAGE:(page + 1) * STEP_PAGE]
+    at = window(len(steps), page, STEP_PAGE)
+    page, pages = at.page, at.pages
+    shown = at.slice(steps)
     for number, step in enumerate(shown, start=page * STEP_PAGE + 1):
         kb.button(text=f"{number}. {step.title[:45]}",
                   callback_data=MentorCb(action="cmt_step", pair_id=pair_id, step_id=step.id))

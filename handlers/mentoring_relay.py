@@ -2,15 +2,12 @@
 between mentor and mentee (neither learns the other's account), final reviews once a pair has
 ended, and the reply to anything but text in a mentoring dialog."""
 
-from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.services import users
 from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
 from handlers import mentoring_relay_ui as kit
@@ -44,21 +41,11 @@ async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, s
     await query.bot.send_message(query.from_user.id, kit.ask_relay(peer))
 
 
-async def got_relay(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
-) -> None:
-    relayed = await interactions.relay(session, identity.user, (await saved(state))["pair_id"], message.text)
+async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    relayed = await interactions.relay(session, identity.user, (await saved(state))["pair_id"], message.text,
+                                       message.message_id)
     await state.clear()
-    try:
-        await bot.send_message(relayed.recipient.telegram_id, relayed.text, reply_markup=kit.reply_kb(relayed.pair_id))
-    except TelegramForbiddenError:
-        await users.set_reachable(session, relayed.recipient.telegram_id, False, clock())
-        await message.answer(kit.RELAY_FAILED)
-        return
-    except TelegramBadRequest:
-        await message.answer(kit.RELAY_FAILED)
-        return
-    await message.answer(kit.RELAY_SENT)
+    await message.answer(kit.RELAY_SENT if relayed.reachable else kit.RELAY_FAILED)
 
 
 async def review_start(query: CallbackQuery, callback_data: ReviewCb, state: FSMContext, session: AsyncSession,

@@ -1,5 +1,5 @@
-"""What the two sides of a pair see: the mentee's /mentor, a relayed message and its reply button,
-the answer to a proposed step, the final review."""
+"""What the two sides of a pair see: the mentee's /mentor, the relay prompts (the relayed message
+itself is queued by the service), the answer to a proposed step, the final review."""
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -48,12 +48,6 @@ def my_mentors_kb(found: list[MyMentor]) -> InlineKeyboardMarkup | None:
 def ask_relay(peer: User) -> str:
     return (f"Напишите сообщение для <b>{esc(peer.full_name)}</b> одним текстом (до {MAX_TEXT} символов). "
             "/cancel — отмена.")
-
-
-def reply_kb(pair_id: int) -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    kb.button(text="↩️ Ответить", callback_data=RelayCb(pair_id=pair_id))
-    return kb.as_markup()
 
 
 def proposal_answered(title: str, accepted: bool) -> str:

@@ -39,7 +39,7 @@ class PickCb(CallbackData, prefix="mpick"):
 
 
 class PairCb(CallbackData, prefix="mpair"):
-    """card | months | cadence | start | end_date | end_ask | end; packs as the escalation button."""
+    """card | months | cadence | start | end_date | end_ask | end (outbox kind "pair_card": the card)."""
     action: str
     pair_id: int
     value: int = 0

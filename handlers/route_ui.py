@@ -7,6 +7,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.labels import area_title
 from bot.services.route_builder import FORM_LABELS, KIND_LABELS
 from bot.services.routes import ActivityPage, Overview, StepView, progress
+from bot.services.paging import window
 from bot.services.timefmt import fmt
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc
@@ -14,7 +15,7 @@ from models import Route, RouteStatus, RouteStep, StepStatus
 
 
 class RouteBuildCb(CallbackData, prefix="rbuild"):
-    """Packs as f"rbuild:{attempt_id}", the button the diagnosis result message carries."""
+    """Also the «Построить ИОМ» button of the diagnosis result message."""
     attempt_id: int
 
 
@@ -28,7 +29,7 @@ class RouteCb(CallbackData, prefix="route"):
 
 
 class StepCb(CallbackData, prefix="rstep"):
-    """Packs as f"rstep:{action}:{step_id}"; routes.step_callback builds the nudge button."""
+    """The deadline nudge's «Открыть шаг» is kind "route_step" (see handlers.outbox_buttons)."""
     action: str  # open | done | postpone | replace | remove_ask | remove
     step_id: int
 
@@ -76,12 +77,8 @@ def _mark(step: RouteStep, today) -> str:
     return "⚠️" if step.deadline < today else "▫️"
 
 
-def clamp(ov: Overview, page: int) -> int:
-    return min(max(page, 0), max(0, (len(ov.steps) - 1) // PAGE))
-
-
 def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
-    page = clamp(ov, page)
+    at = window(len(ov.steps), page, PAGE)
     head = [f"{notice}\n" if notice else ""]
     if ov.route is None:
         return "\n".join(head + [CAN_BUILD if ov.latest_attempt_id else NO_DIAGNOSIS]).strip()
@@ -94,7 +91,7 @@ def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
     if ov.latest_attempt_id and ov.latest_attempt_id != route.attempt_id:
         head.append("Есть новая диагностика — маршрут можно перестроить.")
     lines = []
-    for number, step in enumerate(steps[page * PAGE:(page + 1) * PAGE], start=page * PAGE + 1):
+    for number, step in enumerate(at.slice(steps), start=at.offset + 1):
         where = area_title(step.area) if step.area else "своя цель"
         title = step.title if len(step.title) <= 120 else step.title[:120] + "…"
         lines.append(f"{number}. {_mark(step, ov.today)} {esc(title)}\n    до {step.deadline:%d.%m.%Y} · "
@@ -110,12 +107,11 @@ def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
         if ov.latest_attempt_id:
             kb.button(text="Построить ИОМ", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id))
         return kb.as_markup()
-    page = clamp(ov, page)
-    shown = ov.steps[page * PAGE:(page + 1) * PAGE]
-    for number, step in enumerate(shown, start=page * PAGE + 1):
+    at = window(len(ov.steps), page, PAGE)
+    shown = at.slice(ov.steps)
+    for number, step in enumerate(shown, start=at.offset + 1):
         kb.button(text=f"{number}. {step.title[:50]}", callback_data=StepCb(action="open", step_id=step.id))
-    pages = max(1, -(-len(ov.steps) // PAGE))
-    nav = kb.page_nav(page, pages, lambda p: RouteCb(action="view", page=p), counter=False)
+    nav = kb.page_nav(at.page, at.pages, lambda p: RouteCb(action="view", page=p), counter=False)
     kb.button(text="➕ Свой шаг", callback_data=RouteCb(action="own"))
     kb.button(text="📄 Скачать ИОМ", callback_data=RouteCb(action="pdf"))
     extra = 0

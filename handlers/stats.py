@@ -137,7 +137,7 @@ async def breakdown(
     index = callback_data.ind if 0 <= callback_data.ind < len(stats.indicators) else 0
     if stats.indicators[index].total is None:
         index = 0
-    page = min(max(callback_data.page, 0), sui.breakdown_pages(stats) - 1)
+    page = sui.breakdown_page(stats, callback_data.page)
     await ui.show(query, sui.breakdown_text(stats, index, page), sui.breakdown_kb(stats, index, page))
 
 

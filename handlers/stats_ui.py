@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.indicators import Period, Ratio, Stats, academic_year, last_days
 from bot.services.orgs import Page
+from bot.services.paging import window
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc, plural
 from models import OrgKind, Organization
@@ -83,7 +84,7 @@ def stats_text(s: Stats) -> str:
 
 def breakdown_text(s: Stats, index: int, page: int) -> str:
     item = s.indicators[index]
-    groups = s.groups[page * BREAKDOWN_PAGE:(page + 1) * BREAKDOWN_PAGE]
+    groups = window(len(s.groups), page, BREAKDOWN_PAGE).slice(s.groups)
     lines = [f"<b>{item.spec.code}. {item.spec.title}</b> — {esc(s.scope.name)}, {s.period.label}",
              f"<i>{item.spec.numerator} / {item.spec.denominator}</i>", ""]
     for group in groups:
@@ -95,8 +96,9 @@ def breakdown_text(s: Stats, index: int, page: int) -> str:
     return "\n".join(lines)
 
 
-def breakdown_pages(s: Stats) -> int:
-    return max(1, -(-len(s.groups) // BREAKDOWN_PAGE))
+def breakdown_page(s: Stats, page: int) -> int:
+    """The page to show: a forged number beyond the end shows the last one."""
+    return window(len(s.groups), page, BREAKDOWN_PAGE).page
 
 
 # --- keyboards ------------------------------------------------------------------------------
@@ -159,8 +161,8 @@ def breakdown_kb(s: Stats, index: int, page: int) -> InlineKeyboardMarkup:
     for n in with_data:
         code = s.indicators[n].spec.code
         kb.button(text=f"• {code}" if n == index else code, callback_data=StatsCb(action="brk", ind=n, **base))
-    pages = breakdown_pages(s)
-    nav = kb.page_nav(page, pages, lambda p: StatsCb(action="brk", ind=index, page=p, **base), counter=False)
+    at = window(len(s.groups), page, BREAKDOWN_PAGE)
+    nav = kb.page_nav(at.page, at.pages, lambda p: StatsCb(action="brk", ind=index, page=p, **base), counter=False)
     kb.button(text="« К показателям", callback_data=StatsCb(action="show", **base))
     rows = [6] * (len(with_data) // 6) + ([len(with_data) % 6] if len(with_data) % 6 else [])
     return kb.adjust(*rows, *([nav] if nav else []), 1).as_markup()

@@ -46,17 +46,32 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 10 * 2 ** attempts))
 
 
-def markup_of(payload: dict) -> InlineKeyboardMarkup | None:
-    rows = payload.get("buttons")
+CallbackPacker = Callable[[dict], str]  # {"kind": ..., **fields} -> callback_data
+
+
+def refuse_to_pack(spec: dict) -> str:
+    raise LookupError(f"no CallbackData registered for button kind {spec.get('kind')!r}")
+
+
+def markup_of(rows: list | None, pack: CallbackPacker = refuse_to_pack) -> InlineKeyboardMarkup | None:
+    """Outbox button rows as a keyboard; a neutral {"callback": {...}} button is packed by `pack`
+    (the handlers' registry, wired in by bot.app), a packed or url button is taken as it is."""
     if not rows:
         return None
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(**button) for button in row] for row in rows])
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(spec, pack) for spec in row] for row in rows])
+
+
+def _button(spec: dict, pack: CallbackPacker) -> InlineKeyboardButton:
+    if "callback" in spec:
+        return InlineKeyboardButton(text=spec["text"], callback_data=pack(spec["callback"]))
+    return InlineKeyboardButton(**spec)
 
 
 class DeliveryWorker:
     def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], config: DeliveryConfig,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, pack_callback: CallbackPacker = refuse_to_pack) -> None:
         self.bot, self.sessionmaker, self.config, self.clock = bot, sessionmaker, config, clock
+        self.pack_callback = pack_callback
         self.pacer = Pacer(config.rate_per_s, config.per_chat_interval_s)
         self._quiet = parse_quiet_hours(config.quiet_hours)
         self._outcomes: list[store.Outcome] = []
@@ -175,8 +190,15 @@ class DeliveryWorker:
         self._retry_later(message, message.attempts, RuntimeError("rate limited repeatedly"))
 
     async def _send(self, message: store.Claimed) -> None:
-        payload, markup = message.payload, markup_of(message.payload)
-        if "copy" in payload:
+        payload, markup = message.payload, markup_of(message.payload.get("buttons"), self.pack_callback)
+        if "edit" in payload:
+            try:
+                await self.bot.edit_message_text(text=payload["text"], chat_id=message.chat_id,
+                                                 message_id=payload["edit"], reply_markup=markup)
+            except TelegramBadRequest as exc:
+                if "not modified" not in exc.message:  # the screen already shows this text: done
+                    raise
+        elif "copy" in payload:
             # A broadcast goes out exactly as the methodist wrote it: formatting, photo, document.
             await self.bot.copy_message(message.chat_id, payload["copy"]["from_chat_id"],
                                         payload["copy"]["message_id"], reply_markup=markup)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
+from bot.services.paging import window
 from models import AuditEntry, User
 
 PAGE_SIZE = 10
@@ -52,11 +53,11 @@ async def read(session: AsyncSession, identity: Identity, filter_key: str = "all
     prefix = _prefix(filter_key)
     where = [AuditEntry.action.startswith(prefix, autoescape=True)] if prefix else []
     total = await session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, PAGE_SIZE)
+    page, pages = at.page, at.pages
     entries = list(await session.scalars(
         select(AuditEntry).where(*where).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset(page * PAGE_SIZE).limit(PAGE_SIZE)))
+        .offset(at.offset).limit(at.limit)))
     people = {e.actor_telegram_id for e in entries} | {_telegram_target(e.target) for e in entries}
     people.discard(None)
     names = dict((await session.execute(

@@ -7,7 +7,7 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import broadcasts, events, signups
+from bot.services import broadcasts, events, outbox, signups
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
 from bot.services.labels import event_format
@@ -15,11 +15,6 @@ from bot.services.timefmt import fmt
 from models import Broadcast, Event, EventStatus
 
 MAX_DESCRIPTION = 1500
-
-
-def event_card_callback(event_id: int) -> str:
-    """Must match handlers.events_ui.EventCb(action="open", event_id=...) packing (the teacher's card)."""
-    return f"evcard:open:{event_id}:all:0"
 
 
 def announcement_text(event: Event) -> str:
@@ -52,5 +47,5 @@ async def prepare_event_announcement(session: AsyncSession, identity: Identity, 
     return await broadcasts.create(
         session, identity, identity.telegram_id, 0, announcement_text(event),
         spec={"orgs": [event.scope_org_id]}, event_id=event.id,
-        buttons=[[{"text": "Записаться", "callback_data": event_card_callback(event.id)}]],
+        buttons=[[outbox.button("Записаться", "event_card", event_id=event.id)]],
     )

@@ -15,6 +15,7 @@ from bot.services import orgs, roles
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.roles import Identity
 from bot.services.users import SUBJECTS
+from bot.services.paging import window
 from models import (
     AreaResult, AttemptStatus, DiagnosisAttempt, Event, EventRegistration, EventStatus, Organization, Position,
     RegistrationStatus, Role, RoleGrant, User,
@@ -216,10 +217,10 @@ async def event_page(session: AsyncSession, identity: Identity, page: int) -> tu
     if allowed is not None:
         where.append(Event.scope_org_id.in_(sorted(allowed)))
     total = await session.scalar(select(func.count()).select_from(Event).where(*where)) or 0
-    pages = max(1, -(-total // EVENTS_PAGE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, EVENTS_PAGE)
+    page, pages = at.page, at.pages
     items = await session.scalars(select(Event).where(*where).order_by(Event.starts_at.desc(), Event.id.desc())
-                                  .offset(page * EVENTS_PAGE).limit(EVENTS_PAGE))
+                                  .offset(at.offset).limit(at.limit))
     return list(items), page, pages
 
 

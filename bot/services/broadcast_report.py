@@ -1,7 +1,10 @@
 """Progress and reports of broadcasts, counted from their outbox rows, and the periodic `tick`
-that starts scheduled broadcasts, closes finished ones and says which progress messages to edit.
+that starts scheduled broadcasts, closes finished ones and queues the edits of progress messages.
 
-Nothing here is kept in memory: after a restart the next tick picks up where the rows are."""
+The edits go through the outbox like every message to a chat other than the current update's:
+one pending edit per broadcast (`outbox.enqueue_latest`), personal rows (no batch), so they pass
+ahead of the broadcast itself. Nothing here is kept in memory: after a restart the next tick picks
+up where the rows are."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -11,13 +14,18 @@ from typing import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, broadcasts, roles
+from bot.services import audit, broadcasts, outbox, roles
 from bot.services.timefmt import fmt
-from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Role
+from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Role, User
 
 PROGRESS_EVERY = timedelta(seconds=3)  # Telegram tolerates about one edit per second per chat
 REPORT_WINDOW = timedelta(days=2)
 BAR_CELLS = 10
+STOP_LABEL = "⏹ Остановить рассылку"
+
+
+def progress_buttons(broadcast_id: int) -> list[list[outbox.Button]]:
+    return [[outbox.button(STOP_LABEL, "broadcast_stop", broadcast_id=broadcast_id)]]
 
 
 @dataclass(frozen=True)
@@ -107,9 +115,9 @@ def report_text(broadcast: Broadcast, p: Progress) -> str:
 
 
 async def tick(session: AsyncSession, now: datetime, admin_ids: Iterable[int] = ()) -> list[ProgressUpdate]:
-    """Start due scheduled broadcasts, close finished ones, and return the progress messages to
-    edit now (each at most every PROGRESS_EVERY; a final report once). Pass settings.admin_ids:
-    an author who is an admin only through ADMIN_IDS keeps the right to send."""
+    """Start due scheduled broadcasts, close finished ones, and queue the progress messages to
+    edit now (each at most every PROGRESS_EVERY; a final report once); returns what was queued.
+    Pass settings.admin_ids: an author who is an admin only through ADMIN_IDS keeps the right to send."""
     updates: list[ProgressUpdate] = []
     due = await session.scalars(select(Broadcast).where(
         Broadcast.status == BroadcastStatus.scheduled, Broadcast.scheduled_at <= now).with_for_update(skip_locked=True))
@@ -123,8 +131,23 @@ async def tick(session: AsyncSession, now: datetime, admin_ids: Iterable[int] = 
     for broadcast in list(active):
         update = await _check(session, broadcast, now)
         if update is not None:
+            await _queue(session, update, now)
             updates.append(update)
     return updates
+
+
+async def _queue(session: AsyncSession, update: ProgressUpdate, now: datetime) -> None:
+    # The edit is silent and the author is watching the screen: urgent, past quiet hours.
+    await outbox.enqueue_latest(
+        session, series=f"bcprogress:{update.broadcast_id}", version=now.isoformat(), chat_id=update.chat_id,
+        purpose="broadcast_progress", text=update.text, urgent=True, edit_message_id=update.message_id,
+        buttons=None if update.final else progress_buttons(update.broadcast_id))
+    if update.notify:
+        # The report as a new message makes a sound: it waits for the morning in the author's zone.
+        author = await session.scalar(select(User).where(User.telegram_id == update.chat_id))
+        zone = {"timezone": author.timezone} if author is not None else {}
+        await outbox.enqueue(session, key=f"bcreport:{update.broadcast_id}", chat_id=update.chat_id,
+                             purpose="broadcast_report", text=update.text, **zone)
 
 
 async def _start_scheduled(session: AsyncSession, broadcast: Broadcast, now: datetime, admin_ids: list[int]) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import audit, content
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.roles import Identity
+from bot.services.validation import clean_text
 from models import Activity, ActivityForm, ContentVersion, Organization, OrgKind, Role
 
 KINDS = tuple(content.FILES)  # questionnaire_teacher | questionnaire_leader | catalog
@@ -101,8 +102,8 @@ class ActivityDraft:
 
 
 def parse_title(text: str | None) -> str:
-    title = " ".join((text or "").split())
-    if not 3 <= len(title) <= MAX_TITLE:
+    title = " ".join(clean_text(text, MAX_TITLE, "Название").split())
+    if len(title) < 3:
         raise InvalidInput(f"Название — от 3 до {MAX_TITLE} символов.")
     return title
 
@@ -121,9 +122,9 @@ def parse_details(text: str | None) -> tuple[str, str | None]:
     description = " ".join(w for w in words if w != url) if url else (text or "").strip()
     if not description and not url:
         raise InvalidInput("Нужно описание или ссылка.")
-    if len(description) > MAX_DESCRIPTION or (url and len(url) > MAX_URL):
+    if url and len(url) > MAX_URL:
         raise InvalidInput(f"Описание — до {MAX_DESCRIPTION} символов, ссылка — до {MAX_URL}.")
-    return description, url
+    return clean_text(description, MAX_DESCRIPTION, "Описание") if description else "", url
 
 
 def check_choice(area: str, format_: str, form: str) -> None:

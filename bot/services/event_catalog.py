@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis, orgs, signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.paging import window
 from models import Event, EventRegistration, EventStatus, RegistrationStatus, User
 
 PAGE_SIZE = 5
@@ -69,9 +70,9 @@ async def _scope_ids(session: AsyncSession, user: User) -> list[int]:
 
 
 def _paginate(ids: list[int], page: int) -> tuple[list[int], int, int]:
-    pages = max(1, -(-len(ids) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    return ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], page, pages
+    at = window(len(ids), page, PAGE_SIZE)
+    page, pages = at.page, at.pages
+    return at.slice(ids), page, pages
 
 
 async def _items(session: AsyncSession, user: User, ids: list[int]) -> list[ListItem]:

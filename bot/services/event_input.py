@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.errors import InvalidInput
 from bot.services.timefmt import fmt
+from bot.services.validation import clean_text
 from models import Event, EventFormat
 
 FIELDS = ("title", "description", "format", "areas", "scope", "starts_at", "duration", "location",
@@ -34,23 +35,12 @@ UNITS = (("нед", 7 * 1440), ("мин", 1), ("м", 1), ("min", 1), ("ч", 60),
          ("сут", 1440), ("d", 1440))
 
 
-def _clean_text(text: str | None, limit: int, what: str) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise InvalidInput(f"{what} не может быть пустым. Отправьте текст.")
-    if len(value) > limit:
-        raise InvalidInput(f"{what}: слишком длинно ({len(value)} симв.), допустимо не больше {limit}.")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        raise InvalidInput(f"{what}: недопустимые символы.")
-    return value
-
-
 def parse_title(text: str | None) -> str:
-    return " ".join(_clean_text(text, TITLE_MAX, "Название").split())
+    return " ".join(clean_text(text, TITLE_MAX, "Название").split())
 
 
 def parse_description(text: str | None) -> str:
-    return "" if (text or "").strip() in ("-", "—") else _clean_text(text, DESCRIPTION_MAX, "Описание")
+    return "" if (text or "").strip() in ("-", "—") else clean_text(text, DESCRIPTION_MAX, "Описание")
 
 
 def parse_format(value: str) -> EventFormat:
@@ -138,7 +128,7 @@ def parse_location(text: str | None) -> tuple[str | None, str | None]:
     raw = (text or "").strip()
     if looks_like_url(raw):
         return None, parse_url(raw)
-    return " ".join(_clean_text(raw, PLACE_MAX, "Место проведения").split()), None
+    return " ".join(clean_text(raw, PLACE_MAX, "Место проведения").split()), None
 
 
 def parse_capacity(text: str | None) -> int | None:

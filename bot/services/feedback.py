@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import dialect_insert
 from bot.services import signups
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.validation import clean_text
 from models import Event, EventFeedback, User
 
 MAX_COMMENT = 1000
@@ -34,12 +35,8 @@ async def save_rating(session: AsyncSession, user: User, event_id: int, rating: 
 
 
 async def save_comment(session: AsyncSession, user: User, event_id: int, text: str) -> EventFeedback:
-    comment = text.strip()
-    if not comment:
-        raise InvalidInput("Комментарий пустой. Напишите текст или нажмите «Пропустить».")
-    if len(comment) > MAX_COMMENT:
-        raise InvalidInput(f"Комментарий длиннее {MAX_COMMENT} символов ({len(comment)}). "
-                           "Сократите его и отправьте ещё раз.")
+    comment = clean_text(text, MAX_COMMENT, "Комментарий",
+                         empty="Комментарий пустой. Напишите текст или нажмите «Пропустить».")
     row = await _own(session, user, event_id)
     if row is None:
         raise InvalidInput("Сначала поставьте оценку мероприятию.")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import timefmt
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.paging import window
 from models import OrgKind, Organization
 
 PAGE_SIZE = 8
@@ -33,11 +34,11 @@ async def get(session: AsyncSession, org_id: int) -> Organization:
 
 async def _page(session: AsyncSession, where: list, page: int) -> Page:
     total = await session.scalar(select(func.count()).select_from(Organization).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, PAGE_SIZE)
+    page, pages = at.page, at.pages
     rows = await session.scalars(
         select(Organization).where(*where).order_by(Organization.name, Organization.id)
-        .offset(page * PAGE_SIZE).limit(PAGE_SIZE)
+        .offset(at.offset).limit(at.limit)
     )
     return Page(list(rows), page, pages)
 

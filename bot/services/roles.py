@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit, orgs
 from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.paging import window
 from models import Role, RoleGrant, User
 
 ELEVATED = (Role.mentor, Role.methodist, Role.admin)
@@ -132,11 +133,11 @@ GRANTS_PAGE = 10
 async def list_grants(session: AsyncSession, role: Role, page: int = 0) -> tuple[list[RoleGrant], int, int]:
     """One page of the grants of a role, oldest first: (grants, page, pages)."""
     total = await session.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.role == role)) or 0
-    pages = max(1, -(-total // GRANTS_PAGE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, GRANTS_PAGE)
+    page, pages = at.page, at.pages
     grants = await session.scalars(
         select(RoleGrant).where(RoleGrant.role == role).order_by(RoleGrant.created_at, RoleGrant.id)
-        .offset(page * GRANTS_PAGE).limit(GRANTS_PAGE)
+        .offset(at.offset).limit(at.limit)
     )
     return list(grants), page, pages
 

@@ -28,11 +28,6 @@ class SignupPolicy:
     reminder_offsets_h: tuple[float, ...] = (24.0, 1.0)
 
 
-def offer_callback(registration_id: int, accept: bool) -> str:
-    """Must match handlers' OfferCb(prefix="offer", reg_id: int, accept: bool) packing."""
-    return f"offer:{registration_id}:{int(accept)}"
-
-
 def signup_closes_at(event: Event) -> datetime:
     return min(event.registration_deadline, event.starts_at)
 
@@ -156,8 +151,8 @@ async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPol
             text=(f"Освободилось место на «{escape(event.title)}» ({fmt(event.starts_at, user.timezone)}).\n"
                   f"Подтвердите участие до {fmt(registration.offer_expires_at, user.timezone)}, "
                   "иначе место перейдёт следующему в очереди."),
-            buttons=[[{"text": "✅ Иду", "callback_data": offer_callback(registration.id, True)},
-                      {"text": "Отказаться", "callback_data": offer_callback(registration.id, False)}]],
+            buttons=[[outbox.button("✅ Иду", "seat_offer", registration_id=registration.id, accept=True),
+                      outbox.button("Отказаться", "seat_offer", registration_id=registration.id, accept=False)]],
         )
     return offered
 

@@ -13,6 +13,20 @@ MAX_EXPERIENCE = 60
 MIN_AGE, MAX_AGE = 17, 90
 
 
+def clean_text(text: str | None, limit: int, what: str, *, empty: str | None = None) -> str:
+    """The one check for free text people type (titles, comments, messages, reviews): trimmed, not
+    empty, at most `limit` characters, no invisible control characters (line breaks and tabs are
+    fine). `what` names the field in the Russian message; `empty` replaces the "nothing typed" one."""
+    value = (text or "").strip()
+    if not value:
+        raise InvalidInput(empty or f"{what}: пришлите текст — пустое сообщение не подходит.")
+    if len(value) > limit:
+        raise InvalidInput(f"{what}: слишком длинно ({len(value)} симв.), можно до {limit}.")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise InvalidInput(f"{what}: в тексте есть невидимые управляющие символы. Уберите их и отправьте снова.")
+    return value
+
+
 def parse_full_name(text: str | None) -> str:
     name = " ".join((text or "").split())
     if not name:

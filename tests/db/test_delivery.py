@@ -1,16 +1,21 @@
 """The outbox worker against the recording fake Bot API and a real database."""
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
-from aiogram.methods import SendMessage
+from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import select
 
-from bot.delivery.worker import DeliveryConfig
+from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.services import outbox
+from handlers.mentoring_ui import RelayCb
 from models import OrgKind, Organization, OutboxMessage, OutboxStatus, Position, User, utcnow
+from tests.support.factories import FAST
 from tests.support.factories import delivery_worker as make_worker
+from tests.support.fake_telegram import RecordingSession
 
 async def enqueue(sessionmaker, key, chat_id, **kwargs) -> bool:
     async with sessionmaker() as session, session.begin():
@@ -185,3 +190,37 @@ async def test_a_reminder_due_during_a_broadcast_goes_out_with_the_next_batch(se
     await worker.run_once()
     order = [r.chat_id for r in api.sent()]
     assert len(order) == 13 and 999 in order[:4]  # in the first batch of four, not after all twelve
+
+
+async def test_edit_rows_edit_in_place_and_only_the_newest_of_a_series_waits(sessionmaker):
+    async with sessionmaker() as session, session.begin():
+        for version in ("1", "2", "3"):
+            await outbox.enqueue_latest(session, series="progress:7", version=version, chat_id=70, purpose="test",
+                                        text=f"шаг {version}", edit_message_id=555, urgent=True,
+                                        buttons=[[outbox.button("Ответить", "relay_reply", pair_id=9)]])
+        await outbox.enqueue_latest(session, series="progress:77", version="1", chat_id=71, purpose="test",
+                                    text="другая серия", edit_message_id=556)
+    assert await statuses(sessionmaker) == {"progress:7:1": OutboxStatus.cancelled, "progress:7:2": OutboxStatus.cancelled,
+                                            "progress:7:3": OutboxStatus.pending, "progress:77:1": OutboxStatus.pending}
+    worker, api = make_worker(sessionmaker)
+    api.fail("EditMessageText", 71, TelegramBadRequest(EditMessageText(chat_id=71, message_id=556, text=""),
+                                                        "Bad Request: message is not modified"))
+    await worker.run_once()
+    (edit,) = api.sent("EditMessageText")
+    assert (edit.chat_id, edit.message_id, edit.text) == (70, 555, "шаг 3")
+    assert edit.reply_markup.inline_keyboard[0][0].callback_data == RelayCb(pair_id=9).pack()
+    assert api.sent("SendMessage") == []
+    # "Not modified": the screen already shows it, which is what the row asked for.
+    assert (await statuses(sessionmaker))["progress:77:1"] == OutboxStatus.sent
+
+
+async def test_a_worker_without_the_button_registry_fails_the_row_visibly(sessionmaker):
+    async with sessionmaker() as session, session.begin():
+        await outbox.enqueue(session, key="neutral", chat_id=72, purpose="test", text="hi",
+                             buttons=[[outbox.button("Открыть", "route_step", step_id=1)]])
+    worker = DeliveryWorker(Bot("123456:TEST-delivery", session=RecordingSession()), sessionmaker,
+                            replace(FAST, max_attempts=1))
+    await worker.run_once()
+    async with sessionmaker() as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert row.status == OutboxStatus.failed and "route_step" in row.last_error

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 from aiogram.types import Location, Message, PhotoSize, Update
 from sqlalchemy import select, update
 
-from bot import broadcast_progress
 from bot.services import broadcast_audience as audience
-from bot.services import broadcasts, roles
+from bot.services import broadcast_report, broadcasts, roles
 from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb
 from handlers.events_ui import EventCb
 from models import (
@@ -31,6 +30,18 @@ QUIET_FLUSH = replace(FAST, flush_every_s=60)
 
 def make_worker(sessionmaker):
     return delivery_worker(sessionmaker, QUIET_FLUSH)
+
+
+async def refresh(sessionmaker, now=None) -> list[broadcast_report.ProgressUpdate]:
+    """One run of the progress job; its edits go out with the next delivery run."""
+    async with sessionmaker() as session, session.begin():
+        return await broadcast_report.tick(session, now or utcnow(), [ADMIN_ID])
+
+
+async def progress_rows(sessionmaker, broadcast_id: int) -> list[OutboxMessage]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key.startswith(f"bcprogress:{broadcast_id}:")).order_by(OutboxMessage.id)))
 
 
 async def teacher(harness, sessionmaker, telegram_id: int, org: str = "СОШ № 1", active: bool = True):
@@ -123,12 +134,22 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     assert sorted(c.chat_id for c in copies) == [801, 802]
     assert {(c.from_chat_id, c.message_id) for c in copies} == {(800, source.source_message_id)}
 
-    updates = await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow())
+    updates = await refresh(sessionmaker)
     assert [u.final for u in updates] == [True]
-    report = harness.api.texts(800)[-1]
+    (edit,) = await progress_rows(sessionmaker, b.id)
+    assert edit.urgent and edit.batch is None and edit.payload["edit"] == b.progress_message_id
+    async with sessionmaker() as session:
+        report_row = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bcreport:{b.id}"))
+    assert not report_row.urgent and report_row.chat_id == 800  # the ping waits for the author's morning
+    await worker.run_once()
+    final = api.sent("EditMessageText", 800)[-1]
+    report = api.texts(800)[-1]  # an edit makes no sound: the report also comes as a new message
+    assert final.message_id == b.progress_message_id and final.text == report and final.reply_markup is None
     assert "завершена" in report and "Доставлено: 2 из 2" in report and "Заблокировали бота: 0" in report
     assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.done
-    assert await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow()) == []  # reported once
+    assert await refresh(sessionmaker) == []  # reported once
+    await worker.run_once()
+    assert len(api.sent("SendMessage", 800)) == 1
     async with sessionmaker() as session:
         actions = list(await session.scalars(select(AuditEntry.action).where(AuditEntry.action.startswith("broadcast."))))
     assert actions == ["broadcast.create", "broadcast.send"]
@@ -155,12 +176,13 @@ async def test_progress_and_stop_mid_way(harness, sessionmaker):
     await worker.run_once()
     assert len(api.sent("CopyMessage")) == 2
 
-    await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow())
-    edit = harness.api.sent("EditMessageText", 820)[-1]
+    await refresh(sessionmaker)
+    await worker.run_once()  # the edit is a personal row: it goes ahead of the held broadcast rows
+    edit = api.sent("EditMessageText", 820)[-1]
     assert edit.message_id == b.progress_message_id
     assert "Отправлено 2 из 6" in edit.text and "▓▓▓░░░░░░░ 33%" in edit.text
     assert edit.reply_markup.inline_keyboard[0][0].callback_data == BcCb(action="stop", id=b.id).pack()
-    assert await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow()) == []  # not every tick
+    assert await refresh(sessionmaker) == []  # not every tick
 
     replies = await methodist.click(BcCb(action="stop", id=b.id))
     assert "Остановить рассылку" in replies[-1]
@@ -172,8 +194,9 @@ async def test_progress_and_stop_mid_way(harness, sessionmaker):
         await session.execute(update(OutboxMessage).values(due_at=utcnow()))
     await worker.run_once()
     assert len(api.sent("CopyMessage")) == 2  # nothing more goes out
-    await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow())
-    final = harness.api.sent("EditMessageText", 820)[-1]
+    await refresh(sessionmaker)
+    await worker.run_once()
+    final = api.sent("EditMessageText", 820)[-1]
     assert "отменена" in final.text and "Не отправлено из-за отмены: 4" in final.text and final.reply_markup is None
     replies = await methodist.click(BcCb(action="stopyes", id=b.id))
     assert "Рассылка отменена" in replies[-1]  # a second tap changes nothing
@@ -204,14 +227,14 @@ async def test_restart_resumes_and_nobody_gets_it_twice(harness, sessionmaker):
     assert len(await rows(sessionmaker)) == 5
     assert "уже отправляется" in (await methodist.click(BcCb(action="now", id=b.id)))[-1]
 
-    updates = await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow())
+    updates = await refresh(sessionmaker)
     assert "Отправлено 2 из 5" in updates[0].text
     worker2, api2 = make_worker(sessionmaker)
     await worker2.run_once()
     await worker2.run_once()
     delivered = [c.chat_id for c in api.sent("CopyMessage") + api2.sent("CopyMessage")]
     assert sorted(delivered) == [830, 831, 832, 833, 834]
-    updates = await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], utcnow())
+    updates = await refresh(sessionmaker)
     assert updates[0].final and "Доставлено: 5 из 5" in updates[0].text
 
 
@@ -232,9 +255,9 @@ async def test_scheduled_broadcast_starts_on_tick(harness, sessionmaker):
     assert b.status == BroadcastStatus.scheduled and b.scheduled_at == at.astimezone(timezone.utc)
     assert await rows(sessionmaker) == []
 
-    assert await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], now=at - timedelta(minutes=1)) == []
+    assert await refresh(sessionmaker, at - timedelta(minutes=1)) == []
     assert await rows(sessionmaker) == []
-    updates = await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], now=at + timedelta(seconds=5))
+    updates = await refresh(sessionmaker, at + timedelta(seconds=5))
     assert "Отправлено 0 из 2" in updates[0].text
     assert sorted(r.chat_id for r in await rows(sessionmaker)) == [840, 841]
     assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.sending
@@ -252,7 +275,7 @@ async def test_scheduled_broadcast_of_a_demoted_methodist_is_not_sent(harness, s
     await methodist.send(at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%d.%m.%Y %H:%M"))
     async with sessionmaker() as session, session.begin():
         await roles.revoke(session, None, Role.methodist, 845)
-    updates = await broadcast_progress.refresh(harness.bot, sessionmaker, [ADMIN_ID], now=at + timedelta(minutes=1))
+    updates = await refresh(sessionmaker, at + timedelta(minutes=1))
     assert updates[0].final and "отменена" in updates[0].text
     assert await rows(sessionmaker) == []
 
@@ -324,8 +347,7 @@ async def test_replace_message_and_drop_draft(harness, sessionmaker):
     assert [text for text, _ in methodist.buttons()] == [f"№{b.id} отменена: Чистовой текст"]
 
 
-async def test_callbacks_fit_and_match():
-    assert broadcast_progress.stop_callback(10**12) == BcCb(action="stop", id=10**12).pack()
+async def test_callbacks_fit():
     longest = BcCb(action="stopyes", id=10**12, value=str(10**12), parent=10**12, page=999)
     assert len(longest.pack().encode()) <= 64
 

@@ -10,6 +10,8 @@ from sqlalchemy import select, update
 from bot.services import signups
 from bot.services.signups import SignupPolicy
 from handlers.events_admin_ui import EventAdminCb, EventScopeCb, NewEventCb
+from handlers.outbox_buttons import pack
+from handlers.events_ui import FeedbackCb
 from models import (
     AuditEntry, Event, EventFeedback, EventFormat, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,
@@ -80,7 +82,7 @@ async def test_full_dialog_publishes_one_event(harness, sessionmaker):
 async def test_bad_answers_are_refused_and_asked_again(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 611, "г. Новочеркасск")
     await methodist.send("/new_event")
-    assert "не может быть пустым" in (await methodist.send("   "))[-1]
+    assert "пришлите текст" in (await methodist.send("   "))[-1]
     await methodist.send("Вебинар")
     await methodist.send("Описание")
     assert "кнопкой" in (await methodist.send("семинар"))[-1]
@@ -247,7 +249,8 @@ async def test_attendance_close_and_feedback(harness, sessionmaker):
         assert (await session.get(Event, event.id)).status == EventStatus.closed
     request = next(r for r in requests if r.chat_id == 701)
     assert request.idempotency_key == f"feedback:{event.id}:{ids[701]}"
-    assert [b["callback_data"] for b in request.payload["buttons"][0]] == [f"fb:{event.id}:{r}" for r in range(1, 6)]
+    assert [pack(b["callback"]) for b in request.payload["buttons"][0]] == [
+        FeedbackCb(event_id=event.id, rating=r).pack() for r in range(1, 6)]
     # Marked present after closing: asked too, once.
     await methodist.click(EventAdminCb(action="att", event_id=event.id))
     await methodist.press("▫️ Кузнецова")

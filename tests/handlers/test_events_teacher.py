@@ -9,6 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select, update
 
 from handlers.events_ui import EventCb, EventListCb, FeedbackCb, OfferCb
+from handlers.outbox_buttons import pack
 from models import (
     EventFeedback, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,
@@ -135,18 +136,17 @@ async def test_last_seat_waitlist_offer_accept_and_decline(harness, sessionmaker
     reg_b = await registration(sessionmaker, 712, event_id)
     assert reg_b.status == RegistrationStatus.offered
     (offer,) = await outbox(sessionmaker, "waitlist_offer", 712)
-    assert offer.payload["buttons"][0][0]["callback_data"] == f"offer:{reg_b.id}:1"
-    assert OfferCb(reg_id=reg_b.id, accept=True).pack() == f"offer:{reg_b.id}:1"
+    assert pack(offer.payload["buttons"][0][0]["callback"]) == OfferCb(reg_id=reg_b.id, accept=True).pack()
     assert "адресовано не вам" in (await c.click(OfferCb(reg_id=reg_b.id, accept=True)))[-1]
     assert "позиция 1" in (await c.click(EventCb(action="open", event_id=event_id)))[-1]
-    assert "Вы отказались" in (await b.click(offer.payload["buttons"][0][1]["callback_data"]))[-1]
+    assert "Вы отказались" in (await b.click(pack(offer.payload["buttons"][0][1]["callback"])))[-1]
     assert (await registration(sessionmaker, 712, event_id)).status == RegistrationStatus.cancelled
 
     reg_c = await registration(sessionmaker, 713, event_id)  # the seat passes on to c
     assert reg_c.status == RegistrationStatus.offered
     (offer_c,) = await outbox(sessionmaker, "waitlist_offer", 713)
     assert "вам предложено место" in (await c.click(EventCb(action="open", event_id=event_id)))[-1]
-    replies = await c.click(offer_c.payload["buttons"][0][0]["callback_data"])
+    replies = await c.click(pack(offer_c.payload["buttons"][0][0]["callback"]))
     assert "Вы записаны на «Стажировка»" in replies[-1]
     assert (await registration(sessionmaker, 713, event_id)).status == RegistrationStatus.registered
     assert len(await outbox(sessionmaker, "event_reminder", 713)) == 2
@@ -179,7 +179,8 @@ async def test_feedback_rating_and_comment(harness, sessionmaker):
     await attended(sessionmaker, 731, event_id, True)
     replies = await t.click(FeedbackCb(event_id=event_id, rating=4))
     assert "4 из 5" in replies[-1] and "комментарий" in replies[-1]
-    assert "длиннее 1000" in (await t.send("я" * 1001))[-1]
+    assert "можно до 1000" in (await t.send("я" * 1001))[-1]
+    assert "управляющие символы" in (await t.send("Хорошо\x00"))[-1]  # feedback had no control check
     assert "сохранён" in (await t.send("Полезно, но <мало> практики"))[-1]
     await t.click(FeedbackCb(event_id=event_id, rating=5))  # a second tap changes the rating
     assert "Спасибо за оценку" in (await t.press("Пропустить"))[-1]

@@ -10,15 +10,18 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 from sqlalchemy import func, select, update
 
+from bot.services.mentoring import interactions
 from handlers.mentoring_ui import MentorCb, PairCb, PickCb, ProposalCb, RelayCb, ReviewCb, SuggestCb
+from handlers.outbox_buttons import pack
+from handlers.route_ui import StepCb
 from models import (
     AreaResult, AttemptStatus, AuditEntry, CheckIn, ContentVersion, DiagnosisAttempt, Event, EventFormat,
     EventRegistration, MentorPair, OutboxMessage, PairStatus, PairType, RegistrationStatus, Role, RoleGrant,
     Route, RouteComment, RouteStatus, RouteStep, StepProposal, StepStatus, User, utcnow,
 )
-from tests.support.factories import make_methodist, org_id, register
-from tests.support.telegram_html import assert_parses
 from tests.support import clock
+from tests.support.factories import delivery_worker, make_methodist, org_id, register
+from tests.support.telegram_html import assert_parses
 
 TODAY = clock.moscow_today()  # the mentee's zone is the default, Moscow
 
@@ -184,7 +187,7 @@ async def test_mentor_sees_progress_comments_a_step_and_approves(harness, sessio
     assert [(c.step_id, c.text) for c in comments] == [(steps[1], "Посмотрите <b>запись</b> & разбор")]
     note = (await outbox(sessionmaker, 812))[-1]
     assert "Посмотрите &lt;b&gt;запись&lt;/b&gt; &amp; разбор" in note.payload["text"]
-    assert note.payload["buttons"][0][0]["callback_data"] == f"rstep:open:{steps[1]}"
+    assert pack(note.payload["buttons"][0][0]["callback"]) == StepCb(action="open", step_id=steps[1]).pack()
 
     assert "ИОМ согласован" in (await mentor.press("Согласовать ИОМ"))[-1]
     route = (await rows(sessionmaker, Route))[0]
@@ -196,9 +199,9 @@ async def test_mentor_sees_progress_comments_a_step_and_approves(harness, sessio
     assert "Предложение отправлено" in (await mentor.send(f"{TODAY + timedelta(days=14):%d.%m.%Y}"))[-1]
     proposal = (await rows(sessionmaker, StepProposal))[0]
     offer = [m for m in await outbox(sessionmaker, 812) if m.idempotency_key == f"proposal:{proposal.id}"][0]
-    assert offer.payload["buttons"][0][0]["callback_data"] == ProposalCb(proposal_id=proposal.id, accept=True).pack()
+    assert pack(offer.payload["buttons"][0][0]["callback"]) == ProposalCb(proposal_id=proposal.id, accept=True).pack()
     mentee = harness.user(812)
-    assert "добавлен в ваш ИОМ" in (await mentee.click(offer.payload["buttons"][0][0]["callback_data"]))[-1]
+    assert "добавлен в ваш ИОМ" in (await mentee.click(pack(offer.payload["buttons"][0][0]["callback"])))[-1]
     assert "уже ответили" in (await mentee.click(ProposalCb(proposal_id=proposal.id, accept=False)))[-1]
     added = await rows(sessionmaker, RouteStep, RouteStep.title == "Посетить урок коллеги")
     assert [(s.route_id, s.deficit_kind, s.position) for s in added] == [(route.id, "own", 5)]
@@ -237,20 +240,40 @@ async def test_mentee_writes_through_the_bot_and_the_reply_comes_back(harness, s
     assert "831" not in shown and "@" not in shown
     await mentee.press("Написать")
     assert "можно до 2000" in (await mentee.send("x" * 2001))[-1]
+    # Mentoring had its own copy of the text check that let control characters through.
+    assert "управляющие символы" in (await mentee.send("Здравствуйте\x1b[2J"))[-1]
+    seen_by_mentor = len(harness.api.requests)
     assert "Сообщение передано" in (await mentee.send("Можно <b>вопрос</b>?"))[-1]
-    relayed = harness.api.sent(chat_id=831)[-1]
+    assert [r for r in harness.api.requests[seen_by_mentor:] if getattr(r, "chat_id", None) == 831] == []
+    (queued,) = await outbox(sessionmaker, 831)
+    assert queued.purpose == "mentoring_relay" and queued.urgent  # a person's message waits for no morning
+    assert queued.idempotency_key.startswith("relay:")
+    worker, api = delivery_worker(sessionmaker)
+    await worker.run_once()
+    relayed = api.sent(chat_id=831)[-1]
     assert relayed.text.endswith("Можно &lt;b&gt;вопрос&lt;/b&gt;?")
     assert "от подопечного <b>Подопечная Нина</b>" in relayed.text
     assert relayed.reply_markup.inline_keyboard[0][0].callback_data == RelayCb(pair_id=pair_id).pack()
-    await mentor.press("Ответить")
+    await mentor.click(relayed.reply_markup.inline_keyboard[0][0].callback_data)  # «Ответить» on the delivered one
     await mentor.send("Конечно, завтра в 15:00")
-    back = harness.api.sent(chat_id=832)[-1]
+    await worker.run_once()
+    back = api.sent(chat_id=832)[-1]
     assert "от наставника <b>Наставник Глеб</b>" in back.text and back.text.endswith("Конечно, завтра в 15:00")
-    # A recipient who blocked the bot does not break the sender's chat.
-    harness.api.fail("SendMessage", 831, TelegramForbiddenError(SendMessage(chat_id=831, text=""), "Forbidden"))
+    # A redelivered update relays nothing twice (the key is the sender's message).
+    source_message_id = int(queued.idempotency_key.rsplit(":", 1)[1])
+    async with sessionmaker() as session, session.begin():
+        sender = await session.scalar(select(User).where(User.telegram_id == 832))
+        assert (await interactions.relay(session, sender, pair_id, "Можно?", source_message_id)).reachable
+    assert len(await outbox(sessionmaker, 831)) == 1
+    # A recipient who blocks the bot is marked by the delivery (403) and the next relay says so.
+    await mentee.click(RelayCb(pair_id=pair_id))
+    await mentee.send("Вы здесь?")
+    api.fail("SendMessage", 831, TelegramForbiddenError(SendMessage(chat_id=831, text=""), "Forbidden"))
+    await worker.run_once()
+    assert (await rows(sessionmaker, User, User.telegram_id == 831))[0].is_active is False
     await mentee.click(RelayCb(pair_id=pair_id))
     assert "Не удалось доставить" in (await mentee.send("Вы здесь?"))[-1]
-    assert (await rows(sessionmaker, User, User.telegram_id == 831))[0].is_active is False
+    assert len(await outbox(sessionmaker, 831)) == 2  # nothing queued for a chat known to be gone
 
 
 async def test_forged_ids_from_another_mentor_change_nothing(harness, sessionmaker):
@@ -335,7 +358,7 @@ async def test_ended_pair_asks_for_reviews_and_the_former_mentor_loses_access(ha
     for user, telegram_id, text in ((mentor, 862, "Было полезно"), (mentee, 863, "Спасибо <наставнику>")):
         request = [m for m in await outbox(sessionmaker, telegram_id) if m.idempotency_key.endswith(":ended:" + (
             "mentor" if telegram_id == 862 else "mentee"))][0]
-        assert request.payload["buttons"][0][0]["callback_data"] == ReviewCb(pair_id=pair_id).pack()
+        assert pack(request.payload["buttons"][0][0]["callback"]) == ReviewCb(pair_id=pair_id).pack()
         await user.click(ReviewCb(pair_id=pair_id))
         assert "Отзыв сохранён" in (await user.send(text))[-1]
     pair = (await rows(sessionmaker, MentorPair))[0]

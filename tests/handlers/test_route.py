@@ -11,7 +11,10 @@ from sqlalchemy import func, select
 
 from bot.services import routes
 from handlers.route_ui import ReplaceCb, RouteBuildCb, StepCb
-from models import OutboxMessage, OutboxStatus, Route, RouteStatus, RouteStep, StepStatus, User, utcnow
+from handlers.outbox_buttons import pack
+from models import (
+    OutboxMessage, OutboxStatus, Route, RouteStatus, RouteStep, StepStatus, User, utcnow,
+)
 from tests.support.factories import built, diagnosed, result, route_steps
 from tests.support.factories import registered as teacher
 
@@ -219,7 +222,7 @@ async def test_nudges_once_before_the_deadline_and_when_overdue(harness, session
                                                  f"nudge:{ids[0]}:due3:{today + timedelta(days=3)}"]
     assert {r.chat_id for r in rows} == {812} and "через 3 дн." in rows[1].payload["text"]
     assert "прошёл" in rows[0].payload["text"]
-    assert rows[0].payload["buttons"][0][0]["callback_data"] == StepCb(action="open", step_id=ids[1]).pack()
+    assert pack(rows[0].payload["buttons"][0][0]["callback"]) == StepCb(action="open", step_id=ids[1]).pack()
     t = harness.user(812)
     await t.click(StepCb(action="postpone", step_id=ids[1]))
     await t.send(f"{today + timedelta(days=2):%d.%m.%Y}")

@@ -9,8 +9,10 @@ from bot.services import roles
 from handlers.broadcast_ui import BcCb
 from handlers.callbacks import MethodistsCb, RevokeCb
 from handlers.events_admin_ui import EventAdminCb
-from models import BroadcastStatus, Role, RoleGrant
-from tests.support.factories import compose, make_event, make_methodist, org_id, publish, the_broadcast, the_event, when
+from models import BroadcastStatus, OutboxMessage, Role, RoleGrant
+from tests.support.factories import (
+    compose, delivery_worker, make_event, make_methodist, org_id, publish, register, the_broadcast, the_event, when,
+)
 from tests.support.harness import ADMIN_ID
 
 
@@ -126,3 +128,37 @@ async def test_the_progress_of_a_draft_says_it_was_not_sent(harness, sessionmake
     draft = await the_broadcast(sessionmaker)
     shown = (await methodist.click(BcCb(action="status", id=draft.id)))[-1]
     assert "черновик" in shown and "100%" not in shown  # was «Отправлено 0 из 0 ▓▓▓ 100%»
+
+
+async def test_a_granted_or_revoked_person_is_told_through_the_outbox_once(harness, sessionmaker):
+    await register(harness.user(778), name="Будущий Методист")
+    admin = harness.user(ADMIN_ID)
+    await admin.send("/grant 778")
+    await admin.press("Ростовская")
+    assert "назначен методистом" in (await admin.press("Выбрать: Ростовская"))[-1]
+    before = len(harness.api.sent("SendMessage", 778))
+    (granted,) = await notices(sessionmaker, 778)
+    assert granted.urgent and granted.idempotency_key.startswith("role_grant:")
+    assert "Вам выдана роль методиста: Ростовская область" in granted.payload["text"]
+    # A second press on the same scope grants nothing new and tells nobody again.
+    await admin.send("/grant 778")
+    await admin.press("Ростовская")
+    assert "уже был методистом" in (await admin.press("Выбрать: Ростовская"))[-1]
+    assert len(await notices(sessionmaker, 778)) == 1
+    assert len(harness.api.sent("SendMessage", 778)) == before  # nothing sent from the handler
+
+    async with sessionmaker() as session:
+        grant_id = await session.scalar(select(RoleGrant.id).where(RoleGrant.telegram_id == 778))
+    await admin.click(RevokeCb(grant_id=grant_id))
+    assert "уже снята" in (await admin.click(RevokeCb(grant_id=grant_id)))[-1]
+    granted, revoked = await notices(sessionmaker, 778)
+    assert revoked.idempotency_key == f"role_revoke:{grant_id}" and "снята роль методиста" in revoked.payload["text"]
+    worker, api = delivery_worker(sessionmaker)
+    await worker.run_once()
+    assert [m.text for m in api.sent("SendMessage", 778)] == [granted.payload["text"], revoked.payload["text"]]
+
+
+async def notices(sessionmaker, chat_id: int) -> list[OutboxMessage]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "role_change").order_by(OutboxMessage.id)))

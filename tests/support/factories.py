@@ -217,9 +217,13 @@ FAST = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", max
 
 
 def delivery_worker(sessionmaker, config=FAST, api=None, clock=utcnow):
-    """The real outbox worker over its own recording fake Bot API: (worker, api)."""
+    """The real outbox worker over its own recording fake Bot API, wired as bot.app wires it
+    (outbox buttons packed by the handlers' CallbackData registry): (worker, api)."""
+    from handlers import outbox_buttons
+
     api = api or RecordingSession()
-    return DeliveryWorker(Bot("123456:TEST-delivery", session=api), sessionmaker, config, clock), api
+    bot = Bot("123456:TEST-delivery", session=api)
+    return DeliveryWorker(bot, sessionmaker, config, clock, pack_callback=outbox_buttons.pack), api
 
 
 async def compose(methodist, text: str = "Приглашаем на <b>семинар</b> по оцениванию") -> list[str]:

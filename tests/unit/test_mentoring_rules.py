@@ -9,11 +9,10 @@ from sqlalchemy import select
 
 from bot.seed import seed
 from bot.services.errors import InvalidInput
-from bot.services.mentoring import cadence, callbacks, interactions, rules
+from bot.services.mentoring import cadence, interactions, rules
 from bot.services.mentoring.cadence import checkin_state
 from bot.services.mentoring.rules import is_young_specialist
 from bot.services.mentoring.suggestions import Candidate, rank, reason
-from handlers.mentoring_ui import MenteeOpenCb, PairCb, ProposalCb, ReviewCb
 from models import (
     MentorPair, Organization, OutboxMessage, OutboxStatus, PairStatus, PairType, Position, Role, RoleGrant, User,
 )
@@ -71,14 +70,6 @@ def test_cadence_reminders_and_escalation_at_twice_and_three_times():
     assert at(28) == (anchor + timedelta(days=28), 1) and at(41) == (anchor + timedelta(days=28), 1)
     assert at(42) == (anchor + timedelta(days=42), 2) and at(100) == (anchor + timedelta(days=98), 2)
     assert checkin_state(anchor, 14, anchor - timedelta(days=5)) == (None, 0)  # a pair starting later
-
-
-def test_outbox_buttons_pack_like_the_handlers_callback_data():
-    assert callbacks.open_mentee_callback(7) == MenteeOpenCb(pair_id=7).pack()
-    assert callbacks.pair_card_callback(7) == PairCb(action="card", pair_id=7).pack()
-    assert callbacks.proposal_callback(7, True) == ProposalCb(proposal_id=7, accept=True).pack()
-    assert callbacks.proposal_callback(7, False) == ProposalCb(proposal_id=7, accept=False).pack()
-    assert callbacks.review_callback(7) == ReviewCb(pair_id=7).pack()
 
 
 # --- the periodic job -----------------------------------------------------------------------

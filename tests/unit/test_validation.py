@@ -1,7 +1,7 @@
 import pytest
 
 from bot.services.errors import InvalidInput
-from bot.services.validation import parse_birth_year, parse_experience, parse_full_name
+from bot.services.validation import clean_text, parse_birth_year, parse_experience, parse_full_name
 from handlers.texts import plural
 
 
@@ -45,3 +45,14 @@ def test_birth_year_range():
 @pytest.mark.parametrize("n, word", [(1, "год"), (2, "года"), (5, "лет"), (11, "лет"), (21, "год"), (112, "лет")])
 def test_plural(n, word):
     assert plural(n, "год", "года", "лет") == word
+
+
+def test_clean_text_trims_keeps_line_breaks_and_refuses_empty_long_and_control_characters():
+    assert clean_text("  Первая строка\n\tвторая  ", 50, "Комментарий") == "Первая строка\n\tвторая"
+    for raw, said in (("   ", "Комментарий: пришлите текст"), (None, "пришлите текст"),
+                      ("я" * 51, r"слишком длинно \(51 симв\.\), можно до 50"),
+                      ("звонок\x07", "управляющие символы"), ("нуль\x00", "управляющие символы")):
+        with pytest.raises(InvalidInput, match=said):
+            clean_text(raw, 50, "Комментарий")
+    with pytest.raises(InvalidInput, match="нажмите «Пропустить»"):
+        clean_text("", 50, "Комментарий", empty="Комментарий пустой. Напишите текст или нажмите «Пропустить».")

@@ -13,6 +13,7 @@ from bot.services.events.common import Paged, active, get_for_methodist, require
 from bot.services.events.ratings import request_feedback
 from bot.services.roles import Identity
 from bot.services.signups import ACTIVE
+from bot.services.paging import window
 from models import Event, EventRegistration, EventStatus, Organization, RegistrationStatus, User
 
 REGISTRANTS_PAGE = 10
@@ -43,9 +44,9 @@ async def registrants(
     pages = 1
     if page is not None:
         total = await session.scalar(select(func.count()).select_from(EventRegistration).where(*where)) or 0
-        pages = max(1, -(-total // REGISTRANTS_PAGE))
-        page = min(max(page, 0), pages - 1)
-        query = query.offset(page * REGISTRANTS_PAGE).limit(REGISTRANTS_PAGE)
+        at = window(total, page, REGISTRANTS_PAGE)
+        page, pages = at.page, at.pages
+        query = query.offset(at.offset).limit(at.limit)
     rows = (await session.execute(query)).all()
     return event, Paged([Registrant(r, u, name or "") for r, u, name in rows], page or 0, pages)
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import roles
 from bot.services.events.common import Paged
 from bot.services.roles import Identity
+from bot.services.paging import window
 from models import Event, EventRegistration, RegistrationStatus
 
 PAGE_SIZE = 5
@@ -30,14 +31,14 @@ async def list_page(session: AsyncSession, identity: Identity, page: int, now: d
     if inside is not None:
         where.append(Event.scope_org_id.in_(sorted(inside)))
     total = await session.scalar(select(func.count()).select_from(Event).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, PAGE_SIZE)
+    page, pages = at.page, at.pages
     upcoming = Event.starts_at >= now
     rows = await session.scalars(
         select(Event).where(*where)
         .order_by(case((upcoming, 0), else_=1), case((upcoming, Event.starts_at)).asc(), Event.starts_at.desc(),
                   Event.id)
-        .offset(page * PAGE_SIZE).limit(PAGE_SIZE)
+        .offset(at.offset).limit(at.limit)
     )
     return Paged(list(rows), page, pages)
 

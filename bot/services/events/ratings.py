@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import outbox
 from bot.services.events.common import Paged, get_for_methodist
 from bot.services.roles import Identity
+from bot.services.paging import window
 from models import Event, EventFeedback, EventRegistration, User
 
 COMMENTS_PAGE = 5
@@ -21,11 +22,6 @@ class FeedbackSummary:
     comments: Paged[EventFeedback]
 
 
-def feedback_callback(event_id: int, rating: int) -> str:
-    """Must match the teacher side's FeedbackCb(prefix="fb", event_id: int, rating: int) packing."""
-    return f"fb:{event_id}:{rating}"
-
-
 async def request_feedback(session: AsyncSession, event: Event, registration: EventRegistration) -> bool:
     user = await session.get(User, registration.user_id)
     if user is None or user.telegram_id is None:
@@ -34,8 +30,8 @@ async def request_feedback(session: AsyncSession, event: Event, registration: Ev
         session, key=f"feedback:{event.id}:{user.id}", chat_id=user.telegram_id, purpose="feedback_request",
         timezone=user.timezone,
         text=f"Спасибо, что были на мероприятии «{escape(event.title)}»! Оцените его, пожалуйста, от 1 до 5:",
-        buttons=[[{"text": f"{rating} ⭐",
-                   "callback_data": feedback_callback(event.id, rating)} for rating in range(1, 6)]],
+        buttons=[[outbox.button(f"{rating} ⭐", "event_feedback", event_id=event.id, rating=rating)
+                  for rating in range(1, 6)]],
     )
 
 
@@ -47,10 +43,10 @@ async def feedback_summary(
         select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event.id))).one()
     where = [EventFeedback.event_id == event.id, EventFeedback.comment.is_not(None), EventFeedback.comment != ""]
     total = await session.scalar(select(func.count()).select_from(EventFeedback).where(*where)) or 0
-    pages = max(1, -(-total // COMMENTS_PAGE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, COMMENTS_PAGE)
+    page, pages = at.page, at.pages
     comments = await session.scalars(select(EventFeedback).where(*where)
                                      .order_by(EventFeedback.created_at.desc(), EventFeedback.id.desc())
-                                     .offset(page * COMMENTS_PAGE).limit(COMMENTS_PAGE))
+                                     .offset(at.offset).limit(at.limit))
     average = float(average) if average is not None else None
     return event, FeedbackSummary(average, count, Paged(list(comments), page, pages))

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.services import orgs, outbox, routes
-from bot.services.mentoring.callbacks import open_mentee_callback, pair_card_callback
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import cadence_label
 from models import CheckIn, MentorPair, OrgKind, PairStatus, Role, RoleGrant, User
@@ -65,7 +64,7 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
             session, mentor, f"checkin:{pair.id}:{due.isoformat()}",
             f"📅 Пора встретиться с подопечным {escape(mentee.full_name or '')}: встречи "
             f"{cadence_label(pair.cadence_days)}, {since}. После встречи запишите её в карточке.",
-            [[{"text": "Открыть карточку", "callback_data": open_mentee_callback(pair.id)}]], "mentor_checkin")
+            [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]], "mentor_checkin")
         told: set[int] = set()  # when both levels fall due at once, nobody gets the alarm twice
         for step in range(pair.escalation_level + 1, level + 1):
             text = (f"⚠️ Наставническая пара без встреч {(routes.today(mentor, now) - anchor).days} дн.: наставник "
@@ -80,6 +79,6 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
                 queued += await outbox.enqueue(
                     session, key=f"escalation:{pair.id}:{anchor.isoformat()}:{step}:{telegram_id}",
                     chat_id=telegram_id, purpose="mentor_escalation", text=text, timezone=zone,
-                    buttons=[[{"text": "Открыть пару", "callback_data": pair_card_callback(pair.id)}]])
+                    buttons=[[outbox.button("Открыть пару", "pair_card", pair_id=pair.id)]])
         pair.escalation_level = max(pair.escalation_level, level)
     return queued

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis, orgs, outbox
 from bot.services.mentoring.rules import PAGE_SIZE
+from bot.services.paging import window
 from models import AreaResult, CheckIn, DiagnosisAttempt, MentorPair, OrgKind, Organization, User
 
 
@@ -21,9 +22,9 @@ class Page:
 
 async def paged(session: AsyncSession, query, page: int, size: int = PAGE_SIZE) -> Page:
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // size))
-    page = min(max(page, 0), pages - 1)
-    rows = (await session.execute(query.offset(page * size).limit(size))).all()
+    at = window(total, page, size)
+    page, pages = at.page, at.pages
+    rows = (await session.execute(query.offset(at.offset).limit(at.limit))).all()
     return Page([row[0] if len(row) == 1 else tuple(row) for row in rows], page, pages)
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import outbox, routes
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.mentoring.access import member_pair, mentor_pair
-from bot.services.mentoring.callbacks import proposal_callback
 from bot.services.mentoring.common import tell
-from bot.services.mentoring.rules import MAX_TEXT, clean_text, parse_day
+from bot.services.mentoring.rules import MAX_TEXT, parse_day
 from bot.services.route_builder import add_months
+from bot.services.validation import clean_text
 from models import (
     CheckIn, MentorPair, PairStatus, ProposalStatus, Route, RouteComment, RouteStep, StepProposal, StepStatus, User,
 )
@@ -48,7 +48,7 @@ async def comment(session: AsyncSession, mentor: User, pair_id: int, step_id: in
     session.add(note)
     await session.flush()
     where = f"к шагу «{escape(step.title)}»" if step else "к вашему ИОМ"
-    buttons = [[{"text": "Открыть шаг", "callback_data": routes.step_callback(step.id)}]] if step else None
+    buttons = [[outbox.button("Открыть шаг", "route_step", step_id=step.id)]] if step else None
     await tell(session, mentee, f"route_comment:{note.id}",
                f"💬 Комментарий наставника {escape(mentor.full_name or '')} {where}:\n\n{escape(note.text)}"
                + ("" if step else "\n\nВаш маршрут — /route"), buttons)
@@ -87,8 +87,8 @@ async def propose_step(session: AsyncSession, mentor: User, pair_id: int, title:
     await tell(session, mentee, f"proposal:{proposal.id}",
                f"📌 Наставник {escape(mentor.full_name or '')} предлагает шаг в ваш ИОМ:\n"
                f"<b>{escape(proposal.title)}</b>\nСрок: {deadline:%d.%m.%Y}",
-               [[{"text": "✅ Добавить в ИОМ", "callback_data": proposal_callback(proposal.id, True)},
-                 {"text": "Отказаться", "callback_data": proposal_callback(proposal.id, False)}]])
+               [[outbox.button("✅ Добавить в ИОМ", "proposal", proposal_id=proposal.id, accept=True),
+                 outbox.button("Отказаться", "proposal", proposal_id=proposal.id, accept=False)]])
     return proposal
 
 
@@ -154,6 +154,7 @@ class Relay:
     pair_id: int
     recipient: User
     text: str  # ready HTML: the sender's words escaped under a header
+    reachable: bool  # False: the recipient blocked the bot, nothing was queued
 
 
 async def relay_peer(session: AsyncSession, user: User, pair_id: int) -> tuple[MentorPair, User]:
@@ -164,9 +165,17 @@ async def relay_peer(session: AsyncSession, user: User, pair_id: int) -> tuple[M
     return pair, peer
 
 
-async def relay(session: AsyncSession, user: User, pair_id: int, text: str | None) -> Relay:
-    """A message through the bot: neither side learns the other's account, username or phone."""
+async def relay(session: AsyncSession, user: User, pair_id: int, text: str | None, source_message_id: int) -> Relay:
+    """A message through the bot: neither side learns the other's account, username or phone.
+    Queued in the outbox keyed by the sender's message, so a redelivered update relays it once;
+    urgent, because it is one person writing to another, not the bot's own news."""
     pair, peer = await relay_peer(session, user, pair_id)
     body = clean_text(text, MAX_TEXT, "Сообщение")
     who = "наставника" if user.id == pair.mentor_id else "подопечного"
-    return Relay(pair.id, peer, f"✉️ Сообщение от {who} <b>{escape(user.full_name or '')}</b>:\n\n{escape(body)}")
+    relayed = Relay(pair.id, peer, f"✉️ Сообщение от {who} <b>{escape(user.full_name or '')}</b>:\n\n{escape(body)}",
+                    reachable=peer.is_active)
+    if relayed.reachable:
+        await outbox.enqueue(session, key=f"relay:{user.id}:{source_message_id}", chat_id=peer.telegram_id,
+                             purpose="mentoring_relay", text=relayed.text, urgent=True, timezone=peer.timezone,
+                             buttons=[[outbox.button("↩️ Ответить", "relay_reply", pair_id=pair.id)]])
+    return relayed

@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import audit, orgs, outbox, roles, routes
 from bot.services.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentoring.access import in_scope, member_pair, mentee_for, methodist_pair, methodist_scope
-from bot.services.mentoring.callbacks import open_mentee_callback, review_callback
 from bot.services.mentoring.common import Page, PairRow, municipality_of, paged, pair_rows, tell
 from bot.services.mentoring.rules import (
     DEFAULT_CADENCE, DEFAULT_CAPACITY, DEFAULT_TERM, MAX_CADENCE, MAX_GOAL, MAX_TEXT, MIN_CADENCE, TYPE_LABELS, cadence_label,
-    check_term, clean_text, parse_day, plural,
+    check_term, parse_day, plural,
 )
 from bot.services.roles import Identity
 from bot.services.route_builder import add_months
+from bot.services.validation import clean_text
 from models import MentorPair, PairStatus, PairType, Role, RoleGrant, User
 
 
@@ -88,7 +88,7 @@ async def _announce(session: AsyncSession, pair: MentorPair, mentor: User, mente
     await tell(session, mentor, f"pair:{pair.id}:mentor",
                f"🤝 Вы назначены наставником: <b>{escape(mentee.full_name or '')}</b> ({mentee_org}).\n{terms}\n\n"
                "Подопечные, их маршруты и записи встреч — /mentees",
-               [[{"text": "Открыть карточку", "callback_data": open_mentee_callback(pair.id)}]])
+               [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]])
     await tell(session, mentee, f"pair:{pair.id}:mentee",
                f"🤝 Вам назначен наставник: <b>{escape(mentor.full_name or '')}</b> ({mentor_org}).\n{terms}\n\n"
                "Написать наставнику можно через бота: /mentor")
@@ -152,7 +152,7 @@ async def end_pair(session: AsyncSession, identity: Identity, pair_id: int, now:
         await tell(session, who, f"pair:{pair.id}:ended:{role}",
                    f"Наставничество завершено ({escape(other.full_name or '—') if other else '—'}). Спасибо за "
                    "работу! Напишите, пожалуйста, короткий итоговый отзыв: что получилось, что пригодится дальше.",
-                   [[{"text": "Оставить отзыв", "callback_data": review_callback(pair.id)}]])
+                   [[outbox.button("Оставить отзыв", "pair_review", pair_id=pair.id)]])
     return pair
 
 

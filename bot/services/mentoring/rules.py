@@ -38,15 +38,6 @@ def cadence_label(days: int) -> str:
     return {7: "раз в неделю", 14: "раз в 2 недели", 30: "раз в месяц"}.get(days, f"раз в {days} дн.")
 
 
-def clean_text(text: str | None, limit: int, what: str) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise InvalidInput(f"{what}: пришлите текст.")
-    if len(value) > limit:
-        raise InvalidInput(f"{what}: слишком длинно ({len(value)} симв.), можно до {limit}.")
-    return value
-
-
 def parse_day(text: str | None) -> date:
     parts = (text or "").strip().split(".")
     try:

@@ -12,10 +12,12 @@ from bot.services.errors import InvalidInput
 from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
 from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
 from bot.services.mentoring.rules import (
-    DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, clean_text, is_young_specialist, plural,
+    DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, is_young_specialist, plural,
 )
 from bot.services.roles import Identity
 from bot.services.labels import area_title
+from bot.services.paging import window
+from bot.services.validation import clean_text
 from models import (
     AreaResult, AttemptStatus, DiagnosisAttempt, MentorPair, OrgKind, Organization, PairStatus, PairType, Position,
     User,
@@ -130,9 +132,9 @@ async def suggestions(session: AsyncSession, identity: Identity, mentee_id: int,
         free=capacity - loads.get(u.id, 0), capacity=capacity,
     ) for u in pool if loads.get(u.id, 0) < capacity]
     ranked = rank(candidates, pair_type)
-    pages = max(1, -(-len(ranked) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = ranked[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    at = window(len(ranked), page, PAGE_SIZE)
+    page, pages = at.page, at.pages
+    shown = at.slice(ranked)
     named = [(c, await orgs.display_name(session, c.user.organization_id)) for c in shown]
     return Suggestions(mentee, await orgs.display_name(session, mentee.organization_id), pair_type, deficits,
                        Page(named, page, pages))

@@ -13,7 +13,7 @@ This package is the public API (callers use `routes.X`); the parts live in sub-m
 from bot.services.routes.approval import approve
 from bot.services.routes.building import rebuild, start_build
 from bot.services.routes.common import (
-    LIVE, STEP_NOT_FOUND, Overview, current, latest_attempt, overview, owned_step, progress, step_callback, steps_of,
+    LIVE, STEP_NOT_FOUND, Overview, current, latest_attempt, overview, owned_step, progress, steps_of,
     today,
 )
 from bot.services.routes.document import Report, report
@@ -28,7 +28,7 @@ from bot.services.routes.steps import (
 
 __all__ = [
     "LIVE", "STEP_NOT_FOUND", "Overview", "current", "latest_attempt", "overview", "owned_step", "progress",
-    "step_callback", "steps_of", "today",
+    "steps_of", "today",
     "rebuild", "start_build",
     "DATE", "MAX_REFLECTION", "MAX_TITLE", "evidence_kind", "parse_deadline", "parse_reflection", "parse_title",
     "PAGE_SIZE", "ActivityPage", "StepView", "add_own", "complete_steps_for_event", "mark_done", "postpone", "remove",

@@ -16,11 +16,6 @@ LIVE = (RouteStatus.draft, RouteStatus.approved, RouteStatus.active, RouteStatus
 STEP_NOT_FOUND = "Шаг не найден в вашем маршруте: возможно, маршрут перестроен."
 
 
-def step_callback(step_id: int) -> str:
-    """Must match handlers' StepCb(prefix="rstep", action: str, step_id: int) packing."""
-    return f"rstep:open:{step_id}"
-
-
 def today(user: User, now: datetime) -> date:
     return local(now, user.timezone).date()
 

@@ -1,35 +1,24 @@
 """What a teacher types or sends for a step: a reflection, a step title, a new deadline, evidence."""
 
 import re
-import unicodedata
 from datetime import date, datetime
 
 from bot.services import route_builder
 from bot.services.errors import InvalidInput
 from bot.services.routes.common import today
+from bot.services.validation import clean_text
 from models import User
 
 MAX_REFLECTION, MAX_TITLE = 2000, 300
 DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
-def _clean(text: str | None, limit: int, what: str) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise InvalidInput(f"{what}: пришлите текст.")
-    if len(value) > limit:
-        raise InvalidInput(f"{what}: слишком длинно ({len(value)} симв.), можно до {limit}.")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        raise InvalidInput(f"{what}: недопустимые символы.")
-    return value
-
-
 def parse_reflection(text: str | None) -> str:
-    return _clean(text, MAX_REFLECTION, "Рефлексия")
+    return clean_text(text, MAX_REFLECTION, "Рефлексия")
 
 
 def parse_title(text: str | None) -> str:
-    return " ".join(_clean(text, MAX_TITLE, "Название шага").split())
+    return " ".join(clean_text(text, MAX_TITLE, "Название шага").split())
 
 
 def parse_deadline(text: str | None, user: User, now: datetime) -> date:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
-from bot.services.routes.common import step_callback, today
+from bot.services.routes.common import today
 from models import Route, RouteStatus, RouteStep, StepStatus, User
 
 WORKING = (RouteStatus.approved, RouteStatus.active)  # nudges go out only for these
@@ -41,5 +41,5 @@ async def enqueue_nudges(session: AsyncSession, now: datetime) -> int:
             text = f"⚠️ ИОМ: срок шага «{title}» прошёл {day}. Отметьте выполнение или перенесите срок."
         queued += await outbox.enqueue(
             session, key=key, chat_id=user.telegram_id, purpose="route_nudge", text=text, timezone=user.timezone,
-            buttons=[[{"text": "Открыть шаг", "callback_data": step_callback(step.id)}]])
+            buttons=[[outbox.button("Открыть шаг", "route_step", step_id=step.id)]])
     return queued

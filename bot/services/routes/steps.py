@@ -11,6 +11,7 @@ from bot.services import outbox, route_builder
 from bot.services.errors import InvalidInput
 from bot.services.routes.common import LIVE, current, owned_step, refresh
 from bot.services.routes.inputs import parse_deadline, parse_reflection, parse_title
+from bot.services.paging import window
 from models import Activity, Event, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User
 
 PAGE_SIZE = 6
@@ -73,10 +74,10 @@ async def replacements(session: AsyncSession, user: User, step_id: int, page: in
                                                 RouteStep.status != StepStatus.removed)
     where = (Activity.area == step.area, Activity.is_active.is_(True), Activity.id.not_in(taken))
     total = await session.scalar(select(func.count()).select_from(Activity).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    at = window(total, page, PAGE_SIZE)
+    page, pages = at.page, at.pages
     items = await session.scalars(select(Activity).where(*where).order_by(Activity.id)
-                                  .offset(page * PAGE_SIZE).limit(PAGE_SIZE))
+                                  .offset(at.offset).limit(at.limit))
     return ActivityPage(step, list(items), page, pages)
 
 
