@@ -128,7 +128,7 @@ async def _latency(url: str) -> dict:
     rng = random.Random(7)
     kinds = ("/help", "/events", "button")
     dps = {"ours": h.dp, "floor": floor_dispatcher(engine)}
-    result = {name: {"latencies": [], "seconds": 0.0, "replies": 0} for name in dps}
+    result = {name: {"latencies": [], "seconds": 0.0, "replies": 0, "phase_p99_ms": []} for name in dps}
     try:
         users = [FIRST_USER + n for n in range(USERS)]
         # warm-up round of each (imports, caches, first connections)
@@ -143,6 +143,7 @@ async def _latency(url: str) -> dict:
             result[name]["latencies"] += latencies
             result[name]["seconds"] += seconds
             result[name]["replies"] += sent.replies()
+            result[name]["phase_p99_ms"].append(round(_p(latencies, 0.99), 1))
         # context: the stress case, all 200 users acting in the same instant (a queue of 200 updates)
         burst = await asyncio.gather(*(_timed(h.dp, h, _update(h, u, rng.choice(kinds))) for u in users))
         # context: the cost of an update with nobody else around
@@ -164,6 +165,7 @@ def test_p99_vs_floor(tmp_path):
         mode=f"{USERS} closed-loop users, think time {THINK_S[0]:g}-{THINK_S[1]:g} s, 2x{PHASE_S} s each",
         p99_handler_ms=round(_p(ours, 0.99), 1), p50_ms=round(_p(ours, 0.5), 1),
         floor_p99_ms=round(_p(floor, 0.99), 1), floor_p50_ms=round(_p(floor, 0.5), 1),
+        phase_p99_ms={name: result[name]["phase_p99_ms"] for name in ("ours", "floor")},
         updates=len(ours), updates_per_s=round(len(ours) / result["ours"]["seconds"], 1), floor_updates=len(floor),
         burst_p99_ms=round(_p(burst, 0.99), 1), burst_p50_ms=round(_p(burst, 0.5), 1),
         alone_p50_ms=round(_p(alone, 0.5), 2), alone_p99_ms=round(_p(alone, 0.99), 2))
