@@ -36,7 +36,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.services import diagnosis
 from handlers.diagnosis_ui import AnswerCb
 from handlers.keyboard_builder import KeyboardBuilder
-from models import DiagnosisAnswer, Organization, Position, User
+from models import DiagnosisAnswer, Organization, Position, ProcessedUpdate, User, utcnow
 from tests.bench.support import commit_one_row, migrated_sqlite, report
 from tests.support.fake_telegram import BOT_USER
 from tests.support.harness import Harness
@@ -126,7 +126,7 @@ async def new_attempts(harness: Harness, first_tg: int) -> dict[int, tuple[int, 
                         organization_id=org_id, timezone="Europe/Moscow", is_active=True)
             session.add(user)
             await session.flush()
-            step, _ = await diagnosis.start(session, user, "teacher", message_id=telegram_id)
+            step, _ = await diagnosis.start(session, user, "teacher", message_id=telegram_id, now=utcnow())
             attempts[telegram_id] = (step.attempt.id, telegram_id)
     return attempts
 
@@ -162,10 +162,11 @@ async def run(url: str) -> dict[str, float]:
             harness.api.clear()
         async with harness.sessionmaker() as session:
             saved = await session.scalar(select(func.count()).select_from(DiagnosisAnswer))
+            floor_rows = await session.scalar(select(func.count()).where(ProcessedUpdate.bot_id == -1))
     finally:
         await harness.stop()
         await engine.dispose()
-    return {"rates": rates, "saved": saved}
+    return {"rates": rates, "saved": saved, "floor_rows": floor_rows}
 
 
 def test_diagnosis_step_vs_commit_floor(tmp_path):
@@ -183,4 +184,5 @@ def test_diagnosis_step_vs_commit_floor(tmp_path):
         floor_edit_ratio=round(median["floor_edit"] / median["echo"], 3),
         floor_commit_ratio=round(median["floor_commit"] / median["echo"], 3))
     assert result["saved"] == USERS * STEPS * ROUNDS  # every step really saved its answer
+    assert result["floor_rows"] == USERS * STEPS * ROUNDS  # and the floor really committed its row
     assert passed
