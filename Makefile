@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMULATOR := tests/e2e/emulator
 
-.PHONY: run test test-clock bench install install-test npm migrate clean
+.PHONY: run test test-clock lint bench install install-test npm migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test-clock: install-test
 		echo "== unit and handler tests at $$now"; \
 		TEST_NOW=$$now TEST_POSTGRES_URL= TEST_REDIS_URL= $(PY) -m pytest -q tests/unit tests/handlers || exit 1; \
 	done
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 bench: install-test npm
 	$(PY) -m pytest -q -s tests/bench $(PYTEST_ARGS)
