@@ -21,7 +21,7 @@ from bot.identity_cache import IdentityCache
 from bot.services.signups import SignupPolicy
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
-    commit_before_replies,
+    commit_before_replies, install_transaction_middleware,
 )
 
 
@@ -91,6 +91,7 @@ def create_dispatcher(
         dp["identity_cache"] = identities  # a test that rebuilds the dispatcher closes the old one
     dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
     dp.include_routers(*get_routers())
+    install_transaction_middleware(dp)
     run_sync_filters_inline(dp)
     return dp
 

@@ -1,4 +1,15 @@
-"""Engine and sessionmaker. SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
+"""Engine, sessionmaker, and the read-only mode of a session.
+
+SQLite follows SQLAlchemy's documented recipe ("Enabling Non-Legacy SQLite Transactional Modes",
+the `begin` event variant, which works on every supported Python): the driver's own transaction
+handling is switched off on connect and the `begin` event emits the BEGIN itself. We emit
+``BEGIN IMMEDIATE``: a transaction takes SQLite's write lock at its first statement, so writers
+queue on the busy timeout instead of failing with "database is locked" when a read turns into a
+write. WAL lets readers go on meanwhile.
+
+A read-only session (``read_only``) runs on an autocommit connection and takes no lock: the
+update handlers flagged ``db="read"`` and whatever an update does after its first reply use it.
+"""
 
 from contextvars import ContextVar
 from pathlib import Path
@@ -6,14 +17,18 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.sqlite_driver import one_hop_dbapi
-
-# The session of the update being handled; the FSM storage joins its transaction through this.
+# The session of the update being handled (bot/middlewares/db.py sets it): the FSM storage writes
+# through it, and a request to Telegram commits it first.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Our own execution option (SQLAlchemy passes unknown keys through to events): no BEGIN on SQLite.
+READ_ONLY = "growthbot_read_only"
+WROTE = "growthbot_wrote"
+WRITE_REFUSED = "a write in a read-only session: a db='read' handler, or a write after the update's writes were committed"
 
 
 def is_sqlite(url: str) -> bool:
@@ -26,8 +41,7 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, module=one_hop_dbapi(SQLITE_BUSY_TIMEOUT_MS / 1000),
-                                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     _tune_sqlite(engine)
     return engine
 
@@ -35,8 +49,7 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
-        # Take transaction control away from the driver so BEGIN IMMEDIATE below is ours.
-        dbapi_connection.isolation_level = None
+        dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -46,17 +59,60 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:
-        # A deferred transaction that later writes fails at once with "database is locked";
-        # taking the write lock up front makes writers queue instead. The driver sends it with
-        # the transaction's first write (see bot/sqlite_driver.py): reads before it take no lock.
-        connection.connection.dbapi_connection.begin_on_first_write("BEGIN IMMEDIATE")
+        if not connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _on_statement(connection, _cursor, _statement, _parameters, context, _executemany) -> None:
-        # SQLite renders no FOR UPDATE; the driver must still see that this read decides a write.
-        statement = getattr(getattr(context, "compiled", None), "statement", None)
-        if getattr(statement, "_for_update_arg", None) is not None:
-            connection.connection.dbapi_connection.lock_on_next_statement = True
+
+def read_only_options(session: AsyncSession) -> dict[str, Any]:
+    """PostgreSQL: the documented AUTOCOMMIT isolation level. SQLite: SQLAlchemy documents that
+    AUTOCOMMIT does not combine with the recipe above, and needs nothing: with the BEGIN left out,
+    the driver is in autocommit already."""
+    if session.bind.dialect.name == "sqlite":
+        return {READ_ONLY: True}
+    return {READ_ONLY: True, "isolation_level": "AUTOCOMMIT"}
+
+
+async def read_only(session: AsyncSession) -> None:
+    """Run the session's next transaction on an autocommit connection. It must write nothing
+    (each statement would commit on its own), so a write there raises. Call it when the session
+    has no transaction open; the next commit or rollback ends the mode."""
+    await session.connection(execution_options=read_only_options(session))
+    sync = session.sync_session
+    sync.info[READ_ONLY] = sync.get_transaction()
+    if not event.contains(sync, "do_orm_execute", _on_statement):
+        event.listen(sync, "do_orm_execute", _on_statement)
+        event.listen(sync, "before_flush", _on_flush)
+
+
+def is_read_only(session: AsyncSession) -> bool:
+    return _read_only(session.sync_session)
+
+
+def take_written(session: AsyncSession) -> bool:
+    """Whether the session wrote since the last call (only sessions that were read-only once
+    are watched: the update's session)."""
+    return bool(session.sync_session.info.pop(WROTE, False))
+
+
+def _read_only(sync_session) -> bool:
+    transaction = sync_session.get_transaction()
+    return transaction is not None and sync_session.info.get(READ_ONLY) is transaction
+
+
+def _wrote(sync_session) -> None:
+    if _read_only(sync_session):
+        raise InvalidRequestError(WRITE_REFUSED)
+    sync_session.info[WROTE] = True
+
+
+def _on_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _wrote(state.session)
+
+
+def _on_flush(sync_session, _context, _instances) -> None:
+    if sync_session.new or sync_session.dirty or sync_session.deleted:
+        _wrote(sync_session)
 
 
 def dialect_insert(session: AsyncSession | AsyncConnection, entity: Any) -> Any:

@@ -2,6 +2,7 @@
 stop. Every press re-checks the role, the author and the broadcast's status in the service."""
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -10,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.services import broadcast_audience as audience
 from bot.services import broadcast_report, broadcasts, roles
-from bot.services.broadcast_announce import prepare_event_announcement
+from bot.services.broadcast_announce import (
+    announceable_event, announcement_buttons, announcement_text, create_announcement,
+)
 from bot.services.errors import InvalidInput
 from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
@@ -64,25 +67,37 @@ async def compose(message: Message, state: FSMContext, session: AsyncSession, id
 
 @router.message(BroadcastFlow.when, TYPED)
 async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                   settings: Settings) -> None:
+                   settings: Settings, bot: Bot) -> None:
     zone, now = _zone(identity, settings), utcnow()
     when = parse_moment(message.text, zone, now)
-    b = await broadcasts.schedule(session, identity, int((await state.get_data()).get("id", 0)), when, now)
+    data = await state.get_data()
+    b = await broadcasts.schedule(session, identity, int(data.get("id", 0)), when, now)
+    prompt = data.get("prompt")  # the "when?" message becomes the live progress card
+    if prompt:
+        await broadcasts.attach_progress(session, identity, b.id, message.chat.id, int(prompt))
     await state.clear()
     p = await broadcast_report.progress(session, b, now)
-    sent = await message.answer(broadcast_report.progress_text(b, p, zone), reply_markup=bui.progress_kb(b))
-    await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
+    text = broadcast_report.progress_text(b, p, zone)
+    if prompt:
+        try:
+            await bot.edit_message_text(text, chat_id=message.chat.id, message_id=int(prompt),
+                                        reply_markup=bui.progress_kb(b))
+            return
+        except TelegramBadRequest:
+            pass  # deleted meanwhile: the answer below still confirms it
+    await message.answer(text, reply_markup=bui.progress_kb(b))
 
 
 @router.callback_query(BroadcastAnnounceCb.filter())
 async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
                    identity: Identity, bot: Bot) -> None:
-    """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
-    b = await prepare_event_announcement(session, identity, callback_data.event_id)
+    """The bot sends the announcement to the methodist, then creates the draft that copies that
+    message: the update's writes come after that first message and commit once, before the next."""
+    event = await announceable_event(session, identity, callback_data.event_id)
     await query.answer()
-    sent = await bot.send_message(query.from_user.id, b.preview, reply_markup=bui.buttons_markup(b.buttons))
-    b = await broadcasts.replace_source(session, identity, b.id, sent.chat.id, sent.message_id,
-                                        broadcasts.preview_of(b.preview, html=True))
+    sent = await bot.send_message(query.from_user.id, announcement_text(event),
+                                  reply_markup=bui.buttons_markup(announcement_buttons(event.id)))
+    b = await create_announcement(session, identity, event, sent.chat.id, sent.message_id)
     text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id))
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
@@ -132,15 +147,13 @@ async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession
 
 
 @router.callback_query(BcCb.filter(F.action == "now"))
-async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
-                   settings: Settings) -> None:
+async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     now = utcnow()
     b = await broadcasts.start(session, identity, callback_data.id, now)
-    await ui.show(query, bui.started(b))
+    if isinstance(query.message, Message):  # the pressed message becomes the live progress card
+        await broadcasts.attach_progress(session, identity, b.id, query.message.chat.id, query.message.message_id)
     p = await broadcast_report.progress(session, b, now)
-    sent = await query.bot.send_message(query.from_user.id, broadcast_report.progress_text(b, p),
-                                        reply_markup=bui.progress_kb(b))
-    await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
+    await ui.show(query, f"{bui.started(b)}\n\n{broadcast_report.progress_text(b, p)}", bui.progress_kb(b))
 
 
 @router.callback_query(BcCb.filter(F.action.in_(("when", "retext"))))
@@ -148,7 +161,8 @@ async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext,
                    identity: Identity, settings: Settings) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await state.set_state(BroadcastFlow.when if callback_data.action == "when" else BroadcastFlow.compose)
-    await state.set_data({"id": b.id})
+    prompt = query.message.message_id if isinstance(query.message, Message) else None
+    await state.set_data({"id": b.id, "prompt": prompt})
     await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
 
 

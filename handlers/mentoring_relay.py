@@ -7,7 +7,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import users
 from bot.services.mentoring import dashboard, interactions, pairing
@@ -49,13 +49,17 @@ async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, s
 
 
 @router.message(Mentoring.relay, TYPED)
-async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot) -> None:
+async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot,
+                    sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     relayed = await interactions.relay(session, registered(identity), (await saved(state))["pair_id"], message.text)
     await state.clear()
     try:
         await bot.send_message(relayed.recipient.telegram_id, relayed.text, reply_markup=kit.reply_kb(relayed.pair_id))
     except TelegramForbiddenError:
-        await users.set_reachable(session, relayed.recipient.telegram_id, False)
+        # Telegram's answer, not part of the update's writes (committed before the send): recorded
+        # on its own, as the error handler records a sender who blocked the bot.
+        async with sessionmaker() as own, own.begin():
+            await users.set_reachable(own, relayed.recipient.telegram_id, False)
         await message.answer(kit.RELAY_FAILED)
         return
     except TelegramBadRequest:
