@@ -89,9 +89,10 @@ def is_read_only(session: AsyncSession) -> bool:
 
 
 def take_written(session: AsyncSession) -> bool:
-    """Whether the session wrote since the last call (only sessions that were read-only once
-    are watched: the update's session)."""
-    return bool(session.sync_session.info.pop(WROTE, False))
+    """Whether the session wrote, or holds changes to flush, since the last call (writes are
+    noticed once `read_only` has been called on the session: the update's session)."""
+    sync = session.sync_session
+    return bool(sync.info.pop(WROTE, False) or sync.new or sync.dirty or sync.deleted)
 
 
 def _read_only(sync_session) -> bool:

@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import orgs, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
@@ -70,13 +71,13 @@ async def _methodists_page(session: AsyncSession, identity: Identity, page: int)
     return "\n".join(lines), keyboards.revoke_buttons(named, page, pages)
 
 
-@router.message(Command("methodists"))
+@router.message(Command("methodists"), flags=READ_ONLY)
 async def list_methodists(message: Message, session: AsyncSession, identity: Identity) -> None:
     text, markup = await _methodists_page(session, identity, 0)
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(MethodistsCb.filter())
+@router.callback_query(MethodistsCb.filter(), flags=READ_ONLY)
 async def methodists_page(query: CallbackQuery, callback_data: MethodistsCb, session: AsyncSession,
                           identity: Identity) -> None:
     await ui.show(query, *await _methodists_page(session, identity, callback_data.page))

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
 from bot.services import audit_log
 from bot.services.audit_log import AuditPage, Row
 from bot.services.roles import Identity
@@ -91,13 +92,13 @@ def _zone(identity: Identity, settings: Settings) -> str:
     return identity.user.timezone if identity.user is not None else settings.default_timezone
 
 
-@router.message(Command("audit"))
+@router.message(Command("audit"), flags=READ_ONLY)
 async def audit_command(message: Message, session: AsyncSession, identity: Identity, settings: Settings) -> None:
     page = await audit_log.read(session, identity)
     await message.answer(page_text(page, _zone(identity, settings)), reply_markup=page_kb(page))
 
 
-@router.callback_query(AuditCb.filter())
+@router.callback_query(AuditCb.filter(), flags=READ_ONLY)
 async def audit_page(query: CallbackQuery, callback_data: AuditCb, session: AsyncSession, identity: Identity,
                      settings: Settings) -> None:
     page = await audit_log.read(session, identity, callback_data.kind, callback_data.page)

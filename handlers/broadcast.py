@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
 from bot.services import broadcast_audience as audience
 from bot.services import broadcast_report, broadcasts, roles
 from bot.services.broadcast_announce import (
@@ -102,7 +103,7 @@ async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, ses
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
-@router.callback_query(BcCb.filter(F.action.in_(SCREENS)))
+@router.callback_query(BcCb.filter(F.action.in_(SCREENS)), flags=READ_ONLY)
 async def open_screen(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await ui.show(query, *await _screen(session, identity, b, callback_data))
@@ -137,7 +138,7 @@ async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: B
     return text, bui.audience_kb(b)
 
 
-@router.callback_query(BcCb.filter(F.action == "next"))
+@router.callback_query(BcCb.filter(F.action == "next"), flags=READ_ONLY)
 async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     recipients = await broadcasts.count(session, identity, b, utcnow())
@@ -173,7 +174,7 @@ async def drop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession,
     await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
 
 
-@router.callback_query(BcCb.filter(F.action == "stop"))
+@router.callback_query(BcCb.filter(F.action == "stop"), flags=READ_ONLY)
 async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
     await query.answer()
@@ -188,13 +189,13 @@ async def stop(query: CallbackQuery, callback_data: BcCb, session: AsyncSession,
     await ui.show(query, bui.stopped(b, withdrawn))
 
 
-@router.callback_query(BcCb.filter(F.action == "stopno"))
+@router.callback_query(BcCb.filter(F.action == "stopno"), flags=READ_ONLY)
 async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
     await ui.show(query, f"Хорошо, рассылка №{b.id} продолжается.")
 
 
-@router.callback_query(BcCb.filter(F.action == "status"))
+@router.callback_query(BcCb.filter(F.action == "status"), flags=READ_ONLY)
 async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
                  settings: Settings) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)

@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import users
 
 from bot.services.roles import Identity
@@ -17,7 +18,7 @@ router = Router(name=__name__)
 fallback_router = Router(name=f"{__name__}.fallback")
 
 
-@router.message(Command("help"))
+@router.message(Command("help"), flags=READ_ONLY)
 async def help_command(message: Message, identity: Identity) -> None:
     if identity.user is None and not identity.is_admin:
         await message.answer("Вы ещё не зарегистрированы. Отправьте /start, чтобы начать.")
@@ -36,13 +37,13 @@ async def cancel(message: Message, state: FSMContext) -> None:
     await message.answer(texts.REGISTRATION_CANCELLED if in_registration else texts.CANCELLED)
 
 
-@fallback_router.callback_query()
+@fallback_router.callback_query(flags=READ_ONLY)
 async def stale_button(query: CallbackQuery) -> None:
     """Buttons from old messages, from a finished dialog, or forged data all end up here."""
     await query.answer(texts.STALE_BUTTON, show_alert=True)
 
 
-@fallback_router.message()
+@fallback_router.message(flags=READ_ONLY)
 async def unknown_message(message: Message, identity: Identity) -> None:
     if identity.user is None:
         await message.answer("Чтобы начать, отправьте /start.")

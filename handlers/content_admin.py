@@ -14,6 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import content, content_admin, indicators
 from bot.services.content_admin import KINDS, ActivityDraft
 from bot.services.errors import InvalidInput
@@ -78,7 +79,7 @@ async def content_menu(message: Message, state: FSMContext, session: AsyncSessio
     await message.answer("\n".join(lines), reply_markup=menu_kb())
 
 
-@router.callback_query(ContentCb.filter(F.action == "get"))
+@router.callback_query(ContentCb.filter(F.action == "get"), flags=READ_ONLY)
 async def download(query: CallbackQuery, callback_data: ContentCb, session: AsyncSession, identity: Identity,
                    bot: Bot) -> None:
     filename, data = await content_admin.download(session, identity, callback_data.value)
@@ -126,7 +127,7 @@ async def upload_chosen(message: Message, state: FSMContext, session: AsyncSessi
     await _upload(message, state, session, identity, bot, content_admin.check_kind(kind))
 
 
-@router.message(ContentFlow.upload)
+@router.message(ContentFlow.upload, flags=READ_ONLY)
 async def upload_not_document(message: Message) -> None:
     await message.answer("Пришлите файл .yaml документом или отправьте /cancel.")
 
@@ -219,6 +220,6 @@ async def activity_details(message: Message, state: FSMContext, session: AsyncSe
                          f"область {esc(activity.area)}). Его смогут выбирать при построении маршрутов.")
 
 
-@router.message(StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), ~F.text)
+@router.message(StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), ~F.text, flags=READ_ONLY)
 async def need_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)

@@ -11,6 +11,7 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.render import chart
 from bot.services import diagnosis
 from bot.services.diagnosis import Step
@@ -69,7 +70,7 @@ async def _send_result(bot: Bot, chat_id: int, session: AsyncSession, user: User
     await bot.send_message(chat_id, ui_dg.result_text(res, user.timezone), reply_markup=ui_dg.result_kb(res))
 
 
-@router.message(Command("diagnostics"))
+@router.message(Command("diagnostics"), flags=READ_ONLY)
 async def diagnostics(message: Message, session: AsyncSession, identity: Identity) -> None:
     user = _user(identity)
     step = await diagnosis.unfinished(session, user)
@@ -103,7 +104,7 @@ async def restart(query: CallbackQuery, callback_data: MenuCb, session: AsyncSes
     await _edit_question(query, step)
 
 
-@router.callback_query(MenuCb.filter(F.action == "show"))
+@router.callback_query(MenuCb.filter(F.action == "show"), flags=READ_ONLY)
 async def show_result(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
     await query.answer()
     await _send_result(query.bot, query.from_user.id, session, _user(identity), callback_data.attempt_id)

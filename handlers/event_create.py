@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import event_input, events, orgs, roles
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.event_input import FIELDS, TEXT_FIELDS
@@ -167,7 +168,7 @@ async def event_typed(
     await _saved(message, state, session, identity, data["event_id"], told)
 
 
-@router.message(StateFilter(*DRAFT_STATES, EventEdit.value), ~F.text)
+@router.message(StateFilter(*DRAFT_STATES, EventEdit.value), ~F.text, flags=READ_ONLY)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 

@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.render import ics
 from bot.services import event_catalog, feedback, signups
 from bot.services.errors import NotRegistered
@@ -27,26 +28,29 @@ def _user(identity: Identity) -> User:
     return identity.user
 
 
-async def _send_list(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                     view: View) -> None:
+async def _send_list(message: Message, session: AsyncSession, identity: Identity, view: View) -> None:
     user = _user(identity)
-    if await state.get_state() == FeedbackComment.comment.state:
-        await state.clear()  # leaving the comment prompt: a later message is not a comment
     page = await event_catalog.list_events(session, user, view)
     await message.answer(ui_ev.event_list(page, user.timezone), reply_markup=ui_ev.event_list_kb(page, user.timezone))
 
 
-@router.message(Command("events"))
-async def events_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await _send_list(message, state, session, identity, View.recommended)
+# Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
+# next, anywhere, would be saved as a comment on the event. Registered first, so /events and
+# /my_events (which only read) find the prompt already closed.
+router.message(FeedbackComment.comment, IS_COMMAND)(ui.leave_dialog_for_command)
 
 
-@router.message(Command("my_events"))
-async def my_events_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    await _send_list(message, state, session, identity, View.mine)
+@router.message(Command("events"), flags=READ_ONLY)
+async def events_command(message: Message, session: AsyncSession, identity: Identity) -> None:
+    await _send_list(message, session, identity, View.recommended)
 
 
-@router.callback_query(EventListCb.filter())
+@router.message(Command("my_events"), flags=READ_ONLY)
+async def my_events_command(message: Message, session: AsyncSession, identity: Identity) -> None:
+    await _send_list(message, session, identity, View.mine)
+
+
+@router.callback_query(EventListCb.filter(), flags=READ_ONLY)
 async def list_page(
     query: CallbackQuery, callback_data: EventListCb, session: AsyncSession, identity: Identity
 ) -> None:
@@ -56,7 +60,7 @@ async def list_page(
     await ui.show(query, ui_ev.event_list(page, user.timezone), ui_ev.event_list_kb(page, user.timezone))
 
 
-@router.callback_query(EventCb.filter(F.action == "open"))
+@router.callback_query(EventCb.filter(F.action == "open"), flags=READ_ONLY)
 async def open_card(query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity) -> None:
     user = _user(identity)
     card = await event_catalog.card(session, user, callback_data.event_id)
@@ -74,7 +78,7 @@ async def join(
                   ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
 
-@router.callback_query(EventCb.filter(F.action == "leave_ask"))
+@router.callback_query(EventCb.filter(F.action == "leave_ask"), flags=READ_ONLY)
 async def leave_ask(query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity) -> None:
     event = await event_catalog.visible_event(session, _user(identity), callback_data.event_id)
     await ui.show(query, ui_ev.leave_question(event),
@@ -92,7 +96,7 @@ async def leave(
                   ui_ev.card_kb(card, callback_data.view, callback_data.page))
 
 
-@router.callback_query(EventCb.filter(F.action == "ics"))
+@router.callback_query(EventCb.filter(F.action == "ics"), flags=READ_ONLY)
 async def calendar_file(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity
 ) -> None:
@@ -140,11 +144,6 @@ async def comment(message: Message, state: FSMContext, session: AsyncSession, id
     await message.answer(ui_ev.COMMENT_SAVED)
 
 
-# Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
-# next, anywhere, would be saved as a comment on the event.
-router.message(FeedbackComment.comment, IS_COMMAND)(ui.leave_dialog_for_command)
-
-
-@router.message(FeedbackComment.comment, ~F.text)
+@router.message(FeedbackComment.comment, ~F.text, flags=READ_ONLY)
 async def comment_not_text(message: Message) -> None:
     await message.answer(ui_ev.NEED_COMMENT_TEXT)

@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.render import xlsx
 from bot.services import event_input, events, orgs
 from bot.services.roles import Identity
@@ -62,7 +63,7 @@ async def events_admin(message: Message, state: FSMContext, session: AsyncSessio
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(on("list"))
+@router.callback_query(on("list"), flags=READ_ONLY)
 async def show_list(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     await ui.show(query, *await render_list(session, identity, callback_data.page))
@@ -75,7 +76,7 @@ async def show_card(query: CallbackQuery, callback_data: EventAdminCb, state: FS
     await ui.show(query, *await render_card(session, identity, callback_data.event_id))
 
 
-@router.callback_query(on("edit"))
+@router.callback_query(on("edit"), flags=READ_ONLY)
 async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -83,7 +84,7 @@ async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: 
     await ui.show(query, f"Что изменить в «{kit.cut(event.title, 200)}»?", kit.event_fields(event.id))
 
 
-@router.callback_query(on("cancel"))
+@router.callback_query(on("cancel"), flags=READ_ONLY)
 async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                      identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -103,14 +104,14 @@ async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: 
     await ui.show(query, f"Мероприятие отменено. Уведомлений участникам: {told}.\n\n{text}", markup)
 
 
-@router.callback_query(on("regs"))
+@router.callback_query(on("regs"), flags=READ_ONLY)
 async def show_registrants(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                            identity: Identity) -> None:
     event, paged = await events.registrants(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.registrants(event, paged, events.REGISTRANTS_PAGE))
 
 
-@router.callback_query(on("xlsx"))
+@router.callback_query(on("xlsx"), flags=READ_ONLY)
 async def export(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity,
                  bot: Bot) -> None:
     event, everyone = await events.registrants(session, identity, callback_data.event_id)
@@ -127,7 +128,7 @@ async def export(query: CallbackQuery, callback_data: EventAdminCb, session: Asy
                             caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)")
 
 
-@router.callback_query(on("att"))
+@router.callback_query(on("att"), flags=READ_ONLY)
 async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                           identity: Identity) -> None:
     await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
@@ -141,7 +142,7 @@ async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, ses
     await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page))
 
 
-@router.callback_query(on("close"))
+@router.callback_query(on("close"), flags=READ_ONLY)
 async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                     identity: Identity) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
@@ -161,7 +162,7 @@ async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: A
     await ui.show(query, f"Мероприятие завершено. Просьб оценить отправлено: {asked}.\n\n{text}", markup)
 
 
-@router.callback_query(on("fb"))
+@router.callback_query(on("fb"), flags=READ_ONLY)
 async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
                         identity: Identity) -> None:
     event, summary = await events.feedback_summary(session, identity, callback_data.event_id, callback_data.page)

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.render import chart
 from bot.services import routes
 from bot.services.mentoring import access, dashboard, interactions, rules
@@ -75,7 +76,7 @@ async def mentee_card_in_place(query: CallbackQuery, callback_data: MentorCb, st
     await ui.show(query, *(await _card(session, identity, callback_data.pair_id))[:2])
 
 
-@router.callback_query(MentorCb.filter(F.action == "steps"))
+@router.callback_query(MentorCb.filter(F.action == "steps"), flags=READ_ONLY)
 async def pick_step(query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity) -> None:
     steps = await interactions.route_steps(session, registered(identity), callback_data.pair_id)
     await ui.show(query, kit.ASK_STEP, kit.steps_kb(callback_data.pair_id, steps, callback_data.page))

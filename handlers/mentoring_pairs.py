@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
 from bot.services import roles
 from bot.services.mentoring import access, pairing, rules, suggestions
 from bot.services.roles import Identity
@@ -68,7 +69,7 @@ async def choose_type(query: CallbackQuery, callback_data: MenteeTypeCb, state: 
     await ui.show(query, kit.ASK_TYPE, kit.type_kb(callback_data.mentee_id))
 
 
-@router.callback_query(SuggestCb.filter())
+@router.callback_query(SuggestCb.filter(), flags=READ_ONLY)
 async def suggest(query: CallbackQuery, callback_data: SuggestCb, session: AsyncSession, identity: Identity,
                   settings: Settings) -> None:
     found = await suggestions.suggestions(session, identity, callback_data.mentee_id,
@@ -137,7 +138,7 @@ async def got_pair_date(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(kit.pair_card(row, "Даты изменены."), reply_markup=kit.pair_card_kb(pair_id, row.pair.status))
 
 
-@router.callback_query(PairCb.filter(F.action == "end_ask"))
+@router.callback_query(PairCb.filter(F.action == "end_ask"), flags=READ_ONLY)
 async def end_ask(query: CallbackQuery, callback_data: PairCb, session: AsyncSession, identity: Identity) -> None:
     await pairing.active_pair_for_methodist(session, identity, callback_data.pair_id)
     row = await pairing.pair_row(session, identity, callback_data.pair_id)

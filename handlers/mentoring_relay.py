@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import users
 from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
@@ -82,11 +83,11 @@ async def got_review(message: Message, state: FSMContext, session: AsyncSession,
     await message.answer(kit.REVIEW_SAVED)
 
 
-@router.message(Mentoring.relay, ~F.text)
+@router.message(Mentoring.relay, ~F.text, flags=READ_ONLY)
 async def relay_not_text(message: Message) -> None:
     await message.answer(kit.RELAY_TEXT_ONLY)
 
 
-@router.message(StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]), ~F.text)
+@router.message(StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]), ~F.text, flags=READ_ONLY)
 async def need_text(message: Message) -> None:
     await message.answer(kit.NEED_TEXT)

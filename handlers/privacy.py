@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import signups, users
 from bot.services.errors import NotRegistered
 from bot.services.roles import Identity
@@ -17,7 +18,7 @@ from handlers.callbacks import DeleteMeCb
 router = Router(name=__name__)
 
 
-@router.message(Command("my_data"))
+@router.message(Command("my_data"), flags=READ_ONLY)
 async def my_data(message: Message, session: AsyncSession, identity: Identity) -> None:
     if identity.user is None:
         raise NotRegistered()
@@ -28,7 +29,7 @@ async def my_data(message: Message, session: AsyncSession, identity: Identity) -
     )
 
 
-@router.message(Command("delete_me"))
+@router.message(Command("delete_me"), flags=READ_ONLY)
 async def delete_me(message: Message, identity: Identity) -> None:
     if identity.user is None:
         raise NotRegistered()

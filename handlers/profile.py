@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import orgs, users, validation
 from bot.services.errors import InvalidInput, NotRegistered
 from bot.services.roles import Identity
@@ -131,16 +132,16 @@ async def new_organization(
 router.message(StateFilter(ProfileEdit), IS_COMMAND)(ui.leave_dialog_for_command)
 
 
-@router.message(ProfileEdit.full_name, NOT_COMMAND)
-@router.message(ProfileEdit.experience, NOT_COMMAND)
-@router.message(ProfileEdit.birth_year, NOT_COMMAND)
+@router.message(ProfileEdit.full_name, NOT_COMMAND, flags=READ_ONLY)
+@router.message(ProfileEdit.experience, NOT_COMMAND, flags=READ_ONLY)
+@router.message(ProfileEdit.birth_year, NOT_COMMAND, flags=READ_ONLY)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
 
-@router.message(ProfileEdit.organization, NOT_COMMAND)
-@router.message(ProfileEdit.position, NOT_COMMAND)
-@router.message(ProfileEdit.subjects, NOT_COMMAND)
-@router.message(ProfileEdit.timezone, NOT_COMMAND)
+@router.message(ProfileEdit.organization, NOT_COMMAND, flags=READ_ONLY)
+@router.message(ProfileEdit.position, NOT_COMMAND, flags=READ_ONLY)
+@router.message(ProfileEdit.subjects, NOT_COMMAND, flags=READ_ONLY)
+@router.message(ProfileEdit.timezone, NOT_COMMAND, flags=READ_ONLY)
 async def use_buttons(message: Message) -> None:
     await message.answer("Выберите вариант кнопкой в сообщении выше. /cancel — отменить изменение.")

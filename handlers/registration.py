@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import invites, orgs, users, validation
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.roles import Identity
@@ -142,16 +143,16 @@ async def got_birth_year(
     await message.answer("\n".join([texts.registered(user, org_name), *notes]))
 
 
-@router.message(Registration.full_name, NOT_COMMAND)
-@router.message(Registration.experience, NOT_COMMAND)
-@router.message(Registration.birth_year, NOT_COMMAND)
+@router.message(Registration.full_name, NOT_COMMAND, flags=READ_ONLY)
+@router.message(Registration.experience, NOT_COMMAND, flags=READ_ONLY)
+@router.message(Registration.birth_year, NOT_COMMAND, flags=READ_ONLY)
 async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
 
-@router.message(Registration.organization, NOT_COMMAND)
-@router.message(Registration.position, NOT_COMMAND)
-@router.message(Registration.subjects, NOT_COMMAND)
+@router.message(Registration.organization, NOT_COMMAND, flags=READ_ONLY)
+@router.message(Registration.position, NOT_COMMAND, flags=READ_ONLY)
+@router.message(Registration.subjects, NOT_COMMAND, flags=READ_ONLY)
 async def use_buttons(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     """Typed text at a step answered with buttons: ask the same question again, keyboard included
     (the old one may have scrolled out of sight)."""

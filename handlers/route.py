@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.render import pdf
 from bot.services import routes
 from bot.services.errors import InvalidInput, NotRegistered
@@ -45,7 +46,7 @@ async def route_command(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(RouteCb.filter(F.action == "view"))
+@router.callback_query(RouteCb.filter(F.action == "view"), flags=READ_ONLY)
 async def view(query: CallbackQuery, callback_data: RouteCb, session: AsyncSession, identity: Identity) -> None:
     await ui.show(query, *await _overview(session, _user(identity), max(callback_data.page, 0)))
 
@@ -72,7 +73,7 @@ async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, r
     await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
 
 
-@router.callback_query(RouteCb.filter(F.action == "pdf"))
+@router.callback_query(RouteCb.filter(F.action == "pdf"), flags=READ_ONLY)
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity) -> None:
     report = await routes.report(session, _user(identity))
     await query.answer()
@@ -80,7 +81,7 @@ async def download(query: CallbackQuery, session: AsyncSession, identity: Identi
     await query.bot.send_document(query.from_user.id, document, caption="Ваш ИОМ по шаблону методической службы.")
 
 
-@router.callback_query(StepCb.filter(F.action == "open"))
+@router.callback_query(StepCb.filter(F.action == "open"), flags=READ_ONLY)
 async def open_step(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
     await ui.show(query, *await _card(session, _user(identity), callback_data.step_id))
 
@@ -138,7 +139,7 @@ async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSessi
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-@router.message(RouteDialog.evidence, NOT_COMMAND)
+@router.message(RouteDialog.evidence, NOT_COMMAND, flags=READ_ONLY)
 async def not_a_file(message: Message) -> None:
     await message.answer(rui.ASK_FILE)
 
@@ -175,7 +176,7 @@ async def replace(query: CallbackQuery, callback_data: ReplaceCb, session: Async
     await ui.show(query, *await _card(session, user, step.id, notice="Шаг заменён."))
 
 
-@router.callback_query(StepCb.filter(F.action == "remove_ask"))
+@router.callback_query(StepCb.filter(F.action == "remove_ask"), flags=READ_ONLY)
 async def remove_ask(query: CallbackQuery, callback_data: StepCb, session: AsyncSession, identity: Identity) -> None:
     _, step = await routes.owned_step(session, _user(identity), callback_data.step_id, planned=True)
     await ui.show(query, rui.remove_question(step), rui.remove_kb(step.id))
@@ -217,9 +218,9 @@ async def got_own_deadline(message: Message, state: FSMContext, session: AsyncSe
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(RouteDialog.reflection, NOT_COMMAND)
-@router.message(RouteDialog.postpone, NOT_COMMAND)
-@router.message(RouteDialog.own_title, NOT_COMMAND)
-@router.message(RouteDialog.own_deadline, NOT_COMMAND)
+@router.message(RouteDialog.reflection, NOT_COMMAND, flags=READ_ONLY)
+@router.message(RouteDialog.postpone, NOT_COMMAND, flags=READ_ONLY)
+@router.message(RouteDialog.own_title, NOT_COMMAND, flags=READ_ONLY)
+@router.message(RouteDialog.own_deadline, NOT_COMMAND, flags=READ_ONLY)
 async def need_text(message: Message) -> None:
     await message.answer(rui.NEED_TEXT)

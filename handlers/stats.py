@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.render import report_xlsx, stats_charts
 from bot.services import events, indicators, orgs, reports, roles
 from bot.services.indicators import Period, Stats, Window
@@ -96,7 +97,7 @@ async def report_command(message: Message, state: FSMContext, session: AsyncSess
     await _start(message, state, session, identity, "r")
 
 
-@router.callback_query(StatsCb.filter(F.action == "org"))
+@router.callback_query(StatsCb.filter(F.action == "org"), flags=READ_ONLY)
 async def open_scope(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity) -> None:
     await ui.show(query, *await scope_screen(session, identity, callback_data.org_id, callback_data.page,
                                              _mode(callback_data)))
@@ -141,7 +142,7 @@ async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMCon
         await _send_long(query.bot, query.from_user.id, text, markup)
 
 
-@router.callback_query(StatsCb.filter(F.action == "brk"))
+@router.callback_query(StatsCb.filter(F.action == "brk"), flags=READ_ONLY)
 async def breakdown(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     stats, _ = await _stats(session, identity, callback_data.org_id, period)
@@ -152,7 +153,7 @@ async def breakdown(query: CallbackQuery, callback_data: StatsCb, session: Async
     await ui.show(query, sui.breakdown_text(stats, index, page), sui.breakdown_kb(stats, index, page))
 
 
-@router.callback_query(StatsCb.filter(F.action == "png"))
+@router.callback_query(StatsCb.filter(F.action == "png"), flags=READ_ONLY)
 async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity,
                  bot: Bot) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)

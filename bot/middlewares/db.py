@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import current_session, is_read_only, read_only, take_written
 
-READ = "read"  # flags={"db": READ}: the handler never writes (lists, cards, /help)
+READ = "read"
+READ_ONLY = {"db": READ}  # handler flags: it never writes (lists, cards, /help); see TransactionMiddleware
 
 
 class DbSessionMiddleware(BaseMiddleware):
