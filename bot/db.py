@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 # The session of the update being handled (bot/middlewares/db.py sets it): the FSM storage writes
 # through it, and a request to Telegram commits it first.
@@ -28,6 +29,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Our own execution option (SQLAlchemy passes unknown keys through to events): no BEGIN on SQLite.
 READ_ONLY = "growthbot_read_only"
 WROTE = "growthbot_wrote"
+READ_ONLY_ENGINE = "growthbot_read_only_engine"
 WRITE_REFUSED = "a write in a read-only session: a db='read' handler, or a write after the update's writes were committed"
 
 
@@ -63,25 +65,30 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def read_only_options(session: AsyncSession) -> dict[str, Any]:
+def read_only_options(dialect_name: str) -> dict[str, Any]:
     """PostgreSQL: the documented AUTOCOMMIT isolation level. SQLite: SQLAlchemy documents that
     AUTOCOMMIT does not combine with the recipe above, and needs nothing: with the BEGIN left out,
     the driver is in autocommit already."""
-    if session.bind.dialect.name == "sqlite":
+    if dialect_name == "sqlite":
         return {READ_ONLY: True}
     return {READ_ONLY: True, "isolation_level": "AUTOCOMMIT"}
 
 
-async def read_only(session: AsyncSession) -> None:
-    """Run the session's next transaction on an autocommit connection. It must write nothing
-    (each statement would commit on its own), so a write there raises. Call it when the session
-    has no transaction open; the next commit or rollback ends the mode."""
-    await session.connection(execution_options=read_only_options(session))
+def read_only(session: AsyncSession) -> None:
+    """From the session's next transaction on, connections come from the read-only engine: an
+    autocommit connection that takes no lock, checked out only when a statement needs it. Nothing
+    may be written there (each statement would commit on its own), so a write raises. Call it
+    between transactions; `writable` ends the mode."""
     sync = session.sync_session
-    sync.info[READ_ONLY] = sync.get_transaction()
-    if not event.contains(sync, "do_orm_execute", _on_statement):
-        event.listen(sync, "do_orm_execute", _on_statement)
-        event.listen(sync, "before_flush", _on_flush)
+    if sync.in_transaction():
+        raise InvalidRequestError("read_only() is for a session without an open transaction")
+    sync.info[READ_ONLY] = sync.info.get(READ_ONLY_ENGINE) or sync.bind.execution_options(
+        **read_only_options(sync.bind.dialect.name))
+
+
+def writable(session: AsyncSession) -> None:
+    """The session's next transaction writes (on SQLite: BEGIN IMMEDIATE). Call it between transactions."""
+    session.sync_session.info.pop(READ_ONLY, None)
 
 
 def is_read_only(session: AsyncSession) -> bool:
@@ -89,15 +96,22 @@ def is_read_only(session: AsyncSession) -> bool:
 
 
 def take_written(session: AsyncSession) -> bool:
-    """Whether the session wrote, or holds changes to flush, since the last call (writes are
-    noticed once `read_only` has been called on the session: the update's session)."""
+    """Whether the session wrote, or holds changes to flush, since the last call."""
     sync = session.sync_session
     return bool(sync.info.pop(WROTE, False) or sync.new or sync.dirty or sync.deleted)
 
 
 def _read_only(sync_session) -> bool:
-    transaction = sync_session.get_transaction()
-    return transaction is not None and sync_session.info.get(READ_ONLY) is transaction
+    return sync_session.info.get(READ_ONLY) is not None
+
+
+class ModalSession(Session):
+    """A Session that takes its connections from the read-only engine while in read-only mode.
+    get_bind is Session's documented hook for choosing an engine ("Custom Vertical Partitioning")."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        engine = self.info.get(READ_ONLY)
+        return engine if engine is not None else super().get_bind(*args, **kwargs)
 
 
 def _wrote(sync_session) -> None:
@@ -128,4 +142,9 @@ def dialect_insert(session: AsyncSession | AsyncConnection, entity: Any) -> Any:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    if not event.contains(ModalSession, "do_orm_execute", _on_statement):  # writes are noticed, and refused
+        event.listen(ModalSession, "do_orm_execute", _on_statement)  # in read-only mode
+        event.listen(ModalSession, "before_flush", _on_flush)
+    read_only_engine = engine.sync_engine.execution_options(**read_only_options(engine.dialect.name))
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ModalSession,
+                              info={READ_ONLY_ENGINE: read_only_engine})

@@ -44,7 +44,7 @@ class DatabaseStorage(BaseStorage):
                 async with own.begin():
                     yield own
             else:
-                await read_only(own)  # a read outside an update takes no lock
+                read_only(own)  # a read outside an update takes no lock
                 yield own
 
     async def _load(self, key: StorageKey) -> tuple[str | None, dict]:

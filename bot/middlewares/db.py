@@ -22,7 +22,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import current_session, is_read_only, read_only, take_written
+from bot.db import current_session, read_only, take_written, writable
 
 READ = "read"
 READ_ONLY = {"db": READ}  # handler flags: it never writes (lists, cards, /help); see TransactionMiddleware
@@ -37,7 +37,7 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject, data: dict[str, Any],
     ) -> Any:
         async with self._sessionmaker() as session:  # closing rolls back anything uncommitted
-            await read_only(session)
+            read_only(session)
             token = current_session.set(session)
             data["session"] = session
             try:
@@ -54,7 +54,9 @@ class TransactionMiddleware(BaseMiddleware):
         event: TelegramObject, data: dict[str, Any],
     ) -> Any:
         if get_flag(data, "db") != READ:
-            await data["session"].commit()  # ends the read-only phase; the next statement begins writing
+            session = data["session"]
+            await session.commit()  # ends the read-only phase: the handler's first statement begins writing
+            writable(session)
         return await handler(event, data)
 
 
@@ -69,11 +71,11 @@ def install_transaction_middleware(dp: Dispatcher) -> None:
 class CommitBeforeReply(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType, bot: Bot, method: TelegramMethod) -> Any:
         session = current_session.get()
-        if session is not None and not is_read_only(session):
+        if session is not None and session.in_transaction():
             wrote = take_written(session)
-            await session.commit()  # also when nothing was written: no lock waits on Telegram
+            await session.commit()  # also when nothing was written: no lock nor connection waits on Telegram
             if wrote:
-                await read_only(session)  # the update's writes are in; a write now would be a second commit
+                read_only(session)  # the update's writes are in; a write now would be a second commit
         return await make_request(bot, method)
 
 

@@ -24,7 +24,7 @@ def _note(action: str) -> AuditEntry:
 
 async def _notes(sessionmaker) -> list[str]:
     async with sessionmaker() as session:
-        await read_only(session)  # a plain session would queue for the write lock the handler holds
+        read_only(session)  # a plain session would queue for the write lock the handler holds
         return list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
@@ -103,7 +103,7 @@ async def test_a_second_commit_in_one_update_and_a_write_in_a_read_handler_are_r
 
 async def test_read_only_session_refuses_writes_outside_updates_too(sessionmaker):
     async with sessionmaker() as session:
-        await read_only(session)
+        read_only(session)
         session.add(_note("x"))
         with pytest.raises(InvalidRequestError):
             await session.flush()
