@@ -1,6 +1,8 @@
 """/broadcast: compose (the methodist's own message), audience, send now or later, live progress,
 stop. Every press re-checks the role, the author and the broadcast's status in the service."""
 
+from contextlib import suppress
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
@@ -15,7 +17,7 @@ from bot.services import broadcast_report, broadcasts, roles
 from bot.services.broadcast_announce import (
     announceable_event, announcement_buttons, announcement_text, create_announcement,
 )
-from bot.services.errors import InvalidInput
+from bot.services.errors import DomainError, InvalidInput
 from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
@@ -149,12 +151,22 @@ async def ready(query: CallbackQuery, callback_data: BcCb, session: AsyncSession
 
 @router.callback_query(BcCb.filter(F.action == "now"))
 async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    """The live progress message is sent first, saying nothing is done yet: the broadcast is then
+    started with that message attached, and the update's writes commit once, before the replies."""
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)  # a second tap stops here
+    card = await query.bot.send_message(query.from_user.id, bui.starting(b))
     now = utcnow()
-    b = await broadcasts.start(session, identity, callback_data.id, now)
-    if isinstance(query.message, Message):  # the pressed message becomes the live progress card
-        await broadcasts.attach_progress(session, identity, b.id, query.message.chat.id, query.message.message_id)
+    try:
+        b = await broadcasts.start(session, identity, b.id, now)
+    except DomainError:  # nothing started (the audience emptied meanwhile): no progress to show
+        with suppress(TelegramBadRequest):
+            await query.bot.delete_message(card.chat.id, card.message_id)
+        raise
+    await broadcasts.attach_progress(session, identity, b.id, card.chat.id, card.message_id)
     p = await broadcast_report.progress(session, b, now)
-    await ui.show(query, f"{bui.started(b)}\n\n{broadcast_report.progress_text(b, p)}", bui.progress_kb(b))
+    await ui.show(query, bui.started(b))
+    await query.bot.edit_message_text(broadcast_report.progress_text(b, p), chat_id=card.chat.id,
+                                      message_id=card.message_id, reply_markup=bui.progress_kb(b))
 
 
 @router.callback_query(BcCb.filter(F.action.in_(("when", "retext"))))

@@ -99,6 +99,10 @@ def confirm(b: Broadcast, recipients: int) -> str:
             "Отправить сейчас или запланировать?")
 
 
+def starting(b: Broadcast) -> str:
+    return f"📨 Рассылка №{b.id} запускается…"
+
+
 def started(b: Broadcast) -> str:
     who = plural(b.recipients, "получатель", "получателя", "получателей")
     return f"🚀 Рассылка №{b.id} запущена: {b.recipients} {who}."
