@@ -7,8 +7,10 @@ handling is switched off on connect and the `begin` event emits the BEGIN itself
 queue on the busy timeout instead of failing with "database is locked" when a read turns into a
 write. WAL lets readers go on meanwhile.
 
-A read-only session (``read_only``) runs on an autocommit connection and takes no lock: the
-update handlers flagged ``db="read"`` and whatever an update does after its first reply use it.
+A session in read-only mode (``read_only``) takes its connections from a read-only engine: an
+autocommit connection that takes no lock (on SQLite the BEGIN is left out). Update handlers
+flagged ``db="read"`` run in it, and so does an update once its writes are committed; a write
+there raises (see bot/middlewares/db.py for the rule).
 """
 
 from contextvars import ContextVar
