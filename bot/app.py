@@ -17,11 +17,10 @@ from bot import metrics
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
-from bot.identity_cache import IdentityCache
 from bot.services.signups import SignupPolicy
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
-    commit_before_replies,
+    commit_before_replies, install_transaction_middleware,
 )
 
 
@@ -85,12 +84,9 @@ def create_dispatcher(
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
-    # One process per database (no Redis): identities may be remembered between updates.
-    identities = None if settings.redis_url else IdentityCache(sessionmaker.kw["bind"])
-    if identities is not None:
-        dp["identity_cache"] = identities  # a test that rebuilds the dispatcher closes the old one
-    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
+    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))
     dp.include_routers(*get_routers())
+    install_transaction_middleware(dp)
     return dp
 
 

@@ -1,9 +1,9 @@
 """FSM storage in the bot's own database, so a restart resumes a half-finished dialog.
 
-Inside an update it writes through that update's session, so the dialog state commits or rolls
-back together with whatever the handler changed. aiogram reads the state of every update before
-our session exists; a process-local cache, refreshed only after a commit, answers those reads
-without a transaction of their own. One process per database is assumed; several instances
+Inside an update it writes through that update's session (bot.db.current_session), so the dialog
+state commits or rolls back together with whatever the handler changed, like any other write of
+the update. aiogram reads the state of every update before our session exists; a process-local
+cache, refreshed only after a commit, answers those reads without a transaction of their own. One process per database is assumed; several instances
 should keep dialog state in Redis (REDIS_URL), which skips this class entirely.
 """
 
@@ -16,7 +16,7 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import current_session, dialect_insert
+from bot.db import current_session, dialect_insert, read_only
 from models import FsmRecord, utcnow
 
 CACHE_LIMIT = 50_000
@@ -34,19 +34,24 @@ class DatabaseStorage(BaseStorage):
         self._cache: dict[str, tuple[str | None, dict]] = {}
 
     @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _session(self, writing: bool) -> AsyncIterator[AsyncSession]:
         session = current_session.get()
         if session is not None:
             yield session
             return
-        async with self._sessionmaker() as own, own.begin():
-            yield own
+        async with self._sessionmaker() as own:
+            if writing:
+                async with own.begin():
+                    yield own
+            else:
+                read_only(own)  # a read outside an update takes no lock
+                yield own
 
     async def _load(self, key: StorageKey) -> tuple[str | None, dict]:
         cached = self._cache.get(_key(key), _MISSING)
         if cached is not _MISSING:
             return cached
-        async with self._session() as session:
+        async with self._session(writing=False) as session:
             record = await session.get(FsmRecord, _key(key), populate_existing=True)
         value = (record.state, dict(record.data or {})) if record else (None, {})
         self._remember(_key(key), value)
@@ -60,7 +65,7 @@ class DatabaseStorage(BaseStorage):
     async def _write(self, key: StorageKey, **values: Any) -> None:
         state, data = await self._load(key)
         new = (values.get("state", state), values.get("data", data))
-        async with self._session() as session:
+        async with self._session(writing=True) as session:
             insert = dialect_insert(session, FsmRecord)
             row = {"key": _key(key), "telegram_id": key.user_id, "state": new[0], "data": new[1],
                    "updated_at": utcnow()}

@@ -7,6 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import orgs, outbox, roles
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
@@ -48,12 +49,12 @@ async def grant_scope(
     created = await roles.grant(session, identity, Role.methodist, target, org.id)
     await state.clear()
     verdict = "назначен методистом" if created else "уже был методистом"
-    await ui.show(query, f"Пользователь {target} {verdict}: {texts.esc(org.name)}.")
     target_identity = await roles.load_identity(session, target, [])
     if created and target_identity.user is not None:
         # Keyed by this press: a redelivered update tells once, a second press grants nothing new.
         await _tell(session, bot, target_identity, f"role_grant:{query.id}",
                     f"Вам выдана роль методиста: {texts.esc(org.name)}. Команды — /help.")
+    await ui.show(query, f"Пользователь {target} {verdict}: {texts.esc(org.name)}.")
 
 
 async def _methodists_page(session: AsyncSession, identity: Identity, page: int):
@@ -81,16 +82,17 @@ async def revoke(
 ) -> None:
     grant = await roles.revoke_grant(session, identity, callback_data.grant_id, Role.methodist)
     scope = texts.esc(await orgs.display_name(session, grant.scope_org_id))
-    await ui.show(query, f"Роль методиста снята с {grant.telegram_id}: {scope}.")
     remaining = await roles.load_identity(session, grant.telegram_id, [])
     if remaining.user is not None:
         await _tell(session, bot, remaining, f"role_revoke:{grant.id}", f"С вас снята роль методиста: {scope}.")
+    await ui.show(query, f"Роль методиста снята с {grant.telegram_id}: {scope}.")
 
 
 async def _tell(session: AsyncSession, bot: Bot, person: Identity, key: str, text: str) -> None:
     """The notice goes through the outbox (pacing, a blocked bot marks the person inactive), urgent:
     the person usually waits for the new role. The menu is per-chat configuration, not a message:
-    set directly, best effort, since the role change itself already stands."""
+    set directly, best effort, since the role change itself already stands. Called before the
+    handler's own reply: the update's writes all come before its first request to Telegram."""
     await outbox.enqueue(session, key=key, chat_id=person.telegram_id, purpose="role_change", text=text,
                          urgent=True, timezone=person.user.timezone)
     try:
@@ -104,7 +106,7 @@ def setup() -> Router:
     router.message.register(grant_start, Command("grant"))
     router.callback_query.register(grant_scope, StateFilter(Grant.scope),
                                    OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant")))
-    router.message.register(list_methodists, Command("methodists"))
-    router.callback_query.register(methodists_page, MethodistsCb.filter())
+    router.message.register(list_methodists, Command("methodists"), flags=READ_ONLY)
+    router.callback_query.register(methodists_page, MethodistsCb.filter(), flags=READ_ONLY)
     router.callback_query.register(revoke, RevokeCb.filter())
     return router

@@ -7,10 +7,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services import audit_log
+from bot.middlewares.db import READ_ONLY
+from bot.services import audit_log, timefmt
 from bot.services.audit_log import AuditPage, Row
 from bot.services.roles import Identity
-from bot.services import timefmt
 from bot.services.timefmt import fmt
 from handlers import ui
 from handlers.access import Admin, GatedRouter
@@ -105,6 +105,6 @@ async def audit_page(query: CallbackQuery, callback_data: AuditCb, session: Asyn
 
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Admin())
-    router.message.register(audit_command, Command("audit"))
-    router.callback_query.register(audit_page, AuditCb.filter())
+    router.message.register(audit_command, Command("audit"), flags=READ_ONLY)
+    router.callback_query.register(audit_page, AuditCb.filter(), flags=READ_ONLY)
     return router

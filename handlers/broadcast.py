@@ -1,9 +1,11 @@
 """/broadcast: compose (the methodist's own message), audience, send now or later, live progress,
 stop. Every press re-checks the role, the author and the broadcast's status in the service."""
 
+from contextlib import suppress
 from datetime import datetime
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -11,10 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
 from bot.services import broadcast_audience as audience
 from bot.services import broadcast_report, broadcasts, timefmt
-from bot.services.broadcast_announce import prepare_event_announcement
-from bot.services.errors import InvalidInput
+from bot.services.broadcast_announce import (
+    announceable_event,
+    announcement_buttons,
+    announcement_text,
+    create_announcement,
+)
+from bot.services.errors import DomainError, InvalidInput
 from bot.services.event_input import parse_moment
 from bot.services.roles import Identity
 from handlers import broadcast_ui as bui
@@ -64,24 +72,36 @@ async def compose(
 
 
 async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                   settings: Settings, clock: Clock) -> None:
+                   settings: Settings, bot: Bot, clock: Clock) -> None:
     zone, now = _zone(identity, settings), clock()
     when = parse_moment(message.text, zone, now)
-    b = await broadcasts.schedule(session, identity, int((await state.get_data()).get("id", 0)), when, now)
+    data = await state.get_data()
+    b = await broadcasts.schedule(session, identity, int(data.get("id", 0)), when, now)
+    prompt = data.get("prompt")  # the "when?" message becomes the live progress card
+    if prompt:
+        await broadcasts.attach_progress(session, identity, b.id, message.chat.id, int(prompt))
     await state.clear()
     p = await broadcast_report.progress(session, b, now)
-    sent = await message.answer(broadcast_report.progress_text(b, p, zone), reply_markup=bui.progress_kb(b))
-    await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
+    text = broadcast_report.progress_text(b, p, zone)
+    if prompt:
+        try:
+            await bot.edit_message_text(text, chat_id=message.chat.id, message_id=int(prompt),
+                                        reply_markup=bui.progress_kb(b))
+            return
+        except TelegramBadRequest:
+            pass  # deleted meanwhile: the answer below still confirms it
+    await message.answer(text, reply_markup=bui.progress_kb(b))
 
 
 async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
                    identity: Identity, bot: Bot, clock: Clock) -> None:
-    """The announcement text is sent by the bot to the methodist: that message is what gets copied."""
-    b = await prepare_event_announcement(session, identity, callback_data.event_id, clock())
+    """The bot sends the announcement to the methodist, then creates the draft that copies that
+    message: the update's writes come after that first message and commit once, before the next."""
+    event = await announceable_event(session, identity, callback_data.event_id, clock())
     await query.answer()
-    sent = await bot.send_message(query.from_user.id, b.preview, reply_markup=outbox_buttons.markup(b.buttons))
-    b = await broadcasts.replace_source(session, identity, b.id, sent.chat.id, sent.message_id,
-                                        broadcasts.preview_of(b.preview, html=True))
+    sent = await bot.send_message(query.from_user.id, announcement_text(event),
+                                  reply_markup=outbox_buttons.markup(announcement_buttons(event.id)))
+    b = await create_announcement(session, identity, event, sent.chat.id, sent.message_id)
     text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
@@ -135,21 +155,31 @@ async def ready(
 
 async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
                    settings: Settings, clock: Clock) -> None:
+    """The live progress message is sent first, saying nothing is done yet: the broadcast is then
+    started with that message attached, and the update's writes commit once, before the replies."""
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)  # a second tap stops here
+    card = await query.bot.send_message(query.from_user.id, bui.starting(b))
     now = clock()
-    b = await broadcasts.start(session, identity, callback_data.id, now)
-    await ui.show(query, bui.started(b))
+    try:
+        b = await broadcasts.start(session, identity, b.id, now)
+    except DomainError:  # nothing started (the audience emptied meanwhile): no progress to show
+        with suppress(TelegramBadRequest):
+            await query.bot.delete_message(card.chat.id, card.message_id)
+        raise
+    await broadcasts.attach_progress(session, identity, b.id, card.chat.id, card.message_id)
     p = await broadcast_report.progress(session, b, now)
-    text = broadcast_report.progress_text(b, p, _zone(identity, settings))
-    sent = await query.bot.send_message(query.from_user.id, text,
-                                        reply_markup=bui.progress_kb(b))
-    await broadcasts.attach_progress(session, identity, b.id, sent.chat.id, sent.message_id)
+    await ui.show(query, bui.started(b))
+    await query.bot.edit_message_text(broadcast_report.progress_text(b, p, _zone(identity, settings)),
+                                      chat_id=card.chat.id, message_id=card.message_id,
+                                      reply_markup=bui.progress_kb(b))
 
 
 async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext, session: AsyncSession,
                    identity: Identity, settings: Settings) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await state.set_state(BroadcastFlow.when if callback_data.action == "when" else BroadcastFlow.compose)
-    await state.set_data({"id": b.id})
+    prompt = query.message.message_id if isinstance(query.message, Message) else None
+    await state.set_data({"id": b.id, "prompt": prompt})
     await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
 
 
@@ -194,14 +224,14 @@ def setup() -> Router:
     router.message.register(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
     router.message.register(schedule, StateFilter(BroadcastFlow.when), TYPED)
     router.callback_query.register(announce, BroadcastAnnounceCb.filter())
-    router.callback_query.register(open_screen, BcCb.filter(F.action.in_(SCREENS)))
+    router.callback_query.register(open_screen, BcCb.filter(F.action.in_(SCREENS)), flags=READ_ONLY)
     router.callback_query.register(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
-    router.callback_query.register(ready, BcCb.filter(F.action == "next"))
+    router.callback_query.register(ready, BcCb.filter(F.action == "next"), flags=READ_ONLY)
     router.callback_query.register(send_now, BcCb.filter(F.action == "now"))
     router.callback_query.register(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
     router.callback_query.register(drop, BcCb.filter(F.action == "drop"))
-    router.callback_query.register(stop_ask, BcCb.filter(F.action == "stop"))
+    router.callback_query.register(stop_ask, BcCb.filter(F.action == "stop"), flags=READ_ONLY)
     router.callback_query.register(stop, BcCb.filter(F.action == "stopyes"))
-    router.callback_query.register(stop_no, BcCb.filter(F.action == "stopno"))
-    router.callback_query.register(status, BcCb.filter(F.action == "status"))
+    router.callback_query.register(stop_no, BcCb.filter(F.action == "stopno"), flags=READ_ONLY)
+    router.callback_query.register(status, BcCb.filter(F.action == "status"), flags=READ_ONLY)
     return router

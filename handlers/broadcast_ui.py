@@ -7,10 +7,10 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services import orgs
 from bot.services.broadcast_audience import AREAS
 from bot.services.broadcast_report import STOP_LABEL
+from bot.services.labels import area_label
 from bot.services.timefmt import local, phrase
 from bot.services.users import SUBJECTS
 from handlers.keyboard_builder import KeyboardBuilder
-from bot.services.labels import area_label
 from handlers.texts import POSITION_LABELS, esc, plural
 from models import Broadcast, BroadcastStatus, Event, Organization, Position
 
@@ -95,6 +95,10 @@ def confirm(b: Broadcast, recipients: int) -> str:
     who = plural(recipients, "получатель", "получателя", "получателей")
     return (f"<b>Рассылка №{b.id}: «{esc(b.preview)}»</b>\nСообщение получат <b>{recipients}</b> {who}.\n"
             "Отправить сейчас или запланировать?")
+
+
+def starting(b: Broadcast) -> str:
+    return f"📨 Рассылка №{b.id} запускается…"
 
 
 def started(b: Broadcast) -> str:

@@ -7,8 +7,8 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.services import users
-
 from bot.services.roles import Identity
 from handlers import texts
 from handlers.access import GatedRouter, Registered
@@ -55,7 +55,7 @@ async def membership_changed(event: ChatMemberUpdated, session: AsyncSession, cl
 def setup() -> Router:
     router = Router(name=__name__)
     members = GatedRouter(name=f"{__name__}.members", who=Registered(admins=True, refusal=NOT_YET))
-    members.message.register(help_command, Command("help"))
+    members.message.register(help_command, Command("help"), flags=READ_ONLY)
     router.message.register(cancel, Command("cancel"))
     router.my_chat_member.register(membership_changed)
     router.include_router(members)
@@ -65,6 +65,6 @@ def setup() -> Router:
 def setup_fallback() -> Router:
     """The last router: whatever no feature took."""
     router = Router(name=f"{__name__}.fallback")
-    router.callback_query.register(stale_button)
-    router.message.register(unknown_message)
+    router.callback_query.register(stale_button, flags=READ_ONLY)
+    router.message.register(unknown_message, flags=READ_ONLY)
     return router

@@ -15,11 +15,12 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
 from bot.services import content, content_admin, indicators
 from bot.services.content_admin import KINDS, ActivityDraft
 from bot.services.errors import InvalidInput
-from bot.services.roles import Identity
 from bot.services.labels import area_label
+from bot.services.roles import Identity
 from bot.services.timefmt import fmt, reader_zone
 from handlers import texts, ui
 from handlers.access import ContentAdmin, GatedRouter
@@ -212,10 +213,10 @@ async def need_text(message: Message) -> None:
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=ContentAdmin())
     router.message.register(content_menu, Command("content"))
-    router.callback_query.register(download, ContentCb.filter(F.action == "get"))
+    router.callback_query.register(download, ContentCb.filter(F.action == "get"), flags=READ_ONLY)
     router.callback_query.register(ask_upload, ContentCb.filter(F.action == "up"))
     router.message.register(upload_chosen, StateFilter(ContentFlow.upload), Has("document"))
-    router.message.register(upload_not_document, StateFilter(ContentFlow.upload))
+    router.message.register(upload_not_document, StateFilter(ContentFlow.upload), flags=READ_ONLY)
     router.message.register(upload_with_caption, Has("document"), Caption(KINDS))
     router.message.register(upload_by_name, StateFilter(None), Has("document"),
                             DocumentNamed(content_admin.kind_from_filename))
@@ -226,5 +227,5 @@ def setup() -> Router:
     router.callback_query.register(activity_form, ContentCb.filter(F.action == "form"))
     router.message.register(activity_hours, StateFilter(ContentFlow.hours), TYPED)
     router.message.register(activity_details, StateFilter(ContentFlow.details), TYPED)
-    router.message.register(need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT)
+    router.message.register(need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT, flags=READ_ONLY)
     return router

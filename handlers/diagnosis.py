@@ -12,6 +12,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.render import chart
 from bot.services import diagnosis
 from bot.services.diagnosis import Step
@@ -138,11 +139,11 @@ async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSes
 
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Registered())
-    router.message.register(diagnostics, Command("diagnostics"))
+    router.message.register(diagnostics, Command("diagnostics"), flags=READ_ONLY)
     router.callback_query.register(start, MenuCb.filter(F.action == "start"))
     router.callback_query.register(resume, MenuCb.filter(F.action == "resume"))
     router.callback_query.register(restart, MenuCb.filter(F.action == "restart"))
-    router.callback_query.register(show_result, MenuCb.filter(F.action == "show"))
+    router.callback_query.register(show_result, MenuCb.filter(F.action == "show"), flags=READ_ONLY)
     router.callback_query.register(answer, AnswerCb.filter(F.action == "a"))
     router.callback_query.register(back, AnswerCb.filter(F.action == "b"))
     router.callback_query.register(pause, AnswerCb.filter(F.action == "p"))

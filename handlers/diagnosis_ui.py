@@ -6,9 +6,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.chart import Band
+from bot.services import labels
 from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
-from bot.services import labels
 from bot.services.timefmt import local
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.route_ui import RouteBuildCb  # the route feature checks the attempt again on its side

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.services import event_input, events, orgs
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.event_input import FIELDS, TEXT_FIELDS
@@ -254,7 +255,7 @@ def setup() -> Router:
     router.message.register(new_event, Command("new_event"))
     router.message.register(draft_typed, StateFilter(*DRAFT_STATES), TYPED)
     router.message.register(event_typed, StateFilter(EventEdit.value), TYPED)
-    router.message.register(not_text, StateFilter(*DRAFT_STATES, EventEdit.value), NO_TEXT)
+    router.message.register(not_text, StateFilter(*DRAFT_STATES, EventEdit.value), NO_TEXT, flags=READ_ONLY)
     router.callback_query.register(chose_format, EDITABLE, NewEventCb.filter(F.action == "fmt"))
     router.callback_query.register(toggle_area, EDITABLE, NewEventCb.filter(F.action == "area"))
     router.callback_query.register(button_value, EDITABLE,

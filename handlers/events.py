@@ -8,6 +8,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.render import ics
 from bot.services import event_catalog, feedback, signups
 from bot.services.event_catalog import View
@@ -19,25 +20,18 @@ from handlers.events_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment
 from handlers.filters import IS_COMMAND, NO_TEXT, TYPED
 
 
-async def _send_list(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                     view: View, clock: Clock) -> None:
+async def _send_list(message: Message, session: AsyncSession, identity: Identity, view: View, clock: Clock) -> None:
     user = identity.user
-    if await state.get_state() == FeedbackComment.comment.state:
-        await state.clear()  # leaving the comment prompt: a later message is not a comment
     page = await event_catalog.list_events(session, user, view, now=clock())
     await message.answer(ui_ev.event_list(page, user.timezone), reply_markup=ui_ev.event_list_kb(page, user.timezone))
 
 
-async def events_command(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
-) -> None:
-    await _send_list(message, state, session, identity, View.recommended, clock=clock)
+async def events_command(message: Message, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+    await _send_list(message, session, identity, View.recommended, clock=clock)
 
 
-async def my_events_command(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
-) -> None:
-    await _send_list(message, state, session, identity, View.mine, clock=clock)
+async def my_events_command(message: Message, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+    await _send_list(message, session, identity, View.mine, clock=clock)
 
 
 async def list_page(
@@ -133,21 +127,22 @@ async def comment_not_text(message: Message) -> None:
 def setup() -> Router:
     router = Router(name=__name__)
     members = GatedRouter(name=f"{__name__}.members", who=Registered())
-    members.message.register(events_command, Command("events"))
-    members.message.register(my_events_command, Command("my_events"))
-    members.callback_query.register(list_page, EventListCb.filter())
-    members.callback_query.register(open_card, EventCb.filter(F.action == "open"))
+    # Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
+    # next, anywhere, would be saved as a comment on the event. Registered first, so /events and
+    # /my_events (which only read) find the prompt already closed.
+    members.message.register(ui.leave_dialog_for_command, StateFilter(FeedbackComment.comment), IS_COMMAND)
+    members.message.register(events_command, Command("events"), flags=READ_ONLY)
+    members.message.register(my_events_command, Command("my_events"), flags=READ_ONLY)
+    members.callback_query.register(list_page, EventListCb.filter(), flags=READ_ONLY)
+    members.callback_query.register(open_card, EventCb.filter(F.action == "open"), flags=READ_ONLY)
     members.callback_query.register(join, EventCb.filter(F.action == "join"))
-    members.callback_query.register(leave_ask, EventCb.filter(F.action == "leave_ask"))
+    members.callback_query.register(leave_ask, EventCb.filter(F.action == "leave_ask"), flags=READ_ONLY)
     members.callback_query.register(leave, EventCb.filter(F.action == "leave"))
-    members.callback_query.register(calendar_file, EventCb.filter(F.action == "ics"))
+    members.callback_query.register(calendar_file, EventCb.filter(F.action == "ics"), flags=READ_ONLY)
     members.callback_query.register(answer_offer, OfferCb.filter())
     members.callback_query.register(rate, FeedbackCb.filter())
     members.message.register(comment, StateFilter(FeedbackComment.comment), TYPED)
-    # Another command closes the comment prompt and runs as usual: otherwise whatever the teacher types
-    # next, anywhere, would be saved as a comment on the event.
-    members.message.register(ui.leave_dialog_for_command, StateFilter(FeedbackComment.comment), IS_COMMAND)
-    members.message.register(comment_not_text, StateFilter(FeedbackComment.comment), NO_TEXT)
+    members.message.register(comment_not_text, StateFilter(FeedbackComment.comment), NO_TEXT, flags=READ_ONLY)
     router.callback_query.register(skip_comment, FeedbackSkipCb.filter())  # open: it only closes a prompt
     router.include_router(members)
     return router

@@ -10,6 +10,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.render import xlsx
 from bot.services import event_input, events, orgs
 from bot.services.roles import Identity
@@ -163,16 +164,16 @@ async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, sessi
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Methodist())
     router.message.register(events_admin, Command("events_admin"))
-    router.callback_query.register(show_list, on("list"))
+    router.callback_query.register(show_list, on("list"), flags=READ_ONLY)
     router.callback_query.register(show_card, on("card"))
-    router.callback_query.register(edit_menu, on("edit"))
-    router.callback_query.register(cancel_ask, on("cancel"))
+    router.callback_query.register(edit_menu, on("edit"), flags=READ_ONLY)
+    router.callback_query.register(cancel_ask, on("cancel"), flags=READ_ONLY)
     router.callback_query.register(cancel_do, on("cancel_yes"))
-    router.callback_query.register(show_registrants, on("regs"))
-    router.callback_query.register(export, on("xlsx"))
-    router.callback_query.register(show_attendance, on("att"))
+    router.callback_query.register(show_registrants, on("regs"), flags=READ_ONLY)
+    router.callback_query.register(export, on("xlsx"), flags=READ_ONLY)
+    router.callback_query.register(show_attendance, on("att"), flags=READ_ONLY)
     router.callback_query.register(mark_attendance, EventAdminCb.filter(F.action.in_({"att_on", "att_off", "att_all"})))
-    router.callback_query.register(close_ask, on("close"))
+    router.callback_query.register(close_ask, on("close"), flags=READ_ONLY)
     router.callback_query.register(close_do, on("close_yes"))
-    router.callback_query.register(show_feedback, on("fb"))
+    router.callback_query.register(show_feedback, on("fb"), flags=READ_ONLY)
     return router

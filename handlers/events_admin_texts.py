@@ -3,9 +3,9 @@ statuses, and the event's description and card as the methodist sees them."""
 
 from bot.services.event_input import FIELDS, moment
 from bot.services.events import Counts, Registrant
-from bot.services.timefmt import fmt, phrase
 from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.labels import area_label
+from bot.services.timefmt import fmt, phrase
 from handlers.texts import esc
 from models import Event, EventFormat, EventStatus, RegistrationStatus
 

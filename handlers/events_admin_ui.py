@@ -9,16 +9,27 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.event_input import FIELDS
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
+from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
+from bot.services.labels import TEACHER_AREAS, area_label
 from bot.services.orgs import Page
 from bot.services.timefmt import fmt, local
 from handlers.broadcast_ui import BroadcastAnnounceCb
 from handlers.events_admin_texts import (
-    ASK_BUTTON, CANCEL_HINT, DRAFT_DROPPED, EVENT_STATUS, FIELD_LABELS, PROMPTS, REG_STATUS, card, cut, describe,
-    duration_text, prompt, registrant_line,
+    ASK_BUTTON,
+    CANCEL_HINT,
+    DRAFT_DROPPED,
+    EVENT_STATUS,
+    FIELD_LABELS,
+    PROMPTS,
+    REG_STATUS,
+    card,
+    cut,
+    describe,
+    duration_text,
+    prompt,
+    registrant_line,
 )
 from handlers.keyboard_builder import KeyboardBuilder
-from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
-from bot.services.labels import TEACHER_AREAS, area_label
 from models import Event, EventFormat, EventStatus, Organization
 
 __all__ = [

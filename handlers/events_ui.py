@@ -6,11 +6,11 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.event_catalog import PAGE_SIZE, EventCard, EventPage, View
 from bot.services.feedback import MAX_COMMENT
+from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
+from bot.services.labels import TEACHER_AREAS
 from bot.services.signups import signup_closes_at
 from bot.services.timefmt import fmt, local
 from handlers.keyboard_builder import KeyboardBuilder
-from bot.services.labels import EVENT_FORMATS as FORMAT_LABELS
-from bot.services.labels import TEACHER_AREAS
 from handlers.texts import esc
 from models import Event, EventRegistration, EventStatus, RegistrationStatus
 

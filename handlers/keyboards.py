@@ -6,8 +6,17 @@ from bot.services import timefmt
 from bot.services.orgs import Page
 from bot.services.users import SUBJECTS
 from handlers.callbacks import (
-    ConsentCb, DeleteMeCb, InviteRoleCb, InviteTermsCb, MethodistsCb, OrgPickCb, PositionCb, ProfileCb,
-    RevokeCb, SubjectCb, TimezoneCb,
+    ConsentCb,
+    DeleteMeCb,
+    InviteRoleCb,
+    InviteTermsCb,
+    MethodistsCb,
+    OrgPickCb,
+    PositionCb,
+    ProfileCb,
+    RevokeCb,
+    SubjectCb,
+    TimezoneCb,
 )
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import POSITION_LABELS

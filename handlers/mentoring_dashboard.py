@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.render import chart
 from bot.services import routes
 from bot.services.mentoring import access, dashboard, interactions, rules
@@ -170,7 +171,7 @@ def setup() -> Router:
     router.callback_query.register(mentee_card, MenteeOpenCb.filter())
     router.callback_query.register(mentee_card, MentorCb.filter(F.action == "card"))
     router.callback_query.register(mentee_card_in_place, MentorCb.filter(F.action == "view"))
-    router.callback_query.register(pick_step, MentorCb.filter(F.action == "steps"))
+    router.callback_query.register(pick_step, MentorCb.filter(F.action == "steps"), flags=READ_ONLY)
     router.callback_query.register(comment_start, MentorCb.filter(F.action.in_({"cmt_route", "cmt_step"})))
     router.message.register(got_comment, StateFilter(Mentoring.comment), TYPED)
     router.callback_query.register(approve, MentorCb.filter(F.action == "approve"))

@@ -5,14 +5,14 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.services.labels import ZONE_TITLES, area_title
 from bot.services.mentoring.common import Page
 from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary
 from bot.services.mentoring.rules import MAX_TEXT, MENTEE_PAGE
-from bot.services.labels import ZONE_TITLES, area_title
+from bot.services.paging import window
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.mentoring_ui import MentorCb, cut, day, finish
 from handlers.texts import POSITION_LABELS, esc
-from bot.services.paging import window
 from models import RouteStatus, RouteStep, StepStatus, User
 
 ROUTE_STATUS = {RouteStatus.draft: "черновик, ждёт согласования", RouteStatus.approved: "согласован",

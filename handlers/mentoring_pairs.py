@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
 from bot.services import events, roles
 from bot.services.mentoring import access, pairing, rules, suggestions
 from bot.services.roles import Identity
@@ -22,7 +23,14 @@ from handlers.access import GatedRouter, Methodist
 from handlers.commands import publish_menu
 from handlers.filters import TYPED
 from handlers.mentoring_ui import (
-    MenteeTypeCb, Mentoring, PairCb, PairsCb, PickCb, SuggestCb, saved, start_dialog,
+    MenteeTypeCb,
+    Mentoring,
+    PairCb,
+    PairsCb,
+    PickCb,
+    SuggestCb,
+    saved,
+    start_dialog,
 )
 from models import PairStatus
 
@@ -155,12 +163,12 @@ def setup() -> Router:
     router.callback_query.register(pairs_view, PairsCb.filter())
     router.message.register(got_search, StateFilter(Mentoring.search), TYPED)
     router.callback_query.register(choose_type, MenteeTypeCb.filter())
-    router.callback_query.register(suggest, SuggestCb.filter())
+    router.callback_query.register(suggest, SuggestCb.filter(), flags=READ_ONLY)
     router.callback_query.register(pick, PickCb.filter())
     router.message.register(got_goal, StateFilter(Mentoring.goal), TYPED)
     router.callback_query.register(pair_card, PairCb.filter(F.action.in_({"card", "months", "cadence"})))
     router.callback_query.register(ask_pair_date, PairCb.filter(F.action.in_({"start", "end_date"})))
     router.message.register(got_pair_date, StateFilter(Mentoring.start, Mentoring.end_date), TYPED)
-    router.callback_query.register(end_ask, PairCb.filter(F.action == "end_ask"))
+    router.callback_query.register(end_ask, PairCb.filter(F.action == "end_ask"), flags=READ_ONLY)
     router.callback_query.register(end_pair, PairCb.filter(F.action == "end"))
     return router

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.roles import Identity
 from handlers import mentoring_relay_ui as kit
@@ -15,7 +16,13 @@ from handlers import ui
 from handlers.access import GatedRouter, Registered
 from handlers.filters import NO_TEXT, TYPED
 from handlers.mentoring_ui import (
-    MentorCb, Mentoring, ProposalCb, RelayCb, ReviewCb, saved, start_dialog,
+    MentorCb,
+    Mentoring,
+    ProposalCb,
+    RelayCb,
+    ReviewCb,
+    saved,
+    start_dialog,
 )
 
 
@@ -79,8 +86,8 @@ def setup() -> Router:
     members.callback_query.register(review_start, ReviewCb.filter())
     members.message.register(got_review, StateFilter(Mentoring.review), TYPED)
     # Open to all: the methodist's /pairs steps are Mentoring states too, and an admin need not be registered.
-    router.message.register(relay_not_text, StateFilter(Mentoring.relay), NO_TEXT)
+    router.message.register(relay_not_text, StateFilter(Mentoring.relay), NO_TEXT, flags=READ_ONLY)
     router.message.register(need_text, StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]),
-                            NO_TEXT)
+                            NO_TEXT, flags=READ_ONLY)
     router.include_router(members)
     return router

@@ -16,7 +16,6 @@ from handlers import ui
 from handlers.keyboard_builder import KeyboardBuilder
 
 
-
 class PairsCb(CallbackData, prefix="mpm"):
     view: str  # menu | young | active | ended | search
     page: int = 0

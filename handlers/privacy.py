@@ -9,6 +9,7 @@ from aiogram.types import BotCommandScopeChat, BufferedInputFile, CallbackQuery,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.services import signups, users
 from bot.services.roles import Identity
 from handlers import keyboards, texts, ui
@@ -48,8 +49,8 @@ async def delete_confirmed(
 def setup() -> Router:
     router = Router(name=__name__)
     members = GatedRouter(name=f"{__name__}.members", who=Registered())
-    members.message.register(my_data, Command("my_data"))
-    members.message.register(delete_me, Command("delete_me"))
+    members.message.register(my_data, Command("my_data"), flags=READ_ONLY)
+    members.message.register(delete_me, Command("delete_me"), flags=READ_ONLY)
     # Open to all: a second tap after the erasure finds no user and is told it is done.
     router.callback_query.register(delete_confirmed, DeleteMeCb.filter())
     router.include_router(members)

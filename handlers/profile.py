@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.middlewares.db import READ_ONLY
 from bot.services import orgs, timefmt, users, validation
 from bot.services.errors import InvalidInput
 from bot.services.roles import Identity
@@ -134,7 +135,7 @@ def setup() -> Router:
     # name, or the next message typed anywhere would be.
     router.message.register(ui.leave_dialog_for_command, StateFilter(ProfileEdit), IS_COMMAND)
     router.message.register(not_text, StateFilter(ProfileEdit.full_name, ProfileEdit.experience,
-                                                  ProfileEdit.birth_year), NOT_COMMAND)
+                                                  ProfileEdit.birth_year), NOT_COMMAND, flags=READ_ONLY)
     router.message.register(use_buttons, StateFilter(ProfileEdit.organization, ProfileEdit.position,
-                                                     ProfileEdit.subjects, ProfileEdit.timezone), NOT_COMMAND)
+                                                     ProfileEdit.subjects, ProfileEdit.timezone), NOT_COMMAND, flags=READ_ONLY)
     return router

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.services import invites, orgs, users, validation
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.roles import Identity
@@ -165,7 +166,7 @@ def setup() -> Router:
     router.message.register(got_experience, StateFilter(Registration.experience), TYPED)
     router.message.register(got_birth_year, StateFilter(Registration.birth_year), TYPED)
     router.message.register(not_text, StateFilter(Registration.full_name, Registration.experience,
-                                                  Registration.birth_year), NOT_COMMAND)
+                                                  Registration.birth_year), NOT_COMMAND, flags=READ_ONLY)
     router.message.register(use_buttons, StateFilter(Registration.organization, Registration.position,
-                                                     Registration.subjects), NOT_COMMAND)
+                                                     Registration.subjects), NOT_COMMAND, flags=READ_ONLY)
     return router

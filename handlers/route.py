@@ -8,6 +8,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.render import pdf
 from bot.services import routes
 from bot.services.errors import InvalidInput
@@ -215,25 +216,25 @@ async def need_text(message: Message) -> None:
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Registered())
     router.message.register(route_command, Command("route"))
-    router.callback_query.register(view, RouteCb.filter(F.action == "view"))
+    router.callback_query.register(view, RouteCb.filter(F.action == "view"), flags=READ_ONLY)
     router.callback_query.register(build, RouteBuildCb.filter())
     router.callback_query.register(rebuild, RebuildCb.filter())
-    router.callback_query.register(download, RouteCb.filter(F.action == "pdf"))
-    router.callback_query.register(open_step, StepCb.filter(F.action == "open"))
+    router.callback_query.register(download, RouteCb.filter(F.action == "pdf"), flags=READ_ONLY)
+    router.callback_query.register(open_step, StepCb.filter(F.action == "open"), flags=READ_ONLY)
     router.callback_query.register(done_start, StepCb.filter(F.action == "done"))
     router.message.register(got_reflection, StateFilter(RouteDialog.reflection), TYPED)
     router.message.register(got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence),
                             Has("photo", "document"))
     router.callback_query.register(skip_file, SkipFileCb.filter())
-    router.message.register(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND)
+    router.message.register(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND, flags=READ_ONLY)
     router.callback_query.register(postpone_start, StepCb.filter(F.action == "postpone"))
     router.message.register(got_date, StateFilter(RouteDialog.postpone), TYPED)
     router.callback_query.register(replace, ReplaceCb.filter())
-    router.callback_query.register(remove_ask, StepCb.filter(F.action == "remove_ask"))
+    router.callback_query.register(remove_ask, StepCb.filter(F.action == "remove_ask"), flags=READ_ONLY)
     router.callback_query.register(remove, StepCb.filter(F.action == "remove"))
     router.callback_query.register(own_start, RouteCb.filter(F.action == "own"))
     router.message.register(got_own_title, StateFilter(RouteDialog.own_title), TYPED)
     router.message.register(got_own_deadline, StateFilter(RouteDialog.own_deadline), TYPED)
     router.message.register(need_text, StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title,
-                                        RouteDialog.own_deadline), NOT_COMMAND)
+                                        RouteDialog.own_deadline), NOT_COMMAND, flags=READ_ONLY)
     return router

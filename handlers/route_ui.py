@@ -5,9 +5,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.labels import area_title
+from bot.services.paging import window
 from bot.services.route_builder import FORM_LABELS, KIND_LABELS
 from bot.services.routes import ActivityPage, Overview, StepView, progress
-from bot.services.paging import window
 from bot.services.timefmt import fmt
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc

@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Mes
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.middlewares.db import READ_ONLY
 from bot.render import report_xlsx, stats_charts
 from bot.services import events, indicators, reports
 from bot.services.indicators import Period, Stats, Window
@@ -208,11 +209,11 @@ def setup() -> Router:
     router = GatedRouter(name=__name__, who=Methodist())
     router.message.register(stats_command, Command("stats"))
     router.message.register(report_command, Command("report"))
-    router.callback_query.register(open_scope, StatsCb.filter(F.action == "org"))
+    router.callback_query.register(open_scope, StatsCb.filter(F.action == "org"), flags=READ_ONLY)
     router.callback_query.register(choose_period, StatsCb.filter(F.action == "per"))
     router.message.register(typed_period, StateFilter(StatsFlow.period), TYPED)
     router.callback_query.register(show_stats, StatsCb.filter(F.action == "show"))
-    router.callback_query.register(breakdown, StatsCb.filter(F.action == "brk"))
-    router.callback_query.register(charts, StatsCb.filter(F.action == "png"))
+    router.callback_query.register(breakdown, StatsCb.filter(F.action == "brk"), flags=READ_ONLY)
+    router.callback_query.register(charts, StatsCb.filter(F.action == "png"), flags=READ_ONLY)
     router.callback_query.register(report_button, StatsCb.filter(F.action == "xls"))
     return router

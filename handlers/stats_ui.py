@@ -11,7 +11,7 @@ from bot.services.orgs import Page
 from bot.services.paging import window
 from handlers.keyboard_builder import KeyboardBuilder
 from handlers.texts import esc, plural
-from models import OrgKind, Organization
+from models import Organization, OrgKind
 
 BREAKDOWN_PAGE = 25
 NAME_CHARS = 80  # a page of the breakdown stays well under Telegram's 4096 characters

@@ -4,17 +4,14 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User as TgUser
 
-from bot.identity_cache import IdentityCache
 from bot.services import roles
 
 
 class IdentityMiddleware(BaseMiddleware):
-    """Loads who is acting (user row and role grants) once per update; with a cache (the
-    one-process deployment) most updates find it in memory, see bot/identity_cache.py."""
+    """Loads who is acting (user row and role grants) once per update, in one query."""
 
-    def __init__(self, admin_ids: list[int], cache: IdentityCache | None = None) -> None:
+    def __init__(self, admin_ids: list[int]) -> None:
         self._admin_ids = admin_ids
-        self._cache = cache
 
     async def __call__(
         self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -22,8 +19,5 @@ class IdentityMiddleware(BaseMiddleware):
     ) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
         if tg_user is not None and not tg_user.is_bot:
-            if self._cache is not None:
-                data["identity"] = await self._cache.load(data["session"], tg_user.id, self._admin_ids)
-            else:
-                data["identity"] = await roles.load_identity(data["session"], tg_user.id, self._admin_ids)
+            data["identity"] = await roles.load_identity(data["session"], tg_user.id, self._admin_ids)
         return await handler(event, data)

@@ -1,6 +1,7 @@
 """Event announcements: a broadcast draft with the event's card text and a sign-up button,
-addressed to everyone in the event's scope. The bot sends the text to the methodist first (that
-message becomes the copied source, see handlers.broadcast); the draft stays editable."""
+addressed to everyone in the event's scope. The bot sends the text to the methodist first; the
+draft is then created with that message as its copied source (see handlers.broadcast) and stays
+editable."""
 
 from datetime import datetime
 from html import escape
@@ -37,15 +38,23 @@ def announcement_text(event: Event) -> str:
     return "\n".join(lines)
 
 
-async def prepare_event_announcement(session: AsyncSession, identity: Identity, event_id: int,
-                                     now: datetime) -> Broadcast:
-    """A draft whose `preview` holds the announcement's HTML until the bot has sent it to the
-    methodist; source_message_id stays 0 (not sendable) until then."""
+def announcement_buttons(event_id: int) -> list:
+    return [[outbox.button("Записаться", "event_card", event_id=event_id)]]
+
+
+async def announceable_event(session: AsyncSession, identity: Identity, event_id: int, now: datetime) -> Event:
+    """The event, if this methodist may announce it now (reads only: the handler sends the text
+    before the draft exists)."""
     event = await events.get_for_methodist(session, identity, event_id)
     if event.status != EventStatus.published or event.starts_at <= now:
         raise InvalidInput("Анонсировать можно только предстоящее опубликованное мероприятие.")
+    return event
+
+
+async def create_announcement(session: AsyncSession, identity: Identity, event: Event, chat_id: int,
+                              message_id: int) -> Broadcast:
+    """A draft copying the announcement the bot has sent to the methodist (chat_id, message_id)."""
     return await broadcasts.create(
-        session, identity, identity.telegram_id, 0, announcement_text(event),
-        spec={"orgs": [event.scope_org_id]}, event_id=event.id,
-        buttons=[[outbox.button("Записаться", "event_card", event_id=event.id)]],
+        session, identity, chat_id, message_id, broadcasts.preview_of(announcement_text(event), html=True),
+        spec={"orgs": [event.scope_org_id]}, event_id=event.id, buttons=announcement_buttons(event.id),
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.db import create_engine, create_sessionmaker
 from tests.bench.support import migrated_sqlite
-from tests.bench.test_diagnosis_bench import answer_updates, floor_dispatcher, new_attempts
+from tests.bench.diagnosis_support import answer_updates, floor_dispatcher, new_attempts
 from tests.support.harness import Harness
 
 GROUPS = (  # first match wins: (label, substring of "file:function")

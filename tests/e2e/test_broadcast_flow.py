@@ -160,10 +160,14 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
     broadcast_id = draft.id
     assert f"Рассылка №{broadcast_id} запущена: 3 получателя" in started.text
 
-    # The live progress message: first "0 of 3" with a stop button, then edited to the report.
+    # The live progress message: sent first ("starting", before anything is saved), then "0 of 3"
+    # with a stop button once the broadcast is committed, then edited to the report.
     progress = await methodist.wait_reply(contains=f"📨 Рассылка №{broadcast_id}", timeout=T)
-    first = [c for c in await calls_for(emulator, "sendMessage", methodist.chat_id)
-             if c["status"] == 200 and c["result"]["message_id"] == progress.message_id]
+    sent = [c for c in await calls_for(emulator, "sendMessage", methodist.chat_id)
+            if c["status"] == 200 and c["result"]["message_id"] == progress.message_id]
+    assert len(sent) == 1 and "запускается" in sent[0]["params"]["text"], sent
+    first = [c for c in await calls_for(emulator, "editMessageText", methodist.chat_id)
+             if c["status"] == 200 and c["params"]["message_id"] == str(progress.message_id)][:1]
     assert len(first) == 1, first
     assert "Отправлено 0 из 3" in first[0]["params"]["text"] and "0%" in first[0]["params"]["text"]
     stop_button = json.loads(first[0]["params"]["reply_markup"])["inline_keyboard"][0][0]

@@ -120,7 +120,7 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     assert "Получателей: <b>2</b>" in replies[-1]
 
     replies = await send_now(methodist)
-    assert "запущена: 2 получателя" in replies[0] and "Отправлено 0 из 2" in replies[-1]
+    assert "запущена: 2 получателя" in replies[-2] and "Отправлено 0 из 2" in replies[-1]
     b = await the_broadcast(sessionmaker)
     assert b.status == BroadcastStatus.sending and b.recipients == 2
     queued = await rows(sessionmaker)

@@ -51,8 +51,6 @@ class Harness:
     def restart(self) -> None:
         """A new dispatcher over the same database: what a process restart leaves behind."""
         storage = self._storage_factory() if self._storage_factory else None
-        if hasattr(self, "dp") and "identity_cache" in self.dp.workflow_data:
-            self.dp["identity_cache"].close()  # the old process's engine listeners go with it
         self.dp = create_dispatcher(self.settings, self.sessionmaker, storage)
 
     async def stop(self) -> None:
