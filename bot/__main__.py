@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
             _fail(str(exc))
         return
     if command == "backup":
-        from bot.backup import BackupUnsupported, backup_sqlite
+        from bot.infra.backup import BackupUnsupported, backup_sqlite
 
         try:
             print(f"backup written to {backup_sqlite(settings.database_url, args.path)}")

@@ -13,11 +13,11 @@ from aiogram.types import BotCommandScopeDefault
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import metrics
-from bot.clock import Clock, system_clock
+from bot.infra import metrics
+from bot.infra.clock import Clock, system_clock
 from bot.config import Settings
-from bot.fsm_storage import DatabaseStorage
-from bot.services.signups import SignupPolicy
+from bot.infra.fsm_storage import DatabaseStorage
+from bot.services.events.signups import SignupPolicy
 from bot.middlewares import (
     DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
     commit_before_replies, install_transaction_middleware,
@@ -50,7 +50,7 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
     """One update at a time per user: a double tap must not race itself through a dialog step."""
     redis, key_builder = getattr(storage, "redis", None), getattr(storage, "key_builder", None)
     if redis is not None and key_builder is not None:  # RedisStorage: the lock is shared by all instances
-        from bot.redis_isolation import RenewedRedisIsolation
+        from bot.infra.redis_isolation import RenewedRedisIsolation
 
         return RenewedRedisIsolation(redis, key_builder)
     return SimpleEventIsolation()
@@ -92,12 +92,12 @@ def create_dispatcher(
 
 def outbox_callback_packer() -> Callable[[dict], str]:
     """Packs the neutral buttons services put into outbox messages with the handlers' CallbackData."""
-    from handlers.outbox_buttons import pack
+    from handlers.shared.outbox_buttons import pack
 
     return pack
 
 
 async def publish_default_menu(bot: Bot) -> None:
-    from handlers.commands import commands_for
+    from handlers.shared.commands import commands_for
 
     await bot.set_my_commands(commands_for(set()), scope=BotCommandScopeDefault())

@@ -8,10 +8,10 @@ import sys
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.db import create_engine, create_sessionmaker
-from bot.seed import seed
-from bot.services import orgs, roles
-from bot.services.errors import DomainError
+from bot.infra.db import create_engine, create_sessionmaker
+from bot.infra.seed import seed
+from bot.services.shared import orgs, roles
+from bot.services.shared.errors import DomainError
 from models import Organization, Role
 
 
@@ -20,7 +20,7 @@ class StartupError(Exception):
 
 
 def migrate(settings: Settings) -> None:
-    from bot import migrate as migrations  # Alembic: only in the processes that migrate
+    from bot.infra import migrate as migrations  # Alembic: only in the processes that migrate
 
     try:
         migrations.upgrade(settings.database_url)

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import create_bot, create_dispatcher, outbox_callback_packer, publish_default_menu
 from bot.cli import StartupError
 from bot.config import Settings
-from bot.db import create_engine, create_sessionmaker
-from bot.gc_tuning import freeze_startup_heap
+from bot.infra.db import create_engine, create_sessionmaker
+from bot.infra.gc_tuning import freeze_startup_heap
 from bot.scheduler import Jobs
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import metrics
-from bot.clock import Clock
+from bot.infra import metrics
+from bot.infra.clock import Clock
 from bot.config import Settings
 from bot.delivery.worker import CallbackPacker, DeliveryConfig, DeliveryWorker, refuse_to_pack
-from bot.services import broadcast_report, routes, signups
+from bot.services.broadcasts import report as broadcast_report
+from bot.services import route as routes
+from bot.services.events import signups
 from bot.services.mentoring import cadence
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.metrics import exposition
+from bot.infra.metrics import exposition
 
 log = logging.getLogger(__name__)
 

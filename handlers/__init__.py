@@ -3,7 +3,7 @@
 Each feature module exposes `setup() -> Router`, which creates a new Router and registers the
 module's handlers on it (a router can be attached to one dispatcher only, and the tests build many
 dispatchers). The handler functions themselves stay module-level, so a module is executed once.
-Features for some people only use handlers.access.GatedRouter; their refusals come just before
+Features for some people only use handlers.shared.access.GatedRouter; their refusals come just before
 the fallback.
 """
 
@@ -13,17 +13,17 @@ from aiogram import Router
 
 # Commands that work inside any dialog (/help, /cancel) come first; the catch-all fallback last.
 _FEATURE_MODULES = [
-    "handlers.errors", "handlers.common", "handlers.start", "handlers.profile", "handlers.privacy",
-    "handlers.admin", "handlers.invites", "handlers.org_picker", "handlers.registration",
-    "handlers.event_create", "handlers.events_admin", "handlers.events", "handlers.diagnosis",
-    "handlers.route", "handlers.mentoring_pairs", "handlers.mentoring_dashboard", "handlers.mentoring_relay",
-    "handlers.broadcast", "handlers.audit", "handlers.stats", "handlers.content_admin",
+    "handlers.shared.errors", "handlers.shared.common", "handlers.onboarding.start", "handlers.onboarding.profile", "handlers.onboarding.privacy",
+    "handlers.admin.methodists", "handlers.onboarding.invites", "handlers.shared.org_picker", "handlers.onboarding.registration",
+    "handlers.events.create", "handlers.events.manage", "handlers.events.teacher", "handlers.diagnosis.handlers",
+    "handlers.route.handlers", "handlers.mentoring.pairs", "handlers.mentoring.dashboard", "handlers.mentoring.relay",
+    "handlers.broadcasts.handlers", "handlers.admin.audit", "handlers.monitoring.handlers", "handlers.admin.content",
 ]
 
 
 def get_routers() -> list[Router]:
-    # Imported here, not at the top: `import handlers.callbacks` must not load every feature.
+    # Imported here, not at the top: `import handlers.shared.callbacks` must not load every feature.
     features = [importlib.import_module(name) for name in _FEATURE_MODULES]
-    common, access = importlib.import_module("handlers.common"), importlib.import_module("handlers.access")
+    common, access = importlib.import_module("handlers.shared.common"), importlib.import_module("handlers.shared.access")
     routers = [feature.setup() for feature in features]
     return routers + [access.refusals(routers), common.setup_fallback()]

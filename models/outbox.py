@@ -28,7 +28,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     purpose: Mapped[str] = mapped_column(String(32))
     # What to send: {"text", "buttons": [[{"text", "callback"|"callback_data"|"url"}]], "copy"|"edit"}
-    # (see bot.services.outbox)
+    # (see bot.services.shared.outbox)
     payload: Mapped[dict] = mapped_column(JSON)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Urgent messages ignore quiet hours; others wait for the morning in the recipient's zone.

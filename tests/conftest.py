@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import migrate
-from bot.db import create_engine, create_sessionmaker
+from bot.infra import migrate
+from bot.infra.db import create_engine, create_sessionmaker
 from tests.support import clock, databases
 from tests.support.harness import Harness
 

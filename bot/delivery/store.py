@@ -1,7 +1,7 @@
 """Claiming due outbox rows and recording what happened to them.
 
 PostgreSQL: FOR UPDATE SKIP LOCKED plus a lease, so several instances never take the same row.
-SQLite: the claim runs inside BEGIN IMMEDIATE (see bot.db), which already excludes other writers.
+SQLite: the claim runs inside BEGIN IMMEDIATE (see bot.infra.db), which already excludes other writers.
 A claimed row whose lease expires (the process died mid-send) becomes claimable again; a worker
 renews the leases of the rows it still holds (a long 429 pause, outcomes not yet written) and never
 re-claims them itself."""
@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery.quiet import quiet_until
-from bot.services import users
+from bot.services.onboarding import users
 from models import OutboxMessage, OutboxStatus, User
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.delivery import store
 from bot.delivery.pacing import Pacer
 from bot.delivery.quiet import parse_quiet_hours
-from bot import metrics
+from bot.infra import metrics
 from models import OutboxStatus, utcnow
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import current_session, read_only, take_written, writable
+from bot.infra.db import current_session, read_only, take_written, writable
 
 READ = "read"
 READ_ONLY = {"db": READ}  # handler flags: it never writes (lists, cards, /help); see TransactionMiddleware

@@ -6,7 +6,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import dialect_insert
+from bot.infra.db import dialect_insert
 from models import ProcessedUpdate, utcnow
 
 MAX_BATCH = 500  # markers per INSERT: 1,500 bound parameters, far below either database's limit

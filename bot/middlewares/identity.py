@@ -4,7 +4,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User as TgUser
 
-from bot.services import roles
+from bot.services.shared import roles
 
 
 class IdentityMiddleware(BaseMiddleware):

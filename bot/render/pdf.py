@@ -16,10 +16,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.services.labels import ZONE_TITLES, area_title
-from bot.services.route_builder import FORM_LABELS, KIND_LABELS
-from bot.services.routes import Report
-from bot.services.timefmt import fmt, local
+from bot.services.shared.labels import ZONE_TITLES, area_title
+from bot.services.route.builder import FORM_LABELS, KIND_LABELS
+from bot.services.route import Report
+from bot.services.shared.timefmt import fmt, local
 from models import Position, RouteStatus, StepStatus
 
 if TYPE_CHECKING:

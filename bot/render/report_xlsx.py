@@ -13,9 +13,9 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
-from bot.services.indicators import Ratio, Stats
-from bot.services.labels import EVENT_FORMATS, ZONE_TITLES, area_label
-from bot.services.reports import AREAS, EventRow, PairRow, TeacherRow
+from bot.services.monitoring.indicators import Ratio, Stats
+from bot.services.shared.labels import EVENT_FORMATS, ZONE_TITLES, area_label
+from bot.services.monitoring.reports import AREAS, EventRow, PairRow, TeacherRow
 from models import EventStatus, PairStatus, PairType, Position
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from bot.services.indicators import AreaDeficit, Ratio
+from bot.services.monitoring.indicators import AreaDeficit, Ratio
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

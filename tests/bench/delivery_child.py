@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 
 

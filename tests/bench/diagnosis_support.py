@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from bot.app import create_dispatcher
 from bot.services import diagnosis
-from handlers.diagnosis_ui import AnswerCb
-from handlers.keyboard_builder import KeyboardBuilder
+from handlers.diagnosis.ui import AnswerCb
+from handlers.shared.keyboard_builder import KeyboardBuilder
 from models import Organization, Position, User, utcnow
 from tests.bench.support import commit_one_row
 from tests.support.fake_telegram import BOT_USER

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from tests.bench.support import migrated_sqlite
 from tests.bench.diagnosis_support import answer_updates, floor_dispatcher, new_attempts
 from tests.support.harness import Harness

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bot.db import create_engine
+from bot.infra.db import create_engine
 from models import Event, EventFormat, EventStatus, OrgKind, Organization, Position, User, utcnow
 from tests.bench.support import ROOT
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import migrate
+from bot.infra import migrate
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ async def seed_outbox(sessionmaker, count: int, purpose: str = "event_reminder",
 
 async def commit_one_row(engine: AsyncEngine, key: int) -> None:
     """The least a handler that saves something does: one INSERT committed through the app's
-    engine (bot.db.create_engine, so its SQLite settings and transaction handling), Core, no ORM.
+    engine (bot.infra.db.create_engine, so its SQLite settings and transaction handling), Core, no ORM.
     The floors of the diagnosis and latency benches use it."""
     async with engine.begin() as connection:
         await connection.execute(insert(ProcessedUpdate).values(bot_id=-1, update_id=key, seen_at=utcnow()))

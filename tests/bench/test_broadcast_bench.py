@@ -14,9 +14,11 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, insert, select
 
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
-from bot.services import broadcast_report, broadcasts, roles
+from bot.services.broadcasts import report as broadcast_report
+from bot.services import broadcasts
+from bot.services.shared import roles
 from models import (
     Broadcast, BroadcastStatus, OrgKind, Organization, OutboxMessage, OutboxStatus, Position, Role, User, utcnow,
 )

@@ -4,7 +4,7 @@ dispatcher and database, measured against the least a saved step must do, in the
 The metric, `diagnosis_step_vs_commit_floor` = step throughput / `floor_commit` throughput, target
 >= 0.6. `floor_commit` is a bare Dispatcher with one callback handler that answers the callback,
 edits the message to a question-sized text with the step's six buttons and commits one INSERT
-through the app's engine (`bot.db.create_engine`): the Telegram side and the commit every saved
+through the app's engine (`bot.infra.db.create_engine`): the Telegram side and the commit every saved
 step needs, without middlewares, identity, checks or the ORM. Every kind is fed with
 dp.feed_update through the same recording fake Bot API; each round measures all of them back to
 back, and the value is the median of the rounds' ratios (a shared machine's load drifts between
@@ -28,7 +28,7 @@ from aiogram import Dispatcher
 from aiogram.types import Update
 from sqlalchemy import func, select
 
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from models import DiagnosisAnswer, ProcessedUpdate
 from tests.bench.diagnosis_support import (
     STEPS, USERS,

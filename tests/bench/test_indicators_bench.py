@@ -20,9 +20,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import create_engine, insert, select
 
-from bot.db import create_engine as create_async_engine, create_sessionmaker
-from bot.services import content, indicators
-from bot.services.indicators import Period
+from bot.infra.db import create_engine as create_async_engine, create_sessionmaker
+from bot.services import content
+from bot.services.monitoring import indicators
+from bot.services.monitoring.indicators import Period
 from models import (
     AreaResult, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Event, EventFeedback, EventRegistration,
     MentorPair, Organization, Route, RouteStep, User,

@@ -16,9 +16,9 @@ from aiogram import Dispatcher, Router
 from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User as TgUser
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import create_engine, create_sessionmaker
-from bot.gc_tuning import freeze_startup_heap
-from handlers.events_ui import EventListCb
+from bot.infra.db import create_engine, create_sessionmaker
+from bot.infra.gc_tuning import freeze_startup_heap
+from handlers.events.teacher_ui import EventListCb
 from tests.bench.scale_support import (
     BARE_APP, FIRST_USER, WEBHOOK_SECRET, Proc, bot_env, command_update, python, rss_mb, seed_people,
 )

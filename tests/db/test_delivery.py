@@ -10,8 +10,8 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import select
 
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
-from bot.services import outbox
-from handlers.mentoring_ui import RelayCb
+from bot.services.shared import outbox
+from handlers.mentoring.ui import RelayCb
 from models import OrgKind, Organization, OutboxMessage, OutboxStatus, Position, User, utcnow
 from tests.support.factories import FAST
 from tests.support.factories import delivery_worker as make_worker

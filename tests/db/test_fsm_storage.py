@@ -6,7 +6,7 @@ import uuid
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.fsm_storage import DatabaseStorage
+from bot.infra.fsm_storage import DatabaseStorage
 from tests.support.factories import count_users
 from tests.support.harness import Harness
 

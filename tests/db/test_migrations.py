@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from bot import migrate
-from bot.db import create_engine
+from bot.infra import migrate
+from bot.infra.db import create_engine
 from models import Base
 from tests.support import databases
 

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import orgs
-from bot.services.errors import InvalidInput
+from bot.services.shared import orgs
+from bot.services.shared.errors import InvalidInput
 from models import OrgKind, Organization
 
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.redis_isolation import RenewedRedisIsolation
+from bot.infra.redis_isolation import RenewedRedisIsolation
 
 KEY = StorageKey(bot_id=1, chat_id=77, user_id=77)
 TTL_S = 0.6

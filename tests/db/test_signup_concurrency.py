@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.services import signups
+from bot.services.events import signups
 from models import (
     Event, EventFormat, EventRegistration, OrgKind, Organization, OutboxMessage, Position, User, utcnow,
 )

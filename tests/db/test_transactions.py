@@ -12,7 +12,7 @@ from aiogram.types import Chat, Message, Update, User as TgUser
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import InvalidRequestError
 
-from bot.db import is_sqlite, read_only
+from bot.infra.db import is_sqlite, read_only
 from bot.middlewares.db import READ_ONLY, DbSessionMiddleware, commit_before_replies, install_transaction_middleware
 from models import AuditEntry
 from tests.support.fake_telegram import RecordingSession

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot import migrate
-from bot.db import create_engine, create_sessionmaker
-from bot.services import routes, signups
+from bot.infra import migrate
+from bot.infra.db import create_engine, create_sessionmaker
+from bot.services import route as routes
+from bot.services.events import signups
 from models import (
     Event, EventFormat, EventRegistration, OrgKind, Organization, OutboxMessage, Position, Route,
     RouteStep, User, utcnow,
@@ -37,7 +38,7 @@ from datetime import timedelta
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 
 async def main(url, base, rate, go):

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Executable, select
 
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from models import User
 
 

@@ -37,7 +37,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.services import outbox
+from bot.services.shared import outbox
 from models import (
     Broadcast, BroadcastStatus, DiagnosisAnswer, DiagnosisAttempt, Organization, OutboxMessage, OutboxStatus,
     Position, User, utcnow,

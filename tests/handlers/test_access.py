@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from handlers.callbacks import InviteTermsCb, OrgPickCb, RevokeCb
+from handlers.shared.callbacks import InviteTermsCb, OrgPickCb, RevokeCb
 from models import AuditEntry, Invite, Role, RoleGrant, User, utcnow
 from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID

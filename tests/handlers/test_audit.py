@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot.services import roles
-from bot.services.timefmt import fmt
-from handlers.audit import AuditCb
+from bot.services.shared import roles
+from bot.services.shared.timefmt import fmt
+from handlers.admin.audit import AuditCb
 from models import AuditEntry, Role, User, utcnow
 from tests.support.factories import register
 from tests.support.harness import ADMIN_ID

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from aiogram.types import Location, Message, PhotoSize, Update
 from sqlalchemy import select, update
 
-from bot.services import broadcast_audience as audience
-from bot.services import broadcast_report, broadcasts, roles
-from handlers.broadcast_ui import BcCb, BroadcastAnnounceCb
-from handlers.events_ui import EventCb
+from bot.services.broadcasts import audience
+from bot.services.broadcasts import report as broadcast_report
+from bot.services import broadcasts
+from bot.services.shared import roles
+from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb
+from handlers.events.teacher_ui import EventCb
 from models import (
     AreaResult, AttemptStatus, AuditEntry, Broadcast, BroadcastStatus, ContentVersion, DiagnosisAttempt,
     EventRegistration, OutboxMessage, OutboxStatus, Position, RegistrationStatus, Role, User, utcnow,

@@ -7,8 +7,9 @@ import yaml
 from aiogram.types import Document, File, Message, Update
 from sqlalchemy import func, select
 
-from bot.services import content, roles
-from handlers.content_admin import ContentCb
+from bot.services import content
+from bot.services.shared import roles
+from handlers.admin.content import ContentCb
 from models import Activity, ActivityForm, AttemptStatus, AuditEntry, ContentVersion, DiagnosisAttempt, Role, User
 from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID

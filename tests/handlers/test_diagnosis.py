@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from bot.services import diagnosis
-from handlers.diagnosis_ui import AnswerCb, MenuCb
+from handlers.diagnosis.ui import AnswerCb, MenuCb
 from models import AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Position, User
 from tests.support.factories import register
 

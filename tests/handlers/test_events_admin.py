@@ -7,11 +7,11 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from bot.services import signups
-from bot.services.signups import SignupPolicy
-from handlers.events_admin_ui import EventAdminCb, EventScopeCb, NewEventCb
-from handlers.outbox_buttons import pack
-from handlers.events_ui import FeedbackCb
+from bot.services.events import signups
+from bot.services.events.signups import SignupPolicy
+from handlers.events.manage_ui import EventAdminCb, EventScopeCb, NewEventCb
+from handlers.shared.outbox_buttons import pack
+from handlers.events.teacher_ui import FeedbackCb
 from models import (
     AuditEntry, Event, EventFeedback, EventFormat, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,

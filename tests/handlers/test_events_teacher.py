@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from sqlalchemy import func, select, update
 
-from handlers.events_ui import EventCb, EventListCb, FeedbackCb, OfferCb
-from handlers.outbox_buttons import pack
+from handlers.events.teacher_ui import EventCb, EventListCb, FeedbackCb, OfferCb
+from handlers.shared.outbox_buttons import pack
 from models import (
     EventFeedback, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
     RegistrationStatus, User, utcnow,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
 import handlers
-from bot.services import roles
+from bot.services.shared import roles
 from models import Role, User
 from tests.support.factories import register
 from tests.support.harness import ADMIN_ID, harness_on

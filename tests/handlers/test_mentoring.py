@@ -11,9 +11,9 @@ from aiogram.methods import SendMessage
 from sqlalchemy import func, select, update
 
 from bot.services.mentoring import interactions
-from handlers.mentoring_ui import MentorCb, PairCb, PickCb, ProposalCb, RelayCb, ReviewCb, SuggestCb
-from handlers.outbox_buttons import pack
-from handlers.route_ui import StepCb
+from handlers.mentoring.ui import MentorCb, PairCb, PickCb, ProposalCb, RelayCb, ReviewCb, SuggestCb
+from handlers.shared.outbox_buttons import pack
+from handlers.route.ui import StepCb
 from models import (
     AreaResult, AttemptStatus, AuditEntry, CheckIn, ContentVersion, DiagnosisAttempt, Event, EventFormat,
     EventRegistration, MentorPair, OutboxMessage, PairStatus, PairType, RegistrationStatus, Role, RoleGrant,

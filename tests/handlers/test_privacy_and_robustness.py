@@ -6,7 +6,7 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
-from handlers.callbacks import ConsentCb, DeleteMeCb
+from handlers.shared.callbacks import ConsentCb, DeleteMeCb
 from models import AuditEntry, FsmRecord, Role, RoleGrant, User
 from tests.support import clock
 from tests.support.factories import built, make_event, register, route_steps
@@ -114,7 +114,7 @@ async def test_unexpected_error_gets_an_apology(harness, monkeypatch):
     async def boom(*args, **kwargs):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr("bot.services.users.export_data", boom)
+    monkeypatch.setattr("bot.services.onboarding.users.export_data", boom)
     replies = await teacher.send("/my_data")
     assert replies[-1].startswith("Что-то пошло не так")
     assert [r.exc_info[1].args for r in harness.errors.records] == [("database exploded",)]

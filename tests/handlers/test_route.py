@@ -9,9 +9,9 @@ from aiogram.types import Document, Message, PhotoSize, Update
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot.services import routes
-from handlers.route_ui import ReplaceCb, RouteBuildCb, StepCb
-from handlers.outbox_buttons import pack
+from bot.services import route as routes
+from handlers.route.ui import ReplaceCb, RouteBuildCb, StepCb
+from handlers.shared.outbox_buttons import pack
 from models import (
     OutboxMessage, OutboxStatus, Route, RouteStatus, RouteStep, StepStatus, User, utcnow,
 )

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.services import roles
-from handlers.broadcast_ui import BcCb
-from handlers.callbacks import MethodistsCb, RevokeCb
-from handlers.events_admin_ui import EventAdminCb
+from bot.services.shared import roles
+from handlers.broadcasts.ui import BcCb
+from handlers.shared.callbacks import MethodistsCb, RevokeCb
+from handlers.events.manage_ui import EventAdminCb
 from models import BroadcastStatus, OutboxMessage, Role, RoleGrant
 from tests.support.factories import (
     compose, delivery_worker, make_event, make_methodist, org_id, publish, register, the_broadcast, the_event, when,
@@ -93,7 +93,7 @@ async def test_editing_an_event_does_not_silently_drop_a_half_made_draft(harness
 
 async def test_an_invite_names_a_school_never_a_municipality(harness, sessionmaker):
     """The picker only offers schools; a forged button must not register teachers to a municipality."""
-    from handlers.callbacks import InviteTermsCb, OrgPickCb
+    from handlers.shared.callbacks import InviteTermsCb, OrgPickCb
     from models import Invite
 
     methodist = await make_methodist(harness, sessionmaker, 710, "г. Новочеркасск")

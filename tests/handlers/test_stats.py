@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from bot.services import roles
-from handlers.stats_ui import StatsCb
+from bot.services.shared import roles
+from handlers.monitoring.ui import StatsCb
 from models import Organization, Role, User
 from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID, harness_on

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.events_ui import EventCb, FeedbackCb
-from handlers.route_ui import ReplaceCb
+from handlers.events.teacher_ui import EventCb, FeedbackCb
+from handlers.route.ui import ReplaceCb
 from models import EventFeedback, EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
 from tests.support.factories import attended, built, count_users, make_event, register, registration, route_steps
 

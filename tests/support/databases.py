@@ -2,7 +2,7 @@
 
 Each backend is migrated once per run into a template; every test then gets a clean copy
 (SQLite: a file copy; PostgreSQL: a per-run database whose tables are truncated per test).
-The bundled content (organizations, questionnaires, catalogue: what `bot.seed` loads on start)
+The bundled content (organizations, questionnaires, catalogue: what `bot.infra.seed` loads on start)
 is loaded once per run too: into a second SQLite template, and on PostgreSQL into a snapshot
 schema that is copied back after each truncation."""
 
@@ -17,9 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot import migrate
-from bot.db import create_engine, create_sessionmaker
-from bot.seed import seed
+from bot.infra import migrate
+from bot.infra.db import create_engine, create_sessionmaker
+from bot.infra.seed import seed
 from models import Activity, Base, ContentVersion, Organization
 
 CONTENT_TABLES = [Organization.__table__, ContentVersion.__table__, Activity.__table__]  # what seed() writes

@@ -14,7 +14,8 @@ from sqlalchemy import func, select, update
 
 from bot.content import CONTENT_DIR
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
-from bot.services import content, roles
+from bot.services import content
+from bot.services.shared import roles
 from models import (
     Activity, ActivityForm, AreaResult, AttemptStatus, Broadcast, ContentVersion, DiagnosisAttempt, Event,
     EventFormat, EventRegistration, Organization, RegistrationStatus, Role, Route, RouteStatus, RouteStep, User,
@@ -219,7 +220,7 @@ FAST = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", max
 def delivery_worker(sessionmaker, config=FAST, api=None, clock=utcnow):
     """The real outbox worker over its own recording fake Bot API, wired as bot.app wires it
     (outbox buttons packed by the handlers' CallbackData registry): (worker, api)."""
-    from handlers import outbox_buttons
+    from handlers.shared import outbox_buttons
 
     if api is None:
         api = RecordingSession()

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_dispatcher
 from bot.config import Settings
-from bot.db import create_engine, create_sessionmaker
+from bot.infra.db import create_engine, create_sessionmaker
 from bot.middlewares.db import commit_before_replies
-from bot.seed import seed
+from bot.infra.seed import seed
 from models import ContentVersion
 from tests.support.fake_telegram import BOT_USER, RecordingSession
 

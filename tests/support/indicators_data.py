@@ -6,9 +6,9 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
-from bot.seed import seed
+from bot.infra.seed import seed
 from bot.services import content
-from bot.services.indicators import Period
+from bot.services.monitoring.indicators import Period
 from models import (
     Activity, AreaResult, AttemptStatus, DiagnosisAttempt, Event, EventFeedback, EventFormat, EventRegistration,
     EventStatus, MentorPair, Organization, PairStatus, PairType, Position, RegistrationStatus, Route, RouteStatus,

@@ -8,9 +8,9 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.content import CONTENT_DIR
-from bot.seed import seed
+from bot.infra.seed import seed
 from bot.services import content
-from bot.services.errors import InvalidInput
+from bot.services.shared.errors import InvalidInput
 from models import Activity, ContentVersion, DiagnosisAttempt, Organization, Position, User
 
 

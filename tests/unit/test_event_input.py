@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.services import event_input as ei
-from bot.services.errors import InvalidInput
+from bot.services.events import inputs as ei
+from bot.services.shared.errors import InvalidInput
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -1,11 +1,11 @@
 """Every filter in the dispatcher is awaited on the event loop. aiogram runs a synchronous filter
 (a raw State, a magic F expression, a lambda) through a thread pool, a round trip per filter per
-update; handlers/filters.py says what to use instead."""
+update; handlers/shared/filters.py says what to use instead."""
 
 from aiogram import Dispatcher, F, Router
 
 from handlers import get_routers
-from handlers.states import Registration
+from handlers.shared.states import Registration
 
 
 def synchronous_filters(dp: Dispatcher) -> list[str]:

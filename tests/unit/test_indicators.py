@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.services import indicators
-from bot.services.errors import InvalidInput
-from bot.services.indicators import Period
+from bot.services.monitoring import indicators
+from bot.services.shared.errors import InvalidInput
+from bot.services.monitoring.indicators import Period
 from models import Organization
 from tests.support.indicators_data import NOVOCHERKASSK, PERIOD, REGION, TODAY, seed_dataset
 

@@ -3,8 +3,8 @@
 import pytest
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import ProfileCb
-from handlers.keyboard_builder import KeyboardBuilder
+from handlers.shared.callbacks import ProfileCb
+from handlers.shared.keyboard_builder import KeyboardBuilder
 
 
 def _both(count: int, *sizes: int):

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.seed import seed
-from bot.services.errors import InvalidInput
+from bot.infra.seed import seed
+from bot.services.shared.errors import InvalidInput
 from bot.services.mentoring import cadence, interactions, rules
 from bot.services.mentoring.cadence import checkin_state
 from bot.services.mentoring.rules import is_young_specialist

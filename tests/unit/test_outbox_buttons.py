@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.worker import markup_of
-from bot.services import outbox
-from handlers import outbox_buttons
-from handlers.broadcast_ui import BcCb
-from handlers.events_ui import EventCb, OfferCb
-from handlers.mentoring_ui import PairCb, RelayCb
+from bot.services.shared import outbox
+from handlers.shared import outbox_buttons
+from handlers.broadcasts.ui import BcCb
+from handlers.events.teacher_ui import EventCb, OfferCb
+from handlers.mentoring.ui import PairCb, RelayCb
 
 BIG = 10**12
 SAMPLES = {

@@ -1,6 +1,6 @@
 """The page arithmetic every list shares: a forged page number never shows an empty screen."""
 
-from bot.services.paging import window
+from bot.services.shared.paging import window
 
 
 def test_window_counts_pages_and_clamps_forged_numbers():

@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.services import roles, route_builder, routes
-from bot.services.errors import AccessDenied
+from bot.services.shared import roles
+from bot.services.route import builder as route_builder
+from bot.services import route as routes
+from bot.services.shared.errors import AccessDenied
 from models import (
     AreaResult, Event, EventFormat, MentorPair, OrgKind, Organization, PairStatus, PairType, Position, Role, Route,
     RouteStatus, RouteStep, StepStatus, User,

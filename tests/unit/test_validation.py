@@ -1,8 +1,8 @@
 import pytest
 
-from bot.services.errors import InvalidInput
-from bot.services.validation import clean_text, parse_birth_year, parse_experience, parse_full_name
-from handlers.texts import plural
+from bot.services.shared.errors import InvalidInput
+from bot.services.shared.validation import clean_text, parse_birth_year, parse_experience, parse_full_name
+from handlers.shared.texts import plural
 
 
 @pytest.mark.parametrize("raw, clean", [

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services import labels, timefmt
+from bot.services.shared import labels, timefmt
 from models import EventFormat
 
 CONTENT = Path(__file__).resolve().parents[2] / "bot" / "content"

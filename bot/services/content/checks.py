@@ -3,7 +3,7 @@ the file, the entry and what is wrong."""
 
 from typing import Any
 
-from bot.services.errors import InvalidInput
+from bot.services.shared.errors import InvalidInput
 
 
 class Check:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.content.model import Questionnaire, build_questionnaire
 from bot.services.content.schema import FORM_ORDER, VARIANT_KINDS
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.shared.errors import InvalidInput, NotFound
 from models import Activity, ContentVersion
 
 

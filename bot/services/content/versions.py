@@ -11,7 +11,7 @@ from bot.content import CONTENT_DIR
 from bot.services.content.catalog_file import CatalogCheck
 from bot.services.content.questionnaire_file import QuestionnaireCheck
 from bot.services.content.schema import FILES
-from bot.services.errors import InvalidInput
+from bot.services.shared.errors import InvalidInput
 from models import Activity, ActivityForm, ContentVersion
 
 def parse(kind: str, raw_text: str) -> tuple[dict, str]:

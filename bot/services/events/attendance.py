@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, routes
-from bot.services.errors import NotFound
+from bot.services.shared import audit
+from bot.services import route as routes
+from bot.services.shared.errors import NotFound
 from bot.services.events.common import Paged, active, get_for_methodist, require_started, require_status
 from bot.services.events.ratings import request_feedback
-from bot.services.roles import Identity
-from bot.services.signups import ACTIVE
-from bot.services.paging import window
+from bot.services.shared.roles import Identity
+from bot.services.events.signups import ACTIVE
+from bot.services.shared.paging import window
 from models import Event, EventRegistration, EventStatus, Organization, RegistrationStatus, User
 
 REGISTRANTS_PAGE = 10

@@ -9,11 +9,12 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox, roles, signups
-from bot.services.errors import AccessDenied, InvalidInput, NotFound
-from bot.services.roles import Identity
-from bot.services.signups import ACTIVE
-from bot.services.timefmt import MOSCOW, fmt
+from bot.services.shared import outbox, roles
+from bot.services.events import signups
+from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.shared.roles import Identity
+from bot.services.events.signups import ACTIVE
+from bot.services.shared.timefmt import MOSCOW, fmt
 from models import Event, EventRegistration, EventStatus, Organization, Role, User
 
 REFUSED = {

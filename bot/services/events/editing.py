@@ -7,12 +7,13 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, event_input, orgs, outbox, roles, signups
-from bot.services.errors import InvalidInput
+from bot.services.shared import audit, orgs, outbox, roles
+from bot.services.events import inputs as event_input, signups
+from bot.services.shared.errors import InvalidInput
 from bot.services.events.common import active, author_zone, get_for_methodist, require_status, tell_active
-from bot.services.roles import Identity
-from bot.services.signups import SignupPolicy
-from bot.services.timefmt import fmt
+from bot.services.shared.roles import Identity
+from bot.services.events.signups import SignupPolicy
+from bot.services.shared.timefmt import fmt
 from models import AuditEntry, Event, EventStatus, RegistrationStatus, User
 
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import roles
+from bot.services.shared import roles
 from bot.services.events.common import Paged
-from bot.services.roles import Identity
-from bot.services.paging import window
+from bot.services.shared.roles import Identity
+from bot.services.shared.paging import window
 from models import Event, EventRegistration, RegistrationStatus
 
 PAGE_SIZE = 5

@@ -6,10 +6,10 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox
+from bot.services.shared import outbox
 from bot.services.events.common import Paged, get_for_methodist
-from bot.services.roles import Identity
-from bot.services.paging import window
+from bot.services.shared.roles import Identity
+from bot.services.shared.paging import window
 from models import Event, EventFeedback, EventRegistration, User
 
 COMMENTS_PAGE = 5

@@ -5,10 +5,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import roles, routes
-from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.shared import roles
+from bot.services import route as routes
+from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentoring.rules import is_young_specialist
-from bot.services.roles import Identity
+from bot.services.shared.roles import Identity
 from models import MentorPair, PairStatus, PairType, User
 
 NOT_YOURS = "Это не ваш подопечный: наставничество завершено или закреплено за другим наставником."

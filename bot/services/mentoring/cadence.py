@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services import orgs, outbox, routes
+from bot.services.shared import orgs, outbox
+from bot.services import route as routes
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import cadence_label
 from models import CheckIn, MentorPair, OrgKind, PairStatus, Role, RoleGrant, User

@@ -7,9 +7,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import diagnosis, orgs, outbox
+from bot.services import diagnosis
+from bot.services.shared import orgs, outbox
 from bot.services.mentoring.rules import PAGE_SIZE
-from bot.services.paging import window
+from bot.services.shared.paging import window
 from models import AreaResult, CheckIn, DiagnosisAttempt, MentorPair, OrgKind, Organization, User
 
 

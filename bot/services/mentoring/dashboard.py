@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import diagnosis, orgs, routes
+from bot.services import diagnosis, route as routes
+from bot.services.shared import orgs
 from bot.services.mentoring.access import mentor_pair
 from bot.services.mentoring.common import Page, latest_results, paged, pair_rows
 from bot.services.mentoring.rules import MENTEE_PAGE

@@ -8,13 +8,14 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox, routes
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.shared import outbox
+from bot.services import route as routes
+from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.mentoring.access import member_pair, mentor_pair
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import MAX_TEXT, parse_day
-from bot.services.route_builder import add_months
-from bot.services.validation import clean_text
+from bot.services.route.builder import add_months
+from bot.services.shared.validation import clean_text
 from models import (
     CheckIn, MentorPair, PairStatus, ProposalStatus, Route, RouteComment, RouteStep, StepProposal, StepStatus, User,
 )

@@ -7,17 +7,18 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit, orgs, outbox, roles, routes
-from bot.services.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.shared import audit, orgs, outbox, roles
+from bot.services import route as routes
+from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentoring.access import in_scope, member_pair, mentee_for, methodist_pair, methodist_scope
 from bot.services.mentoring.common import Page, PairRow, municipality_of, paged, pair_rows, tell
 from bot.services.mentoring.rules import (
     DEFAULT_CADENCE, DEFAULT_CAPACITY, DEFAULT_TERM, MAX_CADENCE, MAX_GOAL, MAX_TEXT, MIN_CADENCE, TYPE_LABELS, cadence_label,
     check_term, parse_day, plural,
 )
-from bot.services.roles import Identity
-from bot.services.route_builder import add_months
-from bot.services.validation import clean_text
+from bot.services.shared.roles import Identity
+from bot.services.route.builder import add_months
+from bot.services.shared.validation import clean_text
 from models import MentorPair, PairStatus, PairType, Role, RoleGrant, User
 
 

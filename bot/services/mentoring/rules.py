@@ -3,8 +3,8 @@ typed by people, labels."""
 
 from datetime import date
 
-from bot.services.errors import InvalidInput
-from bot.services.route_builder import add_months
+from bot.services.shared.errors import InvalidInput
+from bot.services.route.builder import add_months
 from models import PairType
 
 DEFAULT_CAPACITY = 3  # active mentees per mentor; the deployment sets its own (MENTOR_CAPACITY)

@@ -7,17 +7,18 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import diagnosis, orgs, routes
-from bot.services.errors import InvalidInput
+from bot.services import diagnosis, route as routes
+from bot.services.shared import orgs
+from bot.services.shared.errors import InvalidInput
 from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
 from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
 from bot.services.mentoring.rules import (
     DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, is_young_specialist, plural,
 )
-from bot.services.roles import Identity
-from bot.services.labels import area_title
-from bot.services.paging import window
-from bot.services.validation import clean_text
+from bot.services.shared.roles import Identity
+from bot.services.shared.labels import area_title
+from bot.services.shared.paging import window
+from bot.services.shared.validation import clean_text
 from models import (
     AreaResult, AttemptStatus, DiagnosisAttempt, MentorPair, OrgKind, Organization, PairStatus, PairType, Position,
     User,

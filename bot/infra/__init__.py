@@ -1,0 +1,2 @@
+"""Infrastructure: database engine and sessions, FSM storage, Redis isolation, migrations and seeding,
+backup, metrics, GC tuning."""

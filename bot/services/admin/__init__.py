@@ -1,0 +1,1 @@
+"""Admin tools: the audit trail and content uploads."""

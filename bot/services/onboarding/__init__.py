@@ -1,0 +1,1 @@
+"""Registration, profile, data export and erasure, invite links."""

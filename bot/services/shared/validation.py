@@ -1,0 +1,58 @@
+"""Parsing and checking of what people type. Each function returns a clean value or raises."""
+
+import re
+import unicodedata
+
+from bot.services.shared.errors import InvalidInput
+
+NAME_MAX = 120
+# Names are free text (double-barrelled, initials, apostrophes, foreign scripts); only digits and
+# invisible control characters are refused. Whatever else comes in is escaped at render time.
+LETTER = re.compile(r"[^\W\d_]")
+MAX_EXPERIENCE = 60
+MIN_AGE, MAX_AGE = 17, 90
+
+
+def clean_text(text: str | None, limit: int, what: str, *, empty: str | None = None) -> str:
+    """The one check for free text people type (titles, comments, messages, reviews): trimmed, not
+    empty, at most `limit` characters, no invisible control characters (line breaks and tabs are
+    fine). `what` names the field in the Russian message; `empty` replaces the "nothing typed" one."""
+    value = (text or "").strip()
+    if not value:
+        raise InvalidInput(empty or f"{what}: пришлите текст — пустое сообщение не подходит.")
+    if len(value) > limit:
+        raise InvalidInput(f"{what}: слишком длинно ({len(value)} симв.), можно до {limit}.")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise InvalidInput(f"{what}: в тексте есть невидимые управляющие символы. Уберите их и отправьте снова.")
+    return value
+
+
+def parse_full_name(text: str | None) -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        raise InvalidInput("Введите ФИО текстом, например: Иванова Мария Петровна.")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"Слишком длинно: не больше {NAME_MAX} символов.")
+    if len(LETTER.findall(name)) < 2 or any(ch.isdigit() or unicodedata.category(ch)[0] == "C" for ch in name):
+        raise InvalidInput("ФИО должно состоять из букв, без цифр. Например: Иванова Мария Петровна.")
+    return name
+
+
+def parse_int(text: str | None, *, low: int, high: int, what: str) -> int:
+    raw = (text or "").strip()
+    if not re.fullmatch(r"\d{1,4}", raw):
+        raise InvalidInput(f"Введите {what} числом от {low} до {high}.")
+    value = int(raw)
+    if not low <= value <= high:
+        raise InvalidInput(f"{what.capitalize()} должен быть от {low} до {high}.")
+    return value
+
+
+def parse_experience(text: str | None) -> int:
+    return parse_int(text, low=0, high=MAX_EXPERIENCE, what="стаж (полных лет)")
+
+
+def parse_birth_year(text: str | None, current_year: int) -> int:
+    return parse_int(
+        text, low=current_year - MAX_AGE, high=current_year - MIN_AGE, what="год рождения"
+    )

@@ -1,0 +1,1 @@
+"""Admin tools: methodists' roles, the audit trail, content uploads."""

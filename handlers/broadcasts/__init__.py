@@ -1,0 +1,1 @@
+"""/broadcast: compose, address, send and follow a broadcast."""

@@ -1,0 +1,239 @@
+"""/broadcast: compose (the methodist's own message), audience, send now or later, live progress,
+stop. Every press re-checks the role, the author and the broadcast's status in the service."""
+
+from contextlib import suppress
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.infra.clock import Clock
+from bot.config import Settings
+from bot.middlewares.db import READ_ONLY
+from bot.services.broadcasts import audience
+from bot.services.broadcasts import report as broadcast_report
+from bot.services import broadcasts
+from bot.services.shared import timefmt
+from bot.services.broadcasts.announce import (
+    announceable_event,
+    announcement_buttons,
+    announcement_text,
+    create_announcement,
+)
+from bot.services.shared.errors import DomainError, InvalidInput
+from bot.services.events.inputs import parse_moment
+from bot.services.shared.roles import Identity
+from handlers.broadcasts import ui as bui
+from handlers.shared import outbox_buttons, ui
+from handlers.shared.access import GatedRouter, Methodist
+from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
+from handlers.shared.filters import NOT_COMMAND, TYPED
+from models import Broadcast, BroadcastStatus, Event
+
+# action → (audience dimension it toggles, screen shown again afterwards)
+TOGGLES = {"org": ("org", "orgs"), "role": ("role", "roles"), "pos": ("position", "positions"),
+           "subj": ("subject", "subjects"), "area": ("deficit", "areas"), "ev": ("event", "events")}
+SCREENS = ("aud", "orgs", "roles", "positions", "subjects", "areas", "events")
+
+
+def _zone(identity: Identity, settings: Settings) -> str:
+    return timefmt.reader_zone(identity.user, settings.default_timezone)
+
+
+async def broadcast_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    await state.set_state(BroadcastFlow.compose)
+    await state.set_data({})
+    await message.answer(bui.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
+
+
+async def compose(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
+    if message.media_group_id:
+        raise InvalidInput(bui.NO_ALBUMS)
+    if not (message.text or message.photo or message.document):
+        raise InvalidInput(bui.NEED_CONTENT)
+    fallback = "[фото]" if message.photo else "[документ]"
+    preview = broadcasts.preview_of(message.text or message.caption, fallback)
+    draft_id = (await state.get_data()).get("id")
+    if draft_id:
+        b = await broadcasts.replace_source(session, identity, int(draft_id), message.chat.id, message.message_id,
+                                            preview)
+    else:
+        b = await broadcasts.create(session, identity, message.chat.id, message.message_id, preview)
+    await state.clear()
+    await message.answer(bui.PREVIEW_HEAD)
+    await bot.copy_message(message.chat.id, message.chat.id, message.message_id,
+                           reply_markup=outbox_buttons.markup(b.buttons))
+    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
+    await message.answer(text, reply_markup=markup)
+
+
+async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
+                   settings: Settings, bot: Bot, clock: Clock) -> None:
+    zone, now = _zone(identity, settings), clock()
+    when = parse_moment(message.text, zone, now)
+    data = await state.get_data()
+    b = await broadcasts.schedule(session, identity, int(data.get("id", 0)), when, now)
+    prompt = data.get("prompt")  # the "when?" message becomes the live progress card
+    if prompt:
+        await broadcasts.attach_progress(session, identity, b.id, message.chat.id, int(prompt))
+    await state.clear()
+    p = await broadcast_report.progress(session, b, now)
+    text = broadcast_report.progress_text(b, p, zone)
+    if prompt:
+        try:
+            await bot.edit_message_text(text, chat_id=message.chat.id, message_id=int(prompt),
+                                        reply_markup=bui.progress_kb(b))
+            return
+        except TelegramBadRequest:
+            pass  # deleted meanwhile: the answer below still confirms it
+    await message.answer(text, reply_markup=bui.progress_kb(b))
+
+
+async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
+                   identity: Identity, bot: Bot, clock: Clock) -> None:
+    """The bot sends the announcement to the methodist, then creates the draft that copies that
+    message: the update's writes come after that first message and commit once, before the next."""
+    event = await announceable_event(session, identity, callback_data.event_id, clock())
+    await query.answer()
+    sent = await bot.send_message(query.from_user.id, announcement_text(event),
+                                  reply_markup=outbox_buttons.markup(announcement_buttons(event.id)))
+    b = await create_announcement(session, identity, event, sent.chat.id, sent.message_id)
+    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
+    await bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def open_screen(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    await ui.show(query, *await _screen(session, identity, b, callback_data, clock()))
+
+
+async def toggle(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    if callback_data.action == "t":
+        dimension, value, screen = callback_data.value, "", "aud"
+    else:
+        (dimension, screen), value = TOGGLES[callback_data.action], callback_data.value
+    b = await broadcasts.toggle(session, identity, callback_data.id, dimension, value)
+    view = BcCb(action=screen, id=b.id, parent=callback_data.parent, page=callback_data.page)
+    await ui.show(query, *await _screen(session, identity, b, view, clock()))
+
+
+async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb,
+                  now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    spec = b.audience
+    if cb.action == "orgs":
+        parent, level, up = await audience.org_level(session, identity, cb.parent, cb.page)
+        return bui.orgs_title(parent), bui.orgs_kb(b, parent, level, up)
+    if cb.action == "events":
+        items, page, pages = await audience.event_page(session, identity, cb.page)
+        return (bui.EVENTS_TITLE if items else bui.NO_EVENTS), bui.events_kb(b, items, page, pages)
+    if cb.action in bui.CHOICE_SCREENS:
+        action, build, title, width = bui.CHOICE_SCREENS[cb.action]
+        return bui.choices_title(title), bui.choices_kb(b, action, build(spec), width)
+    event = await session.get(Event, spec["event"]) if spec.get("event") else None
+    recipients = await broadcasts.count(session, identity, b, now)
+    text = bui.audience(b, await audience.org_names(session, spec), event, recipients)
+    return text, bui.audience_kb(b)
+
+
+async def ready(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    recipients = await broadcasts.count(session, identity, b, clock())
+    if not recipients:
+        raise InvalidInput("По этому фильтру нет ни одного получателя. Измените аудиторию.")
+    await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
+
+
+async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
+                   settings: Settings, clock: Clock) -> None:
+    """The live progress message is sent first, saying nothing is done yet: the broadcast is then
+    started with that message attached, and the update's writes commit once, before the replies."""
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)  # a second tap stops here
+    card = await query.bot.send_message(query.from_user.id, bui.starting(b))
+    now = clock()
+    try:
+        b = await broadcasts.start(session, identity, b.id, now)
+    except DomainError:  # nothing started (the audience emptied meanwhile): no progress to show
+        with suppress(TelegramBadRequest):
+            await query.bot.delete_message(card.chat.id, card.message_id)
+        raise
+    await broadcasts.attach_progress(session, identity, b.id, card.chat.id, card.message_id)
+    p = await broadcast_report.progress(session, b, now)
+    await ui.show(query, bui.started(b))
+    await query.bot.edit_message_text(broadcast_report.progress_text(b, p, _zone(identity, settings)),
+                                      chat_id=card.chat.id, message_id=card.message_id,
+                                      reply_markup=bui.progress_kb(b))
+
+
+async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext, session: AsyncSession,
+                   identity: Identity, settings: Settings) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    await state.set_state(BroadcastFlow.when if callback_data.action == "when" else BroadcastFlow.compose)
+    prompt = query.message.message_id if isinstance(query.message, Message) else None
+    await state.set_data({"id": b.id, "prompt": prompt})
+    await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
+
+
+async def drop(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
+    await broadcasts.cancel(session, identity, b.id, clock())
+    await ui.show(query, f"Черновик рассылки №{b.id} удалён.")
+
+
+async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
+    await query.answer()
+    # A new message: the progress message itself keeps being edited by the progress job.
+    await query.bot.send_message(query.from_user.id, bui.stop_question(b), reply_markup=bui.stop_kb(b))
+
+
+async def stop(
+    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    withdrawn = await broadcasts.cancel(session, identity, callback_data.id, clock())
+    b = await broadcasts.get(session, identity, callback_data.id)
+    await ui.show(query, bui.stopped(b, withdrawn))
+
+
+async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id)
+    await ui.show(query, f"Хорошо, рассылка №{b.id} продолжается.")
+
+
+async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
+                 settings: Settings, clock: Clock) -> None:
+    b = await broadcasts.get(session, identity, callback_data.id)
+    p = await broadcast_report.progress(session, b, clock())
+    await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))
+
+
+def setup() -> Router:
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(broadcast_command, Command("broadcast"))
+    router.message.register(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
+    router.message.register(schedule, StateFilter(BroadcastFlow.when), TYPED)
+    router.callback_query.register(announce, BroadcastAnnounceCb.filter())
+    router.callback_query.register(open_screen, BcCb.filter(F.action.in_(SCREENS)), flags=READ_ONLY)
+    router.callback_query.register(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
+    router.callback_query.register(ready, BcCb.filter(F.action == "next"), flags=READ_ONLY)
+    router.callback_query.register(send_now, BcCb.filter(F.action == "now"))
+    router.callback_query.register(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
+    router.callback_query.register(drop, BcCb.filter(F.action == "drop"))
+    router.callback_query.register(stop_ask, BcCb.filter(F.action == "stop"), flags=READ_ONLY)
+    router.callback_query.register(stop, BcCb.filter(F.action == "stopyes"))
+    router.callback_query.register(stop_no, BcCb.filter(F.action == "stopno"), flags=READ_ONLY)
+    router.callback_query.register(status, BcCb.filter(F.action == "status"), flags=READ_ONLY)
+    return router

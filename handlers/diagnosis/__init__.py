@@ -1,0 +1,1 @@
+"""/diagnostics: the self-diagnosis dialog and its result."""

@@ -1,0 +1,1 @@
+"""Mentoring: the methodist's /pairs, the mentor's /mentees, and the relay between a pair."""

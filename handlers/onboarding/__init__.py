@@ -1,0 +1,1 @@
+"""/start, registration, /profile, privacy (/my_data, /delete_me) and /invite."""

@@ -1,0 +1,58 @@
+"""/my_data and /delete_me: the user's rights under 152-ФЗ."""
+
+import json
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BotCommandScopeChat, BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.infra.clock import Clock
+from bot.middlewares.db import READ_ONLY
+from bot.services.events import signups
+from bot.services.onboarding import users
+from bot.services.shared.roles import Identity
+from handlers.shared import keyboards, texts, ui
+from handlers.shared.access import GatedRouter, Registered
+from handlers.shared.callbacks import DeleteMeCb
+
+
+async def my_data(message: Message, session: AsyncSession, identity: Identity) -> None:
+    payload = json.dumps(await users.export_data(session, identity.user), ensure_ascii=False, indent=2)
+    await message.answer_document(
+        BufferedInputFile(payload.encode("utf-8"), filename="my_data.json"),
+        caption="Все данные, которые бот хранит о вас.",
+    )
+
+
+async def delete_me(message: Message) -> None:
+    await message.answer(texts.DELETE_ASK, reply_markup=keyboards.delete_confirm())
+
+
+async def delete_confirmed(
+    query: CallbackQuery, callback_data: DeleteMeCb, state: FSMContext, session: AsyncSession, identity: Identity,
+    signup_policy: signups.SignupPolicy, clock: Clock,
+) -> None:
+    if identity.user is None:
+        # A second tap after erasure: nothing left to delete.
+        await ui.show(query, texts.DELETED if callback_data.confirm else texts.DELETE_KEPT)
+        return
+    if not callback_data.confirm:
+        await ui.show(query, texts.DELETE_KEPT)
+        return
+    await state.clear()
+    await users.erase(session, identity.user, signup_policy, clock())
+    await ui.show(query, texts.DELETED)
+    await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.from_user.id))
+
+
+def setup() -> Router:
+    router = Router(name=__name__)
+    members = GatedRouter(name=f"{__name__}.members", who=Registered())
+    members.message.register(my_data, Command("my_data"), flags=READ_ONLY)
+    members.message.register(delete_me, Command("delete_me"), flags=READ_ONLY)
+    # Open to all: a second tap after the erasure finds no user and is told it is done.
+    router.callback_query.register(delete_confirmed, DeleteMeCb.filter())
+    router.include_router(members)
+    return router

@@ -1,0 +1,1 @@
+"""/route: the teacher's ИОМ."""

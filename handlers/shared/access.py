@@ -1,0 +1,117 @@
+"""Who may use a feature: router-level filters, and the refusal a person reads when they may not.
+
+A feature module whose handlers are for some people only builds a `GatedRouter` instead of a
+Router and registers on it as usual:
+
+    router = GatedRouter(name=__name__, who=Methodist())
+    router.message.register(stats_command, Command("stats"))
+
+A router whose filter fails hands the update on to the next router and in the end to the fallback
+("unknown command", "stale button"), which would not say why. So `refusals()` mirrors every gated
+handler, with the same filters, onto a handler that raises AccessDenied with `who.refusal`; this
+router goes just before the fallback, and errors.py answers as for any domain error. Someone
+refused reads the reason exactly when a gated handler would have taken their update; a button
+of a dialog step that is not open (a state filter fails) is still "stale".
+
+These checks only decide which screens a person reaches. Services re-check access for every
+action on an object (ids in callback data are user input), and orgs.Scope limits organizations.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.admin import content as content_admin
+from bot.services.shared import roles
+from bot.services.shared.errors import AccessDenied, NotRegistered
+from bot.services.shared.roles import Identity
+
+
+class Access(Filter):
+    """Admits a person by their identity; `refusal` is what someone refused reads."""
+
+    refusal: str
+
+    async def __call__(self, event: TelegramObject, identity: Identity | None = None,
+                       session: AsyncSession | None = None) -> bool:
+        return identity is not None and await self.admits(identity, session)
+
+    async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
+        raise NotImplementedError
+
+
+class Registered(Access):
+    """Has a user row (finished registration); `admins` also lets unregistered admins in."""
+
+    def __init__(self, *, admins: bool = False, refusal: str = NotRegistered().user_message) -> None:
+        self.admins, self.refusal = admins, refusal
+
+    async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
+        return identity.user is not None or (self.admins and identity.is_admin)
+
+
+class Methodist(Access):
+    """A methodist of any scope, or an admin; what lies in their scope is the services' check."""
+
+    refusal = roles.METHODISTS_ONLY
+
+    async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
+        return roles.is_methodist(identity)
+
+
+class Admin(Access):
+    refusal = roles.ADMINS_ONLY
+
+    async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
+        return identity.is_admin
+
+
+class ContentAdmin(Access):
+    """Regional methodists and admins (questionnaires and the catalogue are regional)."""
+
+    refusal = content_admin.CONTENT_ADMINS_ONLY
+
+    async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
+        return session is not None and await content_admin.is_content_admin(session, identity)
+
+
+class GatedRouter(Router):
+    """A Router only `who` may use: its message and callback_query handlers are behind `who`."""
+
+    def __init__(self, *, name: str, who: Access) -> None:
+        super().__init__(name=name)
+        self.who = who
+        self.message.filter(who)
+        self.callback_query.filter(who)
+
+
+def refusals(routers: list[Router]) -> Router:
+    """The refusals of every GatedRouter in `routers` (and their sub-routers), built from the gated
+    handlers' own filters; goes after all features, just before the fallback."""
+    refused = Router(name=f"{__name__}.refusals")
+    gated = [router for top in routers for router in top.chain_tail if isinstance(router, GatedRouter)]
+    for router in gated:
+        mirror = Router(name=f"{router.name}.refused")
+        refuse = _refusal(router.who.refusal)
+        for event in ("message", "callback_query"):
+            mirror.observers[event].filter(~router.who)
+            for handler in router.observers[event].handlers:
+                mirror.observers[event].register(refuse, *[_original(f) for f in handler.filters or ()])
+        refused.include_router(mirror)
+    return refused
+
+
+def _original(event_filter: Any) -> Any:
+    """The filter as it was registered (aiogram keeps a magic filter apart from its resolver)."""
+    return event_filter.magic if event_filter.magic is not None else event_filter.callback
+
+
+def _refusal(text: str) -> Callable[[TelegramObject], Awaitable[None]]:
+    async def refuse(event: TelegramObject) -> None:
+        raise AccessDenied(text)
+
+    return refuse

@@ -1,0 +1,39 @@
+"""Buttons of messages the bot sends on its own. Services describe a button neutrally
+(`bot.services.shared.outbox.button(text, kind, **fields)`, they never import aiogram); this registry
+packs each kind with the CallbackData class its handler filters on, so the wire format has one
+home. bot.app hands `pack` to the delivery worker."""
+
+from collections.abc import Callable
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.delivery.worker import markup_of
+from handlers.broadcasts.ui import BcCb
+from handlers.events.teacher_ui import EventCb, FeedbackCb, OfferCb
+from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
+from handlers.route.ui import StepCb
+
+CALLBACKS: dict[str, Callable[..., CallbackData]] = {
+    "broadcast_stop": lambda broadcast_id: BcCb(action="stop", id=broadcast_id),
+    "event_card": lambda event_id: EventCb(action="open", event_id=event_id),
+    "event_feedback": lambda event_id, rating: FeedbackCb(event_id=event_id, rating=rating),
+    "seat_offer": lambda registration_id, accept: OfferCb(reg_id=registration_id, accept=accept),
+    "route_step": lambda step_id: StepCb(action="open", step_id=step_id),
+    "mentee_open": lambda pair_id: MenteeOpenCb(pair_id=pair_id),
+    "pair_card": lambda pair_id: PairCb(action="card", pair_id=pair_id),
+    "proposal": lambda proposal_id, accept: ProposalCb(proposal_id=proposal_id, accept=accept),
+    "pair_review": lambda pair_id: ReviewCb(pair_id=pair_id),
+    "relay_reply": lambda pair_id: RelayCb(pair_id=pair_id),
+}
+
+
+def pack(spec: dict) -> str:
+    """{"kind": ..., **fields} -> callback_data; an unknown kind or field raises."""
+    fields = dict(spec)
+    return CALLBACKS[fields.pop("kind")](**fields).pack()
+
+
+def markup(rows: list | None) -> InlineKeyboardMarkup | None:
+    """The keyboard a stored button list stands for (e.g. a broadcast's preview)."""
+    return markup_of(rows, pack)
