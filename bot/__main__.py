@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("telegram_id", type=int)
         sub.add_argument("--scope", type=int, help="organization id the role covers (see `orgs list`)")
     commands.add_parser("backup", help="copy the SQLite database safely while the bot runs").add_argument(
-        "path", type=Path)
+        "path", type=Path
+    )
     orgs_cmd = commands.add_parser("orgs", help="organization directory")
     orgs_sub = orgs_cmd.add_subparsers(dest="orgs_command", required=True)
     orgs_sub.add_parser("import", help="import a CSV or YAML directory").add_argument("file", type=Path)

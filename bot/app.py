@@ -4,24 +4,29 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommandScopeDefault
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.infra import metrics
 from bot.infra.clock import Clock, system_clock
-from bot.config import Settings
 from bot.infra.fsm_storage import DatabaseStorage
-from bot.services.events.signups import SignupPolicy
 from bot.middlewares import (
-    DbSessionMiddleware, DedupMiddleware, IdentityMiddleware, InFlightMiddleware, ThrottlingMiddleware,
-    commit_before_replies, install_transaction_middleware,
+    DbSessionMiddleware,
+    DedupMiddleware,
+    IdentityMiddleware,
+    InFlightMiddleware,
+    ThrottlingMiddleware,
+    commit_before_replies,
+    install_transaction_middleware,
 )
+from bot.services.events.signups import SignupPolicy
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
@@ -34,8 +39,9 @@ def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot
 
 
 def signup_policy(settings: Settings) -> SignupPolicy:
-    return SignupPolicy(offer_claim=timedelta(hours=settings.offer_claim_hours),
-                        reminder_offsets_h=tuple(settings.reminder_offsets_h))
+    return SignupPolicy(
+        offer_claim=timedelta(hours=settings.offer_claim_hours), reminder_offsets_h=tuple(settings.reminder_offsets_h)
+    )
 
 
 def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> BaseStorage:
@@ -57,16 +63,25 @@ def create_isolation(storage: BaseStorage) -> BaseEventIsolation:
 
 
 def create_dispatcher(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], storage: BaseStorage | None = None,
-    *, dedupe_updates: bool = False, record_metrics: bool = False, clock: Clock = system_clock,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: BaseStorage | None = None,
+    *,
+    dedupe_updates: bool = False,
+    record_metrics: bool = False,
+    clock: Clock = system_clock,
 ) -> Dispatcher:
     from handlers import get_routers  # the only place the bot package reaches into handlers
 
     storage = storage or create_storage(settings, sessionmaker)
     isolation = create_isolation(storage)
     dp = Dispatcher(
-        storage=storage, events_isolation=isolation,
-        settings=settings, sessionmaker=sessionmaker, signup_policy=signup_policy(settings), clock=clock,
+        storage=storage,
+        events_isolation=isolation,
+        settings=settings,
+        sessionmaker=sessionmaker,
+        signup_policy=signup_policy(settings),
+        clock=clock,
     )
     dp["in_flight"] = InFlightMiddleware(settings.max_concurrent_updates)
     # In-flight counting goes before aiogram's own outer middlewares: the FSM one may read the

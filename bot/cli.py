@@ -34,8 +34,9 @@ def migrate_and_seed_in_child(settings: Settings) -> bool:
     with the child instead of staying in the long-running bot. The child logs to the same stderr
     and explains a failure itself in one line; False means it failed."""
     env = {**os.environ, "DATABASE_URL": settings.database_url}
-    child = subprocess.run([sys.executable, "-m", "bot", "seed"], env=env, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, check=False)
+    child = subprocess.run(
+        [sys.executable, "-m", "bot", "seed"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False
+    )
     return child.returncode == 0
 
 

@@ -67,8 +67,11 @@ async def run_polling(settings: Settings) -> None:
     async with running_bot(settings, webhook=False) as app:
         await app.bot.delete_webhook(drop_pending_updates=False)
         await app.dp.start_polling(
-            app.bot, allowed_updates=app.dp.resolve_used_update_types(),
-            polling_timeout=settings.polling_timeout_s, handle_signals=True, close_bot_session=False,
+            app.bot,
+            allowed_updates=app.dp.resolve_used_update_types(),
+            polling_timeout=settings.polling_timeout_s,
+            handle_signals=True,
+            close_bot_session=False,
         )
 
 
@@ -83,8 +86,10 @@ async def run_webhook(settings: Settings) -> None:
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         await app.bot.set_webhook(
-            settings.webhook_url, secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=app.dp.resolve_used_update_types(), drop_pending_updates=False,
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=app.dp.resolve_used_update_types(),
+            drop_pending_updates=False,
         )
         log.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
         stop = asyncio.Event()

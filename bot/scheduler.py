@@ -12,12 +12,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.infra import metrics
-from bot.infra.clock import Clock
 from bot.config import Settings
 from bot.delivery.worker import CallbackPacker, DeliveryConfig, DeliveryWorker, refuse_to_pack
-from bot.services.broadcasts import report as broadcast_report
+from bot.infra import metrics
+from bot.infra.clock import Clock
 from bot.services import route as routes
+from bot.services.broadcasts import report as broadcast_report
 from bot.services.events import signups
 from bot.services.mentoring import cadence
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate
@@ -30,15 +30,25 @@ BROADCAST_PROGRESS_S = 3  # progress messages are edited at most this often
 
 def delivery_config(settings: Settings) -> DeliveryConfig:
     return DeliveryConfig(
-        rate_per_s=settings.send_rate_per_s, per_chat_interval_s=settings.per_chat_interval_s,
-        quiet_hours=settings.quiet_hours, batch=settings.delivery_batch,
-        lease=timedelta(seconds=settings.delivery_lease_s), max_attempts=settings.delivery_max_attempts,
+        rate_per_s=settings.send_rate_per_s,
+        per_chat_interval_s=settings.per_chat_interval_s,
+        quiet_hours=settings.quiet_hours,
+        batch=settings.delivery_batch,
+        lease=timedelta(seconds=settings.delivery_lease_s),
+        max_attempts=settings.delivery_max_attempts,
     )
 
 
 class Jobs:
-    def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
-                 policy: signups.SignupPolicy, clock: Clock, pack_callback: CallbackPacker = refuse_to_pack) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        policy: signups.SignupPolicy,
+        clock: Clock,
+        pack_callback: CallbackPacker = refuse_to_pack,
+    ) -> None:
         # pack_callback: the handlers' CallbackData registry for outbox buttons (bot.app wires it)
         self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings), clock, pack_callback=pack_callback)
         self.bot, self.sessionmaker, self.policy, self.admin_ids = bot, sessionmaker, policy, settings.admin_ids
@@ -60,9 +70,16 @@ class Jobs:
         # keep these phases apart on later runs too.
         first = clock() + timedelta(seconds=FIRST_RUN_DELAY_S)
         for n, (job, seconds) in enumerate(every.items()):
-            self.scheduler.add_job(job, "interval", seconds=seconds, id=job.__name__,
-                                   next_run_time=first + timedelta(seconds=n / len(every)),
-                                   max_instances=1, coalesce=True, misfire_grace_time=None)
+            self.scheduler.add_job(
+                job,
+                "interval",
+                seconds=seconds,
+                id=job.__name__,
+                next_run_time=first + timedelta(seconds=n / len(every)),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
 
     async def _guarded(self, what: str, work: Callable[[AsyncSession], Awaitable[object]]) -> None:
         """One transaction per run; a failure is logged and the next run simply tries again."""
@@ -85,8 +102,9 @@ class Jobs:
         await self._guarded("route nudges", lambda s: routes.enqueue_nudges(s, self.clock()))
 
     async def mentoring_cadence(self) -> None:
-        await self._guarded("mentoring reminders",
-                            lambda s: cadence.enqueue_checkin_reminders_and_escalations(s, self.clock()))
+        await self._guarded(
+            "mentoring reminders", lambda s: cadence.enqueue_checkin_reminders_and_escalations(s, self.clock())
+        )
 
     async def broadcast_progress(self) -> None:
         """Start scheduled broadcasts, finish done ones, queue the edits of live progress messages."""
@@ -113,7 +131,9 @@ class Jobs:
 async def _housekeeping(session: AsyncSession, now: datetime) -> None:
     depth = await session.execute(
         select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending])).group_by(OutboxMessage.status))
+        .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending]))
+        .group_by(OutboxMessage.status)
+    )
     counts = dict(depth.all())
     for status in (OutboxStatus.pending, OutboxStatus.sending):
         metrics.set_outbox_depth(status.value, counts.get(status, 0))

@@ -24,7 +24,10 @@ def build_web_app(
     # Answer Telegram at once and handle in the background (bounded by InFlightMiddleware); a
     # request without the right X-Telegram-Bot-Api-Secret-Token header gets 401.
     SimpleRequestHandler(
-        dp, bot, handle_in_background=True, secret_token=settings.webhook_secret.get_secret_value(),
+        dp,
+        bot,
+        handle_in_background=True,
+        secret_token=settings.webhook_secret.get_secret_value(),
     ).register(app, path=settings.webhook_path)
 
     async def healthz(_request: web.Request) -> web.Response:

@@ -13,17 +13,36 @@ from aiogram import Router
 
 # Commands that work inside any dialog (/help, /cancel) come first; the catch-all fallback last.
 _FEATURE_MODULES = [
-    "handlers.shared.errors", "handlers.shared.common", "handlers.onboarding.start", "handlers.onboarding.profile", "handlers.onboarding.privacy",
-    "handlers.admin.methodists", "handlers.onboarding.invites", "handlers.shared.org_picker", "handlers.onboarding.registration",
-    "handlers.events.create", "handlers.events.manage", "handlers.events.teacher", "handlers.diagnosis.handlers",
-    "handlers.route.handlers", "handlers.mentoring.pairs", "handlers.mentoring.dashboard", "handlers.mentoring.relay",
-    "handlers.broadcasts.handlers", "handlers.admin.audit", "handlers.monitoring.handlers", "handlers.admin.content",
+    "handlers.shared.errors",
+    "handlers.shared.common",
+    "handlers.onboarding.start",
+    "handlers.onboarding.profile",
+    "handlers.onboarding.privacy",
+    "handlers.admin.methodists",
+    "handlers.onboarding.invites",
+    "handlers.shared.org_picker",
+    "handlers.onboarding.registration",
+    "handlers.events.create",
+    "handlers.events.manage",
+    "handlers.events.teacher",
+    "handlers.diagnosis.handlers",
+    "handlers.route.handlers",
+    "handlers.mentoring.pairs",
+    "handlers.mentoring.dashboard",
+    "handlers.mentoring.relay",
+    "handlers.broadcasts.handlers",
+    "handlers.admin.audit",
+    "handlers.monitoring.handlers",
+    "handlers.admin.content",
 ]
 
 
 def get_routers() -> list[Router]:
     # Imported here, not at the top: `import handlers.shared.callbacks` must not load every feature.
     features = [importlib.import_module(name) for name in _FEATURE_MODULES]
-    common, access = importlib.import_module("handlers.shared.common"), importlib.import_module("handlers.shared.access")
+    common, access = (
+        importlib.import_module("handlers.shared.common"),
+        importlib.import_module("handlers.shared.access"),
+    )
     routers = [feature.setup() for feature in features]
     return routers + [access.refusals(routers), common.setup_fallback()]

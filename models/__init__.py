@@ -4,12 +4,18 @@ from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
 from models.broadcast import Broadcast, BroadcastStatus
 from models.diagnosis import (
-    Activity, ActivityForm, AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt,
+    Activity,
+    ActivityForm,
+    AreaResult,
+    AttemptStatus,
+    ContentVersion,
+    DiagnosisAnswer,
+    DiagnosisAttempt,
 )
 from models.event import Event, EventFeedback, EventFormat, EventRegistration, EventStatus, RegistrationStatus
 from models.fsm import FsmRecord
-from models.organization import OrgKind, Organization
 from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, ProposalStatus, RouteComment, StepProposal
+from models.organization import Organization, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
 from models.route import Route, RouteStatus, RouteStep, StepStatus
 from models.user import Position, User
@@ -17,11 +23,43 @@ from models.webhook import ProcessedUpdate
 
 __all__ = [
     "ProcessedUpdate",
-    "Broadcast", "BroadcastStatus", "CheckIn", "MentorPair", "PairStatus", "PairType", "ProposalStatus",
-    "RouteComment", "StepProposal",
-    "Activity", "ActivityForm", "AreaResult", "AttemptStatus", "ContentVersion", "DiagnosisAnswer",
-    "DiagnosisAttempt", "Route", "RouteStatus", "RouteStep", "StepStatus",
-    "AuditEntry", "Base", "Event", "EventFeedback", "EventFormat", "EventRegistration", "EventStatus",
-    "FsmRecord", "Invite", "OrgKind", "Organization", "OutboxMessage", "OutboxStatus", "Position",
-    "RegistrationStatus", "Role", "RoleGrant", "User", "utcnow",
+    "Broadcast",
+    "BroadcastStatus",
+    "CheckIn",
+    "MentorPair",
+    "PairStatus",
+    "PairType",
+    "ProposalStatus",
+    "RouteComment",
+    "StepProposal",
+    "Activity",
+    "ActivityForm",
+    "AreaResult",
+    "AttemptStatus",
+    "ContentVersion",
+    "DiagnosisAnswer",
+    "DiagnosisAttempt",
+    "Route",
+    "RouteStatus",
+    "RouteStep",
+    "StepStatus",
+    "AuditEntry",
+    "Base",
+    "Event",
+    "EventFeedback",
+    "EventFormat",
+    "EventRegistration",
+    "EventStatus",
+    "FsmRecord",
+    "Invite",
+    "OrgKind",
+    "Organization",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Position",
+    "RegistrationStatus",
+    "Role",
+    "RoleGrant",
+    "User",
+    "utcnow",
 ]

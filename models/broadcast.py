@@ -32,8 +32,9 @@ class Broadcast(Base):
     # Optional buttons under the copy, e.g. a sign-up button of an announced event.
     buttons: Mapped[list | None] = mapped_column(JSON)
     event_id: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[BroadcastStatus] = mapped_column(Enum(BroadcastStatus, native_enum=False, length=16),
-                                                    default=BroadcastStatus.draft)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        Enum(BroadcastStatus, native_enum=False, length=16), default=BroadcastStatus.draft
+    )
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -4,7 +4,17 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -67,7 +77,8 @@ class DiagnosisAttempt(Base):
     variant: Mapped[str] = mapped_column(String(16))  # teacher | leader
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id", ondelete="RESTRICT"))
     status: Mapped[AttemptStatus] = mapped_column(
-        Enum(AttemptStatus, native_enum=False, length=16), default=AttemptStatus.in_progress)
+        Enum(AttemptStatus, native_enum=False, length=16), default=AttemptStatus.in_progress
+    )
     current_index: Mapped[int] = mapped_column(Integer, default=0)
     # The one message the questionnaire is edited in; buttons from any other message are stale.
     message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -4,7 +4,16 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text,
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column

@@ -23,8 +23,10 @@ class PairStatus(str, enum.Enum):
 
 class MentorPair(Base):
     __tablename__ = "mentor_pairs"
-    __table_args__ = (Index("ix_mentor_pairs_mentor_status", "mentor_id", "status"),
-                      Index("ix_mentor_pairs_mentee_status", "mentee_id", "status"))
+    __table_args__ = (
+        Index("ix_mentor_pairs_mentor_status", "mentor_id", "status"),
+        Index("ix_mentor_pairs_mentee_status", "mentee_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -34,8 +36,9 @@ class MentorPair(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     planned_end: Mapped[date] = mapped_column(Date)
     cadence_days: Mapped[int] = mapped_column(Integer, default=14)
-    status: Mapped[PairStatus] = mapped_column(Enum(PairStatus, native_enum=False, length=16),
-                                               default=PairStatus.active)
+    status: Mapped[PairStatus] = mapped_column(
+        Enum(PairStatus, native_enum=False, length=16), default=PairStatus.active
+    )
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mentor_review: Mapped[str | None] = mapped_column(Text)
@@ -84,6 +87,7 @@ class StepProposal(Base):
     pair_id: Mapped[int] = mapped_column(ForeignKey("mentor_pairs.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[ProposalStatus] = mapped_column(Enum(ProposalStatus, native_enum=False, length=16),
-                                                   default=ProposalStatus.pending)
+    status: Mapped[ProposalStatus] = mapped_column(
+        Enum(ProposalStatus, native_enum=False, length=16), default=ProposalStatus.pending
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

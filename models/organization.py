@@ -20,9 +20,7 @@ class Organization(Base):
     __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[OrgKind] = mapped_column(Enum(OrgKind, native_enum=False, length=16))
     name: Mapped[str] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64))

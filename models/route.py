@@ -41,8 +41,10 @@ class StepStatus(str, enum.Enum):
 
 class RouteStep(Base):
     __tablename__ = "route_steps"
-    __table_args__ = (Index("ix_route_steps_route_status", "route_id", "status"),
-                      Index("ix_route_steps_deadline", "status", "deadline"))
+    __table_args__ = (
+        Index("ix_route_steps_route_status", "route_id", "status"),
+        Index("ix_route_steps_deadline", "status", "deadline"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     route_id: Mapped[int] = mapped_column(ForeignKey("routes.id", ondelete="CASCADE"))
@@ -59,8 +61,9 @@ class RouteStep(Base):
     expected_result: Mapped[str] = mapped_column(Text, default="")
     report_form: Mapped[str] = mapped_column(String(200), default="")
     deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[StepStatus] = mapped_column(Enum(StepStatus, native_enum=False, length=16),
-                                               default=StepStatus.planned)
+    status: Mapped[StepStatus] = mapped_column(
+        Enum(StepStatus, native_enum=False, length=16), default=StepStatus.planned
+    )
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reflection: Mapped[str | None] = mapped_column(String(2000))
     evidence_file_id: Mapped[str | None] = mapped_column(String(200))

@@ -30,9 +30,7 @@ class User(Base):
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     experience_years: Mapped[int | None] = mapped_column(Integer)
     birth_year: Mapped[int | None] = mapped_column(Integer)
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
     timezone: Mapped[str] = mapped_column(String(64))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -5,14 +5,17 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-
 CATCH_UP_S = 0.02
 
 
 class Pacer:
-    def __init__(self, rate_per_s: float, per_chat_interval_s: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        rate_per_s: float,
+        per_chat_interval_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._interval = 1.0 / rate_per_s
         self._per_chat = per_chat_interval_s
         self._clock, self._sleep = clock, sleep

@@ -43,22 +43,38 @@ class ClaimResult:
 
 
 async def claim(
-    sessionmaker: async_sessionmaker[AsyncSession], now: datetime, limit: int, lease: timedelta,
-    quiet: tuple[time, time] | None, held_here: frozenset[int] = frozenset(),
+    sessionmaker: async_sessionmaker[AsyncSession],
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    quiet: tuple[time, time] | None,
+    held_here: frozenset[int] = frozenset(),
 ) -> ClaimResult:
     """Core statements, not ORM objects: a paid broadcast claims thousands of rows a second.
     `held_here`: rows this worker claimed and has not settled yet; never claimed twice."""
     result = ClaimResult()
     table = OutboxMessage.__table__
-    due = (select(table.c.id, table.c.chat_id, table.c.purpose, table.c.payload, table.c.attempts,
-                  table.c.urgent, table.c.timezone, table.c.quiet_exempt_before)
-           .where(or_(
-               (table.c.status == OutboxStatus.pending) & (table.c.due_at <= now),
-               (table.c.status == OutboxStatus.sending) & (table.c.lease_until < now),
-           ))
-           .where(table.c.id.not_in(held_here) if held_here else true())
-           .order_by(table.c.due_at, table.c.id)
-           .with_for_update(skip_locked=True))
+    due = (
+        select(
+            table.c.id,
+            table.c.chat_id,
+            table.c.purpose,
+            table.c.payload,
+            table.c.attempts,
+            table.c.urgent,
+            table.c.timezone,
+            table.c.quiet_exempt_before,
+        )
+        .where(
+            or_(
+                (table.c.status == OutboxStatus.pending) & (table.c.due_at <= now),
+                (table.c.status == OutboxStatus.sending) & (table.c.lease_until < now),
+            )
+        )
+        .where(table.c.id.not_in(held_here) if held_here else true())
+        .order_by(table.c.due_at, table.c.id)
+        .with_for_update(skip_locked=True)
+    )
     async with sessionmaker() as session, session.begin():
         # Personal messages (reminders, nudges, replies) first, then broadcast rows: a reminder that
         # falls due during a 10,000-recipient broadcast waits for one batch, not for the broadcast.
@@ -67,8 +83,13 @@ async def claim(
             rows += (await session.execute(due.where(table.c.batch.is_not(None)).limit(limit - len(rows)))).all()
         if not rows:
             return result
-        inactive = set(await session.scalars(select(User.telegram_id).where(
-            User.telegram_id.in_({row.chat_id for row in rows}), User.is_active.is_(False))))
+        inactive = set(
+            await session.scalars(
+                select(User.telegram_id).where(
+                    User.telegram_id.in_({row.chat_id for row in rows}), User.is_active.is_(False)
+                )
+            )
+        )
         blocked, held, claimed = [], [], []
         for row in rows:
             if row.chat_id in inactive:
@@ -81,15 +102,24 @@ async def claim(
             claimed.append(row.id)
             result.messages.append(Claimed(row.id, row.chat_id, row.purpose, dict(row.payload), row.attempts))
         if claimed:
-            await session.execute(update(table).where(table.c.id.in_(claimed))
-                                  .values(status=OutboxStatus.sending, lease_until=now + lease))
+            await session.execute(
+                update(table)
+                .where(table.c.id.in_(claimed))
+                .values(status=OutboxStatus.sending, lease_until=now + lease)
+            )
         if blocked:
-            await session.execute(update(table).where(table.c.id.in_(blocked)).values(
-                status=OutboxStatus.blocked, last_error="recipient is inactive (blocked the bot)"))
+            await session.execute(
+                update(table)
+                .where(table.c.id.in_(blocked))
+                .values(status=OutboxStatus.blocked, last_error="recipient is inactive (blocked the bot)")
+            )
         if held:
             await session.execute(
-                update(table).where(table.c.id == bindparam("row_id"))
-                .values(due_at=bindparam("new_due"), status=OutboxStatus.pending), held)
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values(due_at=bindparam("new_due"), status=OutboxStatus.pending),
+                held,
+            )
             result.held_for_quiet_hours = len(held)
     return result
 
@@ -99,9 +129,11 @@ async def renew_leases(sessionmaker: async_sessionmaker[AsyncSession], ids: list
     table = OutboxMessage.__table__
     async with sessionmaker() as session, session.begin():
         for start in range(0, len(ids), 500):
-            await session.execute(update(table).where(table.c.id.in_(ids[start:start + 500]),
-                                                      table.c.status == OutboxStatus.sending)
-                                  .values(lease_until=until))
+            await session.execute(
+                update(table)
+                .where(table.c.id.in_(ids[start : start + 500]), table.c.status == OutboxStatus.sending)
+                .values(lease_until=until)
+            )
 
 
 async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[Outcome], now: datetime) -> None:
@@ -109,12 +141,34 @@ async def record(sessionmaker: async_sessionmaker[AsyncSession], outcomes: list[
     if not outcomes:
         return
     table = OutboxMessage.__table__
-    common = {"status": bindparam("new_status"), "attempts": bindparam("new_attempts"),
-              "last_error": bindparam("new_error"), "lease_until": None}
-    retried = [{"row_id": o.id, "new_status": o.status, "new_attempts": o.attempts, "new_error": o.error,
-                "new_due": o.retry_at} for o in outcomes if o.retry_at is not None]
-    settled = [{"row_id": o.id, "new_status": o.status, "new_attempts": o.attempts, "new_error": o.error,
-                "new_sent": o.sent_at} for o in outcomes if o.retry_at is None]
+    common = {
+        "status": bindparam("new_status"),
+        "attempts": bindparam("new_attempts"),
+        "last_error": bindparam("new_error"),
+        "lease_until": None,
+    }
+    retried = [
+        {
+            "row_id": o.id,
+            "new_status": o.status,
+            "new_attempts": o.attempts,
+            "new_error": o.error,
+            "new_due": o.retry_at,
+        }
+        for o in outcomes
+        if o.retry_at is not None
+    ]
+    settled = [
+        {
+            "row_id": o.id,
+            "new_status": o.status,
+            "new_attempts": o.attempts,
+            "new_error": o.error,
+            "new_sent": o.sent_at,
+        }
+        for o in outcomes
+        if o.retry_at is None
+    ]
     by_id = update(table).where(table.c.id == bindparam("row_id"))
     async with sessionmaker() as session, session.begin():
         if retried:

@@ -14,7 +14,11 @@ from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
-    TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError, TelegramNotFound, TelegramRetryAfter,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -43,7 +47,7 @@ class DeliveryConfig:
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(3600, 10 * 2 ** attempts))
+    return timedelta(seconds=min(3600, 10 * 2**attempts))
 
 
 CallbackPacker = Callable[[dict], str]  # {"kind": ..., **fields} -> callback_data
@@ -68,8 +72,14 @@ def _button(spec: dict, pack: CallbackPacker) -> InlineKeyboardButton:
 
 
 class DeliveryWorker:
-    def __init__(self, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], config: DeliveryConfig,
-                 clock: Callable[[], datetime] = utcnow, pack_callback: CallbackPacker = refuse_to_pack) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        config: DeliveryConfig,
+        clock: Callable[[], datetime] = utcnow,
+        pack_callback: CallbackPacker = refuse_to_pack,
+    ) -> None:
         self.bot, self.sessionmaker, self.config, self.clock = bot, sessionmaker, config, clock
         self.pack_callback = pack_callback
         self.pacer = Pacer(config.rate_per_s, config.per_chat_interval_s)
@@ -103,8 +113,14 @@ class DeliveryWorker:
 
         try:
             while not self._stopping:
-                claimed = await store.claim(self.sessionmaker, self.clock(), self._batch_size(),
-                                            self.config.lease, self._quiet, frozenset(self._held))
+                claimed = await store.claim(
+                    self.sessionmaker,
+                    self.clock(),
+                    self._batch_size(),
+                    self.config.lease,
+                    self._quiet,
+                    frozenset(self._held),
+                )
                 if not claimed.messages:
                     break
                 if not self._held:
@@ -193,15 +209,17 @@ class DeliveryWorker:
         payload, markup = message.payload, markup_of(message.payload.get("buttons"), self.pack_callback)
         if "edit" in payload:
             try:
-                await self.bot.edit_message_text(text=payload["text"], chat_id=message.chat_id,
-                                                 message_id=payload["edit"], reply_markup=markup)
+                await self.bot.edit_message_text(
+                    text=payload["text"], chat_id=message.chat_id, message_id=payload["edit"], reply_markup=markup
+                )
             except TelegramBadRequest as exc:
                 if "not modified" not in exc.message:  # the screen already shows this text: done
                     raise
         elif "copy" in payload:
             # A broadcast goes out exactly as the methodist wrote it: formatting, photo, document.
-            await self.bot.copy_message(message.chat_id, payload["copy"]["from_chat_id"],
-                                        payload["copy"]["message_id"], reply_markup=markup)
+            await self.bot.copy_message(
+                message.chat_id, payload["copy"]["from_chat_id"], payload["copy"]["message_id"], reply_markup=markup
+            )
         else:
             await self.bot.send_message(message.chat_id, payload["text"], reply_markup=markup)
 
@@ -219,5 +237,12 @@ class DeliveryWorker:
             log.warning("outbox %s failed for good after %d attempts: %s", message.id, attempts, exc)
             self._settle(message, OutboxStatus.failed, attempts, exc)
             return
-        self._outcomes.append(store.Outcome(message.id, OutboxStatus.pending, attempts, error=str(exc)[:500],
-                                            retry_at=self.clock() + backoff(attempts)))
+        self._outcomes.append(
+            store.Outcome(
+                message.id,
+                OutboxStatus.pending,
+                attempts,
+                error=str(exc)[:500],
+                retry_at=self.clock() + backoff(attempts),
+            )
+        )

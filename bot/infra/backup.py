@@ -14,8 +14,7 @@ def backup_sqlite(database_url: str, target: Path) -> Path:
     """SQLite's online backup API copies a consistent snapshot even while the bot writes (WAL)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        raise BackupUnsupported(
-            "backup covers the embedded SQLite database; for PostgreSQL use pg_dump (see README)")
+        raise BackupUnsupported("backup covers the embedded SQLite database; for PostgreSQL use pg_dump (see README)")
     source_path = Path(url.database or "")
     if not source_path.is_file():
         raise BackupUnsupported(f"database file {source_path} does not exist")

@@ -32,7 +32,9 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "growthbot_read_only"
 WROTE = "growthbot_wrote"
 READ_ONLY_ENGINE = "growthbot_read_only_engine"
-WRITE_REFUSED = "a write in a read-only session: a db='read' handler, or a write after the update's writes were committed"
+WRITE_REFUSED = (
+    "a write in a read-only session: a db='read' handler, or a write after the update's writes were committed"
+)
 
 
 def is_sqlite(url: str) -> bool:
@@ -85,7 +87,8 @@ def read_only(session: AsyncSession) -> None:
     if sync.in_transaction():
         raise InvalidRequestError("read_only() is for a session without an open transaction")
     sync.info[READ_ONLY] = sync.info.get(READ_ONLY_ENGINE) or sync.bind.execution_options(
-        **read_only_options(sync.bind.dialect.name))
+        **read_only_options(sync.bind.dialect.name)
+    )
 
 
 def writable(session: AsyncSession) -> None:
@@ -148,5 +151,6 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
         event.listen(ModalSession, "do_orm_execute", _on_statement)  # in read-only mode
         event.listen(ModalSession, "before_flush", _on_flush)
     read_only_engine = engine.sync_engine.execution_options(**read_only_options(engine.dialect.name))
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ModalSession,
-                              info={READ_ONLY_ENGINE: read_only_engine})
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=ModalSession, info={READ_ONLY_ENGINE: read_only_engine}
+    )

@@ -1,10 +1,11 @@
 """FSM storage in the bot's own database, so a restart resumes a half-finished dialog.
 
-Inside an update it writes through that update's session (bot.infra.db.current_session), so the dialog
-state commits or rolls back together with whatever the handler changed, like any other write of
-the update. aiogram reads the state of every update before our session exists; a process-local
-cache, refreshed only after a commit, answers those reads without a transaction of their own. One process per database is assumed; several instances
-should keep dialog state in Redis (REDIS_URL), which skips this class entirely.
+Inside an update it writes through that update's session (bot.infra.db.current_session), so the
+dialog state commits or rolls back together with whatever the handler changed, like any other
+write of the update. aiogram reads the state of every update before our session exists; a
+process-local cache, refreshed only after a commit, answers those reads without a transaction of
+their own. One process per database is assumed; several instances should keep dialog state in
+Redis (REDIS_URL), which skips this class entirely.
 """
 
 from collections.abc import AsyncIterator, Mapping
@@ -67,10 +68,19 @@ class DatabaseStorage(BaseStorage):
         new = (values.get("state", state), values.get("data", data))
         async with self._session(writing=True) as session:
             insert = dialect_insert(session, FsmRecord)
-            row = {"key": _key(key), "telegram_id": key.user_id, "state": new[0], "data": new[1],
-                   "updated_at": utcnow()}
-            await session.execute(insert.values(**row).on_conflict_do_update(
-                index_elements=[FsmRecord.key], set_={"state": new[0], "data": new[1], "updated_at": row["updated_at"]}))
+            row = {
+                "key": _key(key),
+                "telegram_id": key.user_id,
+                "state": new[0],
+                "data": new[1],
+                "updated_at": utcnow(),
+            }
+            await session.execute(
+                insert.values(**row).on_conflict_do_update(
+                    index_elements=[FsmRecord.key],
+                    set_={"state": new[0], "data": new[1], "updated_at": row["updated_at"]},
+                )
+            )
             self._after_commit(session, _key(key), new)
 
     def _after_commit(self, session: AsyncSession, key: str, value: tuple[str | None, dict]) -> None:
@@ -78,6 +88,7 @@ class DatabaseStorage(BaseStorage):
         sync = session.sync_session
         pending = sync.info.setdefault("fsm_pending", {})
         if not pending:
+
             def committed(_session) -> None:
                 for k, v in sync.info.pop("fsm_pending", {}).items():
                     self._remember(k, v)

@@ -34,8 +34,11 @@ def enable() -> None:
 
     _enabled = _Prometheus(
         updates=Counter("bot_updates_handled_total", "Updates handled", ["type"]),
-        handler_latency=Histogram("bot_handler_latency_seconds", "Time to handle one update",
-                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)),
+        handler_latency=Histogram(
+            "bot_handler_latency_seconds",
+            "Time to handle one update",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        ),
         outbox_depth=Gauge("bot_outbox_depth", "Outbox messages due or waiting", ["status"]),
         sends=Counter("bot_sends_total", "Outbox sends by outcome", ["outcome"]),
     )
@@ -63,8 +66,10 @@ class MetricsMiddleware(BaseMiddleware):
     """Registered only when metrics are enabled (see bot.app.create_dispatcher)."""
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         started = time.perf_counter()
         try:

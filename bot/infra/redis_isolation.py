@@ -27,8 +27,9 @@ class RenewedRedisIsolation(BaseEventIsolation):
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
-        lock = self._redis.lock(self._key_builder.build(key, "lock"), timeout=self._ttl_s, sleep=0.05,
-                                raise_on_release_error=False)  # lost: logged by the renewer
+        lock = self._redis.lock(
+            self._key_builder.build(key, "lock"), timeout=self._ttl_s, sleep=0.05, raise_on_release_error=False
+        )  # lost: logged by the renewer
         async with lock:
             renewing = asyncio.create_task(self._renew(lock))
             try:

@@ -11,6 +11,11 @@ from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 
 __all__ = [
-    "DbSessionMiddleware", "DedupMiddleware", "IdentityMiddleware", "InFlightMiddleware", "ThrottlingMiddleware",
-    "commit_before_replies", "install_transaction_middleware",
+    "DbSessionMiddleware",
+    "DedupMiddleware",
+    "IdentityMiddleware",
+    "InFlightMiddleware",
+    "ThrottlingMiddleware",
+    "commit_before_replies",
+    "install_transaction_middleware",
 ]

@@ -33,8 +33,10 @@ class DbSessionMiddleware(BaseMiddleware):
         self._sessionmaker = sessionmaker
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         async with self._sessionmaker() as session:  # closing rolls back anything uncommitted
             read_only(session)
@@ -50,8 +52,10 @@ class DbSessionMiddleware(BaseMiddleware):
 
 class TransactionMiddleware(BaseMiddleware):
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         if get_flag(data, "db") != READ:
             session = data["session"]

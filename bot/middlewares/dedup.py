@@ -27,8 +27,10 @@ class DedupMiddleware(BaseMiddleware):
         self._writer: asyncio.Task | None = None
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
@@ -68,5 +70,6 @@ async def _insert_markers(engine: AsyncEngine, keys: set[tuple[int, int]]) -> se
             dialect_insert(connection, ProcessedUpdate)
             .values([{"bot_id": bot_id, "update_id": update_id, "seen_at": now} for bot_id, update_id in keys])
             .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-            .returning(ProcessedUpdate.bot_id, ProcessedUpdate.update_id))
+            .returning(ProcessedUpdate.bot_id, ProcessedUpdate.update_id)
+        )
         return {tuple(row) for row in inserted.all()}

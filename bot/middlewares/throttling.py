@@ -25,8 +25,10 @@ class ThrottlingMiddleware(BaseMiddleware):
         self._windows: dict[int, _Window] = {}
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         tg_user = data.get("event_from_user")
         if tg_user is None:

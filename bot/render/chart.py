@@ -23,9 +23,17 @@ class Band:
     high: int  # highest score of the zone
 
 
-def radar(labels: Sequence[str], values: Sequence[int], max_value: int, *, previous: Sequence[int] | None = None,
-          bands: Sequence[Band] = (), title: str = "", current_label: str = "Сейчас",
-          previous_label: str = "Прошлая диагностика") -> bytes:
+def radar(
+    labels: Sequence[str],
+    values: Sequence[int],
+    max_value: int,
+    *,
+    previous: Sequence[int] | None = None,
+    bands: Sequence[Band] = (),
+    title: str = "",
+    current_label: str = "Сейчас",
+    previous_label: str = "Прошлая диагностика",
+) -> bytes:
     if len(labels) != len(values) or len(labels) < 3:
         raise ValueError("a radar chart needs at least three labelled values")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -43,19 +51,50 @@ def radar(labels: Sequence[str], values: Sequence[int], max_value: int, *, previ
     for band in bands:
         inner = 0 if band.low == 0 else band.low - 0.5
         outer = max_value if band.high >= max_value else band.high + 0.5
-        ax.fill_between(full_circle, inner, outer, color=ZONE_COLOURS.get(band.code, "#eeeeee"), zorder=0,
-                        label=f"{band.title} ({band.low}–{band.high})")
+        ax.fill_between(
+            full_circle,
+            inner,
+            outer,
+            color=ZONE_COLOURS.get(band.code, "#eeeeee"),
+            zorder=0,
+            label=f"{band.title} ({band.low}–{band.high})",
+        )
     if previous is not None:
-        ax.plot(closed, list(previous) + [previous[0]], color=PREVIOUS, linewidth=1.8, linestyle="--",
-                marker="o", markersize=4, label=previous_label, zorder=2)
-    ax.plot(closed, list(values) + [values[0]], color=CURRENT, linewidth=2.4, marker="o", markersize=5,
-            label=current_label, zorder=3)
+        ax.plot(
+            closed,
+            list(previous) + [previous[0]],
+            color=PREVIOUS,
+            linewidth=1.8,
+            linestyle="--",
+            marker="o",
+            markersize=4,
+            label=previous_label,
+            zorder=2,
+        )
+    ax.plot(
+        closed,
+        list(values) + [values[0]],
+        color=CURRENT,
+        linewidth=2.4,
+        marker="o",
+        markersize=5,
+        label=current_label,
+        zorder=3,
+    )
     ax.fill(closed, list(values) + [values[0]], color=CURRENT, alpha=0.18, zorder=3)
-    for angle, value in zip(angles, values):
-        ax.annotate(str(value), (angle, value), textcoords="offset points",
-                    xytext=(0, 7 if value < max_value else -14), ha="center",
-                    fontsize=9, color=CURRENT, fontweight="bold", zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    for angle, value in zip(angles, values, strict=True):
+        ax.annotate(
+            str(value),
+            (angle, value),
+            textcoords="offset points",
+            xytext=(0, 7 if value < max_value else -14),
+            ha="center",
+            fontsize=9,
+            color=CURRENT,
+            fontweight="bold",
+            zorder=4,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        )
     ax.set_xticks(angles)
     ax.set_xticklabels([textwrap.fill(label, 16) for label in labels], fontsize=9)
     ax.tick_params(axis="x", pad=14)

@@ -16,9 +16,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.services.shared.labels import ZONE_TITLES, area_title
-from bot.services.route.builder import FORM_LABELS, KIND_LABELS
 from bot.services.route import Report
+from bot.services.route.builder import FORM_LABELS, KIND_LABELS
+from bot.services.shared.labels import ZONE_TITLES, area_title
 from bot.services.shared.timefmt import fmt, local
 from models import Position, RouteStatus, StepStatus
 
@@ -26,17 +26,36 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 FAMILY = "DejaVu"
-HEADERS = ("№", "Дефицит (область / пункт)", "Задача", "Содержание деятельности", "Форма", "Ресурс",
-           "Сроки, часы", "Планируемый результат (продукт)", "Форма отчётности", "Сопровождающий",
-           "Отметка о выполнении")
+HEADERS = (
+    "№",
+    "Дефицит (область / пункт)",
+    "Задача",
+    "Содержание деятельности",
+    "Форма",
+    "Ресурс",
+    "Сроки, часы",
+    "Планируемый результат (продукт)",
+    "Форма отчётности",
+    "Сопровождающий",
+    "Отметка о выполнении",
+)
 WIDTHS = (6, 26, 38, 34, 24, 27, 19, 28, 23, 27, 25)  # mm, 277 in all: landscape A4 less margins
 POSITIONS = {
-    Position.teacher: "учитель", Position.educator: "воспитатель", Position.additional_ed: "педагог ДО",
-    Position.head: "руководитель", Position.deputy_head: "заместитель руководителя",
-    Position.methodist: "методист", Position.other: "педагогический работник",
+    Position.teacher: "учитель",
+    Position.educator: "воспитатель",
+    Position.additional_ed: "педагог ДО",
+    Position.head: "руководитель",
+    Position.deputy_head: "заместитель руководителя",
+    Position.methodist: "методист",
+    Position.other: "педагогический работник",
 }
-STATUSES = {RouteStatus.draft: "черновик, ждёт согласования", RouteStatus.approved: "согласован",
-            RouteStatus.active: "в работе", RouteStatus.completed: "выполнен", RouteStatus.archived: "в архиве"}
+STATUSES = {
+    RouteStatus.draft: "черновик, ждёт согласования",
+    RouteStatus.approved: "согласован",
+    RouteStatus.active: "в работе",
+    RouteStatus.completed: "выполнен",
+    RouteStatus.archived: "в архиве",
+}
 BLANK = "_" * 40
 
 
@@ -63,8 +82,9 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 def clean(text: object) -> str:
     """Printable text the font can draw: control characters and missing glyphs are dropped."""
     glyphs = _glyphs()
-    return "".join(ch for ch in str(text or "") if ch in "\n" or (
-        unicodedata.category(ch)[0] != "C" and ord(ch) in glyphs))
+    return "".join(
+        ch for ch in str(text or "") if ch in "\n" or (unicodedata.category(ch)[0] != "C" and ord(ch) in glyphs)
+    )
 
 
 @cache
@@ -94,20 +114,32 @@ def _header(pdf: FPDF, r: Report) -> None:
     pdf.cell(0, 8, "Индивидуальный образовательный маршрут педагога (ИОМ)", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     subjects = ", ".join(user.subjects or []) or "—"
-    years = "—" if user.experience_years is None else \
-        f"{user.experience_years} {plural(user.experience_years, 'год', 'года', 'лет')}"
+    years = (
+        "—"
+        if user.experience_years is None
+        else f"{user.experience_years} {plural(user.experience_years, 'год', 'года', 'лет')}"
+    )
     _line(pdf, "ФИО:", user.full_name or "—")
-    _line(pdf, "Должность, предмет, стаж, категория:",
-          f"{POSITIONS.get(user.position, '—')}; {subjects}; стаж {years}; категория {'_' * 12}")
+    _line(
+        pdf,
+        "Должность, предмет, стаж, категория:",
+        f"{POSITIONS.get(user.position, '—')}; {subjects}; стаж {years}; категория {'_' * 12}",
+    )
     _line(pdf, "Организация:", r.organization)
-    _line(pdf, "Период:", f"{r.route.period_start:%d.%m.%Y} — {r.route.period_end:%d.%m.%Y}; "
-                          f"статус: {STATUSES[r.route.status]}")
+    _line(
+        pdf,
+        "Период:",
+        f"{r.route.period_start:%d.%m.%Y} — {r.route.period_end:%d.%m.%Y}; статус: {STATUSES[r.route.status]}",
+    )
     if r.attempt is not None:
         taken = local(r.attempt.completed_at or r.attempt.started_at, zone)
         q = r.questionnaire
-        tool = (f"самодиагностика «{q.title}» (версия {q.version}): {len(q.areas)} "
-                f"{plural(len(q.areas), 'область', 'области', 'областей')}, {q.total} утверждений, шкала 0–3"
-                if q else "самодиагностика профессиональных дефицитов")
+        tool = (
+            f"самодиагностика «{q.title}» (версия {q.version}): {len(q.areas)} "
+            f"{plural(len(q.areas), 'область', 'области', 'областей')}, {q.total} утверждений, шкала 0–3"
+            if q
+            else "самодиагностика профессиональных дефицитов"
+        )
         _line(pdf, "Дата и инструмент диагностики:", f"{taken:%d.%m.%Y}, {tool}")
     _line(pdf, "Сопровождающие (наставник, методист, тьютор ЦНППМ):", BLANK)
     if r.results:
@@ -120,15 +152,27 @@ def _profile(pdf: FPDF, r: Report) -> None:
     pdf.set_font(FAMILY, "B", 9)
     pdf.cell(0, 6, "Профиль по областям", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=8)
-    with pdf.table(col_widths=(60, 18, 40, 60), width=178, align="LEFT", text_align="LEFT", line_height=4.5,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230))) as table:
+    with pdf.table(
+        col_widths=(60, 18, 40, 60),
+        width=178,
+        align="LEFT",
+        text_align="LEFT",
+        line_height=4.5,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+    ) as table:
         table.row(["Область", "Баллы", "Зона (★ — ресурсная)", "Точечные дефициты (пункты с оценкой 0)"])
         for result in r.results:
             title = r.questionnaire.area(result.area).title if r.questionnaire else area_title(result.area)
             zone = r.questionnaire.scoring.zone_title(result.zone) if r.questionnaire else ZONE_TITLES.get(result.zone)
             mark = "★ " if result.zone == "resource" else ""
-            table.row([clean(f"{result.area}. {title}"), f"{result.score} из {result.max_score}",
-                       clean(f"{mark}{zone or result.zone}"), ", ".join(result.point_deficits or []) or "—"])
+            table.row(
+                [
+                    clean(f"{result.area}. {title}"),
+                    f"{result.score} из {result.max_score}",
+                    clean(f"{mark}{zone or result.zone}"),
+                    ", ".join(result.point_deficits or []) or "—",
+                ]
+            )
     pdf.ln(3)
 
 
@@ -154,8 +198,19 @@ def _row(r: Report, number: int, step) -> list[str]:
     else:
         mark = "запланировано"
     hours = f"\n{step.hours} ч" if step.hours else ""
-    return [str(number), deficit, step.task, content, FORM_LABELS.get(step.form, step.form), resource,
-            f"до {step.deadline:%d.%m.%Y}{hours}", step.expected_result, step.report_form, "", mark]
+    return [
+        str(number),
+        deficit,
+        step.task,
+        content,
+        FORM_LABELS.get(step.form, step.form),
+        resource,
+        f"до {step.deadline:%d.%m.%Y}{hours}",
+        step.expected_result,
+        step.report_form,
+        "",
+        mark,
+    ]
 
 
 def _plan(pdf: FPDF, r: Report) -> None:
@@ -165,9 +220,15 @@ def _plan(pdf: FPDF, r: Report) -> None:
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(0, 7, "План", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=7)
-    with pdf.table(col_widths=WIDTHS, text_align="LEFT", line_height=3.6, v_align="TOP",
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
-                   cell_fill_mode=TableCellFillMode.NONE, repeat_headings=1) as table:
+    with pdf.table(
+        col_widths=WIDTHS,
+        text_align="LEFT",
+        line_height=3.6,
+        v_align="TOP",
+        headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
+        cell_fill_mode=TableCellFillMode.NONE,
+        repeat_headings=1,
+    ) as table:
         table.row(list(HEADERS))
         for number, step in enumerate(r.steps, start=1):
             table.row([clean(value) for value in _row(r, number, step)])
@@ -180,8 +241,9 @@ def _final(pdf: FPDF, r: Report) -> None:
     if r.attempt is not None and r.attempt.completed_at is not None:
         days = r.questionnaire.retake_interval_days if r.questionnaire else 180
         since = local(r.attempt.completed_at + timedelta(days=days), r.user.timezone).date()
-        _line(pdf, "Повторная диагностика:", f"рекомендуется не ранее {since:%d.%m.%Y}. "
-                                            f"Дата {'_' * 14}, динамика {BLANK}")
+        _line(
+            pdf, "Повторная диагностика:", f"рекомендуется не ранее {since:%d.%m.%Y}. Дата {'_' * 14}, динамика {BLANK}"
+        )
     else:
         _line(pdf, "Повторная диагностика:", f"дата {'_' * 14}, динамика {BLANK}")
     reflections = [s for s in r.steps if s.reflection]
@@ -192,8 +254,9 @@ def _final(pdf: FPDF, r: Report) -> None:
         pdf.multi_cell(0, 4.5, clean(f"• {step.title}: {text}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     _line(pdf, "Отзыв наставника или методиста:", BLANK * 2)
-    approved = f" (согласовано в боте {local(r.route.approved_at, r.user.timezone):%d.%m.%Y})" \
-        if r.route.approved_at else ""
+    approved = (
+        f" (согласовано в боте {local(r.route.approved_at, r.user.timezone):%d.%m.%Y})" if r.route.approved_at else ""
+    )
     _line(pdf, "Согласование с руководителем:", f"{'_' * 30} (подпись)  {'_' * 14} (дата){approved}")
 
 
@@ -212,6 +275,11 @@ def iom(report: Report, now: datetime) -> bytes:
     _plan(pdf, report)
     _final(pdf, report)
     pdf.set_font(FAMILY, size=7)
-    pdf.cell(0, 5, f"Сформировано {fmt(now, report.user.timezone)} в боте сопровождения профессионального роста",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        5,
+        f"Сформировано {fmt(now, report.user.timezone)} в боте сопровождения профессионального роста",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())

@@ -14,21 +14,34 @@ from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
 from bot.services.monitoring.indicators import Ratio, Stats
-from bot.services.shared.labels import EVENT_FORMATS, ZONE_TITLES, area_label
 from bot.services.monitoring.reports import AREAS, EventRow, PairRow, TeacherRow
+from bot.services.shared.labels import EVENT_FORMATS, ZONE_TITLES, area_label
 from models import EventStatus, PairStatus, PairType, Position
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 PERCENT_FORMAT = "0.0%"
-POSITIONS = {Position.teacher: "Учитель", Position.educator: "Воспитатель",
-             Position.additional_ed: "Педагог доп. образования", Position.head: "Руководитель",
-             Position.deputy_head: "Заместитель руководителя", Position.methodist: "Методист", Position.other: "Другое"}
-EVENT_STATUSES = {EventStatus.published: "опубликовано", EventStatus.closed: "завершено",
-                  EventStatus.cancelled: "отменено"}
-PAIR_TYPES = {PairType.young_specialist: "наставник — молодой специалист", PairType.subject: "по предмету",
-              PairType.competency: "компетенция → дефицит", PairType.managerial: "менторство руководителей"}
+POSITIONS = {
+    Position.teacher: "Учитель",
+    Position.educator: "Воспитатель",
+    Position.additional_ed: "Педагог доп. образования",
+    Position.head: "Руководитель",
+    Position.deputy_head: "Заместитель руководителя",
+    Position.methodist: "Методист",
+    Position.other: "Другое",
+}
+EVENT_STATUSES = {
+    EventStatus.published: "опубликовано",
+    EventStatus.closed: "завершено",
+    EventStatus.cancelled: "отменено",
+}
+PAIR_TYPES = {
+    PairType.young_specialist: "наставник — молодой специалист",
+    PairType.subject: "по предмету",
+    PairType.competency: "компетенция → дефицит",
+    PairType.managerial: "менторство руководителей",
+}
 PAIR_STATUSES = {PairStatus.active: "действует", PairStatus.ended: "завершена"}
 
 
@@ -53,8 +66,13 @@ def _cell(sheet, value, strip, write_only_cell):
         return cell
     if isinstance(value, (date, Percent)):
         cell = write_only_cell(sheet, value=value)
-        cell.number_format = (DATETIME_FORMAT if isinstance(value, datetime) else
-                              DATE_FORMAT if isinstance(value, date) else PERCENT_FORMAT)
+        cell.number_format = (
+            DATETIME_FORMAT
+            if isinstance(value, datetime)
+            else DATE_FORMAT
+            if isinstance(value, date)
+            else PERCENT_FORMAT
+        )
         return cell
     return value
 
@@ -93,39 +111,117 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Se
         sheet.append([_cell(sheet, value, strip, WriteOnlyCell) for value in row])
 
 
-def workbook(stats: Stats, titles: dict[str, str], teachers: Sequence[TeacherRow], events: Sequence[EventRow],
-             pairs: Sequence[PairRow]) -> bytes:
+def workbook(
+    stats: Stats,
+    titles: dict[str, str],
+    teachers: Sequence[TeacherRow],
+    events: Sequence[EventRow],
+    pairs: Sequence[PairRow],
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"Отчёт: {stats.scope.name}, {stats.period.label}")[:200]
-    _sheet(book, "Показатели", ("№", "Показатель", "Числитель", "Знаменатель", "%", "Кто в числителе",
-                                "Кто в знаменателе", "Примечание"), [
-        (i.spec.code, i.spec.title, i.total.num if i.total else None, i.total.den if i.total else None,
-         _share(i.total), i.spec.numerator, i.spec.denominator, f"нет данных в боте: {i.spec.reason}" if
-         i.spec.reason else f"{stats.scope.name}, {stats.period.label}") for i in stats.indicators])
+    _sheet(
+        book,
+        "Показатели",
+        ("№", "Показатель", "Числитель", "Знаменатель", "%", "Кто в числителе", "Кто в знаменателе", "Примечание"),
+        [
+            (
+                i.spec.code,
+                i.spec.title,
+                i.total.num if i.total else None,
+                i.total.den if i.total else None,
+                _share(i.total),
+                i.spec.numerator,
+                i.spec.denominator,
+                f"нет данных в боте: {i.spec.reason}" if i.spec.reason else f"{stats.scope.name}, {stats.period.label}",
+            )
+            for i in stats.indicators
+        ],
+    )
     area_headers = [area_label(code, titles.get(code)) for code in AREAS]
-    _sheet(book, "Педагоги", ("ФИО", "Организация", "Должность", "Дата диагностики", *area_headers,
-                              "Прогресс ИОМ, %", "Наставник"), [
-        (t.full_name, t.organization, POSITIONS[t.position], t.diagnosed_on,
-         *(ZONE_TITLES.get(t.zones.get(code, ""), "") for code in AREAS), t.route_progress, t.mentor)
-        for t in teachers])
-    _sheet(book, "Мероприятия", ("Название", "Дата и время", "Формат", "Организация", "Статус", "Записались",
-                                 "Посетили", "Средняя оценка"), [
-        (e.title, e.starts_at, EVENT_FORMATS[e.format], e.organization, EVENT_STATUSES[e.status], e.registered,
-         e.attended,
-         round(e.avg_rating, 2) if e.avg_rating is not None else None) for e in events])
-    _sheet(book, "Наставнические пары", ("Наставник", "Подопечный", "Организация подопечного", "Тип пары",
-                                         "Начало", "Плановое окончание", "Статус", "Встреч"), [
-        (p.mentor, p.mentee, p.organization, PAIR_TYPES[p.type], p.starts_on, p.planned_end, PAIR_STATUSES[p.status],
-         p.check_ins) for p in pairs])
-    _sheet(book, "По организациям", ("Организация", "№", "Показатель", "Числитель", "Знаменатель", "%"), [
-        (group.name, i.spec.code, i.spec.title, r.num, r.den, _share(r))
-        for group in stats.groups for i in stats.indicators if i.total is not None
-        for r in [i.by_group.get(group.org_id, Ratio(0, 0))]])
-    _sheet(book, "Дефициты", ("Область", "Выраженный дефицит", "Частичный дефицит", "Всего педагогов"),
-           [(d.title, d.severe, d.partial, d.total) for d in stats.deficits])
+    _sheet(
+        book,
+        "Педагоги",
+        ("ФИО", "Организация", "Должность", "Дата диагностики", *area_headers, "Прогресс ИОМ, %", "Наставник"),
+        [
+            (
+                t.full_name,
+                t.organization,
+                POSITIONS[t.position],
+                t.diagnosed_on,
+                *(ZONE_TITLES.get(t.zones.get(code, ""), "") for code in AREAS),
+                t.route_progress,
+                t.mentor,
+            )
+            for t in teachers
+        ],
+    )
+    _sheet(
+        book,
+        "Мероприятия",
+        ("Название", "Дата и время", "Формат", "Организация", "Статус", "Записались", "Посетили", "Средняя оценка"),
+        [
+            (
+                e.title,
+                e.starts_at,
+                EVENT_FORMATS[e.format],
+                e.organization,
+                EVENT_STATUSES[e.status],
+                e.registered,
+                e.attended,
+                round(e.avg_rating, 2) if e.avg_rating is not None else None,
+            )
+            for e in events
+        ],
+    )
+    _sheet(
+        book,
+        "Наставнические пары",
+        (
+            "Наставник",
+            "Подопечный",
+            "Организация подопечного",
+            "Тип пары",
+            "Начало",
+            "Плановое окончание",
+            "Статус",
+            "Встреч",
+        ),
+        [
+            (
+                p.mentor,
+                p.mentee,
+                p.organization,
+                PAIR_TYPES[p.type],
+                p.starts_on,
+                p.planned_end,
+                PAIR_STATUSES[p.status],
+                p.check_ins,
+            )
+            for p in pairs
+        ],
+    )
+    _sheet(
+        book,
+        "По организациям",
+        ("Организация", "№", "Показатель", "Числитель", "Знаменатель", "%"),
+        [
+            (group.name, i.spec.code, i.spec.title, r.num, r.den, _share(r))
+            for group in stats.groups
+            for i in stats.indicators
+            if i.total is not None
+            for r in [i.by_group.get(group.org_id, Ratio(0, 0))]
+        ],
+    )
+    _sheet(
+        book,
+        "Дефициты",
+        ("Область", "Выраженный дефицит", "Частичный дефицит", "Всего педагогов"),
+        [(d.title, d.severe, d.partial, d.total) for d in stats.deficits],
+    )
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

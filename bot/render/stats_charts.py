@@ -20,7 +20,7 @@ SEVERE, PARTIAL, COVERAGE = "#d9534f", "#f0ad4e", "#4a7fb5"
 
 
 def _label(text: str) -> str:
-    text = text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+    text = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
     return text.replace("$", r"\$")
 
 

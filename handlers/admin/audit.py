@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.middlewares.db import READ_ONLY
 from bot.services.admin import audit_log
-from bot.services.shared import timefmt
 from bot.services.admin.audit_log import AuditPage, Row
+from bot.services.shared import timefmt
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import fmt
 from handlers.shared import ui
@@ -26,17 +26,33 @@ class AuditCb(CallbackData, prefix="audit"):
     page: int = 0
 
 
-FILTER_LABELS = {"all": "Все", "role": "Роли", "invite": "Приглашения", "broadcast": "Рассылки",
-                 "content": "Контент", "event": "Мероприятия", "pair": "Пары"}
+FILTER_LABELS = {
+    "all": "Все",
+    "role": "Роли",
+    "invite": "Приглашения",
+    "broadcast": "Рассылки",
+    "content": "Контент",
+    "event": "Мероприятия",
+    "pair": "Пары",
+}
 ACTIONS = {
-    "role.grant": "выдана роль", "role.revoke": "снята роль", "invite.create": "создано приглашение",
-    "invite.redeem": "приглашение использовано", "broadcast.create": "создана рассылка",
-    "broadcast.schedule": "рассылка запланирована", "broadcast.send": "рассылка запущена",
-    "broadcast.cancel": "рассылка отменена", "event.create": "мероприятие создано",
-    "event.edit": "мероприятие изменено", "event.cancel": "мероприятие отменено",
-    "event.close": "мероприятие завершено", "content.upload": "загружен контент",
-    "content.activity_add": "добавлена активность в каталог", "pair.create": "создана наставническая пара",
-    "pair.end": "наставническая пара завершена", "user.erase": "пользователь удалил свои данные",
+    "role.grant": "выдана роль",
+    "role.revoke": "снята роль",
+    "invite.create": "создано приглашение",
+    "invite.redeem": "приглашение использовано",
+    "broadcast.create": "создана рассылка",
+    "broadcast.schedule": "рассылка запланирована",
+    "broadcast.send": "рассылка запущена",
+    "broadcast.cancel": "рассылка отменена",
+    "event.create": "мероприятие создано",
+    "event.edit": "мероприятие изменено",
+    "event.cancel": "мероприятие отменено",
+    "event.close": "мероприятие завершено",
+    "content.upload": "загружен контент",
+    "content.activity_add": "добавлена активность в каталог",
+    "pair.create": "создана наставническая пара",
+    "pair.end": "наставническая пара завершена",
+    "user.erase": "пользователь удалил свои данные",
 }
 
 
@@ -47,12 +63,14 @@ def _who(telegram_id: int | None, name: str | None) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _details(details: dict | None) -> str:
-    return _cut(", ".join(f"{key}={value}" for key, value in (details or {}).items()
-                          if value not in (None, "", [], {})), MAX_DETAILS)
+    return _cut(
+        ", ".join(f"{key}={value}" for key, value in (details or {}).items() if value not in (None, "", [], {})),
+        MAX_DETAILS,
+    )
 
 
 def entry_text(row: Row, zone: str) -> str:
@@ -61,8 +79,10 @@ def entry_text(row: Row, zone: str) -> str:
     target = _cut(entry.target or "", MAX_TARGET)
     if row.target_name:
         target = f"{_cut(row.target_name, MAX_NAME)} ({target})"
-    lines = [f"<b>{fmt(entry.created_at, zone)}</b> — {esc(action)}",
-             f"кто: {_who(entry.actor_telegram_id, row.actor_name)}" + (f"; объект: {esc(target)}" if target else "")]
+    lines = [
+        f"<b>{fmt(entry.created_at, zone)}</b> — {esc(action)}",
+        f"кто: {_who(entry.actor_telegram_id, row.actor_name)}" + (f"; объект: {esc(target)}" if target else ""),
+    ]
     if _details(entry.details):
         lines.append(f"<i>{esc(_details(entry.details))}</i>")
     return "\n".join(lines)
@@ -98,8 +118,9 @@ async def audit_command(message: Message, session: AsyncSession, identity: Ident
     await message.answer(page_text(page, _zone(identity, settings)), reply_markup=page_kb(page))
 
 
-async def audit_page(query: CallbackQuery, callback_data: AuditCb, session: AsyncSession, identity: Identity,
-                     settings: Settings) -> None:
+async def audit_page(
+    query: CallbackQuery, callback_data: AuditCb, session: AsyncSession, identity: Identity, settings: Settings
+) -> None:
     page = await audit_log.read(session, identity, callback_data.kind, callback_data.page)
     await ui.show(query, page_text(page, _zone(identity, settings)), page_kb(page))
 

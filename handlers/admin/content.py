@@ -18,8 +18,8 @@ from bot.config import Settings
 from bot.middlewares.db import READ_ONLY
 from bot.services import content
 from bot.services.admin import content as content_admin
-from bot.services.monitoring import indicators
 from bot.services.admin.content import KINDS, ActivityDraft
+from bot.services.monitoring import indicators
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_label
 from bot.services.shared.roles import Identity
@@ -30,8 +30,11 @@ from handlers.shared.filters import NO_TEXT, TYPED, Caption, DocumentNamed, Has
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 
-KIND_LABELS = {"questionnaire_teacher": "Анкета педагога", "questionnaire_leader": "Анкета руководителя",
-               "catalog": "Каталог мероприятий"}
+KIND_LABELS = {
+    "questionnaire_teacher": "Анкета педагога",
+    "questionnaire_leader": "Анкета руководителя",
+    "catalog": "Каталог мероприятий",
+}
 FORM_LABELS = {"formal": "формальная (курсы ДПО)", "non_formal": "неформальная", "informal": "информальная"}
 
 
@@ -75,52 +78,62 @@ async def content_menu(
     zone = reader_zone(identity.user, settings.default_timezone)
     lines = ["<b>Анкеты и каталог мероприятий</b>"]
     for kind, row in (await content_admin.current_versions(session)).items():
-        state_line = (f"версия {esc(row.version)}, загружена {fmt(row.loaded_at, zone)}" if row else "не загружен")
+        state_line = f"версия {esc(row.version)}, загружена {fmt(row.loaded_at, zone)}" if row else "не загружен"
         lines.append(f"• {KIND_LABELS[kind]}: {state_line}")
-    lines.append("\nСкачайте файл, исправьте и пришлите обратно документом .yaml (в подписи можно указать вид: "
-                 f"<code>{'</code>, <code>'.join(KINDS)}</code>). Новая версия станет текущей для новых "
-                 "диагностик и маршрутов; пройденные диагностики сохраняют свою версию.")
+    lines.append(
+        "\nСкачайте файл, исправьте и пришлите обратно документом .yaml (в подписи можно указать вид: "
+        f"<code>{'</code>, <code>'.join(KINDS)}</code>). Новая версия станет текущей для новых "
+        "диагностик и маршрутов; пройденные диагностики сохраняют свою версию."
+    )
     await message.answer("\n".join(lines), reply_markup=menu_kb())
 
 
-async def download(query: CallbackQuery, callback_data: ContentCb, session: AsyncSession, identity: Identity,
-                   bot: Bot) -> None:
+async def download(
+    query: CallbackQuery, callback_data: ContentCb, session: AsyncSession, identity: Identity, bot: Bot
+) -> None:
     filename, data = await content_admin.download(session, identity, callback_data.value)
     await query.answer()
-    await bot.send_document(query.from_user.id, BufferedInputFile(data, filename=filename),
-                            caption=f"{KIND_LABELS[callback_data.value]}: текущая версия.")
+    await bot.send_document(
+        query.from_user.id,
+        BufferedInputFile(data, filename=filename),
+        caption=f"{KIND_LABELS[callback_data.value]}: текущая версия.",
+    )
 
 
-async def ask_upload(query: CallbackQuery, callback_data: ContentCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity) -> None:
+async def ask_upload(
+    query: CallbackQuery, callback_data: ContentCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     kind = content_admin.check_kind(callback_data.value)
     await state.set_state(ContentFlow.upload)
     await state.set_data({"kind": kind})
     await ui.show(query, f"Пришлите новый файл «{KIND_LABELS[kind]}» документом (.yaml). /cancel — отменить.")
 
 
-async def _upload(message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot,
-                  kind: str) -> None:
+async def _upload(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, kind: str
+) -> None:
     document = message.document
     content_admin.check_file(document.file_name, document.file_size)
     buffer = BytesIO()
     await bot.download(document, destination=buffer)
     try:
-        row, created = await content_admin.upload(session, identity, kind, document.file_name or "",
-                                                  buffer.getvalue())
+        row, created = await content_admin.upload(session, identity, kind, document.file_name or "", buffer.getvalue())
     except InvalidInput as exc:  # the message quotes the file's own text: keep it out of the HTML
         raise InvalidInput(esc(exc.user_message)) from None
     await state.clear()
     label = KIND_LABELS[kind]
     if created:
-        await message.answer(f"Готово: «{label}», версия {esc(row.version)}, теперь текущая. Новые диагностики и "
-                             "маршруты пойдут по ней; пройденные диагностики сохраняют свою версию.")
+        await message.answer(
+            f"Готово: «{label}», версия {esc(row.version)}, теперь текущая. Новые диагностики и "
+            "маршруты пойдут по ней; пройденные диагностики сохраняют свою версию."
+        )
     else:
         await message.answer(f"Этот файл уже загружался: «{label}», версия {esc(row.version)}, снова текущая.")
 
 
-async def upload_chosen(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                        bot: Bot) -> None:
+async def upload_chosen(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
+) -> None:
     caption = (message.caption or "").strip()
     kind = caption if caption in KINDS else (await state.get_data()).get("kind", "")
     await _upload(message, state, session, identity, bot, content_admin.check_kind(kind))
@@ -130,13 +143,15 @@ async def upload_not_document(message: Message) -> None:
     await message.answer("Пришлите файл .yaml документом или отправьте /cancel.")
 
 
-async def upload_with_caption(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                              bot: Bot) -> None:
+async def upload_with_caption(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
+) -> None:
     await _upload(message, state, session, identity, bot, message.caption.strip())
 
 
-async def upload_by_name(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                         bot: Bot) -> None:
+async def upload_by_name(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
+) -> None:
     await _upload(message, state, session, identity, bot, content_admin.kind_from_filename(message.document.file_name))
 
 
@@ -153,8 +168,11 @@ async def activity_start(query: CallbackQuery, state: FSMContext, session: Async
     titles = await indicators.area_titles(session)
     await state.set_state(ContentFlow.area)
     await state.set_data({})
-    await ui.show(query, "Новое мероприятие каталога. Для какой области компетенций? /cancel — отменить.",
-                  choices_kb("area", [(a, area_label(a, titles.get(a))) for a in content_admin.AREAS]))
+    await ui.show(
+        query,
+        "Новое мероприятие каталога. Для какой области компетенций? /cancel — отменить.",
+        choices_kb("area", [(a, area_label(a, titles.get(a))) for a in content_admin.AREAS]),
+    )
 
 
 async def activity_area(query: CallbackQuery, callback_data: ContentCb, state: FSMContext) -> None:
@@ -200,12 +218,24 @@ async def activity_hours(message: Message, state: FSMContext) -> None:
 async def activity_details(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     description, url = content_admin.parse_details(message.text)
     data = await state.get_data()
-    activity = await content_admin.add_activity(session, identity, ActivityDraft(
-        data.get("area", ""), data.get("title", ""), data.get("format", ""), data.get("form", ""),
-        int(data.get("hours", 0)), description, url))
+    activity = await content_admin.add_activity(
+        session,
+        identity,
+        ActivityDraft(
+            data.get("area", ""),
+            data.get("title", ""),
+            data.get("format", ""),
+            data.get("form", ""),
+            int(data.get("hours", 0)),
+            description,
+            url,
+        ),
+    )
     await state.clear()
-    await message.answer(f"Добавлено в каталог: «{esc(activity.title)}» ({esc(activity.format)}, {activity.hours} ч, "
-                         f"область {esc(activity.area)}). Его смогут выбирать при построении маршрутов.")
+    await message.answer(
+        f"Добавлено в каталог: «{esc(activity.title)}» ({esc(activity.format)}, {activity.hours} ч, "
+        f"область {esc(activity.area)}). Его смогут выбирать при построении маршрутов."
+    )
 
 
 async def need_text(message: Message) -> None:
@@ -220,8 +250,9 @@ def setup() -> Router:
     router.message.register(upload_chosen, StateFilter(ContentFlow.upload), Has("document"))
     router.message.register(upload_not_document, StateFilter(ContentFlow.upload), flags=READ_ONLY)
     router.message.register(upload_with_caption, Has("document"), Caption(KINDS))
-    router.message.register(upload_by_name, StateFilter(None), Has("document"),
-                            DocumentNamed(content_admin.kind_from_filename))
+    router.message.register(
+        upload_by_name, StateFilter(None), Has("document"), DocumentNamed(content_admin.kind_from_filename)
+    )
     router.callback_query.register(activity_start, ContentCb.filter(F.action == "act"))
     router.callback_query.register(activity_area, ContentCb.filter(F.action == "area"))
     router.message.register(activity_title, StateFilter(ContentFlow.title), TYPED)
@@ -229,5 +260,7 @@ def setup() -> Router:
     router.callback_query.register(activity_form, ContentCb.filter(F.action == "form"))
     router.message.register(activity_hours, StateFilter(ContentFlow.hours), TYPED)
     router.message.register(activity_details, StateFilter(ContentFlow.details), TYPED)
-    router.message.register(need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT, flags=READ_ONLY)
+    router.message.register(
+        need_text, StateFilter(ContentFlow.title, ContentFlow.hours, ContentFlow.details), NO_TEXT, flags=READ_ONLY
+    )
     return router

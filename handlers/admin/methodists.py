@@ -39,8 +39,12 @@ async def grant_start(
 
 
 async def grant_scope(
-    query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession,
-    identity: Identity, bot: Bot,
+    query: CallbackQuery,
+    callback_data: OrgPickCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    bot: Bot,
 ) -> None:
     target = (await state.get_data()).get("target")
     if not isinstance(target, int):
@@ -52,8 +56,13 @@ async def grant_scope(
     target_identity = await roles.load_identity(session, target, [])
     if created and target_identity.user is not None:
         # Keyed by this press: a redelivered update tells once, a second press grants nothing new.
-        await _tell(session, bot, target_identity, f"role_grant:{query.id}",
-                    f"Вам выдана роль методиста: {texts.esc(org.name)}. Команды — /help.")
+        await _tell(
+            session,
+            bot,
+            target_identity,
+            f"role_grant:{query.id}",
+            f"Вам выдана роль методиста: {texts.esc(org.name)}. Команды — /help.",
+        )
     await ui.show(query, f"Пользователь {target} {verdict}: {texts.esc(org.name)}.")
 
 
@@ -72,8 +81,9 @@ async def list_methodists(message: Message, session: AsyncSession, identity: Ide
     await message.answer(text, reply_markup=markup)
 
 
-async def methodists_page(query: CallbackQuery, callback_data: MethodistsCb, session: AsyncSession,
-                          identity: Identity) -> None:
+async def methodists_page(
+    query: CallbackQuery, callback_data: MethodistsCb, session: AsyncSession, identity: Identity
+) -> None:
     await ui.show(query, *await _methodists_page(session, identity, callback_data.page))
 
 
@@ -93,8 +103,15 @@ async def _tell(session: AsyncSession, bot: Bot, person: Identity, key: str, tex
     the person usually waits for the new role. The menu is per-chat configuration, not a message:
     set directly, best effort, since the role change itself already stands. Called before the
     handler's own reply: the update's writes all come before its first request to Telegram."""
-    await outbox.enqueue(session, key=key, chat_id=person.telegram_id, purpose="role_change", text=text,
-                         urgent=True, timezone=person.user.timezone)
+    await outbox.enqueue(
+        session,
+        key=key,
+        chat_id=person.telegram_id,
+        purpose="role_change",
+        text=text,
+        urgent=True,
+        timezone=person.user.timezone,
+    )
     try:
         await publish_menu(bot, person.telegram_id, person.roles)
     except TelegramAPIError:
@@ -104,8 +121,9 @@ async def _tell(session: AsyncSession, bot: Bot, person: Identity, key: str, tex
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Admin())
     router.message.register(grant_start, Command("grant"))
-    router.callback_query.register(grant_scope, StateFilter(Grant.scope),
-                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant")))
+    router.callback_query.register(
+        grant_scope, StateFilter(Grant.scope), OrgPickCb.filter((F.action == "choose") & (F.purpose == "grant"))
+    )
     router.message.register(list_methodists, Command("methodists"), flags=READ_ONLY)
     router.callback_query.register(methodists_page, MethodistsCb.filter(), flags=READ_ONLY)
     router.callback_query.register(revoke, RevokeCb.filter())

@@ -11,32 +11,38 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.infra.clock import Clock
 from bot.config import Settings
+from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
+from bot.services import broadcasts
 from bot.services.broadcasts import audience
 from bot.services.broadcasts import report as broadcast_report
-from bot.services import broadcasts
-from bot.services.shared import timefmt
 from bot.services.broadcasts.announce import (
     announceable_event,
     announcement_buttons,
     announcement_text,
     create_announcement,
 )
-from bot.services.shared.errors import DomainError, InvalidInput
 from bot.services.events.inputs import parse_moment
+from bot.services.shared import timefmt
+from bot.services.shared.errors import DomainError, InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.broadcasts import ui as bui
+from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.shared import outbox_buttons, ui
 from handlers.shared.access import GatedRouter, Methodist
-from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.shared.filters import NOT_COMMAND, TYPED
 from models import Broadcast, BroadcastStatus, Event
 
 # action → (audience dimension it toggles, screen shown again afterwards)
-TOGGLES = {"org": ("org", "orgs"), "role": ("role", "roles"), "pos": ("position", "positions"),
-           "subj": ("subject", "subjects"), "area": ("deficit", "areas"), "ev": ("event", "events")}
+TOGGLES = {
+    "org": ("org", "orgs"),
+    "role": ("role", "roles"),
+    "pos": ("position", "positions"),
+    "subj": ("subject", "subjects"),
+    "area": ("deficit", "areas"),
+    "ev": ("event", "events"),
+}
 SCREENS = ("aud", "orgs", "roles", "positions", "subjects", "areas", "events")
 
 
@@ -61,20 +67,29 @@ async def compose(
     preview = broadcasts.preview_of(message.text or message.caption, fallback)
     draft_id = (await state.get_data()).get("id")
     if draft_id:
-        b = await broadcasts.replace_source(session, identity, int(draft_id), message.chat.id, message.message_id,
-                                            preview)
+        b = await broadcasts.replace_source(
+            session, identity, int(draft_id), message.chat.id, message.message_id, preview
+        )
     else:
         b = await broadcasts.create(session, identity, message.chat.id, message.message_id, preview)
     await state.clear()
     await message.answer(bui.PREVIEW_HEAD)
-    await bot.copy_message(message.chat.id, message.chat.id, message.message_id,
-                           reply_markup=outbox_buttons.markup(b.buttons))
+    await bot.copy_message(
+        message.chat.id, message.chat.id, message.message_id, reply_markup=outbox_buttons.markup(b.buttons)
+    )
     text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await message.answer(text, reply_markup=markup)
 
 
-async def schedule(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                   settings: Settings, bot: Bot, clock: Clock) -> None:
+async def schedule(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    settings: Settings,
+    bot: Bot,
+    clock: Clock,
+) -> None:
     zone, now = _zone(identity, settings), clock()
     when = parse_moment(message.text, zone, now)
     data = await state.get_data()
@@ -87,22 +102,30 @@ async def schedule(message: Message, state: FSMContext, session: AsyncSession, i
     text = broadcast_report.progress_text(b, p, zone)
     if prompt:
         try:
-            await bot.edit_message_text(text, chat_id=message.chat.id, message_id=int(prompt),
-                                        reply_markup=bui.progress_kb(b))
+            await bot.edit_message_text(
+                text, chat_id=message.chat.id, message_id=int(prompt), reply_markup=bui.progress_kb(b)
+            )
             return
         except TelegramBadRequest:
             pass  # deleted meanwhile: the answer below still confirms it
     await message.answer(text, reply_markup=bui.progress_kb(b))
 
 
-async def announce(query: CallbackQuery, callback_data: BroadcastAnnounceCb, session: AsyncSession,
-                   identity: Identity, bot: Bot, clock: Clock) -> None:
+async def announce(
+    query: CallbackQuery,
+    callback_data: BroadcastAnnounceCb,
+    session: AsyncSession,
+    identity: Identity,
+    bot: Bot,
+    clock: Clock,
+) -> None:
     """The bot sends the announcement to the methodist, then creates the draft that copies that
     message: the update's writes come after that first message and commit once, before the next."""
     event = await announceable_event(session, identity, callback_data.event_id, clock())
     await query.answer()
-    sent = await bot.send_message(query.from_user.id, announcement_text(event),
-                                  reply_markup=outbox_buttons.markup(announcement_buttons(event.id)))
+    sent = await bot.send_message(
+        query.from_user.id, announcement_text(event), reply_markup=outbox_buttons.markup(announcement_buttons(event.id))
+    )
     b = await create_announcement(session, identity, event, sent.chat.id, sent.message_id)
     text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
@@ -127,8 +150,9 @@ async def toggle(
     await ui.show(query, *await _screen(session, identity, b, view, clock()))
 
 
-async def _screen(session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb,
-                  now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+async def _screen(
+    session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
     spec = b.audience
     if cb.action == "orgs":
         parent, level, up = await audience.org_level(session, identity, cb.parent, cb.page)
@@ -155,8 +179,14 @@ async def ready(
     await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
 
 
-async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
-                   settings: Settings, clock: Clock) -> None:
+async def send_now(
+    query: CallbackQuery,
+    callback_data: BcCb,
+    session: AsyncSession,
+    identity: Identity,
+    settings: Settings,
+    clock: Clock,
+) -> None:
     """The live progress message is sent first, saying nothing is done yet: the broadcast is then
     started with that message attached, and the update's writes commit once, before the replies."""
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)  # a second tap stops here
@@ -171,13 +201,22 @@ async def send_now(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     await broadcasts.attach_progress(session, identity, b.id, card.chat.id, card.message_id)
     p = await broadcast_report.progress(session, b, now)
     await ui.show(query, bui.started(b))
-    await query.bot.edit_message_text(broadcast_report.progress_text(b, p, _zone(identity, settings)),
-                                      chat_id=card.chat.id, message_id=card.message_id,
-                                      reply_markup=bui.progress_kb(b))
+    await query.bot.edit_message_text(
+        broadcast_report.progress_text(b, p, _zone(identity, settings)),
+        chat_id=card.chat.id,
+        message_id=card.message_id,
+        reply_markup=bui.progress_kb(b),
+    )
 
 
-async def ask_text(query: CallbackQuery, callback_data: BcCb, state: FSMContext, session: AsyncSession,
-                   identity: Identity, settings: Settings) -> None:
+async def ask_text(
+    query: CallbackQuery,
+    callback_data: BcCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    settings: Settings,
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     await state.set_state(BroadcastFlow.when if callback_data.action == "when" else BroadcastFlow.compose)
     prompt = query.message.message_id if isinstance(query.message, Message) else None
@@ -213,8 +252,14 @@ async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSessi
     await ui.show(query, f"Хорошо, рассылка №{b.id} продолжается.")
 
 
-async def status(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity,
-                 settings: Settings, clock: Clock) -> None:
+async def status(
+    query: CallbackQuery,
+    callback_data: BcCb,
+    session: AsyncSession,
+    identity: Identity,
+    settings: Settings,
+    clock: Clock,
+) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
     p = await broadcast_report.progress(session, b, clock())
     await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))

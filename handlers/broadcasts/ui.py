@@ -4,12 +4,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.shared import orgs
 from bot.services.broadcasts.audience import AREAS
 from bot.services.broadcasts.report import STOP_LABEL
+from bot.services.onboarding.users import SUBJECTS
+from bot.services.shared import orgs
 from bot.services.shared.labels import area_label
 from bot.services.shared.timefmt import local, phrase
-from bot.services.onboarding.users import SUBJECTS
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import POSITION_LABELS, esc, plural
 from models import Broadcast, BroadcastStatus, Event, Organization, Position
@@ -17,6 +17,7 @@ from models import Broadcast, BroadcastStatus, Event, Organization, Position
 
 class BcCb(CallbackData, prefix="bc"):
     """Every action on one broadcast; the id is re-checked (author, status) on each press."""
+
     action: str
     id: int
     value: str = ""
@@ -34,24 +35,33 @@ class BroadcastFlow(StatesGroup):
 
 
 ROLE_NAMES = {"teacher": "педагоги без роли наставника", "mentor": "наставники"}
-STATUS_NAMES = {BroadcastStatus.scheduled: "запланирована", BroadcastStatus.sending: "отправляется",
-                BroadcastStatus.done: "завершена", BroadcastStatus.cancelled: "отменена"}
+STATUS_NAMES = {
+    BroadcastStatus.scheduled: "запланирована",
+    BroadcastStatus.sending: "отправляется",
+    BroadcastStatus.done: "завершена",
+    BroadcastStatus.cancelled: "отменена",
+}
 
-COMPOSE = ("<b>Рассылка</b>\nПришлите сообщение для рассылки так, как его должны увидеть получатели: текст "
-           "с оформлением, можно с одним фото или документом и подписью.\n/cancel — отменить.")
+COMPOSE = (
+    "<b>Рассылка</b>\nПришлите сообщение для рассылки так, как его должны увидеть получатели: текст "
+    "с оформлением, можно с одним фото или документом и подписью.\n/cancel — отменить."
+)
 RECOMPOSE = "Пришлите новое сообщение для рассылки. Аудитория и кнопки сохранятся. /cancel — отменить."
 NEED_CONTENT = "Для рассылки подходит текст, одно фото или один документ (с подписью). Пришлите сообщение ещё раз."
 NO_ALBUMS = "Альбомы не поддерживаются: пришлите одно фото или документ, текст — в подписи."
 PREVIEW_HEAD = "Так сообщение увидят получатели:"
-EVENTS_TITLE = ("<b>Записанные на мероприятие</b>\n"
-                "Выберите мероприятие (учитываются только записанные, без листа ожидания):")
+EVENTS_TITLE = (
+    "<b>Записанные на мероприятие</b>\nВыберите мероприятие (учитываются только записанные, без листа ожидания):"
+)
 NO_EVENTS = "Мероприятий в вашей зоне пока нет."
 
 
 def orgs_title(parent: Organization | None) -> str:
     where = f" — {esc(parent.name)}" if parent else ""
-    return (f"<b>Территории и организации{where}</b>\nОтметьте нужные; «›» открывает вложенные. "
-            "Отмеченная территория включает все свои организации.")
+    return (
+        f"<b>Территории и организации{where}</b>\nОтметьте нужные; «›» открывает вложенные. "
+        "Отмеченная территория включает все свои организации."
+    )
 
 
 def choices_title(title: str) -> str:
@@ -59,8 +69,7 @@ def choices_title(title: str) -> str:
 
 
 def ask_when(zone: str) -> str:
-    return (f"Когда отправить? Дата и время {phrase(zone)}, например "
-            "<code>25.12.2026 15:00</code>.\n/cancel — отменить.")
+    return f"Когда отправить? Дата и время {phrase(zone)}, например <code>25.12.2026 15:00</code>.\n/cancel — отменить."
 
 
 def audience_lines(spec: dict, org_names: list[str], event: Event | None) -> list[str]:
@@ -86,15 +95,19 @@ def audience_lines(spec: dict, org_names: list[str], event: Event | None) -> lis
 
 def audience(b: Broadcast, org_names: list[str], event: Event | None, recipients: int) -> str:
     lines = "\n".join(f"• {line}" for line in audience_lines(b.audience, org_names, event))
-    return (f"<b>Рассылка №{b.id}: «{esc(b.preview)}»</b>\n\n<b>Аудитория</b>\n{lines}\n\n"
-            f"Получателей: <b>{recipients}</b>\n\n<i>Значения одного фильтра складываются, разные фильтры "
-            "сужают аудиторию. Только активные пользователи в вашей зоне.</i>")
+    return (
+        f"<b>Рассылка №{b.id}: «{esc(b.preview)}»</b>\n\n<b>Аудитория</b>\n{lines}\n\n"
+        f"Получателей: <b>{recipients}</b>\n\n<i>Значения одного фильтра складываются, разные фильтры "
+        "сужают аудиторию. Только активные пользователи в вашей зоне.</i>"
+    )
 
 
 def confirm(b: Broadcast, recipients: int) -> str:
     who = plural(recipients, "получатель", "получателя", "получателей")
-    return (f"<b>Рассылка №{b.id}: «{esc(b.preview)}»</b>\nСообщение получат <b>{recipients}</b> {who}.\n"
-            "Отправить сейчас или запланировать?")
+    return (
+        f"<b>Рассылка №{b.id}: «{esc(b.preview)}»</b>\nСообщение получат <b>{recipients}</b> {who}.\n"
+        "Отправить сейчас или запланировать?"
+    )
 
 
 def starting(b: Broadcast) -> str:
@@ -107,8 +120,10 @@ def started(b: Broadcast) -> str:
 
 
 def stop_question(b: Broadcast) -> str:
-    return (f"Остановить рассылку №{b.id}? Те, кому сообщение ещё не отправлено, его не получат. "
-            "Уже отправленные сообщения останутся у получателей.")
+    return (
+        f"Остановить рассылку №{b.id}? Те, кому сообщение ещё не отправлено, его не получат. "
+        "Уже отправленные сообщения останутся у получателей."
+    )
 
 
 def stopped(b: Broadcast, withdrawn: int) -> str:
@@ -132,14 +147,23 @@ def mark(on: bool) -> str:
 
 def audience_kb(b: Broadcast) -> InlineKeyboardMarkup:
     spec, kb = b.audience, KeyboardBuilder()
-    for label, action in (("🏫 Территории и организации", "orgs"), ("👤 Роль", "roles"),
-                          ("💼 Должность", "positions"), ("📚 Предметы", "subjects"),
-                          ("📉 Дефицит по области", "areas"), ("📅 Записанные на мероприятие", "events")):
+    for label, action in (
+        ("🏫 Территории и организации", "orgs"),
+        ("👤 Роль", "roles"),
+        ("💼 Должность", "positions"),
+        ("📚 Предметы", "subjects"),
+        ("📉 Дефицит по области", "areas"),
+        ("📅 Записанные на мероприятие", "events"),
+    ):
         kb.button(text=label, callback_data=BcCb(action=action, id=b.id))
-    kb.button(text=mark(spec.get("young", False)) + "Молодые специалисты",
-              callback_data=BcCb(action="t", id=b.id, value="young"))
-    kb.button(text=mark(spec.get("undiagnosed", False)) + "Не прошли диагностику",
-              callback_data=BcCb(action="t", id=b.id, value="undiagnosed"))
+    kb.button(
+        text=mark(spec.get("young", False)) + "Молодые специалисты",
+        callback_data=BcCb(action="t", id=b.id, value="young"),
+    )
+    kb.button(
+        text=mark(spec.get("undiagnosed", False)) + "Не прошли диагностику",
+        callback_data=BcCb(action="t", id=b.id, value="undiagnosed"),
+    )
     kb.button(text="♻️ Сбросить фильтры", callback_data=BcCb(action="t", id=b.id, value="all"))
     kb.button(text="✏️ Заменить сообщение", callback_data=BcCb(action="retext", id=b.id))
     kb.button(text="🗑 Удалить черновик", callback_data=BcCb(action="drop", id=b.id))
@@ -181,15 +205,18 @@ def orgs_kb(b: Broadcast, parent: Organization | None, level: orgs.Page, up: int
     kb, chosen, sizes = KeyboardBuilder(), set(b.audience.get("orgs", [])), []
     parent_id = parent.id if parent else 0
     for org in level.items:
-        kb.button(text=mark(org.id in chosen) + org.name[:45],
-                  callback_data=BcCb(action="org", id=b.id, value=str(org.id), parent=parent_id, page=level.page))
+        kb.button(
+            text=mark(org.id in chosen) + org.name[:45],
+            callback_data=BcCb(action="org", id=b.id, value=str(org.id), parent=parent_id, page=level.page),
+        )
         if org.kind.value in ("region", "municipality"):
             kb.button(text="›", callback_data=BcCb(action="orgs", id=b.id, parent=org.id))
             sizes.append(2)
         else:
             sizes.append(1)
-    nav = kb.page_nav(level.page, level.pages, lambda p: BcCb(action="orgs", id=b.id, parent=parent_id, page=p),
-                      counter=False)
+    nav = kb.page_nav(
+        level.page, level.pages, lambda p: BcCb(action="orgs", id=b.id, parent=parent_id, page=p), counter=False
+    )
     if parent is not None:
         kb.button(text="↑ Выше", callback_data=BcCb(action="orgs", id=b.id, parent=up))
     _back(kb, b)
@@ -200,8 +227,10 @@ def events_kb(b: Broadcast, items: list[Event], page: int, pages: int) -> Inline
     kb = KeyboardBuilder()
     for event in items:
         day = local(event.starts_at, event.timezone)
-        kb.button(text=mark(b.audience.get("event") == event.id) + f"{day:%d.%m.%y} {event.title[:40]}",
-                  callback_data=BcCb(action="ev", id=b.id, value=str(event.id), page=page))
+        kb.button(
+            text=mark(b.audience.get("event") == event.id) + f"{day:%d.%m.%y} {event.title[:40]}",
+            callback_data=BcCb(action="ev", id=b.id, value=str(event.id), page=page),
+        )
     nav = kb.page_nav(page, pages, lambda p: BcCb(action="events", id=b.id, page=p), counter=False)
     _back(kb, b)
     return kb.adjust(*[1] * len(items), *([nav] if nav else []), 1).as_markup()
@@ -233,7 +262,8 @@ def recent_kb(items: list[Broadcast]) -> InlineKeyboardMarkup | None:
 
 # screen → (toggle action, options builder, title, buttons per row)
 CHOICE_SCREENS = {
-    "roles": ("role", role_options, "Роль", 1), "positions": ("pos", position_options, "Должность", 1),
+    "roles": ("role", role_options, "Роль", 1),
+    "positions": ("pos", position_options, "Должность", 1),
     "subjects": ("subj", subject_options, "Предметы", 2),
     "areas": ("area", area_options, "Дефицит (выраженный или частичный) в последней диагностике", 1),
 }

@@ -18,8 +18,8 @@ from bot.services import diagnosis
 from bot.services.diagnosis import Step
 from bot.services.shared.roles import Identity
 from handlers.diagnosis import ui as ui_dg
-from handlers.shared.access import GatedRouter, Registered
 from handlers.diagnosis.ui import AnswerCb, MenuCb
+from handlers.shared.access import GatedRouter, Registered
 from models import User
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,12 @@ async def _edit_question(query: CallbackQuery, step: Step) -> None:
     and make that the attempt's message."""
     await query.answer()
     try:
-        await query.bot.edit_message_text(ui_dg.question(step), chat_id=query.from_user.id,
-                                          message_id=step.attempt.message_id, reply_markup=ui_dg.question_kb(step))
+        await query.bot.edit_message_text(
+            ui_dg.question(step),
+            chat_id=query.from_user.id,
+            message_id=step.attempt.message_id,
+            reply_markup=ui_dg.question_kb(step),
+        )
     except TelegramBadRequest as exc:
         if "not modified" not in exc.message:
             await _send_question(query.bot, query.from_user.id, step)
@@ -56,8 +60,9 @@ async def _send_result(bot: Bot, chat_id: int, user: User, res: diagnosis.Result
     try:
         # Rendering takes a few hundred milliseconds: off the event loop.
         png = await asyncio.to_thread(lambda: chart.radar(**ui_dg.chart_input(res, user.timezone)))
-        await bot.send_photo(chat_id, BufferedInputFile(png, filename="profile.png"),
-                             caption=ui_dg.chart_caption(res, user.timezone))
+        await bot.send_photo(
+            chat_id, BufferedInputFile(png, filename="profile.png"), caption=ui_dg.chart_caption(res, user.timezone)
+        )
     except Exception:  # the chart only illustrates: a failure must not roll back the saved results
         log.exception("could not send the profile chart of attempt %s", res.attempt.id)
     await bot.send_message(chat_id, ui_dg.result_text(res, user.timezone), reply_markup=ui_dg.result_kb(res))
@@ -107,8 +112,9 @@ async def answer(
     query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     user = identity.user
-    step = await diagnosis.answer(session, user, callback_data.attempt_id, callback_data.index, callback_data.value,
-                                  _message_id(query), clock())
+    step = await diagnosis.answer(
+        session, user, callback_data.attempt_id, callback_data.index, callback_data.value, _message_id(query), clock()
+    )
     if not step.finished:
         await _edit_question(query, step)
         return
@@ -121,18 +127,24 @@ async def answer(
 
 
 async def back(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.back(session, identity.user, callback_data.attempt_id, callback_data.index,
-                                _message_id(query))
+    step = await diagnosis.back(
+        session, identity.user, callback_data.attempt_id, callback_data.index, _message_id(query)
+    )
     await _edit_question(query, step)
 
 
 async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSession, identity: Identity) -> None:
-    step = await diagnosis.pause(session, identity.user, callback_data.attempt_id, callback_data.index,
-                                 _message_id(query))
+    step = await diagnosis.pause(
+        session, identity.user, callback_data.attempt_id, callback_data.index, _message_id(query)
+    )
     await query.answer()
     try:
-        await query.bot.edit_message_text(ui_dg.paused(step), chat_id=query.from_user.id,
-                                          message_id=step.attempt.message_id, reply_markup=ui_dg.paused_kb(step))
+        await query.bot.edit_message_text(
+            ui_dg.paused(step),
+            chat_id=query.from_user.id,
+            message_id=step.attempt.message_id,
+            reply_markup=ui_dg.paused_kb(step),
+        )
     except TelegramBadRequest:
         pass  # nothing changed on the server; /diagnostics still offers «Продолжить»
 

@@ -6,17 +6,18 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.chart import Band
-from bot.services.shared import labels
 from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
+from bot.services.shared import labels
 from bot.services.shared.timefmt import local
-from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.route.ui import RouteBuildCb  # the route feature checks the attempt again on its side
+from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
 
 
 class AnswerCb(CallbackData, prefix="dg"):
     """A question button: the server re-checks the attempt's owner, status, message and index."""
+
     action: str  # a: answer | b: back | p: pause
     attempt_id: int
     index: int
@@ -35,8 +36,6 @@ DONE = "✅ Все ответы сохранены, спасибо! Резуль
 MAX_POINT_LINES = 12
 
 
-
-
 def area_label(q: Questionnaire, code: str) -> str:
     """The area as titled by the questionnaire version the person answered."""
     return labels.area_label(code, esc(q.area(code).title))
@@ -51,20 +50,26 @@ def _scale(q: Questionnaire) -> str:
 
 
 def _about(q: Questionnaire) -> str:
-    return (f"<b>{esc(q.title)}</b>: {q.total} {plural(q.total, 'утверждение', 'утверждения', 'утверждений')}, "
-            f"около {q.minutes} {plural(q.minutes, 'минуты', 'минут', 'минут')}")
+    return (
+        f"<b>{esc(q.title)}</b>: {q.total} {plural(q.total, 'утверждение', 'утверждения', 'утверждений')}, "
+        f"около {q.minutes} {plural(q.minutes, 'минуты', 'минут', 'минут')}"
+    )
 
 
 def intro(options: list[Option], zone: str) -> str:
     lines = ["<b>Самодиагностика профессиональных дефицитов</b>\n"]
     lines += [f"• {_about(o.questionnaire)}" for o in options]
     lines.append("\nОцените, насколько каждое утверждение про вас, по шкале:\n" + _scale(options[0].questionnaire))
-    lines.append("\nКаждый ответ сохраняется сразу: можно нажать «Пауза» или просто закрыть чат и продолжить "
-                 "позже командой /diagnostics. В конце — профиль по областям, дефициты и кнопка «Построить ИОМ».")
+    lines.append(
+        "\nКаждый ответ сохраняется сразу: можно нажать «Пауза» или просто закрыть чат и продолжить "
+        "позже командой /diagnostics. В конце — профиль по областям, дефициты и кнопка «Построить ИОМ»."
+    )
     for o in options:
         if o.next_allowed is not None and o.last is not None and o.last.completed_at is not None:
-            lines.append(f"\n{esc(o.questionnaire.title)}: последняя диагностика {_day(o.last.completed_at, zone)}, "
-                         f"повторно пройти можно с {_day(o.next_allowed, zone)}.")
+            lines.append(
+                f"\n{esc(o.questionnaire.title)}: последняя диагностика {_day(o.last.completed_at, zone)}, "
+                f"повторно пройти можно с {_day(o.next_allowed, zone)}."
+            )
     if len(options) > 1:
         lines.append("\nВам как руководителю доступны обе анкеты. Выберите, с какой начать.")
     return "\n".join(lines)
@@ -75,18 +80,24 @@ def intro_kb(options: list[Option]) -> InlineKeyboardMarkup:
     for o in options:
         title = o.questionnaire.title
         if o.next_allowed is None:
-            kb.button(text=f"▶ {title}" if len(options) > 1 else "▶ Начать",
-                      callback_data=MenuCb(action="start", variant=o.questionnaire.variant))
+            kb.button(
+                text=f"▶ {title}" if len(options) > 1 else "▶ Начать",
+                callback_data=MenuCb(action="start", variant=o.questionnaire.variant),
+            )
         elif o.last is not None:
-            kb.button(text=f"Последний результат: {title}" if len(options) > 1 else "Последний результат",
-                      callback_data=MenuCb(action="show", attempt_id=o.last.id))
+            kb.button(
+                text=f"Последний результат: {title}" if len(options) > 1 else "Последний результат",
+                callback_data=MenuCb(action="show", attempt_id=o.last.id),
+            )
     return kb.adjust(1).as_markup()
 
 
 def unfinished(step: Step) -> str:
     q = step.questionnaire
-    return (f"У вас есть незавершённая самодиагностика ({esc(q.title)}): вы остановились на вопросе "
-            f"{step.index + 1} из {q.total}. Ответы сохранены.")
+    return (
+        f"У вас есть незавершённая самодиагностика ({esc(q.title)}): вы остановились на вопросе "
+        f"{step.index + 1} из {q.total}. Ответы сохранены."
+    )
 
 
 def unfinished_kb(step: Step) -> InlineKeyboardMarkup:
@@ -104,9 +115,11 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
 def question(step: Step) -> str:
     q = step.questionnaire
     item = q.items[step.index]
-    text = (f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {progress_bar(step.index, q.total)}\n"
-            f"<i>Область {area_label(q, item.area)}</i>\n\n<b>{labels.area_code(item.code)}.</b> {esc(item.text)}\n\n"
-            f"{_scale(q)}")
+    text = (
+        f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {progress_bar(step.index, q.total)}\n"
+        f"<i>Область {area_label(q, item.area)}</i>\n\n<b>{labels.area_code(item.code)}.</b> {esc(item.text)}\n\n"
+        f"{_scale(q)}"
+    )
     if step.value is not None:
         text += f"\n\nВаш ответ: <b>{step.value}</b>. Нажмите его снова или выберите другой."
     return text
@@ -116,8 +129,10 @@ def question_kb(step: Step) -> InlineKeyboardMarkup:
     attempt_id, index = step.attempt.id, step.index
     kb = KeyboardBuilder()
     for value, _ in step.questionnaire.scale:
-        kb.button(text=f"✅ {value}" if value == step.value else str(value),
-                  callback_data=AnswerCb(action="a", attempt_id=attempt_id, index=index, value=value))
+        kb.button(
+            text=f"✅ {value}" if value == step.value else str(value),
+            callback_data=AnswerCb(action="a", attempt_id=attempt_id, index=index, value=value),
+        )
     controls = [("b", "◀ Назад")] if index > 0 else []
     controls.append(("p", "⏸ Пауза"))
     for action, label in controls:
@@ -126,8 +141,10 @@ def question_kb(step: Step) -> InlineKeyboardMarkup:
 
 
 def paused(step: Step) -> str:
-    return (f"⏸ Пауза. Вы остановились на вопросе {step.index + 1} из {step.questionnaire.total}, "
-            "все ответы сохранены. Продолжить можно в любой момент: кнопкой ниже или командой /diagnostics.")
+    return (
+        f"⏸ Пауза. Вы остановились на вопросе {step.index + 1} из {step.questionnaire.total}, "
+        "все ответы сохранены. Продолжить можно в любой момент: кнопкой ниже или командой /diagnostics."
+    )
 
 
 def paused_kb(step: Step) -> InlineKeyboardMarkup:
@@ -138,8 +155,10 @@ def paused_kb(step: Step) -> InlineKeyboardMarkup:
 
 def _area_line(res: Result, r) -> str:
     q = res.questionnaire
-    line = (f"{ZONE_MARKS.get(r.zone, '•')} {area_label(q, r.area)} — <b>{r.score}</b> из {r.max_score}: "
-            f"{esc(q.scoring.zone_title(r.zone))}")
+    line = (
+        f"{ZONE_MARKS.get(r.zone, '•')} {area_label(q, r.area)} — <b>{r.score}</b> из {r.max_score}: "
+        f"{esc(q.scoring.zone_title(r.zone))}"
+    )
     change = res.changes.get(r.area)
     if change is not None:
         line += f" (было {change.previous_score}, {change.delta:+d})"
@@ -157,8 +176,10 @@ def result_text(res: Result, zone: str) -> str:
     items = {item.code: item for item in q.items}
     points = [code for r in res.areas for code in r.point_deficits if code in items]
     if points:
-        lines.append(f"\n<b>Точечные дефициты</b> (ответ «{q.scoring.point_deficit_value}»): войдут в ИОМ, "
-                     "даже если по области в целом дефицита нет.")
+        lines.append(
+            f"\n<b>Точечные дефициты</b> (ответ «{q.scoring.point_deficit_value}»): войдут в ИОМ, "
+            "даже если по области в целом дефицита нет."
+        )
         for code in points[:MAX_POINT_LINES]:
             text = items[code].text
             lines.append(f"• {labels.area_code(code)} {esc(text if len(text) <= 90 else text[:88].rstrip() + '…')}")
@@ -166,13 +187,17 @@ def result_text(res: Result, zone: str) -> str:
             lines.append(f"…и ещё {len(points) - MAX_POINT_LINES}")
     if res.previous is not None and res.previous.completed_at is not None:
         overcome = ", ".join(area_label(q, a) for a in res.overcome)
-        lines.append(f"\n<b>Динамика</b> — по сравнению с диагностикой от {_day(res.previous.completed_at, zone)}. "
-                     + (f"Преодолены дефициты: {overcome}." if overcome else "Преодолённых дефицитов пока нет.")
-                     + " Дефицит считается преодолённым, если область поднялась хотя бы на одну зону "
-                     f"или прибавила не меньше {q.scoring.overcome_points} баллов.")
+        lines.append(
+            f"\n<b>Динамика</b> — по сравнению с диагностикой от {_day(res.previous.completed_at, zone)}. "
+            + (f"Преодолены дефициты: {overcome}." if overcome else "Преодолённых дефицитов пока нет.")
+            + " Дефицит считается преодолённым, если область поднялась хотя бы на одну зону "
+            f"или прибавила не меньше {q.scoring.overcome_points} баллов."
+        )
     if any(r.zone == "severe" for r in res.areas):
-        lines.append("\n⚠️ При выраженном дефиците стоит сверить самооценку: пройти объективную диагностику "
-                     "в ЦНППМ (тест или кейс) или разобрать урок с методистом или наставником.")
+        lines.append(
+            "\n⚠️ При выраженном дефиците стоит сверить самооценку: пройти объективную диагностику "
+            "в ЦНППМ (тест или кейс) или разобрать урок с методистом или наставником."
+        )
     mentors = [area_label(q, r.area) for r in res.areas if is_mentor_candidate(q.scoring, r)]
     if mentors:
         role = "ментором для руководителей" if q.variant == "leader" else "наставником для коллег"
@@ -183,8 +208,15 @@ def result_text(res: Result, zone: str) -> str:
 
 
 def result_kb(res: Result) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack())]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack()
+                )
+            ]
+        ]
+    )
 
 
 def chart_caption(res: Result, zone: str) -> str:
@@ -201,10 +233,15 @@ def chart_input(res: Result, zone: str) -> dict:
     previous = [before[r.area] for r in res.areas] if before and all(r.area in before for r in res.areas) else None
     return {
         "labels": [labels.area_label(r.area, q.area(r.area).title) for r in res.areas],
-        "values": [r.score for r in res.areas], "max_value": max(r.max_score for r in res.areas),
-        "previous": previous, "title": f"Профиль компетенций · {q.title}",
+        "values": [r.score for r in res.areas],
+        "max_value": max(r.max_score for r in res.areas),
+        "previous": previous,
+        "title": f"Профиль компетенций · {q.title}",
         "bands": [Band(z.code, z.title, z.min, z.max) for z in q.scoring.zones],
         "current_label": f"Сейчас ({_day(res.attempt.completed_at, zone)})",
-        "previous_label": (f"Прошлая ({_day(res.previous.completed_at, zone)})"
-                           if res.previous is not None and res.previous.completed_at else "Прошлая"),
+        "previous_label": (
+            f"Прошлая ({_day(res.previous.completed_at, zone)})"
+            if res.previous is not None and res.previous.completed_at
+            else "Прошлая"
+        ),
     }

@@ -14,18 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.services.events import inputs as event_input
 from bot.services import events
+from bot.services.events import inputs as event_input
+from bot.services.events.inputs import FIELDS, TEXT_FIELDS
+from bot.services.events.signups import SignupPolicy
 from bot.services.shared import orgs
 from bot.services.shared.errors import AccessDenied, InvalidInput
-from bot.services.events.inputs import FIELDS, TEXT_FIELDS
 from bot.services.shared.roles import Identity
-from bot.services.events.signups import SignupPolicy
 from handlers.events import manage_ui as kit
-from handlers.shared import texts, ui
-from handlers.shared.access import GatedRouter, Methodist
 from handlers.events.manage import render_card
 from handlers.events.manage_ui import EventAdminCb, EventEdit, EventScopeCb, NewEvent, NewEventCb
+from handlers.shared import texts, ui
+from handlers.shared.access import GatedRouter, Methodist
 from handlers.shared.filters import NO_TEXT, TYPED
 from models import EventStatus
 
@@ -33,8 +33,10 @@ DRAFT_STATES = [getattr(NewEvent, field) for field in FIELDS]
 EDITABLE = StateFilter(*DRAFT_STATES, EventEdit.value)
 SCOPE_STEP = StateFilter(NewEvent.scope, EventEdit.value)
 Target = Message | CallbackQuery
-DRAFT_OPEN = ("Сначала закончите создание нового мероприятия (/new_event) или отмените его: /cancel. "
-              "Потом измените это мероприятие.")
+DRAFT_OPEN = (
+    "Сначала закончите создание нового мероприятия (/new_event) или отмените его: /cancel. "
+    "Потом измените это мероприятие."
+)
 
 
 async def _reply(target: Target, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -49,8 +51,10 @@ async def _scope_level(session: AsyncSession, identity: Identity, org_id: int, p
     level = await identity.scope.level(session, org_id, page)
     if level.parent is None:
         return "Выберите зону:", kit.scope_level(None, level.page, None)
-    return (f"<b>{texts.esc(level.parent.name)}</b>: вся зона или уточните:",
-            kit.scope_level(level.parent, level.page, level.up))
+    return (
+        f"<b>{texts.esc(level.parent.name)}</b>: вся зона или уточните:",
+        kit.scope_level(level.parent, level.page, level.up),
+    )
 
 
 async def _ask(field: str, data: dict, session: AsyncSession, identity: Identity, *, step: bool):
@@ -58,9 +62,12 @@ async def _ask(field: str, data: dict, session: AsyncSession, identity: Identity
     if field == "scope":
         level_text, markup = await _scope_level(session, identity, 0, 0)
         return f"{text}\n\n{level_text}", markup
-    markups = {"format": kit.formats, "areas": lambda: kit.areas(data["draft"].get("areas", [])),
-               "capacity": lambda: kit.single("Без ограничений", "cap0"),
-               "deadline": lambda: kit.single("До начала", "dl0")}
+    markups = {
+        "format": kit.formats,
+        "areas": lambda: kit.areas(data["draft"].get("areas", [])),
+        "capacity": lambda: kit.single("Без ограничений", "cap0"),
+        "deadline": lambda: kit.single("До начала", "dl0"),
+    }
     return text, markups[field]() if field in markups else None
 
 
@@ -107,8 +114,9 @@ async def _saved(target: Target, state: FSMContext, session, identity, event_id:
     await _reply(target, f"{note}\n\n{body}", markup)
 
 
-async def _apply(target: Target, state: FSMContext, session, identity, policy: SignupPolicy, field: str,
-                 changes: dict, clock: Clock) -> None:
+async def _apply(
+    target: Target, state: FSMContext, session, identity, policy: SignupPolicy, field: str, changes: dict, clock: Clock
+) -> None:
     data = await _expect(state, field)
     if await state.get_state() == EventEdit.value.state:
         told = await events.update(session, identity, data["event_id"], changes, policy, clock())
@@ -141,16 +149,22 @@ async def draft_typed(
 
 
 async def event_typed(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, signup_policy: SignupPolicy
-, clock: Clock) -> None:
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: SignupPolicy,
+    clock: Clock,
+) -> None:
     data = await state.get_data()
     if data["field"] not in TEXT_FIELDS:
         text, markup = await _ask(data["field"], data, session, identity, step=False)
         await message.answer(f"{kit.ASK_BUTTON}\n\n{text}", reply_markup=markup)
         return
     try:
-        told = await events.edit_from_text(session, identity, data["event_id"], data["field"], message.text,
-                                           signup_policy, clock())
+        told = await events.edit_from_text(
+            session, identity, data["event_id"], data["field"], message.text, signup_policy, clock()
+        )
     except InvalidInput as exc:
         await _ask_again(message, exc, data["field"], data, session, identity)
         return
@@ -161,12 +175,27 @@ async def not_text(message: Message) -> None:
     await message.answer(texts.NEED_TEXT)
 
 
-async def chose_format(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
+async def chose_format(
+    query: CallbackQuery,
+    callback_data: NewEventCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: SignupPolicy,
+    clock: Clock,
+) -> None:
     if not 0 <= callback_data.value < len(kit.FORMATS):
         raise InvalidInput("Выберите формат кнопкой из списка.")
-    await _apply(query, state, session, identity, signup_policy, "format",
-                 {"format": kit.FORMATS[callback_data.value].value}, clock=clock)
+    await _apply(
+        query,
+        state,
+        session,
+        identity,
+        signup_policy,
+        "format",
+        {"format": kit.FORMATS[callback_data.value].value},
+        clock=clock,
+    )
 
 
 async def toggle_area(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext) -> None:
@@ -177,8 +206,15 @@ async def toggle_area(query: CallbackQuery, callback_data: NewEventCb, state: FS
     await ui.show(query, kit.prompt("areas", data["zone"], step=step), kit.areas(data["draft"]["areas"]))
 
 
-async def button_value(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
+async def button_value(
+    query: CallbackQuery,
+    callback_data: NewEventCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: SignupPolicy,
+    clock: Clock,
+) -> None:
     if callback_data.action == "areas_done":
         draft = (await _expect(state, "areas"))["draft"]
         field, changes = "areas", {"areas": event_input.check_areas(draft.get("areas", []))}
@@ -188,14 +224,22 @@ async def button_value(query: CallbackQuery, callback_data: NewEventCb, state: F
     await _apply(query, state, session, identity, signup_policy, field, changes, clock=clock)
 
 
-async def scope_open(query: CallbackQuery, callback_data: EventScopeCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity) -> None:
+async def scope_open(
+    query: CallbackQuery, callback_data: EventScopeCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     await _expect(state, "scope")
     await ui.show(query, *await _scope_level(session, identity, callback_data.org_id, callback_data.page))
 
 
-async def scope_pick(query: CallbackQuery, callback_data: EventScopeCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity, signup_policy: SignupPolicy, clock: Clock) -> None:
+async def scope_pick(
+    query: CallbackQuery,
+    callback_data: EventScopeCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: SignupPolicy,
+    clock: Clock,
+) -> None:
     await _expect(state, "scope")
     org = await identity.scope.org(session, callback_data.org_id)
     if await state.get_state() == NewEvent.scope.state:
@@ -203,8 +247,14 @@ async def scope_pick(query: CallbackQuery, callback_data: EventScopeCb, state: F
     await _apply(query, state, session, identity, signup_policy, "scope", {"scope_org_id": org.id}, clock=clock)
 
 
-async def publish(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                  identity: Identity, clock: Clock) -> None:
+async def publish(
+    query: CallbackQuery,
+    callback_data: NewEventCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     data = await state.get_data()
     if callback_data.value != data.get("token"):
         raise AccessDenied(texts.STALE_BUTTON)
@@ -214,8 +264,9 @@ async def publish(query: CallbackQuery, callback_data: NewEventCb, state: FSMCon
     await ui.show(query, f"✅ Мероприятие опубликовано: его видят педагоги выбранной зоны.\n\n{body}", markup)
 
 
-async def preview_action(query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession,
-                         identity: Identity) -> None:
+async def preview_action(
+    query: CallbackQuery, callback_data: NewEventCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     data = await state.get_data()
     if callback_data.action == "drop":
         await state.clear()
@@ -235,8 +286,9 @@ async def preview_typed(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(f"Нажмите «Опубликовать», «Изменить…» или «Отмена».\n\n{text}", reply_markup=markup)
 
 
-async def edit_event_field(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext,
-                           session: AsyncSession, identity: Identity) -> None:
+async def edit_event_field(
+    query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
     events.require_status(event, EventStatus.published)
     if (await state.get_state() or "").startswith(f"{NewEvent.__name__}:"):
@@ -244,8 +296,12 @@ async def edit_event_field(query: CallbackQuery, callback_data: EventAdminCb, st
     if not 0 <= callback_data.arg < len(FIELDS):
         raise InvalidInput("Это поле нельзя изменить.")
     field = FIELDS[callback_data.arg]
-    data = {"event_id": event.id, "field": field, "draft": event_input.draft_from_event(event),
-            "zone": await events.author_zone(session, identity, event.scope_org_id)}
+    data = {
+        "event_id": event.id,
+        "field": field,
+        "draft": event_input.draft_from_event(event),
+        "zone": await events.author_zone(session, identity, event.scope_org_id),
+    }
     await state.set_state(EventEdit.value)
     await state.set_data(data)
     text, markup = await _ask(field, data, session, identity, step=False)
@@ -260,13 +316,17 @@ def setup() -> Router:
     router.message.register(not_text, StateFilter(*DRAFT_STATES, EventEdit.value), NO_TEXT, flags=READ_ONLY)
     router.callback_query.register(chose_format, EDITABLE, NewEventCb.filter(F.action == "fmt"))
     router.callback_query.register(toggle_area, EDITABLE, NewEventCb.filter(F.action == "area"))
-    router.callback_query.register(button_value, EDITABLE,
-                                   NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"})))
+    router.callback_query.register(
+        button_value, EDITABLE, NewEventCb.filter(F.action.in_({"areas_done", "cap0", "dl0"}))
+    )
     router.callback_query.register(scope_open, SCOPE_STEP, EventScopeCb.filter(F.action == "open"))
     router.callback_query.register(scope_pick, SCOPE_STEP, EventScopeCb.filter(F.action == "pick"))
     router.callback_query.register(publish, StateFilter(NewEvent.preview), NewEventCb.filter(F.action == "pub"))
-    router.callback_query.register(preview_action, StateFilter(NewEvent.preview),
-                                   NewEventCb.filter(F.action.in_({"edit", "back", "field", "drop"})))
+    router.callback_query.register(
+        preview_action,
+        StateFilter(NewEvent.preview),
+        NewEventCb.filter(F.action.in_({"edit", "back", "field", "drop"})),
+    )
     router.message.register(preview_typed, StateFilter(NewEvent.preview), TYPED)
     router.callback_query.register(edit_event_field, EventAdminCb.filter(F.action == "field"))
     return router

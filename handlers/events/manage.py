@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import xlsx
-from bot.services.events import inputs as event_input
 from bot.services import events
+from bot.services.events import inputs as event_input
 from bot.services.shared import orgs
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
 from handlers.events import manage_ui as kit
+from handlers.events.manage_ui import EventAdminCb, EventEdit
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Methodist
-from handlers.events.manage_ui import EventAdminCb, EventEdit
 from handlers.shared.texts import POSITION_LABELS
 from models import EventStatus
 
@@ -40,8 +40,14 @@ async def render_card(session: AsyncSession, identity: Identity, event_id: int, 
     counts = (await events.counts_for(session, [event.id]))[event.id]
     zone = await events.author_zone(session, identity, event.scope_org_id)
     started = clock() >= event.starts_at
-    text = kit.card(event, event_input.draft_from_event(event), await orgs.display_name(session, event.scope_org_id),
-                    counts, zone, started)
+    text = kit.card(
+        event,
+        event_input.draft_from_event(event),
+        await orgs.display_name(session, event.scope_org_id),
+        counts,
+        zone,
+        started,
+    )
     return text, kit.card_menu(event, started)
 
 
@@ -66,99 +72,131 @@ async def events_admin(
     await message.answer(text, reply_markup=markup)
 
 
-async def show_list(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity, clock: Clock) -> None:
+async def show_list(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await ui.show(query, *await render_list(session, identity, callback_data.page, clock=clock))
 
 
-async def show_card(query: CallbackQuery, callback_data: EventAdminCb, state: FSMContext, session: AsyncSession,
-                    identity: Identity, clock: Clock) -> None:
+async def show_card(
+    query: CallbackQuery,
+    callback_data: EventAdminCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     await _leave_edit(state)
     await ui.show(query, *await render_card(session, identity, callback_data.event_id, clock=clock))
 
 
-async def edit_menu(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity) -> None:
+async def edit_menu(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity
+) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
     events.require_status(event, EventStatus.published)
     await ui.show(query, f"Что изменить в «{kit.cut(event.title, 200)}»?", kit.event_fields(event.id))
 
 
-async def cancel_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                     identity: Identity) -> None:
+async def cancel_ask(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity
+) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
     events.require_status(event, EventStatus.published)
     counts = (await events.counts_for(session, [event.id]))[event.id]
     people = counts.registered + counts.waitlisted + counts.offered
-    await ui.show(query, f"Отменить «{kit.cut(event.title, 200)}»? Уведомление получат все записавшиеся и "
-                         f"ожидающие места ({people}). Это действие нельзя отменить.",
-                  kit.confirm(event.id, "cancel_yes", "Да, отменить мероприятие"))
+    await ui.show(
+        query,
+        f"Отменить «{kit.cut(event.title, 200)}»? Уведомление получат все записавшиеся и "
+        f"ожидающие места ({people}). Это действие нельзя отменить.",
+        kit.confirm(event.id, "cancel_yes", "Да, отменить мероприятие"),
+    )
 
 
-async def cancel_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity, clock: Clock) -> None:
+async def cancel_do(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     told = await events.cancel(session, identity, callback_data.event_id)
     text, markup = await render_card(session, identity, callback_data.event_id, clock=clock)
     await ui.show(query, f"Мероприятие отменено. Уведомлений участникам: {told}.\n\n{text}", markup)
 
 
-async def show_registrants(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                           identity: Identity) -> None:
+async def show_registrants(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity
+) -> None:
     event, paged = await events.registrants(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.registrants(event, paged, events.REGISTRANTS_PAGE))
 
 
-async def export(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity,
-                 bot: Bot) -> None:
+async def export(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, bot: Bot
+) -> None:
     event, everyone = await events.registrants(session, identity, callback_data.event_id)
     zone = await events.author_zone(session, identity, event.scope_org_id)
-    rows = [xlsx.RegistrantRow(
-        full_name=item.user.full_name or "(данные удалены)", organization=item.organization,
-        position=POSITION_LABELS.get(item.user.position, ""), status=kit.REG_STATUS[item.registration.status],
-        attendance={True: "присутствовал(а)", False: "отсутствовал(а)"}.get(item.registration.attended, ""),
-        registered_at=local(item.registration.created_at, zone).replace(tzinfo=None),
-    ) for item in everyone.items]
+    rows = [
+        xlsx.RegistrantRow(
+            full_name=item.user.full_name or "(данные удалены)",
+            organization=item.organization,
+            position=POSITION_LABELS.get(item.user.position, ""),
+            status=kit.REG_STATUS[item.registration.status],
+            attendance={True: "присутствовал(а)", False: "отсутствовал(а)"}.get(item.registration.attended, ""),
+            registered_at=local(item.registration.created_at, zone).replace(tzinfo=None),
+        )
+        for item in everyone.items
+    ]
     document = BufferedInputFile(xlsx.registrants(rows, event.title), filename=f"event_{event.id}_registrants.xlsx")
     await query.answer()
-    await bot.send_document(query.from_user.id, document,
-                            caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)")
+    await bot.send_document(
+        query.from_user.id, document, caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)"
+    )
 
 
-async def show_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                          identity: Identity, clock: Clock) -> None:
-    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
-                                                  clock=clock))
+async def show_attendance(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    await ui.show(
+        query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page, clock=clock)
+    )
 
 
-async def mark_attendance(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                          identity: Identity, clock: Clock) -> None:
+async def mark_attendance(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     one = None if callback_data.action == "att_all" else callback_data.arg
-    await events.set_attendance(session, identity, callback_data.event_id, one, callback_data.action != "att_off",
-                               clock())
-    await ui.show(query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page,
-                                                  clock=clock))
+    await events.set_attendance(
+        session, identity, callback_data.event_id, one, callback_data.action != "att_off", clock()
+    )
+    await ui.show(
+        query, *await render_attendance(session, identity, callback_data.event_id, callback_data.page, clock=clock)
+    )
 
 
-async def close_ask(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                    identity: Identity, clock: Clock) -> None:
+async def close_ask(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     event = await events.get_for_methodist(session, identity, callback_data.event_id)
     events.require_status(event, EventStatus.published)
     events.require_started(event, clock(), "Завершить мероприятие")
     attended = (await events.counts_for(session, [event.id]))[event.id].attended
-    await ui.show(query, f"Завершить «{kit.cut(event.title, 200)}»? Отмеченные присутствующими ({attended}) "
-                         "получат просьбу оценить мероприятие. Сначала отметьте посещаемость.",
-                  kit.confirm(event.id, "close_yes", "Да, завершить"))
+    await ui.show(
+        query,
+        f"Завершить «{kit.cut(event.title, 200)}»? Отмеченные присутствующими ({attended}) "
+        "получат просьбу оценить мероприятие. Сначала отметьте посещаемость.",
+        kit.confirm(event.id, "close_yes", "Да, завершить"),
+    )
 
 
-async def close_do(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                   identity: Identity, clock: Clock) -> None:
+async def close_do(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     asked = await events.close(session, identity, callback_data.event_id, clock())
     text, markup = await render_card(session, identity, callback_data.event_id, clock=clock)
     await ui.show(query, f"Мероприятие завершено. Просьб оценить отправлено: {asked}.\n\n{text}", markup)
 
 
-async def show_feedback(query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession,
-                        identity: Identity) -> None:
+async def show_feedback(
+    query: CallbackQuery, callback_data: EventAdminCb, session: AsyncSession, identity: Identity
+) -> None:
     event, summary = await events.feedback_summary(session, identity, callback_data.event_id, callback_data.page)
     await ui.show(query, *kit.feedback(event, summary))
 

@@ -1,8 +1,8 @@
 """The methodist's event screens, texts only: field labels, prompts of the /new_event dialog,
 statuses, and the event's description and card as the methodist sees them."""
 
-from bot.services.events.inputs import FIELDS, moment
 from bot.services.events import Counts, Registrant
+from bot.services.events.inputs import FIELDS, moment
 from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import area_label
 from bot.services.shared.timefmt import fmt, phrase
@@ -10,12 +10,23 @@ from handlers.shared.texts import esc
 from models import Event, EventFormat, EventStatus, RegistrationStatus
 
 FIELD_LABELS = {
-    "title": "Название", "description": "Описание", "format": "Формат", "areas": "Направления",
-    "scope": "Для кого", "starts_at": "Дата и время", "duration": "Продолжительность",
-    "location": "Место / ссылка", "capacity": "Число мест", "deadline": "Срок записи",
+    "title": "Название",
+    "description": "Описание",
+    "format": "Формат",
+    "areas": "Направления",
+    "scope": "Для кого",
+    "starts_at": "Дата и время",
+    "duration": "Продолжительность",
+    "location": "Место / ссылка",
+    "capacity": "Число мест",
+    "deadline": "Срок записи",
 }
-REG_STATUS = {RegistrationStatus.registered: "записан(а)", RegistrationStatus.offered: "предложено место",
-              RegistrationStatus.waitlisted: "в листе ожидания", RegistrationStatus.cancelled: "отказался(ась)"}
+REG_STATUS = {
+    RegistrationStatus.registered: "записан(а)",
+    RegistrationStatus.offered: "предложено место",
+    RegistrationStatus.waitlisted: "в листе ожидания",
+    RegistrationStatus.cancelled: "отказался(ась)",
+}
 EVENT_STATUS = {EventStatus.published: "", EventStatus.cancelled: " ❌ отменено", EventStatus.closed: " 🏁 завершено"}
 CANCEL_HINT = "\n/cancel — прервать."
 PROMPTS = {
@@ -24,14 +35,14 @@ PROMPTS = {
     "format": "Формат мероприятия?",
     "areas": "Отметьте направления профессиональных компетенций (одно или несколько) и нажмите «Готово».",
     "scope": "Для кого мероприятие? Его увидят и смогут записаться педагоги выбранной организации, "
-             "муниципалитета или региона.",
+    "муниципалитета или региона.",
     "starts_at": "Дата и время начала {zone}, например <code>25.12.2026 15:00</code>?",
     "duration": "Продолжительность: минуты (<code>90</code>), часы (<code>1,5 ч</code>) "
-                "или дни для стажировок (<code>3 дн</code>)?",
+    "или дни для стажировок (<code>3 дн</code>)?",
     "location": "Место проведения (адрес, кабинет) или ссылка на онлайн-подключение (https://…)?",
     "capacity": "Сколько мест? Введите число или нажмите «Без ограничений».",
     "deadline": "До какого момента принимать запись? Дата и время {zone}, например "
-                "<code>24.12.2026 18:00</code>, или кнопка «До начала».",
+    "<code>24.12.2026 18:00</code>, или кнопка «До начала».",
 }
 ASK_BUTTON = "Выберите вариант кнопкой в сообщении выше."
 DRAFT_DROPPED = "Создание мероприятия отменено, черновик удалён."
@@ -64,8 +75,11 @@ def duration_text(minutes: int) -> str:
 
 def describe(draft: dict, scope_name: str, zone: str, description_limit: int = 1500) -> str:
     deadline = moment(draft.get("deadline"))
-    where = (f"Онлайн: {cut(draft['online_url'], 1000)}" if draft.get("online_url")
-             else f"Место: {cut(draft.get('place') or '', 400)}")
+    where = (
+        f"Онлайн: {cut(draft['online_url'], 1000)}"
+        if draft.get("online_url")
+        else f"Место: {cut(draft.get('place') or '', 400)}"
+    )
     lines = [
         f"<b>{cut(draft['title'], 400)}</b>",
         f"Формат: {FORMAT_LABELS[EventFormat(draft['format'])]}",
@@ -84,9 +98,14 @@ def describe(draft: dict, scope_name: str, zone: str, description_limit: int = 1
 
 def card(event: Event, draft: dict, scope_name: str, counts: Counts, zone: str, started: bool) -> str:
     seats = f" из {event.capacity}" if event.capacity else ""
-    lines = [f"Мероприятие №{event.id}{EVENT_STATUS[event.status]}", "", describe(draft, scope_name, zone, 800), "",
-             f"Записано: {counts.registered}{seats} · в листе ожидания: {counts.waitlisted} · "
-             f"предложено мест: {counts.offered}"]
+    lines = [
+        f"Мероприятие №{event.id}{EVENT_STATUS[event.status]}",
+        "",
+        describe(draft, scope_name, zone, 800),
+        "",
+        f"Записано: {counts.registered}{seats} · в листе ожидания: {counts.waitlisted} · "
+        f"предложено мест: {counts.offered}",
+    ]
     if started:
         lines.append(f"Отмечены присутствующими: {counts.attended}")
     return "\n".join(lines)

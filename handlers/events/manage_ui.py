@@ -7,8 +7,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.events.inputs import FIELDS
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
+from bot.services.events.inputs import FIELDS
 from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS, area_label
 from bot.services.shared.orgs import Page
@@ -33,12 +33,39 @@ from handlers.shared.keyboard_builder import KeyboardBuilder
 from models import Event, EventFormat, EventStatus, Organization
 
 __all__ = [
-    "NewEventCb", "EventScopeCb", "EventAdminCb", "NewEvent", "EventEdit", "FORMATS",
-    "formats", "areas", "single", "preview", "draft_fields", "scope_level",
-    "event_list", "card_menu", "event_fields", "confirm", "registrants", "attendance", "feedback",
+    "NewEventCb",
+    "EventScopeCb",
+    "EventAdminCb",
+    "NewEvent",
+    "EventEdit",
+    "FORMATS",
+    "formats",
+    "areas",
+    "single",
+    "preview",
+    "draft_fields",
+    "scope_level",
+    "event_list",
+    "card_menu",
+    "event_fields",
+    "confirm",
+    "registrants",
+    "attendance",
+    "feedback",
     # texts, from events_admin_texts
-    "ASK_BUTTON", "CANCEL_HINT", "DRAFT_DROPPED", "EVENT_STATUS", "FIELD_LABELS", "PROMPTS", "REG_STATUS",
-    "card", "cut", "describe", "duration_text", "prompt", "registrant_line",
+    "ASK_BUTTON",
+    "CANCEL_HINT",
+    "DRAFT_DROPPED",
+    "EVENT_STATUS",
+    "FIELD_LABELS",
+    "PROMPTS",
+    "REG_STATUS",
+    "card",
+    "cut",
+    "describe",
+    "duration_text",
+    "prompt",
+    "registrant_line",
 ]
 
 
@@ -91,8 +118,10 @@ def formats() -> InlineKeyboardMarkup:
 def areas(chosen: list[int]) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for area in TEACHER_AREAS:
-        kb.button(text=f"{'☑️' if area in chosen else '▫️'} {area_label(area)}",
-                  callback_data=NewEventCb(action="area", value=area))
+        kb.button(
+            text=f"{'☑️' if area in chosen else '▫️'} {area_label(area)}",
+            callback_data=NewEventCb(action="area", value=area),
+        )
     kb.button(text="Готово ➡", callback_data=NewEventCb(action="areas_done"))
     return kb.adjust(1).as_markup()
 
@@ -127,8 +156,10 @@ def scope_level(parent: Organization | None, page: Page, up_to: int | None) -> I
         sizes.append(1)
     for org in page.items:
         leaf = org.kind.value in ("school", "other")
-        kb.button(text=org.name[:60] if leaf else f"{org.name[:56]} ▸",
-                  callback_data=EventScopeCb(action="pick" if leaf else "open", org_id=org.id))
+        kb.button(
+            text=org.name[:60] if leaf else f"{org.name[:56]} ▸",
+            callback_data=EventScopeCb(action="pick" if leaf else "open", org_id=org.id),
+        )
         sizes.append(1)
     parent_id = parent.id if parent else 0
     nav = kb.page_nav(page.page, page.pages, lambda p: EventScopeCb(action="open", org_id=parent_id, page=p))
@@ -147,10 +178,13 @@ def event_list(paged: Paged[Event], counts: dict[int, Counts], zone: str) -> tup
     for event in paged.items:
         taken = counts[event.id].registered
         seats = f"{taken}/{event.capacity}" if event.capacity else str(taken)
-        lines.append(f"• {fmt(event.starts_at, zone)} — {cut(event.title, 120)}{EVENT_STATUS[event.status]} "
-                     f"(записано {seats})")
-        kb.button(text=f"{local(event.starts_at, zone):%d.%m} {event.title[:50]}",
-                  callback_data=EventAdminCb(action="card", event_id=event.id))
+        lines.append(
+            f"• {fmt(event.starts_at, zone)} — {cut(event.title, 120)}{EVENT_STATUS[event.status]} (записано {seats})"
+        )
+        kb.button(
+            text=f"{local(event.starts_at, zone):%d.%m} {event.title[:50]}",
+            callback_data=EventAdminCb(action="card", event_id=event.id),
+        )
     nav = kb.page_nav(paged.page, paged.pages, lambda p: EventAdminCb(action="list", page=p))
     return "\n".join(lines), kb.adjust(*([1] * len(paged.items) + ([nav] if nav else []))).as_markup()
 
@@ -208,19 +242,25 @@ def registrants(event: Event, paged: Paged[Registrant], size: int) -> tuple[str,
 
 
 def attendance(event: Event, paged: Paged[Registrant]) -> tuple[str, InlineKeyboardMarkup]:
-    text = (f"<b>{cut(event.title, 150)}</b>: посещаемость (стр. {paged.page + 1} из {paged.pages}).\n"
-            "Нажмите на участника, чтобы отметить присутствие (✅) или отсутствие (▫️).")
+    text = (
+        f"<b>{cut(event.title, 150)}</b>: посещаемость (стр. {paged.page + 1} из {paged.pages}).\n"
+        "Нажмите на участника, чтобы отметить присутствие (✅) или отсутствие (▫️)."
+    )
     if not paged.items:
         text += "\nЗаписавшихся нет."
     kb = KeyboardBuilder()
     for item in paged.items:
         present = bool(item.registration.attended)
-        kb.button(text=f"{'✅' if present else '▫️'} {(item.user.full_name or '(данные удалены)')[:50]}",
-                  callback_data=EventAdminCb(action="att_off" if present else "att_on", event_id=event.id,
-                                             page=paged.page, arg=item.registration.id))
+        kb.button(
+            text=f"{'✅' if present else '▫️'} {(item.user.full_name or '(данные удалены)')[:50]}",
+            callback_data=EventAdminCb(
+                action="att_off" if present else "att_on", event_id=event.id, page=paged.page, arg=item.registration.id
+            ),
+        )
     nav = kb.page_nav(paged.page, paged.pages, lambda p: EventAdminCb(action="att", event_id=event.id, page=p))
-    kb.button(text="Все присутствовали", callback_data=EventAdminCb(action="att_all", event_id=event.id,
-                                                                    page=paged.page))
+    kb.button(
+        text="Все присутствовали", callback_data=EventAdminCb(action="att_all", event_id=event.id, page=paged.page)
+    )
     kb.button(text="◀ К мероприятию", callback_data=EventAdminCb(action="card", event_id=event.id))
     return text, kb.adjust(*([1] * len(paged.items)), *([nav] if nav else []), 1, 1).as_markup()
 

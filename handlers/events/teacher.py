@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import ics
-from bot.services.events import catalog as event_catalog, feedback, signups
+from bot.services.events import catalog as event_catalog
+from bot.services.events import feedback, signups
 from bot.services.events.catalog import View
 from bot.services.shared.roles import Identity
 from handlers.events import teacher_ui as ui_ev
+from handlers.events.teacher_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
-from handlers.events.teacher_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
 from handlers.shared.filters import IS_COMMAND, NO_TEXT, TYPED
 
 
@@ -35,8 +36,8 @@ async def my_events_command(message: Message, session: AsyncSession, identity: I
 
 
 async def list_page(
-    query: CallbackQuery, callback_data: EventListCb, session: AsyncSession, identity: Identity
-, clock: Clock) -> None:
+    query: CallbackQuery, callback_data: EventListCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user = identity.user
     view = event_catalog.parse_view(callback_data.view)
     page = await event_catalog.list_events(session, user, view, callback_data.page, now=clock())
@@ -52,55 +53,81 @@ async def open_card(
 
 
 async def join(
-    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy, clock: Clock,
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: signups.SignupPolicy,
+    clock: Clock,
 ) -> None:
     user = identity.user
     card = await event_catalog.join(session, user, callback_data.event_id, signup_policy, clock())
-    await ui.show(query, ui_ev.card(card, user.timezone, notice=ui_ev.joined(card)),
-                  ui_ev.card_kb(card, callback_data.view, callback_data.page))
+    await ui.show(
+        query,
+        ui_ev.card(card, user.timezone, notice=ui_ev.joined(card)),
+        ui_ev.card_kb(card, callback_data.view, callback_data.page),
+    )
 
 
 async def leave_ask(query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity) -> None:
     event = await event_catalog.visible_event(session, identity.user, callback_data.event_id)
-    await ui.show(query, ui_ev.leave_question(event),
-                  ui_ev.leave_confirm_kb(event.id, callback_data.view, callback_data.page))
+    await ui.show(
+        query, ui_ev.leave_question(event), ui_ev.leave_confirm_kb(event.id, callback_data.view, callback_data.page)
+    )
 
 
 async def leave(
-    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy, clock: Clock,
+    query: CallbackQuery,
+    callback_data: EventCb,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: signups.SignupPolicy,
+    clock: Clock,
 ) -> None:
     user = identity.user
     card = await event_catalog.leave(session, user, callback_data.event_id, signup_policy, clock())
-    await ui.show(query, ui_ev.card(card, user.timezone, notice="Запись отменена."),
-                  ui_ev.card_kb(card, callback_data.view, callback_data.page))
+    await ui.show(
+        query,
+        ui_ev.card(card, user.timezone, notice="Запись отменена."),
+        ui_ev.card_kb(card, callback_data.view, callback_data.page),
+    )
 
 
 async def calendar_file(
-    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity
-, clock: Clock) -> None:
+    query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     event = await event_catalog.calendar_event(session, identity.user, callback_data.event_id)
     await query.answer()
     await query.bot.send_document(
-        query.from_user.id, BufferedInputFile(ics.event_ics(event, clock()), filename=ics.filename(event)),
+        query.from_user.id,
+        BufferedInputFile(ics.event_ics(event, clock()), filename=ics.filename(event)),
         caption=f"Откройте файл, чтобы добавить «{texts.esc(event.title)}» в календарь.",
     )
 
 
 async def answer_offer(
-    query: CallbackQuery, callback_data: OfferCb, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy, clock: Clock,
+    query: CallbackQuery,
+    callback_data: OfferCb,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: signups.SignupPolicy,
+    clock: Clock,
 ) -> None:
     user = identity.user
     registration, event = await signups.answer_offer(
-        session, user, callback_data.reg_id, callback_data.accept, signup_policy, clock())
+        session, user, callback_data.reg_id, callback_data.accept, signup_policy, clock()
+    )
     await ui.show(query, ui_ev.offer_answered(registration, event, user.timezone), ui_ev.open_event_kb(event.id))
 
 
 async def rate(
-    query: CallbackQuery, callback_data: FeedbackCb, state: FSMContext, session: AsyncSession, identity: Identity
-, clock: Clock) -> None:
+    query: CallbackQuery,
+    callback_data: FeedbackCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     row = await feedback.save_rating(session, identity.user, callback_data.event_id, callback_data.rating, clock())
     await state.set_state(FeedbackComment.comment)
     await state.set_data({"event_id": row.event_id})

@@ -6,9 +6,9 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.events.catalog import PAGE_SIZE, EventCard, EventPage, View
 from bot.services.events.feedback import MAX_COMMENT
+from bot.services.events.signups import signup_closes_at
 from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS
-from bot.services.events.signups import signup_closes_at
 from bot.services.shared.timefmt import fmt, local
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
@@ -29,12 +29,14 @@ class EventCb(CallbackData, prefix="evcard"):
 
 class OfferCb(CallbackData, prefix="offer"):
     """The waitlist offer's buttons (outbox kind "seat_offer", see handlers.shared.outbox_buttons)."""
+
     reg_id: int
     accept: bool
 
 
 class FeedbackCb(CallbackData, prefix="fb"):
     """The rating buttons of the event-closing outbox message (kind "event_feedback")."""
+
     event_id: int
     rating: int
 
@@ -48,12 +50,17 @@ class FeedbackComment(StatesGroup):
 
 
 VIEW_LABELS = {View.recommended: "Рекомендованные", View.all: "Все", View.mine: "Мои записи"}
-LIST_MARKS = {RegistrationStatus.registered: "✅ вы записаны", RegistrationStatus.waitlisted: "⏳ лист ожидания",
-              RegistrationStatus.offered: "🎟 вам предложено место"}
+LIST_MARKS = {
+    RegistrationStatus.registered: "✅ вы записаны",
+    RegistrationStatus.waitlisted: "⏳ лист ожидания",
+    RegistrationStatus.offered: "🎟 вам предложено место",
+}
 MAX_DESCRIPTION = 2000  # keeps a card well under Telegram's 4096 characters
 
-ASK_COMMENT = (f"Если хотите, напишите короткий комментарий (до {MAX_COMMENT} символов): что было полезно, "
-               "чего не хватило. Или нажмите «Пропустить».")
+ASK_COMMENT = (
+    f"Если хотите, напишите короткий комментарий (до {MAX_COMMENT} символов): что было полезно, "
+    "чего не хватило. Или нажмите «Пропустить»."
+)
 COMMENT_SAVED = "Спасибо! Комментарий сохранён, организаторы его увидят."
 FEEDBACK_DONE = "Спасибо за оценку!"
 NEED_COMMENT_TEXT = "Пришлите комментарий текстом или нажмите «Пропустить»."
@@ -70,21 +77,29 @@ def _where(event: Event) -> str:
 
 
 def event_list(page: EventPage, zone: str) -> str:
-    title = {View.recommended: "Рекомендованные мероприятия", View.all: "Все предстоящие мероприятия",
-             View.mine: "Мои записи на мероприятия"}[page.view]
+    title = {
+        View.recommended: "Рекомендованные мероприятия",
+        View.all: "Все предстоящие мероприятия",
+        View.mine: "Мои записи на мероприятия",
+    }[page.view]
     lines = [f"<b>{title}</b>"]
     if page.view == View.recommended and not page.areas:
         lines.append("<i>Рекомендации появятся после самодиагностики, пока показаны все мероприятия.</i>")
     if not page.items:
-        lines.append("\nВы пока никуда не записаны. Выберите мероприятие во вкладке «Все»."
-                     if page.view == View.mine else "\nПредстоящих мероприятий для вашей организации пока нет.")
+        lines.append(
+            "\nВы пока никуда не записаны. Выберите мероприятие во вкладке «Все»."
+            if page.view == View.mine
+            else "\nПредстоящих мероприятий для вашей организации пока нет."
+        )
     for number, item in enumerate(page.items, start=page.page * PAGE_SIZE + 1):
         event = item.event
         marks = [LIST_MARKS[item.status]] if item.status in LIST_MARKS else []
         if event.status == EventStatus.cancelled:
             marks.append("❌ отменено")
-        lines.append(f"\n{number}. <b>{esc(event.title)}</b>\n{FORMAT_LABELS[event.format]}, "
-                     f"{fmt(event.starts_at, zone)}" + "".join(f"\n{mark}" for mark in marks))
+        lines.append(
+            f"\n{number}. <b>{esc(event.title)}</b>\n{FORMAT_LABELS[event.format]}, "
+            f"{fmt(event.starts_at, zone)}" + "".join(f"\n{mark}" for mark in marks)
+        )
     return "\n".join(lines)
 
 
@@ -135,14 +150,12 @@ def joined(c: EventCard) -> str:
 
 
 def leave_question(event: Event) -> str:
-    return (f"Отменить вашу запись на «{esc(event.title)}»?\n"
-            "Ваше место (или место в листе ожидания) перейдёт другим.")
+    return f"Отменить вашу запись на «{esc(event.title)}»?\nВаше место (или место в листе ожидания) перейдёт другим."
 
 
 def offer_answered(registration: EventRegistration, event: Event, zone: str) -> str:
     if registration.status == RegistrationStatus.registered:
-        return (f"Вы записаны на «{esc(event.title)}», {fmt(event.starts_at, zone)}. "
-                "Бот напомнит о мероприятии заранее.")
+        return f"Вы записаны на «{esc(event.title)}», {fmt(event.starts_at, zone)}. Бот напомнит о мероприятии заранее."
     return f"Вы отказались от места на «{esc(event.title)}». Место передано следующему в очереди."
 
 
@@ -158,8 +171,10 @@ def event_list_kb(page: EventPage, zone: str) -> InlineKeyboardMarkup:
     for view, label in VIEW_LABELS.items():
         kb.button(text=f"• {label}" if view == page.view else label, callback_data=EventListCb(view=view.value))
     for item in page.items:
-        kb.button(text=f"{local(item.event.starts_at, zone):%d.%m} {item.event.title[:50]}",
-                  callback_data=EventCb(action="open", event_id=item.event.id, view=page.view.value, page=page.page))
+        kb.button(
+            text=f"{local(item.event.starts_at, zone):%d.%m} {item.event.title[:50]}",
+            callback_data=EventCb(action="open", event_id=item.event.id, view=page.view.value, page=page.page),
+        )
     nav = kb.page_nav(page.page, page.pages, lambda p: EventListCb(view=page.view.value, page=p))
     return kb.adjust(3, *[1] * len(page.items), nav or 1).as_markup()
 
@@ -173,8 +188,9 @@ def card_kb(c: EventCard, view: str, page: int) -> InlineKeyboardMarkup:
     if reg is not None and reg.status == RegistrationStatus.offered:
         kb.button(text="✅ Подтвердить участие", callback_data=OfferCb(reg_id=reg.id, accept=True))
     if reg is not None and not c.started:
-        kb.button(text="Отменить запись", callback_data=EventCb(action="leave_ask", event_id=event_id,
-                                                                view=view, page=page))
+        kb.button(
+            text="Отменить запись", callback_data=EventCb(action="leave_ask", event_id=event_id, view=view, page=page)
+        )
     if c.event.status != EventStatus.cancelled:
         kb.button(text="📅 Добавить в календарь", callback_data=EventCb(action="ics", event_id=event_id))
     kb.button(text="« Назад к списку", callback_data=EventListCb(view=view, page=page))
@@ -183,8 +199,9 @@ def card_kb(c: EventCard, view: str, page: int) -> InlineKeyboardMarkup:
 
 def leave_confirm_kb(event_id: int, view: str, page: int) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
-    kb.button(text="Да, отменить запись",
-              callback_data=EventCb(action="leave", event_id=event_id, view=view, page=page))
+    kb.button(
+        text="Да, отменить запись", callback_data=EventCb(action="leave", event_id=event_id, view=view, page=page)
+    )
     kb.button(text="Нет, оставить", callback_data=EventCb(action="open", event_id=event_id, view=view, page=page))
     return kb.adjust(1).as_markup()
 

@@ -18,11 +18,11 @@ from bot.services.mentoring import access, dashboard, interactions, rules
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
 from handlers.diagnosis import ui as diagnosis_ui
-from handlers.shared import ui
 from handlers.mentoring import dashboard_ui as kit
+from handlers.mentoring.ui import MenteeOpenCb, MentorCb, Mentoring, saved, start_dialog
+from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import TYPED
-from handlers.mentoring.ui import MenteeOpenCb, MentorCb, Mentoring, saved, start_dialog
 
 
 async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice: str = "", *, clock: Clock):
@@ -44,17 +44,29 @@ async def mentees_command(
     await message.answer(kit.mentees(found, user.timezone), reply_markup=kit.mentees_kb(found))
 
 
-async def mentees_page(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity, clock: Clock) -> None:
+async def mentees_page(
+    query: CallbackQuery,
+    callback_data: MentorCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     user = identity.user
     await state.clear()
     found = await dashboard.my_mentees(session, user, clock(), callback_data.page)
-    await ui.show(query, kit.mentees(found, user.timezone) if found.items else kit.NO_MENTEES,
-                  kit.mentees_kb(found))
+    await ui.show(query, kit.mentees(found, user.timezone) if found.items else kit.NO_MENTEES, kit.mentees_kb(found))
 
 
-async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpenCb, state: FSMContext,
-                      session: AsyncSession, identity: Identity, bot: Bot, clock: Clock) -> None:
+async def mentee_card(
+    query: CallbackQuery,
+    callback_data: MentorCb | MenteeOpenCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    bot: Bot,
+    clock: Clock,
+) -> None:
     """Opening a mentee: the competency chart first (when there is a diagnosis), then the card."""
     await state.clear()
     user = identity.user
@@ -63,13 +75,20 @@ async def mentee_card(query: CallbackQuery, callback_data: MentorCb | MenteeOpen
     await query.answer()
     if result is not None and len(result.areas) >= 3:  # a radar needs three axes
         png = await asyncio.to_thread(lambda: chart.radar(**diagnosis_ui.chart_input(result, user.timezone)))
-        await bot.send_photo(query.from_user.id, BufferedInputFile(png, filename="profile.png"),
-                             caption=kit.chart_caption(mentee))
+        await bot.send_photo(
+            query.from_user.id, BufferedInputFile(png, filename="profile.png"), caption=kit.chart_caption(mentee)
+        )
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
-async def mentee_card_in_place(query: CallbackQuery, callback_data: MentorCb, state: FSMContext,
-                               session: AsyncSession, identity: Identity, clock: Clock) -> None:
+async def mentee_card_in_place(
+    query: CallbackQuery,
+    callback_data: MentorCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     await state.clear()
     await ui.show(query, *(await _card(session, identity, callback_data.pair_id, clock=clock))[:2])
 
@@ -79,24 +98,25 @@ async def pick_step(query: CallbackQuery, callback_data: MentorCb, session: Asyn
     await ui.show(query, kit.ASK_STEP, kit.steps_kb(callback_data.pair_id, steps, callback_data.page))
 
 
-async def comment_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity) -> None:
+async def comment_start(
+    query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     steps = await interactions.route_steps(session, identity.user, callback_data.pair_id)
     step_id = callback_data.step_id if callback_data.action == "cmt_step" else 0
     step = next((s for s in steps if s.id == step_id), None)
     if step_id and step is None:
         await ui.show(query, kit.STEP_GONE, kit.steps_kb(callback_data.pair_id, steps, 0))
         return
-    await start_dialog(query, state, Mentoring.comment, kit.ask_comment(step), pair_id=callback_data.pair_id,
-                       step_id=step_id)
+    await start_dialog(
+        query, state, Mentoring.comment, kit.ask_comment(step), pair_id=callback_data.pair_id, step_id=step_id
+    )
 
 
 async def got_comment(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     data = await saved(state)
-    await interactions.comment(session, identity.user, data["pair_id"], data["step_id"] or None,
-                               message.text)
+    await interactions.comment(session, identity.user, data["pair_id"], data["step_id"] or None, message.text)
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.COMMENT_SENT, clock=clock)
     await message.answer(text, reply_markup=markup)
@@ -106,11 +126,14 @@ async def approve(
     query: CallbackQuery, callback_data: MentorCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     await interactions.approve_route(session, identity.user, callback_data.pair_id, clock())
-    await ui.show(query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован.", clock=clock))[:2])
+    await ui.show(
+        query, *(await _card(session, identity, callback_data.pair_id, "✅ ИОМ согласован.", clock=clock))[:2]
+    )
 
 
-async def propose_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity) -> None:
+async def propose_start(
+    query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     await interactions.route_steps(session, identity.user, callback_data.pair_id)
     await start_dialog(query, state, Mentoring.proposal_title, kit.ASK_PROPOSAL, pair_id=callback_data.pair_id)
 
@@ -121,8 +144,9 @@ async def got_proposal_title(message: Message, state: FSMContext) -> None:
     await message.answer(kit.ASK_PROPOSAL_DATE)
 
 
-async def got_proposal_deadline(message: Message, state: FSMContext, session: AsyncSession,
-                                identity: Identity, clock: Clock) -> None:
+async def got_proposal_deadline(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     user, data = identity.user, await saved(state)
     deadline = await interactions.proposal_deadline(session, user, data["pair_id"], message.text, clock())
     await interactions.propose_step(session, user, data["pair_id"], data.get("title"), deadline)
@@ -131,8 +155,9 @@ async def got_proposal_deadline(message: Message, state: FSMContext, session: As
     await message.answer(text, reply_markup=markup)
 
 
-async def checkin_start(query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity) -> None:
+async def checkin_start(
+    query: CallbackQuery, callback_data: MentorCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     await access.mentor_pair(session, identity.user, callback_data.pair_id)
     await start_dialog(query, state, Mentoring.checkin_date, kit.ASK_CHECKIN_DATE, pair_id=callback_data.pair_id)
 
@@ -158,8 +183,9 @@ async def got_next_steps(
 ) -> None:
     data = await saved(state)
     held_on = date.fromisoformat(data.get("held_on") or date.min.isoformat())  # date.min: refused as too early
-    await interactions.log_checkin(session, identity.user, data["pair_id"], held_on, data.get("discussed"),
-                                   message.text, clock())
+    await interactions.log_checkin(
+        session, identity.user, data["pair_id"], held_on, data.get("discussed"), message.text, clock()
+    )
     await state.clear()
     text, markup, _ = await _card(session, identity, data["pair_id"], kit.CHECKIN_SAVED, clock=clock)
     await message.answer(text, reply_markup=markup)

@@ -5,18 +5,22 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.shared.labels import ZONE_TITLES, area_title
 from bot.services.mentoring.common import Page
 from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary
 from bot.services.mentoring.rules import MAX_TEXT, MENTEE_PAGE
+from bot.services.shared.labels import ZONE_TITLES, area_title
 from bot.services.shared.paging import window
-from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.mentoring.ui import MentorCb, cut, day, finish
+from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import POSITION_LABELS, esc
 from models import RouteStatus, RouteStep, StepStatus, User
 
-ROUTE_STATUS = {RouteStatus.draft: "черновик, ждёт согласования", RouteStatus.approved: "согласован",
-                RouteStatus.active: "в работе", RouteStatus.completed: "выполнен"}
+ROUTE_STATUS = {
+    RouteStatus.draft: "черновик, ждёт согласования",
+    RouteStatus.approved: "согласован",
+    RouteStatus.active: "в работе",
+    RouteStatus.completed: "выполнен",
+}
 MAX_STEPS_SHOWN, STEP_PAGE = 15, 8
 
 ASK_COMMENT = f"Напишите комментарий одним сообщением (до {MAX_TEXT} символов). /cancel — отмена."
@@ -42,9 +46,13 @@ def _route_line(s: MenteeSummary) -> str:
 
 def _summary_lines(s: MenteeSummary, zone: str) -> list[str]:
     diagnosis = f"пройдена {day(s.diagnosed_at, zone)}" if s.diagnosed_at else "не пройдена"
-    return [f"Диагностика: {diagnosis}", _route_line(s),
-            f"Мероприятия за 30 дней: {s.attended_30d}", f"Последняя активность: {day(s.last_activity, zone)}",
-            f"Последняя встреча: {day(s.last_checkin) if s.last_checkin else 'ещё не было'}"]
+    return [
+        f"Диагностика: {diagnosis}",
+        _route_line(s),
+        f"Мероприятия за 30 дней: {s.attended_30d}",
+        f"Последняя активность: {day(s.last_activity, zone)}",
+        f"Последняя встреча: {day(s.last_checkin) if s.last_checkin else 'ещё не было'}",
+    ]
 
 
 def mentees(page: Page, zone: str) -> str:
@@ -75,14 +83,20 @@ def _mark(step: RouteStep, today: date) -> str:
 def mentee_card(card: MenteeCard, zone: str, today: date, notice: str = "") -> str:
     s, mentee = card.summary, card.summary.mentee
     subjects = ", ".join(mentee.subjects or []) or "—"
-    lines = [f"{notice}\n" if notice else "", f"<b>{esc(mentee.full_name)}</b>",
-             f"{POSITION_LABELS.get(mentee.position, '')}, {esc(card.organization)}",
-             f"Предметы: {esc(subjects)}; стаж {mentee.experience_years} г.",
-             f"Цель наставничества: {esc(s.pair.goal)}", "", *_summary_lines(s, zone)]
+    lines = [
+        f"{notice}\n" if notice else "",
+        f"<b>{esc(mentee.full_name)}</b>",
+        f"{POSITION_LABELS.get(mentee.position, '')}, {esc(card.organization)}",
+        f"Предметы: {esc(subjects)}; стаж {mentee.experience_years} г.",
+        f"Цель наставничества: {esc(s.pair.goal)}",
+        "",
+        *_summary_lines(s, zone),
+    ]
     if card.results:
         lines += ["", "<b>Профиль компетенций</b>"] + [
             f"• {area_title(r.area)} — {ZONE_TITLES.get(r.zone, r.zone)} ({r.score}/{r.max_score})"
-            for r in card.results]
+            for r in card.results
+        ]
     if s.route is not None:
         lines += ["", f"<b>ИОМ</b> {day(s.route.period_start)} — {day(s.route.period_end)}"]
         for number, step in enumerate(s.steps[:MAX_STEPS_SHOWN], start=1):
@@ -96,8 +110,11 @@ def mentee_card_kb(card: MenteeCard) -> InlineKeyboardMarkup:
     kb, pair_id, route = KeyboardBuilder(), card.summary.pair.id, card.summary.route
     actions = [("📝 Записать встречу", "checkin"), ("✉️ Написать подопечному", "write")]
     if route is not None:
-        actions = [("💬 Комментарий к ИОМ", "cmt_route"), ("💬 Комментарий к шагу", "steps"),
-                   ("📌 Предложить шаг", "propose")] + actions
+        actions = [
+            ("💬 Комментарий к ИОМ", "cmt_route"),
+            ("💬 Комментарий к шагу", "steps"),
+            ("📌 Предложить шаг", "propose"),
+        ] + actions
         if route.status == RouteStatus.draft:
             actions.insert(0, ("✅ Согласовать ИОМ", "approve"))
     for label, action in actions:
@@ -117,8 +134,10 @@ def steps_kb(pair_id: int, steps: list[RouteStep], page: int) -> InlineKeyboardM
     page, pages = at.page, at.pages
     shown = at.slice(steps)
     for number, step in enumerate(shown, start=page * STEP_PAGE + 1):
-        kb.button(text=f"{number}. {step.title[:45]}",
-                  callback_data=MentorCb(action="cmt_step", pair_id=pair_id, step_id=step.id))
+        kb.button(
+            text=f"{number}. {step.title[:45]}",
+            callback_data=MentorCb(action="cmt_step", pair_id=pair_id, step_id=step.id),
+        )
     nav = kb.page_nav(page, pages, lambda p: MentorCb(action="steps", pair_id=pair_id, page=p))
     kb.button(text="« К карточке", callback_data=MentorCb(action="view", pair_id=pair_id))
     return finish(kb, len(shown), nav)

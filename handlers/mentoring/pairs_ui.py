@@ -3,12 +3,12 @@ mentors, the goal of a new pair, lists of pairs and a pair's card with its terms
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.shared.labels import area_title
 from bot.services.mentoring.common import Page, PairRow
 from bot.services.mentoring.rules import CADENCES, MAX_GOAL, PAGE_SIZE, TYPE_LABELS, cadence_label
 from bot.services.mentoring.suggestions import Suggestions, reason
-from handlers.shared.keyboard_builder import KeyboardBuilder
+from bot.services.shared.labels import area_title
 from handlers.mentoring.ui import MenteeTypeCb, PairCb, PairsCb, PickCb, SuggestCb, cut, day, finish
+from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import PairStatus, PairType, User
 
@@ -39,8 +39,10 @@ def young_list(page: Page) -> str:
 def young_kb(page: Page) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for user, _ in page.items:
-        kb.button(text=f"Подобрать наставника: {(user.full_name or '')[:40]}",
-                  callback_data=SuggestCb(mentee_id=user.id, kind=PairType.young_specialist.value))
+        kb.button(
+            text=f"Подобрать наставника: {(user.full_name or '')[:40]}",
+            callback_data=SuggestCb(mentee_id=user.id, kind=PairType.young_specialist.value),
+        )
     nav = kb.page_nav(page.page, page.pages, lambda p: PairsCb(view="young", page=p))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return finish(kb, len(page.items), nav)
@@ -71,49 +73,63 @@ def type_kb(mentee_id: int) -> InlineKeyboardMarkup:
 
 def suggestions(s: Suggestions) -> str:
     deficits = ", ".join(area_title(a) for a in s.deficits) or "не выявлены или диагностика не пройдена"
-    lines = [f"<b>Подбор наставника</b>\nПодопечный: <b>{esc(s.mentee.full_name)}</b> ({esc(s.organization)})",
-             f"Форма: {TYPE_LABELS[s.pair_type]}\nДефициты: {deficits}"]
+    lines = [
+        f"<b>Подбор наставника</b>\nПодопечный: <b>{esc(s.mentee.full_name)}</b> ({esc(s.organization)})",
+        f"Форма: {TYPE_LABELS[s.pair_type]}\nДефициты: {deficits}",
+    ]
     if not s.page.items:
-        lines.append("\nПодходящих наставников в муниципалитете нет: у коллег заняты все места "
-                     "или они ещё не зарегистрированы в боте.")
+        lines.append(
+            "\nПодходящих наставников в муниципалитете нет: у коллег заняты все места "
+            "или они ещё не зарегистрированы в боте."
+        )
     for number, (candidate, org) in enumerate(s.page.items, start=s.page.page * PAGE_SIZE + 1):
-        lines.append(f"\n{number}. <b>{esc(candidate.user.full_name)}</b> — {esc(org)}\n"
-                     f"<i>{esc(reason(candidate))}</i>")
+        lines.append(
+            f"\n{number}. <b>{esc(candidate.user.full_name)}</b> — {esc(org)}\n<i>{esc(reason(candidate))}</i>"
+        )
     return "\n".join(lines)
 
 
 def suggestions_kb(s: Suggestions) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for candidate, _ in s.page.items:
-        kb.button(text=f"Назначить: {(candidate.user.full_name or '')[:40]}",
-                  callback_data=PickCb(mentee_id=s.mentee.id, mentor_id=candidate.user.id, kind=s.pair_type.value))
-    nav = kb.page_nav(s.page.page, s.page.pages,
-                      lambda p: SuggestCb(mentee_id=s.mentee.id, kind=s.pair_type.value, page=p))
+        kb.button(
+            text=f"Назначить: {(candidate.user.full_name or '')[:40]}",
+            callback_data=PickCb(mentee_id=s.mentee.id, mentor_id=candidate.user.id, kind=s.pair_type.value),
+        )
+    nav = kb.page_nav(
+        s.page.page, s.page.pages, lambda p: SuggestCb(mentee_id=s.mentee.id, kind=s.pair_type.value, page=p)
+    )
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return finish(kb, len(s.page.items), nav)
 
 
 def ask_goal(mentee: User, mentor: User, pair_type: PairType) -> str:
-    return (f"Наставник: <b>{esc(mentor.full_name)}</b>\nПодопечный: <b>{esc(mentee.full_name)}</b>\n"
-            f"Форма: {TYPE_LABELS[pair_type]}\n\nНапишите цель наставничества одним сообщением (до {MAX_GOAL} "
-            "символов), например: <i>освоить приёмы формирующего оценивания</i>.\nПара начнётся сегодня, на 6 месяцев, "
-            "со встречами раз в 2 недели — это можно изменить сразу после создания. /cancel — отмена.")
+    return (
+        f"Наставник: <b>{esc(mentor.full_name)}</b>\nПодопечный: <b>{esc(mentee.full_name)}</b>\n"
+        f"Форма: {TYPE_LABELS[pair_type]}\n\nНапишите цель наставничества одним сообщением (до {MAX_GOAL} "
+        "символов), например: <i>освоить приёмы формирующего оценивания</i>.\nПара начнётся сегодня, на 6 месяцев, "
+        "со встречами раз в 2 недели — это можно изменить сразу после создания. /cancel — отмена."
+    )
 
 
 def pair_list(page: Page, status: PairStatus) -> str:
     title = "Действующие пары" if status == PairStatus.active else "Завершённые пары"
     lines = [f"<b>{title}</b>"] + ([] if page.items else ["\nПар пока нет."])
     for row in page.items:
-        lines.append(f"\n• {esc(row.mentor.full_name or '—')} → {esc(row.mentee.full_name or '—')}\n"
-                     f"{TYPE_LABELS[row.pair.type]}; {day(row.pair.starts_on)} — {day(row.pair.planned_end)}")
+        lines.append(
+            f"\n• {esc(row.mentor.full_name or '—')} → {esc(row.mentee.full_name or '—')}\n"
+            f"{TYPE_LABELS[row.pair.type]}; {day(row.pair.starts_on)} — {day(row.pair.planned_end)}"
+        )
     return "\n".join(lines)
 
 
 def pair_list_kb(page: Page, status: PairStatus) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for row in page.items:
-        kb.button(text=f"{(row.mentor.full_name or '—')[:25]} → {(row.mentee.full_name or '—')[:25]}",
-                  callback_data=PairCb(action="card", pair_id=row.pair.id))
+        kb.button(
+            text=f"{(row.mentor.full_name or '—')[:25]} → {(row.mentee.full_name or '—')[:25]}",
+            callback_data=PairCb(action="card", pair_id=row.pair.id),
+        )
     nav = kb.page_nav(page.page, page.pages, lambda p: PairsCb(view=status.value, page=p))
     kb.button(text="« Меню", callback_data=PairsCb(view="menu"))
     return finish(kb, len(page.items), nav)
@@ -121,13 +137,17 @@ def pair_list_kb(page: Page, status: PairStatus) -> InlineKeyboardMarkup:
 
 def pair_card(row: PairRow, zone: str, notice: str = "") -> str:
     pair = row.pair
-    lines = [f"{notice}\n" if notice else "", "<b>Наставническая пара</b>",
-             f"Наставник: <b>{esc(row.mentor.full_name or '—')}</b>",
-             f"Подопечный: <b>{esc(row.mentee.full_name or '—')}</b>",
-             f"Форма: {TYPE_LABELS[pair.type]}", f"Цель: {esc(pair.goal)}",
-             f"Срок: {day(pair.starts_on)} — {day(pair.planned_end)}",
-             f"Встречи: {cadence_label(pair.cadence_days)}; последняя — "
-             f"{day(row.last_checkin) if row.last_checkin else 'ещё не было'}"]
+    lines = [
+        f"{notice}\n" if notice else "",
+        "<b>Наставническая пара</b>",
+        f"Наставник: <b>{esc(row.mentor.full_name or '—')}</b>",
+        f"Подопечный: <b>{esc(row.mentee.full_name or '—')}</b>",
+        f"Форма: {TYPE_LABELS[pair.type]}",
+        f"Цель: {esc(pair.goal)}",
+        f"Срок: {day(pair.starts_on)} — {day(pair.planned_end)}",
+        f"Встречи: {cadence_label(pair.cadence_days)}; последняя — "
+        f"{day(row.last_checkin) if row.last_checkin else 'ещё не было'}",
+    ]
     if pair.status == PairStatus.ended:
         lines.append(f"Завершена {day(pair.ended_at, zone)}")
         for who, text in (("наставника", pair.mentor_review), ("подопечного", pair.mentee_review)):
@@ -142,8 +162,10 @@ def pair_card_kb(pair_id: int, status: PairStatus) -> InlineKeyboardMarkup:
         for months in (3, 6, 9):
             kb.button(text=f"Срок {months} мес.", callback_data=PairCb(action="months", pair_id=pair_id, value=months))
         for days in CADENCES:
-            kb.button(text=cadence_label(days).capitalize(),
-                      callback_data=PairCb(action="cadence", pair_id=pair_id, value=days))
+            kb.button(
+                text=cadence_label(days).capitalize(),
+                callback_data=PairCb(action="cadence", pair_id=pair_id, value=days),
+            )
         kb.button(text="Дата начала…", callback_data=PairCb(action="start", pair_id=pair_id))
         kb.button(text="Дата окончания…", callback_data=PairCb(action="end_date", pair_id=pair_id))
         kb.button(text="Завершить пару", callback_data=PairCb(action="end_ask", pair_id=pair_id))
@@ -153,8 +175,10 @@ def pair_card_kb(pair_id: int, status: PairStatus) -> InlineKeyboardMarkup:
 
 
 def end_question(row: PairRow) -> str:
-    return (f"Завершить наставничество {esc(row.mentor.full_name or '—')} → {esc(row.mentee.full_name or '—')}?\n"
-            "Пара останется в истории, обоим придёт просьба написать короткий отзыв.")
+    return (
+        f"Завершить наставничество {esc(row.mentor.full_name or '—')} → {esc(row.mentee.full_name or '—')}?\n"
+        "Пара останется в истории, обоим придёт просьба написать короткий отзыв."
+    )
 
 
 def end_kb(pair_id: int) -> InlineKeyboardMarkup:

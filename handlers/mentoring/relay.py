@@ -12,9 +12,6 @@ from bot.middlewares.db import READ_ONLY
 from bot.services.mentoring import dashboard, interactions, pairing
 from bot.services.shared.roles import Identity
 from handlers.mentoring import relay_ui as kit
-from handlers.shared import ui
-from handlers.shared.access import GatedRouter, Registered
-from handlers.shared.filters import NO_TEXT, TYPED
 from handlers.mentoring.ui import (
     MentorCb,
     Mentoring,
@@ -24,6 +21,9 @@ from handlers.mentoring.ui import (
     saved,
     start_dialog,
 )
+from handlers.shared import ui
+from handlers.shared.access import GatedRouter, Registered
+from handlers.shared.filters import NO_TEXT, TYPED
 
 
 async def mentor_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
@@ -32,15 +32,22 @@ async def mentor_command(message: Message, state: FSMContext, session: AsyncSess
     await message.answer(kit.my_mentors(found), reply_markup=kit.my_mentors_kb(found))
 
 
-async def answer_proposal(query: CallbackQuery, callback_data: ProposalCb, session: AsyncSession,
-                          identity: Identity) -> None:
-    proposal, _ = await interactions.answer_proposal(session, identity.user, callback_data.proposal_id,
-                                                     callback_data.accept)
+async def answer_proposal(
+    query: CallbackQuery, callback_data: ProposalCb, session: AsyncSession, identity: Identity
+) -> None:
+    proposal, _ = await interactions.answer_proposal(
+        session, identity.user, callback_data.proposal_id, callback_data.accept
+    )
     await ui.show(query, kit.proposal_answered(proposal.title, callback_data.accept))
 
 
-async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, state: FSMContext,
-                      session: AsyncSession, identity: Identity) -> None:
+async def relay_start(
+    query: CallbackQuery,
+    callback_data: RelayCb | MentorCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+) -> None:
     _, peer = await interactions.relay_peer(session, identity.user, callback_data.pair_id)
     await state.set_state(Mentoring.relay)
     await state.set_data({"pair_id": callback_data.pair_id})
@@ -49,14 +56,16 @@ async def relay_start(query: CallbackQuery, callback_data: RelayCb | MentorCb, s
 
 
 async def got_relay(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
-    relayed = await interactions.relay(session, identity.user, (await saved(state))["pair_id"], message.text,
-                                       message.message_id)
+    relayed = await interactions.relay(
+        session, identity.user, (await saved(state))["pair_id"], message.text, message.message_id
+    )
     await state.clear()
     await message.answer(kit.RELAY_SENT if relayed.reachable else kit.RELAY_FAILED)
 
 
-async def review_start(query: CallbackQuery, callback_data: ReviewCb, state: FSMContext, session: AsyncSession,
-                       identity: Identity) -> None:
+async def review_start(
+    query: CallbackQuery, callback_data: ReviewCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     await pairing.review_pair(session, identity.user, callback_data.pair_id)
     await start_dialog(query, state, Mentoring.review, kit.ASK_REVIEW, pair_id=callback_data.pair_id)
 
@@ -87,7 +96,8 @@ def setup() -> Router:
     members.message.register(got_review, StateFilter(Mentoring.review), TYPED)
     # Open to all: the methodist's /pairs steps are Mentoring states too, and an admin need not be registered.
     router.message.register(relay_not_text, StateFilter(Mentoring.relay), NO_TEXT, flags=READ_ONLY)
-    router.message.register(need_text, StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]),
-                            NO_TEXT, flags=READ_ONLY)
+    router.message.register(
+        need_text, StateFilter(*[s for s in Mentoring.__all_states__ if s != Mentoring.relay]), NO_TEXT, flags=READ_ONLY
+    )
     router.include_router(members)
     return router

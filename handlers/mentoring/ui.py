@@ -39,6 +39,7 @@ class PickCb(CallbackData, prefix="mpick"):
 
 class PairCb(CallbackData, prefix="mpair"):
     """card | months | cadence | start | end_date | end_ask | end (outbox kind "pair_card": the card)."""
+
     action: str
     pair_id: int
     value: int = 0
@@ -87,7 +88,7 @@ CUT = 120  # long step titles and reviews are cut in cards so a card stays under
 
 
 def cut(text: str, limit: int = CUT) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def day(value: date | datetime | None, zone: str | None = None) -> str:

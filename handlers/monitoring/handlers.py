@@ -19,10 +19,10 @@ from bot.services.monitoring.indicators import Period, Stats, Window
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
 from handlers.monitoring import ui as sui
+from handlers.monitoring.ui import StatsCb, StatsFlow
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Methodist
 from handlers.shared.filters import TYPED
-from handlers.monitoring.ui import StatsCb, StatsFlow
 from handlers.shared.texts import esc
 from models import Organization, OrgKind
 
@@ -56,14 +56,17 @@ async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, p
     return sui.scope_prompt(level.parent, mode), sui.scope_kb(level.page, level.parent, mode, level.up)
 
 
-async def period_screen(state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str,
-                        clock: Clock):
+async def period_screen(
+    state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str, clock: Clock
+):
     org = await indicators.require_scope(session, identity, org_id)
     today = local(clock(), await _zone(session, identity, org)).date()
     await state.set_state(StatsFlow.period)
     await state.set_data({"org_id": org.id, "mode": mode})
-    return (sui.period_prompt(org, mode, indicators.academic_year(today)),
-            sui.period_kb(org.id, today, mode, await _can_change_scope(session, identity)))
+    return (
+        sui.period_prompt(org, mode, indicators.academic_year(today)),
+        sui.period_kb(org.id, today, mode, await _can_change_scope(session, identity)),
+    )
 
 
 async def _start(
@@ -90,22 +93,31 @@ async def report_command(
 
 
 async def open_scope(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity) -> None:
-    await ui.show(query, *await scope_screen(session, identity, callback_data.org_id, callback_data.page,
-                                             _mode(callback_data)))
+    await ui.show(
+        query, *await scope_screen(session, identity, callback_data.org_id, callback_data.page, _mode(callback_data))
+    )
 
 
-async def choose_period(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity, clock: Clock) -> None:
-    await ui.show(query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data),
-                                              clock=clock))
+async def choose_period(
+    query: CallbackQuery,
+    callback_data: StatsCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
+    await ui.show(
+        query, *await period_screen(state, session, identity, callback_data.org_id, _mode(callback_data), clock=clock)
+    )
 
 
 def _mode(data: StatsCb) -> str:
     return data.mode if data.mode in sui.WHAT else "s"
 
 
-async def typed_period(message: Message, state: FSMContext, session: AsyncSession, identity: Identity,
-                       bot: Bot, clock: Clock) -> None:
+async def typed_period(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     period = indicators.parse_period(message.text)
     data = await state.get_data()
     org_id, mode = int(data.get("org_id", 0)), data.get("mode", "s")
@@ -113,13 +125,20 @@ async def typed_period(message: Message, state: FSMContext, session: AsyncSessio
         await send_report(bot, message.chat.id, session, identity, org_id, period, clock=clock)
     else:
         stats, _ = await _stats(session, identity, org_id, period, clock=clock)
-        await _send_long(bot, message.chat.id, sui.stats_text(stats),
-                         sui.stats_kb(stats, await _can_change_scope(session, identity)))
+        await _send_long(
+            bot, message.chat.id, sui.stats_text(stats), sui.stats_kb(stats, await _can_change_scope(session, identity))
+        )
     await state.clear()
 
 
-async def show_stats(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity, clock: Clock) -> None:
+async def show_stats(
+    query: CallbackQuery,
+    callback_data: StatsCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     await _leave_period_prompt(state)
@@ -143,8 +162,9 @@ async def breakdown(
     await ui.show(query, sui.breakdown_text(stats, index, page), sui.breakdown_kb(stats, index, page))
 
 
-async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity,
-                 bot: Bot, clock: Clock) -> None:
+async def charts(
+    query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     await query.answer("Рисую графики…")
@@ -152,9 +172,16 @@ async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSes
     coverage = [(g.name, stats.indicator("1").by_group.get(g.org_id, indicators.Ratio(0, 0))) for g in stats.groups]
     if not coverage:
         coverage = [(stats.scope.name, stats.indicator("1").total)]
-    pictures = await asyncio.to_thread(lambda: [
-        png for png in (stats_charts.deficits(stats.deficits, f"Дефициты по областям: {where}"),
-                        stats_charts.coverage(coverage, f"Охват диагностикой: {where}")) if png])
+    pictures = await asyncio.to_thread(
+        lambda: [
+            png
+            for png in (
+                stats_charts.deficits(stats.deficits, f"Дефициты по областям: {where}"),
+                stats_charts.coverage(coverage, f"Охват диагностикой: {where}"),
+            )
+            if png
+        ]
+    )
     if not pictures:
         await bot.send_message(query.from_user.id, sui.NO_CHART_DATA)
         return
@@ -165,8 +192,15 @@ async def charts(query: CallbackQuery, callback_data: StatsCb, session: AsyncSes
         await bot.send_media_group(query.from_user.id, [InputMediaPhoto(media=f) for f in files])
 
 
-async def report_button(query: CallbackQuery, callback_data: StatsCb, state: FSMContext, session: AsyncSession,
-                        identity: Identity, bot: Bot, clock: Clock) -> None:
+async def report_button(
+    query: CallbackQuery,
+    callback_data: StatsCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    bot: Bot,
+    clock: Clock,
+) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     await _leave_period_prompt(state)
     # The scope is checked before the press is answered: a refusal must be the one answer.
@@ -175,13 +209,19 @@ async def report_button(query: CallbackQuery, callback_data: StatsCb, state: FSM
     await send_report(bot, query.from_user.id, session, identity, callback_data.org_id, period, clock=clock)
 
 
-async def send_report(bot: Bot, chat_id: int, session: AsyncSession, identity: Identity, org_id: int,
-                      period: Period, clock: Clock) -> None:
+async def send_report(
+    bot: Bot, chat_id: int, session: AsyncSession, identity: Identity, org_id: int, period: Period, clock: Clock
+) -> None:
     stats, zone = await _stats(session, identity, org_id, period, clock=clock)
     window = Window.of(period, zone)
     teachers = await reports.teachers(session, org_id, window, zone)
-    rows = (stats, await indicators.area_titles(session), teachers,
-            await reports.events(session, org_id, window, zone), await reports.pairs(session, org_id, window))
+    rows = (
+        stats,
+        await indicators.area_titles(session),
+        teachers,
+        await reports.events(session, org_id, window, zone),
+        await reports.pairs(session, org_id, window),
+    )
     data = await asyncio.to_thread(report_xlsx.workbook, *rows)
     name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"
     caption = f"Отчёт: {stats.scope.name}, {period.label}. Педагогов: {len(teachers)}."

@@ -52,13 +52,19 @@ def scope_prompt(parent: Organization | None, mode: str) -> str:
 
 
 def period_prompt(org: Organization, mode: str, example: Period) -> str:
-    return (f"<b>{esc(org.name)}</b>\nЗа какой период {WHAT[mode]}? Выберите кнопкой или введите даты, например "
-            f"<code>{example.label}</code>.")
+    return (
+        f"<b>{esc(org.name)}</b>\nЗа какой период {WHAT[mode]}? Выберите кнопкой или введите даты, например "
+        f"<code>{example.label}</code>."
+    )
 
 
 def stats_text(s: Stats) -> str:
-    lines = [f"📈 <b>Показатели: {esc(s.scope.name)}</b>", f"Период: {s.period.label}. Педагогов в зоне: {s.teachers}.",
-             "<i>Педагоги — зарегистрированные в боте к концу периода, без удаливших данные.</i>", ""]
+    lines = [
+        f"📈 <b>Показатели: {esc(s.scope.name)}</b>",
+        f"Период: {s.period.label}. Педагогов в зоне: {s.teachers}.",
+        "<i>Педагоги — зарегистрированные в боте к концу периода, без удаливших данные.</i>",
+        "",
+    ]
     for item in s.indicators:
         spec = item.spec
         if item.total is None:
@@ -67,29 +73,39 @@ def stats_text(s: Stats) -> str:
         lines.append(f"<b>{spec.code}. {spec.title}</b> — {fraction(item.total)}")
         lines.append(f"   <i>{spec.numerator} / {spec.denominator}</i>")
     lines += ["", "<b>Частые дефициты</b> (педагогов с выраженным или частичным, по последней диагностике):"]
-    lines += [f"• {esc(d.title)}: {d.total} (выраженный {d.severe}, частичный {d.partial})"
-              for d in s.deficits[:TOP_DEFICITS]] or ["• пока нет данных"]
+    lines += [
+        f"• {esc(d.title)}: {d.total} (выраженный {d.severe}, частичный {d.partial})" for d in s.deficits[:TOP_DEFICITS]
+    ] or ["• пока нет данных"]
     young, mentored, supported = s.indicator("8").total, s.indicator("8").total.num, s.indicator("7").total.num
-    lines.append(f"\n<b>Молодые специалисты</b>: {young.den}; с наставником — {mentored} ({percent(young)}), "
-                 f"в любой форме поддержки — {supported} ({percent(s.indicator('7').total)}).")
+    lines.append(
+        f"\n<b>Молодые специалисты</b>: {young.den}; с наставником — {mentored} ({percent(young)}), "
+        f"в любой форме поддержки — {supported} ({percent(s.indicator('7').total)})."
+    )
     e = s.events
     attendance = fraction(Ratio(e.closed_attended, e.closed_registered)) if e.closed_registered else "—"
-    rating = (f"{e.avg_rating:.1f}".replace(".", ",")
-              + f" ({e.ratings} {plural(e.ratings, 'оценка', 'оценки', 'оценок')})"
-              if e.avg_rating is not None else "—")
-    lines.append(f"<b>Мероприятия за период</b>: {e.events}; записей — {e.registrations}; посещаемость "
-                 f"завершённых — {attendance}; средняя оценка — {rating}.")
+    rating = (
+        f"{e.avg_rating:.1f}".replace(".", ",") + f" ({e.ratings} {plural(e.ratings, 'оценка', 'оценки', 'оценок')})"
+        if e.avg_rating is not None
+        else "—"
+    )
+    lines.append(
+        f"<b>Мероприятия за период</b>: {e.events}; записей — {e.registrations}; посещаемость "
+        f"завершённых — {attendance}; средняя оценка — {rating}."
+    )
     return "\n".join(lines)
 
 
 def breakdown_text(s: Stats, index: int, page: int) -> str:
     item = s.indicators[index]
     groups = window(len(s.groups), page, BREAKDOWN_PAGE).slice(s.groups)
-    lines = [f"<b>{item.spec.code}. {item.spec.title}</b> — {esc(s.scope.name)}, {s.period.label}",
-             f"<i>{item.spec.numerator} / {item.spec.denominator}</i>", ""]
+    lines = [
+        f"<b>{item.spec.code}. {item.spec.title}</b> — {esc(s.scope.name)}, {s.period.label}",
+        f"<i>{item.spec.numerator} / {item.spec.denominator}</i>",
+        "",
+    ]
     for group in groups:
         ratio = item.by_group.get(group.org_id, Ratio(0, 0))
-        name = group.name if len(group.name) <= NAME_CHARS else group.name[:NAME_CHARS - 1] + "…"
+        name = group.name if len(group.name) <= NAME_CHARS else group.name[: NAME_CHARS - 1] + "…"
         lines.append(f"• {esc(name)}: {ratio.num} из {ratio.den} ({percent(ratio)})")
     if item.total is not None:
         lines.append(f"\n<b>Всего</b>: {fraction(item.total)}")
@@ -108,17 +124,21 @@ def scope_kb(page: Page, parent: Organization | None, mode: str, up: int | None)
     kb = KeyboardBuilder()
     sizes: list[int] = []
     if parent is not None:
-        kb.button(text=f"✅ {parent.name[:50]} — целиком",
-                  callback_data=StatsCb(action="per", org_id=parent.id, mode=mode))
+        kb.button(
+            text=f"✅ {parent.name[:50]} — целиком", callback_data=StatsCb(action="per", org_id=parent.id, mode=mode)
+        )
         sizes.append(1)
     for org in page.items:
         opens = org.kind in (OrgKind.region, OrgKind.municipality)
-        kb.button(text=org.name[:60] + (" ›" if opens else ""),
-                  callback_data=StatsCb(action="org" if opens else "per", org_id=org.id, mode=mode))
+        kb.button(
+            text=org.name[:60] + (" ›" if opens else ""),
+            callback_data=StatsCb(action="org" if opens else "per", org_id=org.id, mode=mode),
+        )
         sizes.append(1)
     here = parent.id if parent is not None else 0
-    nav = kb.page_nav(page.page, page.pages, lambda p: StatsCb(action="org", org_id=here, page=p, mode=mode),
-                      counter=False)
+    nav = kb.page_nav(
+        page.page, page.pages, lambda p: StatsCb(action="org", org_id=here, page=p, mode=mode), counter=False
+    )
     sizes += [nav] if nav else []
     if up is not None:
         kb.button(text="↑ Назад", callback_data=StatsCb(action="org", org_id=up, mode=mode))
@@ -129,11 +149,16 @@ def scope_kb(page: Page, parent: Organization | None, mode: str, up: int | None)
 def period_kb(org_id: int, today: date, mode: str, can_change_scope: bool) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     action = "show" if mode == "s" else "xls"
-    for label, period in (("Текущий учебный год", academic_year(today)), ("Прошлый учебный год",
-                          academic_year(today, 1)), ("Последние 30 дней", last_days(today))):
+    for label, period in (
+        ("Текущий учебный год", academic_year(today)),
+        ("Прошлый учебный год", academic_year(today, 1)),
+        ("Последние 30 дней", last_days(today)),
+    ):
         start, end = period.key
-        kb.button(text=f"{label} ({period.label})",
-                  callback_data=StatsCb(action=action, org_id=org_id, start=start, end=end, mode=mode))
+        kb.button(
+            text=f"{label} ({period.label})",
+            callback_data=StatsCb(action=action, org_id=org_id, start=start, end=end, mode=mode),
+        )
     if can_change_scope:
         kb.button(text="Другая организация", callback_data=StatsCb(action="org", mode=mode))
     return kb.adjust(1).as_markup()

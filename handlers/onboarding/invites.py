@@ -49,21 +49,30 @@ async def invite_org(
 
 
 async def invite_terms(
-    query: CallbackQuery, callback_data: InviteTermsCb, state: FSMContext, session: AsyncSession,
-    identity: Identity, bot: Bot, clock: Clock,
+    query: CallbackQuery,
+    callback_data: InviteTermsCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    bot: Bot,
+    clock: Clock,
 ) -> None:
     role = Role((await state.get_data()).get("role", Role.teacher.value))
-    invite = await invites.create(session, identity, role, callback_data.org_id, callback_data.days, callback_data.uses,
-                                   clock())
+    invite = await invites.create(
+        session, identity, role, callback_data.org_id, callback_data.days, callback_data.uses, clock()
+    )
     await state.clear()
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=inv_{invite.code}"
     who = "педагогов" if role == Role.teacher else "наставника"
     org_name = await invites.describe_org(session, invite)
-    await ui.show(query, (
-        f"Ссылка-приглашение для {who} ({texts.esc(org_name)}):\n{link}\n\n"
-        f"Действует {callback_data.days} дн., использований: {callback_data.uses}. Перешлите её адресатам."
-    ))
+    await ui.show(
+        query,
+        (
+            f"Ссылка-приглашение для {who} ({texts.esc(org_name)}):\n{link}\n\n"
+            f"Действует {callback_data.days} дн., использований: {callback_data.uses}. Перешлите её адресатам."
+        ),
+    )
 
 
 def _terms_prompt(org_name: str) -> str:
@@ -74,7 +83,10 @@ def setup() -> Router:
     router = GatedRouter(name=__name__, who=Methodist())
     router.message.register(invite_start, Command("invite"))
     router.callback_query.register(invite_role, InviteRoleCb.filter())
-    router.callback_query.register(invite_org, StateFilter(InviteFlow.organization),
-                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "invite")))
+    router.callback_query.register(
+        invite_org,
+        StateFilter(InviteFlow.organization),
+        OrgPickCb.filter((F.action == "choose") & (F.purpose == "invite")),
+    )
     router.callback_query.register(invite_terms, StateFilter(InviteFlow.organization), InviteTermsCb.filter())
     return router

@@ -31,8 +31,13 @@ async def delete_me(message: Message) -> None:
 
 
 async def delete_confirmed(
-    query: CallbackQuery, callback_data: DeleteMeCb, state: FSMContext, session: AsyncSession, identity: Identity,
-    signup_policy: signups.SignupPolicy, clock: Clock,
+    query: CallbackQuery,
+    callback_data: DeleteMeCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: signups.SignupPolicy,
+    clock: Clock,
 ) -> None:
     if identity.user is None:
         # A second tap after erasure: nothing left to delete.

@@ -7,16 +7,16 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.middlewares.db import READ_ONLY
-from bot.services.shared import orgs, timefmt, validation
 from bot.services.onboarding import users
+from bot.services.shared import orgs, timefmt, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.onboarding.registration import parse_position, toggle_subject
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.callbacks import OrgPickCb, PositionCb, ProfileCb, SubjectCb, TimezoneCb
 from handlers.shared.filters import IS_COMMAND, NOT_COMMAND, TYPED
 from handlers.shared.org_picker import render_level
-from handlers.onboarding.registration import parse_position, toggle_subject
 from handlers.shared.states import ProfileEdit
 from models import OrgKind
 
@@ -130,13 +130,24 @@ def setup() -> Router:
     router.callback_query.register(new_position, StateFilter(ProfileEdit.position), PositionCb.filter())
     router.callback_query.register(new_subjects, StateFilter(ProfileEdit.subjects), SubjectCb.filter())
     router.callback_query.register(new_timezone, StateFilter(ProfileEdit.timezone), TimezoneCb.filter())
-    router.callback_query.register(new_organization, StateFilter(ProfileEdit.organization),
-                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "edit")))
+    router.callback_query.register(
+        new_organization,
+        StateFilter(ProfileEdit.organization),
+        OrgPickCb.filter((F.action == "choose") & (F.purpose == "edit")),
+    )
     # Another command abandons the edit and runs as usual: otherwise "/route" would be saved as the
     # name, or the next message typed anywhere would be.
     router.message.register(ui.leave_dialog_for_command, StateFilter(ProfileEdit), IS_COMMAND)
-    router.message.register(not_text, StateFilter(ProfileEdit.full_name, ProfileEdit.experience,
-                                                  ProfileEdit.birth_year), NOT_COMMAND, flags=READ_ONLY)
-    router.message.register(use_buttons, StateFilter(ProfileEdit.organization, ProfileEdit.position,
-                                                     ProfileEdit.subjects, ProfileEdit.timezone), NOT_COMMAND, flags=READ_ONLY)
+    router.message.register(
+        not_text,
+        StateFilter(ProfileEdit.full_name, ProfileEdit.experience, ProfileEdit.birth_year),
+        NOT_COMMAND,
+        flags=READ_ONLY,
+    )
+    router.message.register(
+        use_buttons,
+        StateFilter(ProfileEdit.organization, ProfileEdit.position, ProfileEdit.subjects, ProfileEdit.timezone),
+        NOT_COMMAND,
+        flags=READ_ONLY,
+    )
     return router

@@ -75,8 +75,9 @@ async def got_position(query: CallbackQuery, callback_data: PositionCb, state: F
     position = parse_position(callback_data.value)
     await state.update_data(position=position.value, subjects=[])
     await state.set_state(Registration.subjects)
-    await ui.show(query, f"Должность: {texts.POSITION_LABELS[position]}\n\n{texts.ASK_SUBJECTS}",
-                  keyboards.subjects([]))
+    await ui.show(
+        query, f"Должность: {texts.POSITION_LABELS[position]}\n\n{texts.ASK_SUBJECTS}", keyboards.subjects([])
+    )
 
 
 async def got_subject(query: CallbackQuery, callback_data: SubjectCb, state: FSMContext) -> None:
@@ -117,15 +118,23 @@ async def got_experience(message: Message, state: FSMContext, session: AsyncSess
 
 
 async def got_birth_year(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
-, clock: Clock) -> None:
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
+) -> None:
     year = validation.parse_birth_year(message.text, message.date.year)
     data = await state.get_data()
-    user = await users.register(session, identity.telegram_id, users.RegistrationData(
-        full_name=data["full_name"], organization_id=data["organization_id"], position=Position(data["position"]),
-        subjects=data.get("subjects", []), experience_years=data["experience_years"], birth_year=year,
-        consent_at=datetime.fromisoformat(data["consent_at"]),
-    ))
+    user = await users.register(
+        session,
+        identity.telegram_id,
+        users.RegistrationData(
+            full_name=data["full_name"],
+            organization_id=data["organization_id"],
+            position=Position(data["position"]),
+            subjects=data.get("subjects", []),
+            experience_years=data["experience_years"],
+            birth_year=year,
+            consent_at=datetime.fromisoformat(data["consent_at"]),
+        ),
+    )
     await state.clear()
     notes = []
     if data.get("invite"):
@@ -160,14 +169,25 @@ async def _ask(message: Message, state: FSMContext, step, session: AsyncSession,
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.register(got_name, StateFilter(Registration.full_name), TYPED)
-    router.callback_query.register(got_organization, StateFilter(Registration.organization),
-                                   OrgPickCb.filter((F.action == "choose") & (F.purpose == "reg")))
+    router.callback_query.register(
+        got_organization,
+        StateFilter(Registration.organization),
+        OrgPickCb.filter((F.action == "choose") & (F.purpose == "reg")),
+    )
     router.callback_query.register(got_position, StateFilter(Registration.position), PositionCb.filter())
     router.callback_query.register(got_subject, StateFilter(Registration.subjects), SubjectCb.filter())
     router.message.register(got_experience, StateFilter(Registration.experience), TYPED)
     router.message.register(got_birth_year, StateFilter(Registration.birth_year), TYPED)
-    router.message.register(not_text, StateFilter(Registration.full_name, Registration.experience,
-                                                  Registration.birth_year), NOT_COMMAND, flags=READ_ONLY)
-    router.message.register(use_buttons, StateFilter(Registration.organization, Registration.position,
-                                                     Registration.subjects), NOT_COMMAND, flags=READ_ONLY)
+    router.message.register(
+        not_text,
+        StateFilter(Registration.full_name, Registration.experience, Registration.birth_year),
+        NOT_COMMAND,
+        flags=READ_ONLY,
+    )
+    router.message.register(
+        use_buttons,
+        StateFilter(Registration.organization, Registration.position, Registration.subjects),
+        NOT_COMMAND,
+        flags=READ_ONLY,
+    )
     return router

@@ -1,6 +1,5 @@
 """/start: greeting, invite deep links and the 152-ФЗ consent. Declining stores nothing."""
 
-
 from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -11,10 +10,10 @@ from bot.infra.clock import Clock
 from bot.services.onboarding import invites, users
 from bot.services.shared.errors import DomainError
 from bot.services.shared.roles import Identity
+from handlers.onboarding.registration import prompt_for
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.callbacks import ConsentCb
 from handlers.shared.commands import publish_menu
-from handlers.onboarding.registration import prompt_for
 from handlers.shared.states import Registration
 from models import Role
 
@@ -22,11 +21,16 @@ INVITE_PREFIX = "inv_"
 
 
 async def start(
-    message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
-    identity: Identity, bot: Bot, clock: Clock,
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    bot: Bot,
+    clock: Clock,
 ) -> None:
     payload = (command.args or "").strip()
-    code = payload[len(INVITE_PREFIX):] if payload.startswith(INVITE_PREFIX) else ""
+    code = payload[len(INVITE_PREFIX) :] if payload.startswith(INVITE_PREFIX) else ""
     if identity.user is not None:
         await _greet_registered(message, session, identity, bot, code, clock=clock)
         return
@@ -65,8 +69,13 @@ async def _greet_registered(
 
 
 async def consent(
-    query: CallbackQuery, callback_data: ConsentCb, state: FSMContext, session: AsyncSession, identity: Identity
-, clock: Clock) -> None:
+    query: CallbackQuery,
+    callback_data: ConsentCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     if identity.user is not None:
         await ui.show(query, texts.welcome_back(identity.user))
         return

@@ -14,10 +14,10 @@ from bot.services import route as routes
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.route import ui as rui
+from handlers.route.ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import NOT_COMMAND, TYPED, Has
-from handlers.route.ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
 from models import Route, User
 
 
@@ -85,8 +85,9 @@ async def open_step(query: CallbackQuery, callback_data: StepCb, session: AsyncS
 # --- done: reflection, then an optional file ------------------------------------------------
 
 
-async def done_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
-                     identity: Identity) -> None:
+async def done_start(
+    query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.reflection)
     await state.set_data({"step_id": step.id})
@@ -112,21 +113,38 @@ async def got_file(
     await _finish(message.chat.id, message.bot, state, session, identity.user, reflection, file_id, kind, clock=clock)
 
 
-async def skip_file(query: CallbackQuery, callback_data: SkipFileCb, state: FSMContext, session: AsyncSession,
-                    identity: Identity, clock: Clock) -> None:
+async def skip_file(
+    query: CallbackQuery,
+    callback_data: SkipFileCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
+) -> None:
     data = await state.get_data()
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
     await query.answer()
-    await _finish(query.from_user.id, query.bot, state, session, identity.user, data.get("reflection"), None, None,
-                  clock=clock)
+    await _finish(
+        query.from_user.id, query.bot, state, session, identity.user, data.get("reflection"), None, None, clock=clock
+    )
 
 
-async def _finish(chat_id: int, bot: Bot, state: FSMContext, session: AsyncSession, user: User,
-                  reflection: str | None, file_id: str | None, kind: str | None, clock: Clock) -> None:
+async def _finish(
+    chat_id: int,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    user: User,
+    reflection: str | None,
+    file_id: str | None,
+    kind: str | None,
+    clock: Clock,
+) -> None:
     step_id = int((await state.get_data()).get("step_id", 0))
-    route, _ = await routes.mark_done(session, user, step_id, clock(), reflection=reflection,
-                                      file_id=file_id, file_kind=kind)
+    route, _ = await routes.mark_done(
+        session, user, step_id, clock(), reflection=reflection, file_id=file_id, file_kind=kind
+    )
     await state.clear()
     percent = routes.progress(await routes.steps_of(session, route.id))
     text, markup = await _overview(session, user, notice=rui.done_notice(percent, route), clock=clock)
@@ -140,8 +158,9 @@ async def not_a_file(message: Message) -> None:
 # --- postpone, replace, remove --------------------------------------------------------------
 
 
-async def postpone_start(query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession,
-                         identity: Identity) -> None:
+async def postpone_start(
+    query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
     _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.postpone)
     await state.set_data({"step_id": step.id})
@@ -223,8 +242,9 @@ def setup() -> Router:
     router.callback_query.register(open_step, StepCb.filter(F.action == "open"), flags=READ_ONLY)
     router.callback_query.register(done_start, StepCb.filter(F.action == "done"))
     router.message.register(got_reflection, StateFilter(RouteDialog.reflection), TYPED)
-    router.message.register(got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence),
-                            Has("photo", "document"))
+    router.message.register(
+        got_file, StateFilter(RouteDialog.reflection, RouteDialog.evidence), Has("photo", "document")
+    )
     router.callback_query.register(skip_file, SkipFileCb.filter())
     router.message.register(not_a_file, StateFilter(RouteDialog.evidence), NOT_COMMAND, flags=READ_ONLY)
     router.callback_query.register(postpone_start, StepCb.filter(F.action == "postpone"))
@@ -235,6 +255,10 @@ def setup() -> Router:
     router.callback_query.register(own_start, RouteCb.filter(F.action == "own"))
     router.message.register(got_own_title, StateFilter(RouteDialog.own_title), TYPED)
     router.message.register(got_own_deadline, StateFilter(RouteDialog.own_deadline), TYPED)
-    router.message.register(need_text, StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title,
-                                        RouteDialog.own_deadline), NOT_COMMAND, flags=READ_ONLY)
+    router.message.register(
+        need_text,
+        StateFilter(RouteDialog.reflection, RouteDialog.postpone, RouteDialog.own_title, RouteDialog.own_deadline),
+        NOT_COMMAND,
+        flags=READ_ONLY,
+    )
     return router

@@ -4,10 +4,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.services.route import ActivityPage, Overview, StepView, progress
+from bot.services.route.builder import FORM_LABELS, KIND_LABELS
 from bot.services.shared.labels import area_title
 from bot.services.shared.paging import window
-from bot.services.route.builder import FORM_LABELS, KIND_LABELS
-from bot.services.route import ActivityPage, Overview, StepView, progress
 from bot.services.shared.timefmt import fmt
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
@@ -16,6 +16,7 @@ from models import Route, RouteStatus, RouteStep, StepStatus
 
 class RouteBuildCb(CallbackData, prefix="rbuild"):
     """Also the «Построить ИОМ» button of the diagnosis result message."""
+
     attempt_id: int
 
 
@@ -30,6 +31,7 @@ class RouteCb(CallbackData, prefix="route"):
 
 class StepCb(CallbackData, prefix="rstep"):
     """The deadline nudge's «Открыть шаг» is kind "route_step" (see handlers.shared.outbox_buttons)."""
+
     action: str  # open | done | postpone | replace | remove_ask | remove
     step_id: int
 
@@ -53,17 +55,28 @@ class RouteDialog(StatesGroup):
 
 
 PAGE = 8
-STATUS_LABELS = {RouteStatus.draft: "черновик — ждёт согласования наставником или методистом",
-                 RouteStatus.approved: "согласован", RouteStatus.active: "в работе",
-                 RouteStatus.completed: "выполнен 🎉"}
-NO_DIAGNOSIS = ("Индивидуальный образовательный маршрут строится по результатам самодиагностики. "
-                "Пройдите её: /diagnostics — это займёт 10–15 минут.")
-CAN_BUILD = ("Самодиагностика пройдена. Бот составит ИОМ на полугодие: до трёх приоритетных дефицитов, "
-             "по 2–4 шага на каждый, с реальными мероприятиями вашего муниципалитета и региона.")
-REBUILD_ASK = ("Перестроить ИОМ по новой диагностике?\nВыполненные шаги сохранятся, невыполненные "
-               "(в том числе добавленные вами) заменятся новыми.")
-ASK_REFLECTION = ("Отлично! Напишите коротко (до 2000 символов), что получилось и что будете применять. "
-                  "Можно сразу прислать фото сертификата или PDF — подпись к файлу станет рефлексией.")
+STATUS_LABELS = {
+    RouteStatus.draft: "черновик — ждёт согласования наставником или методистом",
+    RouteStatus.approved: "согласован",
+    RouteStatus.active: "в работе",
+    RouteStatus.completed: "выполнен 🎉",
+}
+NO_DIAGNOSIS = (
+    "Индивидуальный образовательный маршрут строится по результатам самодиагностики. "
+    "Пройдите её: /diagnostics — это займёт 10–15 минут."
+)
+CAN_BUILD = (
+    "Самодиагностика пройдена. Бот составит ИОМ на полугодие: до трёх приоритетных дефицитов, "
+    "по 2–4 шага на каждый, с реальными мероприятиями вашего муниципалитета и региона."
+)
+REBUILD_ASK = (
+    "Перестроить ИОМ по новой диагностике?\nВыполненные шаги сохранятся, невыполненные "
+    "(в том числе добавленные вами) заменятся новыми."
+)
+ASK_REFLECTION = (
+    "Отлично! Напишите коротко (до 2000 символов), что получилось и что будете применять. "
+    "Можно сразу прислать фото сертификата или PDF — подпись к файлу станет рефлексией."
+)
 ASK_FILE = "Пришлите фото сертификата или PDF-документ как подтверждение — или нажмите «Пропустить»."
 ASK_DATE = "Введите новый срок в формате <code>дд.мм.гггг</code>, например <code>25.12.2026</code>. /cancel — отмена."
 ASK_OWN_TITLE = "Как назовём шаг? Например: <i>Прочитать книгу «Мастерство учителя»</i>. /cancel — отмена."
@@ -85,17 +98,21 @@ def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
     route, steps = ov.route, ov.steps
     done = sum(s.status == StepStatus.done for s in steps)
     percent = progress(steps)
-    head += [f"<b>Мой ИОМ</b> — {STATUS_LABELS.get(route.status, route.status.value)}",
-             f"Период: {route.period_start:%d.%m.%Y} — {route.period_end:%d.%m.%Y}",
-             f"Выполнено: {done} из {len(steps)} ({percent}%) {'▰' * (percent // 10)}{'▱' * (10 - percent // 10)}"]
+    head += [
+        f"<b>Мой ИОМ</b> — {STATUS_LABELS.get(route.status, route.status.value)}",
+        f"Период: {route.period_start:%d.%m.%Y} — {route.period_end:%d.%m.%Y}",
+        f"Выполнено: {done} из {len(steps)} ({percent}%) {'▰' * (percent // 10)}{'▱' * (10 - percent // 10)}",
+    ]
     if ov.latest_attempt_id and ov.latest_attempt_id != route.attempt_id:
         head.append("Есть новая диагностика — маршрут можно перестроить.")
     lines = []
     for number, step in enumerate(at.slice(steps), start=at.offset + 1):
         where = area_title(step.area) if step.area else "своя цель"
         title = step.title if len(step.title) <= 120 else step.title[:120] + "…"
-        lines.append(f"{number}. {_mark(step, ov.today)} {esc(title)}\n    до {step.deadline:%d.%m.%Y} · "
-                     f"{esc(where)} · {FORM_LABELS.get(step.form, step.form)}")
+        lines.append(
+            f"{number}. {_mark(step, ov.today)} {esc(title)}\n    до {step.deadline:%d.%m.%Y} · "
+            f"{esc(where)} · {FORM_LABELS.get(step.form, step.form)}"
+        )
     if not steps:
         lines.append("В маршруте нет шагов — добавьте свой.")
     return "\n".join([line for line in head if line] + [""] + lines)
@@ -116,8 +133,9 @@ def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
     kb.button(text="📄 Скачать ИОМ", callback_data=RouteCb(action="pdf"))
     extra = 0
     if ov.latest_attempt_id and ov.latest_attempt_id != ov.route.attempt_id:
-        kb.button(text="🔄 Перестроить по новой диагностике",
-                  callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id))
+        kb.button(
+            text="🔄 Перестроить по новой диагностике", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id)
+        )
         extra = 1
     return kb.adjust(*[1] * len(shown), *([nav] if nav else []), 2, *[1] * extra).as_markup()
 
@@ -128,16 +146,23 @@ def step_card(view: StepView, zone: str, notice: str = "") -> str:
     if step.area:
         item = f", пункт {esc(step.item_code)}" if step.item_code else ""
         lines.append(f"Дефицит: {esc(area_title(step.area))}{item} ({KIND_LABELS.get(step.deficit_kind, '')})")
-    lines += [f"Задача: {esc(step.task)}", f"Форма: {FORM_LABELS.get(step.form, step.form)}"
-              + (f" · {esc(activity.format)}" if activity else "") + (f" · {step.hours} ч" if step.hours else "")]
+    lines += [
+        f"Задача: {esc(step.task)}",
+        f"Форма: {FORM_LABELS.get(step.form, step.form)}"
+        + (f" · {esc(activity.format)}" if activity else "")
+        + (f" · {step.hours} ч" if step.hours else ""),
+    ]
     if event is not None:
         lines.append(f"Мероприятие: {esc(event.title)}, {fmt(event.starts_at, zone)} — запись в /events")
     if activity is not None and activity.description:
         lines.append(esc(activity.description[:600]))
     if activity is not None and activity.url:
         lines.append(f"Ресурс: {esc(activity.url)}")
-    lines += [f"Срок: до {step.deadline:%d.%m.%Y}", f"Результат: {esc(step.expected_result)}",
-              f"Отчётность: {esc(step.report_form)}"]
+    lines += [
+        f"Срок: до {step.deadline:%d.%m.%Y}",
+        f"Результат: {esc(step.expected_result)}",
+        f"Отчётность: {esc(step.report_form)}",
+    ]
     if step.status == StepStatus.done:
         when = f" {fmt(step.done_at, zone)}" if step.done_at else ""
         lines.append(f"\n✅ Выполнено{when}")
@@ -210,8 +235,10 @@ def skip_kb(step_id: int) -> InlineKeyboardMarkup:
 
 def built(route: Route, steps: int) -> str:
     if not steps:
-        return ("Выраженных, частичных и точечных дефицитов не выявлено — ИОМ пока пуст. Добавьте свои цели "
-                "(открытый урок, конкурс, публикация) кнопкой «Свой шаг».")
+        return (
+            "Выраженных, частичных и точечных дефицитов не выявлено — ИОМ пока пуст. Добавьте свои цели "
+            "(открытый урок, конкурс, публикация) кнопкой «Свой шаг»."
+        )
     if route.status == RouteStatus.draft:
         return "ИОМ составлен и отправлен на согласование наставнику или методисту."
     return "ИОМ составлен. Отмечайте выполненные шаги — бот напомнит о сроках."

@@ -36,8 +36,9 @@ class Access(Filter):
 
     refusal: str
 
-    async def __call__(self, event: TelegramObject, identity: Identity | None = None,
-                       session: AsyncSession | None = None) -> bool:
+    async def __call__(
+        self, event: TelegramObject, identity: Identity | None = None, session: AsyncSession | None = None
+    ) -> bool:
         return identity is not None and await self.admits(identity, session)
 
     async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:

@@ -55,6 +55,6 @@ class KeyboardBuilder:
         rows, start = [], 0
         while start < len(self._buttons):
             size = next(sizes)
-            rows.append(self._buttons[start:start + size])
+            rows.append(self._buttons[start : start + size])
             start += size
         return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -2,9 +2,9 @@
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared import timefmt
 from bot.services.shared.orgs import Page
-from bot.services.onboarding.users import SUBJECTS
 from handlers.shared.callbacks import (
     ConsentCb,
     DeleteMeCb,
@@ -38,16 +38,21 @@ def org_page(
     """One level of the organization tree, paginated; deeper levels open, leaves are chosen."""
     kb = KeyboardBuilder()
     if parent is not None and choose_parent:
-        kb.button(text=f"✅ Выбрать: {parent.name[:40]}",
-                  callback_data=OrgPickCb(purpose=purpose, action="choose", org_id=parent.id))
+        kb.button(
+            text=f"✅ Выбрать: {parent.name[:40]}",
+            callback_data=OrgPickCb(purpose=purpose, action="choose", org_id=parent.id),
+        )
     for org in page.items:
         leaf = org.kind.value in ("school", "other")
-        kb.button(text=org.name[:60], callback_data=OrgPickCb(
-            purpose=purpose, action="choose" if leaf else "open", org_id=org.id))
+        kb.button(
+            text=org.name[:60],
+            callback_data=OrgPickCb(purpose=purpose, action="choose" if leaf else "open", org_id=org.id),
+        )
     sizes = [1] * (len(page.items) + (1 if parent is not None and choose_parent else 0))
     parent_id = parent.id if parent is not None else 0
-    nav = kb.page_nav(page.page, page.pages,
-                      lambda p: OrgPickCb(purpose=purpose, action="open", org_id=parent_id, page=p))
+    nav = kb.page_nav(
+        page.page, page.pages, lambda p: OrgPickCb(purpose=purpose, action="open", org_id=parent_id, page=p)
+    )
     if nav:
         sizes.append(nav)
     if up_to is not None:
@@ -74,9 +79,15 @@ def subjects(chosen: list[str]) -> InlineKeyboardMarkup:
 
 def profile_menu() -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
-    for field, label in [("full_name", "ФИО"), ("organization", "Организация"), ("position", "Должность"),
-                         ("subjects", "Предметы"), ("experience", "Стаж"), ("birth_year", "Год рождения"),
-                         ("timezone", "Часовой пояс")]:
+    for field, label in [
+        ("full_name", "ФИО"),
+        ("organization", "Организация"),
+        ("position", "Должность"),
+        ("subjects", "Предметы"),
+        ("experience", "Стаж"),
+        ("birth_year", "Год рождения"),
+        ("timezone", "Часовой пояс"),
+    ]:
         kb.button(text=label, callback_data=ProfileCb(field=field))
     return kb.adjust(2).as_markup()
 

@@ -15,7 +15,10 @@ POSITION_LABELS = {
     Position.other: "Другое",
 }
 ROLE_LABELS = {
-    Role.teacher: "педагог", Role.mentor: "наставник", Role.methodist: "методист", Role.admin: "администратор",
+    Role.teacher: "педагог",
+    Role.mentor: "наставник",
+    Role.methodist: "методист",
+    Role.admin: "администратор",
 }
 
 
@@ -76,10 +79,7 @@ RESUME = "Продолжим регистрацию с того места, гд
 
 
 def registered(user: User, org_name: str) -> str:
-    return (
-        f"Готово, {esc(user.full_name)}! Вы зарегистрированы: {esc(org_name)}.\n"
-        "Список команд — /help."
-    )
+    return f"Готово, {esc(user.full_name)}! Вы зарегистрированы: {esc(org_name)}.\nСписок команд — /help."
 
 
 def welcome_back(user: User) -> str:

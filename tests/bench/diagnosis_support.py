@@ -2,13 +2,13 @@
 (tests/bench/profile_step.py): a bare echo, the two floors, the app's stack behind an echo, and
 the answer taps of fresh attempts."""
 
-
 import itertools
 from datetime import datetime, timezone
 from unittest import mock
 
 from aiogram import Dispatcher, F, Router
-from aiogram.types import CallbackQuery, Chat, Message, Update, User as TgUser
+from aiogram.types import CallbackQuery, Chat, Message, Update
+from aiogram.types import User as TgUser
 from sqlalchemy import select
 
 from bot.app import create_dispatcher
@@ -51,13 +51,25 @@ def floor_dispatcher(engine=None) -> Dispatcher:
         await query.answer()
         kb = KeyboardBuilder()
         for value in range(4):
-            kb.button(text=str(value), callback_data=AnswerCb(action="a", attempt_id=callback_data.attempt_id,
-                                                              index=callback_data.index + 1, value=value))
+            kb.button(
+                text=str(value),
+                callback_data=AnswerCb(
+                    action="a", attempt_id=callback_data.attempt_id, index=callback_data.index + 1, value=value
+                ),
+            )
         for action, label in (("b", "◀ Назад"), ("p", "⏸ Пауза")):
-            kb.button(text=label, callback_data=AnswerCb(action=action, attempt_id=callback_data.attempt_id,
-                                                         index=callback_data.index + 1))
-        await query.bot.edit_message_text(text, chat_id=query.from_user.id, message_id=query.message.message_id,
-                                          reply_markup=kb.adjust(4, 2).as_markup())
+            kb.button(
+                text=label,
+                callback_data=AnswerCb(
+                    action=action, attempt_id=callback_data.attempt_id, index=callback_data.index + 1
+                ),
+            )
+        await query.bot.edit_message_text(
+            text,
+            chat_id=query.from_user.id,
+            message_id=query.message.message_id,
+            reply_markup=kb.adjust(4, 2).as_markup(),
+        )
 
     dp = Dispatcher()
     dp.include_router(router)
@@ -78,8 +90,13 @@ def chat_of(telegram_id: int) -> tuple[TgUser, Chat]:
 def echo_updates(count: int, first_id: int) -> list[Update]:
     tg, chat = chat_of(1)
     now = datetime.now(timezone.utc)
-    return [Update(update_id=first_id + n, message=Message(message_id=n + 1, date=now, chat=chat, from_user=tg,
-                                                           text=f"эхо {n}")) for n in range(count)]
+    return [
+        Update(
+            update_id=first_id + n,
+            message=Message(message_id=n + 1, date=now, chat=chat, from_user=tg, text=f"эхо {n}"),
+        )
+        for n in range(count)
+    ]
 
 
 def answer_updates(attempts: dict[int, tuple[int, int]], first_id: int) -> list[Update]:
@@ -90,8 +107,14 @@ def answer_updates(attempts: dict[int, tuple[int, int]], first_id: int) -> list[
             tg, chat = chat_of(telegram_id)
             message = Message(message_id=message_id, date=now, chat=chat, from_user=BOT_USER, text="…")
             data = AnswerCb(action="a", attempt_id=attempt_id, index=step, value=step % 4).pack()
-            updates.append(Update(update_id=first_id + len(updates), callback_query=CallbackQuery(
-                id=str(len(updates)), from_user=tg, chat_instance="ci", data=data, message=message)))
+            updates.append(
+                Update(
+                    update_id=first_id + len(updates),
+                    callback_query=CallbackQuery(
+                        id=str(len(updates)), from_user=tg, chat_instance="ci", data=data, message=message
+                    ),
+                )
+            )
     return updates
 
 
@@ -100,8 +123,15 @@ async def new_attempts(harness: Harness, first_tg: int) -> dict[int, tuple[int, 
     async with harness.sessionmaker() as session, session.begin():
         org_id = await session.scalar(select(Organization.id).limit(1))
         for telegram_id in range(first_tg, first_tg + USERS):
-            user = User(telegram_id=telegram_id, full_name="Педагог", position=Position.teacher, subjects=[],
-                        organization_id=org_id, timezone="Europe/Moscow", is_active=True)
+            user = User(
+                telegram_id=telegram_id,
+                full_name="Педагог",
+                position=Position.teacher,
+                subjects=[],
+                organization_id=org_id,
+                timezone="Europe/Moscow",
+                is_active=True,
+            )
             session.add(user)
             await session.flush()
             step, _ = await diagnosis.start(session, user, "teacher", message_id=telegram_id, now=utcnow())

@@ -27,8 +27,9 @@ class FakeApi:
         method = request.match_info["method"]
         data = dict(await request.post()) if request.content_type != "application/json" else await request.json()
         if method == "getMe":
-            return web.json_response({"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bench",
-                                                             "username": "bench_bot"}})
+            return web.json_response(
+                {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}}
+            )
         if method == "getUpdates":
             await asyncio.sleep(min(float(data.get("timeout", 0) or 0), 5))
             return web.json_response({"ok": True, "result": []})
@@ -37,21 +38,37 @@ class FakeApi:
         now = time.monotonic()
         if now < self.storm_until or not self._admit(now):
             self.too_many += 1
-            return web.json_response({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                                      "parameters": {"retry_after": 1}}, status=429)
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
+            )
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
         chat_id = int(data["chat_id"])
         if chat_id in self.blocked:
             self.forbidden += 1
-            return web.json_response({"ok": False, "error_code": 403,
-                                      "description": "Forbidden: bot was blocked by the user"}, status=403)
+            return web.json_response(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403
+            )
         self.delivered[str(data.get("text", data.get("message_id", "")))] += 1
         self.first = self.first or now
         self.last = now
-        return web.json_response({"ok": True, "result": {
-            "message_id": sum(self.delivered.values()), "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"}, "text": data.get("text", "")}})
+        return web.json_response(
+            {
+                "ok": True,
+                "result": {
+                    "message_id": sum(self.delivered.values()),
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "text": data.get("text", ""),
+                },
+            }
+        )
 
     def _admit(self, now: float) -> bool:
         window = int(now)
@@ -61,12 +78,16 @@ class FakeApi:
         return self.in_window <= self.limit
 
     async def stats(self, request: web.Request) -> web.Response:
-        return web.json_response({
-            "delivered": sum(self.delivered.values()), "unique": len(self.delivered),
-            "duplicates": sum(n - 1 for n in self.delivered.values() if n > 1),
-            "too_many": self.too_many, "forbidden": self.forbidden,
-            "span_s": self.last - self.first if self.first else 0.0,
-        })
+        return web.json_response(
+            {
+                "delivered": sum(self.delivered.values()),
+                "unique": len(self.delivered),
+                "duplicates": sum(n - 1 for n in self.delivered.values() if n > 1),
+                "too_many": self.too_many,
+                "forbidden": self.forbidden,
+                "span_s": self.last - self.first if self.first else 0.0,
+            }
+        )
 
     async def storm(self, request: web.Request) -> web.Response:
         """Answer every send with 429 for the given seconds (an injected 429 storm)."""

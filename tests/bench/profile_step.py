@@ -18,8 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot.infra.db import create_engine, create_sessionmaker
-from tests.bench.support import migrated_sqlite
 from tests.bench.diagnosis_support import answer_updates, floor_dispatcher, new_attempts
+from tests.bench.support import migrated_sqlite
 from tests.support.harness import Harness
 
 GROUPS = (  # first match wins: (label, substring of "file:function")
@@ -102,8 +102,10 @@ async def main(url: str, rounds: int, use_pyinstrument: bool, out: Path) -> None
         await harness.stop()
         await engine.dispose()
     per = {name: seconds / count * 1000 for name, seconds in plain.items()}
-    print(f"unprofiled: steps {per['steps']:.2f} ms/update, floor_commit {per['floor_commit']:.2f} ms/update, "
-          f"ratio {per['floor_commit'] / per['steps']:.3f}")
+    print(
+        f"unprofiled: steps {per['steps']:.2f} ms/update, floor_commit {per['floor_commit']:.2f} ms/update, "
+        f"ratio {per['floor_commit'] / per['steps']:.3f}"
+    )
     for name, profiler in profilers.items() if profiled_count else ():
         stats = pstats.Stats(profiler)
         stats.dump_stats(out.with_suffix(f".{name}.prof"))

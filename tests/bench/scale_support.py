@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bot.infra.db import create_engine
-from models import Event, EventFormat, EventStatus, OrgKind, Organization, Position, User, utcnow
+from models import Event, EventFormat, EventStatus, Organization, OrgKind, Position, User, utcnow
 from tests.bench.support import ROOT
 
 FIRST_USER = 5_000_000
@@ -57,30 +57,68 @@ async def seed_people(url: str, count: int, first: int = FIRST_USER, events: int
     engine = create_engine(url)
     now = utcnow()
     async with engine.begin() as conn:
-        org_id = (await conn.execute(insert(Organization).values(
-            kind=OrgKind.school, name="Школа №1", timezone="Europe/Moscow").returning(Organization.id))).scalar_one()
+        org_id = (
+            await conn.execute(
+                insert(Organization)
+                .values(kind=OrgKind.school, name="Школа №1", timezone="Europe/Moscow")
+                .returning(Organization.id)
+            )
+        ).scalar_one()
         for start in range(0, count, 5000):
-            await conn.execute(insert(User), [
-                {"telegram_id": first + n, "full_name": f"Педагог {n}", "position": Position.teacher,
-                 "subjects": ["math"], "experience_years": 5, "organization_id": org_id, "timezone": "Europe/Moscow",
-                 "consent_at": now, "is_active": True, "created_at": now, "updated_at": now}
-                for n in range(start, min(count, start + 5000))])
+            await conn.execute(
+                insert(User),
+                [
+                    {
+                        "telegram_id": first + n,
+                        "full_name": f"Педагог {n}",
+                        "position": Position.teacher,
+                        "subjects": ["math"],
+                        "experience_years": 5,
+                        "organization_id": org_id,
+                        "timezone": "Europe/Moscow",
+                        "consent_at": now,
+                        "is_active": True,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(start, min(count, start + 5000))
+                ],
+            )
         for e in range(events):
             starts = now + timedelta(days=3 + e)
-            await conn.execute(insert(Event).values(
-                title=f"Семинар {e}", format=EventFormat.seminar, areas=[2], scope_org_id=org_id,
-                timezone="Europe/Moscow", starts_at=starts, duration_min=60, capacity=30,
-                registration_deadline=starts - timedelta(hours=2), status=EventStatus.published,
-                place="Актовый зал", created_at=now, updated_at=now))
+            await conn.execute(
+                insert(Event).values(
+                    title=f"Семинар {e}",
+                    format=EventFormat.seminar,
+                    areas=[2],
+                    scope_org_id=org_id,
+                    timezone="Europe/Moscow",
+                    starts_at=starts,
+                    duration_min=60,
+                    capacity=30,
+                    registration_deadline=starts - timedelta(hours=2),
+                    status=EventStatus.published,
+                    place="Актовый зал",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
     await engine.dispose()
 
 
 def command_update(update_id: int, user_id: int, text: str = "/help") -> dict:
     command = text.split()[0]
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
-        "from": {"id": user_id, "is_bot": False, "first_name": "Бенч", "language_code": "ru"}, "text": text,
-        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}]}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Бенч", "language_code": "ru"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        },
+    }
 
 
 def rss_mb(pid: int) -> float:
@@ -96,8 +134,14 @@ class Proc:
     def __init__(self, cmd: list[str], log: Path, env: dict[str, str] | None = None) -> None:
         self.log = log
         with open(log, "ab") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
-                                         stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
 
     @property
     def pid(self) -> int:
@@ -129,8 +173,14 @@ class Proc:
 
 
 def bot_env(url: str, api_base: str, **extra: str) -> dict[str, str]:
-    return {"BOT_TOKEN": BENCH_TOKEN, "TELEGRAM_API_BASE": api_base, "DATABASE_URL": url, "ADMIN_IDS": "",
-            "REDIS_URL": "", **extra}
+    return {
+        "BOT_TOKEN": BENCH_TOKEN,
+        "TELEGRAM_API_BASE": api_base,
+        "DATABASE_URL": url,
+        "ADMIN_IDS": "",
+        "REDIS_URL": "",
+        **extra,
+    }
 
 
 def python() -> str:

@@ -30,8 +30,13 @@ def report(metric: str, value: float, target: float, op: str = ">=", **extra) ->
     """Print one JSON line with whether the metric meets its target; returns that verdict, so the
     test asserts exactly what the line says."""
     passed = meets(value, target, op)
-    print(json.dumps({"metric": metric, "value": round(value, 4), "target": target, "op": op, "pass": passed,
-                      **extra}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {"metric": metric, "value": round(value, 4), "target": target, "op": op, "pass": passed, **extra},
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
     return passed
 
 
@@ -45,8 +50,21 @@ def free_port() -> int:
 def fake_api(limit: int, latency_ms: float = 0, blocked: set[int] = frozenset()):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.bench.fake_api", "--port", str(port), "--limit", str(limit),
-         "--latency-ms", str(latency_ms), "--blocked", ",".join(map(str, sorted(blocked)))], cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "tests.bench.fake_api",
+            "--port",
+            str(port),
+            "--limit",
+            str(limit),
+            "--latency-ms",
+            str(latency_ms),
+            "--blocked",
+            ",".join(map(str, sorted(blocked))),
+        ],
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -78,12 +96,24 @@ def migrated_sqlite(directory: Path) -> str:
 
 async def seed_outbox(sessionmaker, count: int, purpose: str = "event_reminder", first_chat: int = 10_000) -> None:
     now = utcnow()
-    rows = [{"idempotency_key": f"bench:{i}", "chat_id": first_chat + i, "purpose": purpose,
-             "payload": {"text": f"Напоминание #{i}"}, "due_at": now, "urgent": False, "timezone": "Europe/Moscow",
-             "status": OutboxStatus.pending, "attempts": 0, "created_at": now} for i in range(count)]
+    rows = [
+        {
+            "idempotency_key": f"bench:{i}",
+            "chat_id": first_chat + i,
+            "purpose": purpose,
+            "payload": {"text": f"Напоминание #{i}"},
+            "due_at": now,
+            "urgent": False,
+            "timezone": "Europe/Moscow",
+            "status": OutboxStatus.pending,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for i in range(count)
+    ]
     async with sessionmaker() as session, session.begin():
         for start in range(0, count, 1000):
-            await session.execute(insert(OutboxMessage), rows[start:start + 1000])
+            await session.execute(insert(OutboxMessage), rows[start : start + 1000])
 
 
 async def commit_one_row(engine: AsyncEngine, key: int) -> None:

@@ -14,13 +14,22 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, insert, select
 
-from bot.infra.db import create_engine, create_sessionmaker
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
-from bot.services.broadcasts import report as broadcast_report
+from bot.infra.db import create_engine, create_sessionmaker
 from bot.services import broadcasts
+from bot.services.broadcasts import report as broadcast_report
 from bot.services.shared import roles
 from models import (
-    Broadcast, BroadcastStatus, OrgKind, Organization, OutboxMessage, OutboxStatus, Position, Role, User, utcnow,
+    Broadcast,
+    BroadcastStatus,
+    Organization,
+    OrgKind,
+    OutboxMessage,
+    OutboxStatus,
+    Position,
+    Role,
+    User,
+    utcnow,
 )
 from tests.bench.support import api_stats, fake_api, migrated_sqlite, report, start_storm
 
@@ -49,10 +58,23 @@ async def seed(sessionmaker) -> int:
         org = Organization(kind=OrgKind.school, name="Школа", timezone="Europe/Moscow")
         session.add(org)
         await session.flush()
-        await session.execute(insert(User), [
-            {"telegram_id": FIRST_CHAT + i, "full_name": "Педагог", "position": Position.teacher, "subjects": [],
-             "organization_id": org.id, "timezone": "Europe/Moscow", "is_active": True,
-             "created_at": now, "updated_at": now} for i in range(COUNT)])
+        await session.execute(
+            insert(User),
+            [
+                {
+                    "telegram_id": FIRST_CHAT + i,
+                    "full_name": "Педагог",
+                    "position": Position.teacher,
+                    "subjects": [],
+                    "organization_id": org.id,
+                    "timezone": "Europe/Moscow",
+                    "is_active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(COUNT)
+            ],
+        )
         await roles.grant(session, None, Role.methodist, METHODIST, org.id)
     async with sessionmaker() as session, session.begin():
         identity = await roles.load_identity(session, METHODIST, [])
@@ -67,8 +89,9 @@ async def run(url: str, base: str) -> tuple[CountingSession, int, dict]:
     sessionmaker = create_sessionmaker(engine)
     broadcast_id = await seed(sessionmaker)
     session = CountingSession(api=TelegramAPIServer.from_base(base))
-    worker = DeliveryWorker(Bot("123456:BENCH-token", session=session), sessionmaker,
-                            DeliveryConfig(rate_per_s=RATE, quiet_hours=""))
+    worker = DeliveryWorker(
+        Bot("123456:BENCH-token", session=session), sessionmaker, DeliveryConfig(rate_per_s=RATE, quiet_hours="")
+    )
 
     async def storm_half_way() -> None:
         while sum(session.copies.values()) < COUNT // 2:
@@ -93,11 +116,20 @@ async def run(url: str, base: str) -> tuple[CountingSession, int, dict]:
     async with sessionmaker() as s:
         broadcast = await s.get(Broadcast, broadcast_id)
         p = await broadcast_report.progress(s, broadcast, utcnow())
-        inactive = await s.scalar(select(func.count()).select_from(User).where(
-            User.telegram_id.in_(BLOCKED), User.is_active.is_(False)))
-        statuses = dict((await s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))).all())
-        outcome = {"status": broadcast.status, "sent": p.sent, "blocked": p.blocked, "failed": p.failed,
-                   "inactive": inactive, "rows": statuses}
+        inactive = await s.scalar(
+            select(func.count()).select_from(User).where(User.telegram_id.in_(BLOCKED), User.is_active.is_(False))
+        )
+        statuses = dict(
+            (await s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))).all()
+        )
+        outcome = {
+            "status": broadcast.status,
+            "sent": p.sent,
+            "blocked": p.blocked,
+            "failed": p.failed,
+            "inactive": inactive,
+            "rows": statuses,
+        }
     await session.close()
     await engine.dispose()
     return session, broadcast_id, outcome
@@ -114,13 +146,27 @@ def test_broadcast_rate(tmp_path):
     rate = (accepted - 1) / (stats["span_s"] - STORM_S)
     lost = reachable - len(session.copies)
     duplicates = sum(n - 1 for n in session.copies.values() if n > 1)
-    report("broadcast_rate_ratio", rate / LIMIT, 0.95, limit_per_s=LIMIT, achieved_per_s=round(rate, 2),
-           span_s=round(stats["span_s"], 1), storm_s=STORM_S, too_many=stats["too_many"],
-           note="rate over the sending span minus the injected 429 storm's duration")
+    report(
+        "broadcast_rate_ratio",
+        rate / LIMIT,
+        0.95,
+        limit_per_s=LIMIT,
+        achieved_per_s=round(rate, 2),
+        span_s=round(stats["span_s"], 1),
+        storm_s=STORM_S,
+        too_many=stats["too_many"],
+        note="rate over the sending span minus the injected 429 storm's duration",
+    )
     report("lost", lost, 0, "==", recipients=COUNT, blocked=len(BLOCKED))
     report("duplicates", duplicates, 0, "==")
-    report("blocked_marked_inactive", outcome["inactive"], len(BLOCKED), "==",
-           report_blocked=outcome["blocked"], report_failed=outcome["failed"])
+    report(
+        "blocked_marked_inactive",
+        outcome["inactive"],
+        len(BLOCKED),
+        "==",
+        report_blocked=outcome["blocked"],
+        report_failed=outcome["failed"],
+    )
     assert rate / LIMIT >= 0.95 and lost == 0 and duplicates == 0
     assert outcome["inactive"] == len(BLOCKED) == outcome["blocked"] and outcome["failed"] == 0
     assert outcome["sent"] == reachable == stats["delivered"] and outcome["status"] == BroadcastStatus.done

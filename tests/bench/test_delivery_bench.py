@@ -14,8 +14,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, select
 
-from bot.infra.db import create_engine, create_sessionmaker
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
+from bot.infra.db import create_engine, create_sessionmaker
 from models import OutboxMessage, OutboxStatus
 from tests.bench.lag import LoopLag
 from tests.bench.support import ROOT, api_stats, fake_api, migrated_sqlite, report, seed_outbox
@@ -24,8 +24,11 @@ from tests.bench.support import ROOT, api_stats, fake_api, migrated_sqlite, repo
 async def deliver_all(url: str, base: str, rate: float) -> DeliveryWorker:
     engine = create_engine(url)
     session = AiohttpSession(api=TelegramAPIServer.from_base(base))
-    worker = DeliveryWorker(Bot("123456:BENCH-token", session=session), create_sessionmaker(engine),
-                            DeliveryConfig(rate_per_s=rate, quiet_hours=""))
+    worker = DeliveryWorker(
+        Bot("123456:BENCH-token", session=session),
+        create_sessionmaker(engine),
+        DeliveryConfig(rate_per_s=rate, quiet_hours=""),
+    )
     try:
         while await worker.run_once():
             pass
@@ -53,6 +56,7 @@ def test_reminder_rate(tmp_path):
     url = migrated_sqlite(tmp_path)
     asyncio.run(seed(url, 3000))
     with fake_api(limit=30) as base:
+
         async def run():
             with LoopLag() as lag:
                 # Paced a hair under the limit: exactly at it, timer jitter would spill a 31st
@@ -64,8 +68,14 @@ def test_reminder_rate(tmp_path):
         stats = api_stats(base)
     sent = asyncio.run(count_status(url, OutboxStatus.sent))
     rate = (stats["delivered"] - 1) / stats["span_s"]
-    report("reminder_rate_ratio", rate / 30, 0.95, limit_per_s=30, achieved_per_s=round(rate, 2),
-           too_many=stats["too_many"])
+    report(
+        "reminder_rate_ratio",
+        rate / 30,
+        0.95,
+        limit_per_s=30,
+        achieved_per_s=round(rate, 2),
+        too_many=stats["too_many"],
+    )
     report("lost", 3000 - stats["unique"], 0, "==")
     report("duplicates", stats["duplicates"], 0, "==")
     report("loop_lag_p99_ms", lag.p99_ms(), 50, "<")

@@ -31,8 +31,14 @@ from sqlalchemy import func, select
 from bot.infra.db import create_engine, create_sessionmaker
 from models import DiagnosisAnswer, ProcessedUpdate
 from tests.bench.diagnosis_support import (
-    STEPS, USERS,
-    answer_updates, echo_dispatcher, echo_updates, floor_dispatcher, new_attempts, stack_echo_dispatcher,
+    STEPS,
+    USERS,
+    answer_updates,
+    echo_dispatcher,
+    echo_updates,
+    floor_dispatcher,
+    new_attempts,
+    stack_echo_dispatcher,
 )
 from tests.bench.support import migrated_sqlite, report
 from tests.support.harness import Harness
@@ -84,16 +90,24 @@ def test_diagnosis_step_vs_commit_floor(tmp_path):
     url = migrated_sqlite(tmp_path)
     result = asyncio.run(run(url))
     rates = result["rates"]
-    per_round = [steps / floor for steps, floor in zip(rates["steps"], rates["floor_commit"])]
+    per_round = [steps / floor for steps, floor in zip(rates["steps"], rates["floor_commit"], strict=True)]
     ratio = statistics.median(per_round)
     median = {name: statistics.median(values) for name, values in rates.items()}
     passed = report(
-        "diagnosis_step_vs_commit_floor", ratio, TARGET, ">=", rounds=[round(r, 3) for r in per_round],
-        steps_per_s=round(median["steps"], 1), floor_commit_per_s=round(median["floor_commit"], 1),
-        diagnosis_step_ratio=round(median["steps"] / median["echo"], 3), echo_per_s=round(median["echo"], 1),
-        stack_echo_per_s=round(median["stack"], 1), handler_ratio=round(median["steps"] / median["stack"], 3),
+        "diagnosis_step_vs_commit_floor",
+        ratio,
+        TARGET,
+        ">=",
+        rounds=[round(r, 3) for r in per_round],
+        steps_per_s=round(median["steps"], 1),
+        floor_commit_per_s=round(median["floor_commit"], 1),
+        diagnosis_step_ratio=round(median["steps"] / median["echo"], 3),
+        echo_per_s=round(median["echo"], 1),
+        stack_echo_per_s=round(median["stack"], 1),
+        handler_ratio=round(median["steps"] / median["stack"], 3),
         floor_edit_ratio=round(median["floor_edit"] / median["echo"], 3),
-        floor_commit_ratio=round(median["floor_commit"] / median["echo"], 3))
+        floor_commit_ratio=round(median["floor_commit"] / median["echo"], 3),
+    )
     assert result["saved"] == USERS * STEPS * ROUNDS  # every step really saved its answer
     assert result["floor_rows"] == USERS * STEPS * ROUNDS  # and the floor really committed its row
     assert passed

@@ -20,13 +20,24 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import create_engine, insert, select
 
-from bot.infra.db import create_engine as create_async_engine, create_sessionmaker
+from bot.infra.db import create_engine as create_async_engine
+from bot.infra.db import create_sessionmaker
 from bot.services import content
 from bot.services.monitoring import indicators
 from bot.services.monitoring.indicators import Period
 from models import (
-    AreaResult, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Event, EventFeedback, EventRegistration,
-    MentorPair, Organization, Route, RouteStep, User,
+    AreaResult,
+    ContentVersion,
+    DiagnosisAnswer,
+    DiagnosisAttempt,
+    Event,
+    EventFeedback,
+    EventRegistration,
+    MentorPair,
+    Organization,
+    Route,
+    RouteStep,
+    User,
 )
 from tests.bench.support import migrated_sqlite, report
 
@@ -56,14 +67,19 @@ async def load_content(url: str) -> None:
 
 def region_tree(conn, name: str) -> list[int]:
     """A region of MUNICIPALITIES × SCHOOLS; returns the school ids."""
+
     def add(**values) -> int:
-        return conn.execute(insert(Organization).values(timezone="Europe/Moscow", **values)
-                            .returning(Organization.id)).scalar_one()
+        return conn.execute(
+            insert(Organization).values(timezone="Europe/Moscow", **values).returning(Organization.id)
+        ).scalar_one()
 
     region = add(kind="region", name=name)
-    return [add(parent_id=muni, kind="school", name=f"Школа {m}-{s}")
-            for m in range(MUNICIPALITIES) for muni in [add(parent_id=region, kind="municipality", name=f"М{m}")]
-            for s in range(SCHOOLS)]
+    return [
+        add(parent_id=muni, kind="school", name=f"Школа {m}-{s}")
+        for m in range(MUNICIPALITIES)
+        for muni in [add(parent_id=region, kind="municipality", name=f"М{m}")]
+        for s in range(SCHOOLS)
+    ]
 
 
 def teacher_facts(rng: random.Random, u: int, version: int, rows: dict[str, list]) -> None:
@@ -71,28 +87,76 @@ def teacher_facts(rng: random.Random, u: int, version: int, rows: dict[str, list
     for _ in range(rng.choice((0, 1, 1, 1, 2))):
         a = len(rows["attempts"]) + 1
         done = moment(rng)
-        rows["attempts"].append({"id": a, "user_id": u, "variant": "teacher", "content_version_id": version,
-                                 "status": "completed", "current_index": 40, "started_at": done, "completed_at": done})
+        rows["attempts"].append(
+            {
+                "id": a,
+                "user_id": u,
+                "variant": "teacher",
+                "content_version_id": version,
+                "status": "completed",
+                "current_index": 40,
+                "started_at": done,
+                "completed_at": done,
+            }
+        )
         for area in range(1, 9):
             score = rng.randint(0, 15)
-            rows["results"].append({"attempt_id": a, "area": str(area), "score": score, "max_score": 15,
-                                    "zone": zone(score), "point_deficits": []})
+            rows["results"].append(
+                {
+                    "attempt_id": a,
+                    "area": str(area),
+                    "score": score,
+                    "max_score": 15,
+                    "zone": zone(score),
+                    "point_deficits": [],
+                }
+            )
         if rng.random() < 0.05:
-            rows["answers"] += [{"attempt_id": a, "item_code": f"{i // 5 + 1}.{i % 5 + 1}", "area": str(i // 5 + 1),
-                                 "value": rng.randint(0, 3), "answered_at": done} for i in range(40)]
+            rows["answers"] += [
+                {
+                    "attempt_id": a,
+                    "item_code": f"{i // 5 + 1}.{i % 5 + 1}",
+                    "area": str(i // 5 + 1),
+                    "value": rng.randint(0, 3),
+                    "answered_at": done,
+                }
+                for i in range(40)
+            ]
         if rng.random() < 0.6:
             r = len(rows["routes"]) + 1
             start = done.date()
-            rows["routes"].append({"id": r, "user_id": u, "attempt_id": a, "period_start": start,
-                                   "period_end": start + timedelta(days=180), "created_at": done, "updated_at": done,
-                                   "status": rng.choice(["draft", "approved", "active", "active", "completed"])})
+            rows["routes"].append(
+                {
+                    "id": r,
+                    "user_id": u,
+                    "attempt_id": a,
+                    "period_start": start,
+                    "period_end": start + timedelta(days=180),
+                    "created_at": done,
+                    "updated_at": done,
+                    "status": rng.choice(["draft", "approved", "active", "active", "completed"]),
+                }
+            )
             for n in range(4):
                 status = rng.choice(["planned", "done", "done", "removed"])
-                rows["steps"].append({"route_id": r, "position": n, "area": "1", "deficit_kind": "severe",
-                                      "title": "Шаг", "form": rng.choice(["formal", "non_formal", "informal"]),
-                                      "task": "", "expected_result": "", "report_form": "", "deadline": start,
-                                      "status": status, "done_at": moment(rng) if status == "done" else None,
-                                      "created_at": done, "updated_at": done})
+                rows["steps"].append(
+                    {
+                        "route_id": r,
+                        "position": n,
+                        "area": "1",
+                        "deficit_kind": "severe",
+                        "title": "Шаг",
+                        "form": rng.choice(["formal", "non_formal", "informal"]),
+                        "task": "",
+                        "expected_result": "",
+                        "report_form": "",
+                        "deadline": start,
+                        "status": status,
+                        "done_at": moment(rng) if status == "done" else None,
+                        "created_at": done,
+                        "updated_at": done,
+                    }
+                )
 
 
 def seed(url: str, regions: dict[str, int]) -> dict[str, int]:
@@ -102,23 +166,36 @@ def seed(url: str, regions: dict[str, int]) -> dict[str, int]:
     engine = create_engine(url.replace("+aiosqlite", ""))
     counts: dict[str, int] = {}
     with engine.begin() as conn:
+
         def put(model, rows):
             for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(model), rows[start:start + CHUNK])
+                conn.execute(insert(model), rows[start : start + CHUNK])
             counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
 
         schools = {name: region_tree(conn, name) for name in regions}
-        version = conn.execute(select(ContentVersion.id).where(ContentVersion.kind == "questionnaire_teacher",
-                                                               ContentVersion.is_current)).scalar_one()
+        version = conn.execute(
+            select(ContentVersion.id).where(ContentVersion.kind == "questionnaire_teacher", ContentVersion.is_current)
+        ).scalar_one()
         homes = [name for name, size in regions.items() for _ in range(size)]
         rng.shuffle(homes)
         users, rows = [], {"attempts": [], "results": [], "answers": [], "routes": [], "steps": []}
         for u, home in enumerate(homes, start=1):
-            users.append({"id": u, "telegram_id": u, "full_name": f"П{u}", "subjects": [], "timezone": "Europe/Moscow",
-                          "position": rng.choice(["teacher"] * 18 + ["head", "deputy_head"]),
-                          "birth_year": rng.randint(1960, 2003), "experience_years": rng.randint(0, 40),
-                          "organization_id": rng.choice(schools[home]), "is_active": True, "created_at": JOINED,
-                          "updated_at": JOINED})
+            users.append(
+                {
+                    "id": u,
+                    "telegram_id": u,
+                    "full_name": f"П{u}",
+                    "subjects": [],
+                    "timezone": "Europe/Moscow",
+                    "position": rng.choice(["teacher"] * 18 + ["head", "deputy_head"]),
+                    "birth_year": rng.randint(1960, 2003),
+                    "experience_years": rng.randint(0, 40),
+                    "organization_id": rng.choice(schools[home]),
+                    "is_active": True,
+                    "created_at": JOINED,
+                    "updated_at": JOINED,
+                }
+            )
             teacher_facts(rng, u, version, rows)
         put(User, users)
         put(DiagnosisAttempt, rows["attempts"])
@@ -128,29 +205,65 @@ def seed(url: str, regions: dict[str, int]) -> dict[str, int]:
         put(RouteStep, rows["steps"])
         by_region = {name: [u for u, home in enumerate(homes, start=1) if home == name] for name in regions}
         pairs = []
-        for name, people in by_region.items():
-            pairs += [{"mentor_id": rng.choice(people), "mentee_id": rng.choice(people), "goal": "Цель",
-                       "type": rng.choice(["young_specialist", "subject", "competency"]), "cadence_days": 14,
-                       "starts_on": date(2025, 9, 1), "planned_end": date(2026, 6, 1), "status": "active",
-                       "escalation_level": 0, "created_at": JOINED} for _ in range(len(people) // 20)]
+        for people in by_region.values():
+            pairs += [
+                {
+                    "mentor_id": rng.choice(people),
+                    "mentee_id": rng.choice(people),
+                    "goal": "Цель",
+                    "type": rng.choice(["young_specialist", "subject", "competency"]),
+                    "cadence_days": 14,
+                    "starts_on": date(2025, 9, 1),
+                    "planned_end": date(2026, 6, 1),
+                    "status": "active",
+                    "escalation_level": 0,
+                    "created_at": JOINED,
+                }
+                for _ in range(len(people) // 20)
+            ]
         put(MentorPair, pairs)
         events, regs = [], []
         for name, people in by_region.items():
             first = len(events) + 1
             for e in range(first, first + EVENTS):
                 starts = moment(rng)
-                events.append({"id": e, "title": f"Семинар {e}", "description": "", "format": "seminar",
-                               "areas": [1], "scope_org_id": rng.choice(schools[name]), "timezone": "Europe/Moscow",
-                               "starts_at": starts, "duration_min": 90, "registration_deadline": starts,
-                               "created_at": JOINED, "updated_at": JOINED,
-                               "status": rng.choice(["published", "closed", "closed", "cancelled"])})
-            regs += [{"event_id": rng.randint(first, first + EVENTS - 1), "user_id": u, "status": "registered",
-                      "created_at": JOINED, "updated_at": JOINED, "attended": rng.choice((True, False, None))}
-                     for u in rng.sample(people, len(people) // 2)]
+                events.append(
+                    {
+                        "id": e,
+                        "title": f"Семинар {e}",
+                        "description": "",
+                        "format": "seminar",
+                        "areas": [1],
+                        "scope_org_id": rng.choice(schools[name]),
+                        "timezone": "Europe/Moscow",
+                        "starts_at": starts,
+                        "duration_min": 90,
+                        "registration_deadline": starts,
+                        "created_at": JOINED,
+                        "updated_at": JOINED,
+                        "status": rng.choice(["published", "closed", "closed", "cancelled"]),
+                    }
+                )
+            regs += [
+                {
+                    "event_id": rng.randint(first, first + EVENTS - 1),
+                    "user_id": u,
+                    "status": "registered",
+                    "created_at": JOINED,
+                    "updated_at": JOINED,
+                    "attended": rng.choice((True, False, None)),
+                }
+                for u in rng.sample(people, len(people) // 2)
+            ]
         put(Event, events)
         put(EventRegistration, sorted(regs, key=lambda r: r["user_id"]))
-        put(EventFeedback, [{"event_id": r["event_id"], "user_id": r["user_id"], "rating": rng.randint(1, 5),
-                             "created_at": JOINED} for r in regs[: len(regs) // 5]])
+        put(
+            EventFeedback,
+            [
+                {"event_id": r["event_id"], "user_id": r["user_id"], "rating": rng.randint(1, 5), "created_at": JOINED}
+                for r in regs[: len(regs) // 5]
+            ],
+        )
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     return counts
@@ -189,15 +302,30 @@ def test_indicators_scaling(tmp_path):
     shared_url, alone_url = migrated_sqlite(shared), migrated_sqlite(alone)
     sizes = seed(shared_url, {"Малый регион": SMALL, "Большой регион": BIG})
     seed(alone_url, {"Малый регион": SMALL})
-    best = asyncio.run(time_indicators({"small": (shared_url, "Малый регион"), "big": (shared_url, "Большой регион"),
-                                        "small_file": (alone_url, "Малый регион")}))
+    best = asyncio.run(
+        time_indicators(
+            {
+                "small": (shared_url, "Малый регион"),
+                "big": (shared_url, "Большой регион"),
+                "small_file": (alone_url, "Малый регион"),
+            }
+        )
+    )
     cpu, wall = best["cpu"], best["wall"]
     ratio = cpu["big"] / cpu["small"]
-    report("indicators_scaling", ratio, 10, op="<=", clock="process CPU time, best of 5",
-           cpu_s={k: round(v, 3) for k, v in cpu.items()}, wall_ratio=round(wall["big"] / wall["small"], 2),
-           separate_files_ratio=round(cpu["big"] / cpu["small_file"], 2), rows=sizes,
-           note="one database with a 10k and a 100k region, teachers interleaved; AreaResult rows for every "
-                "attempt; raw answers for a 5% subset of attempts only")
+    report(
+        "indicators_scaling",
+        ratio,
+        10,
+        op="<=",
+        clock="process CPU time, best of 5",
+        cpu_s={k: round(v, 3) for k, v in cpu.items()},
+        wall_ratio=round(wall["big"] / wall["small"], 2),
+        separate_files_ratio=round(cpu["big"] / cpu["small_file"], 2),
+        rows=sizes,
+        note="one database with a 10k and a 100k region, teachers interleaved; AreaResult rows for every "
+        "attempt; raw answers for a 5% subset of attempts only",
+    )
     assert ratio <= 10
     # Over separate files the cache effect above adds roughly a tenth; a real regression still shows.
     assert cpu["big"] / cpu["small_file"] <= 12.5

@@ -13,14 +13,23 @@ from datetime import datetime, timezone
 
 import aiohttp
 from aiogram import Dispatcher, Router
-from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User as TgUser
+from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update
+from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.infra.gc_tuning import freeze_startup_heap
 from handlers.events.teacher_ui import EventListCb
 from tests.bench.scale_support import (
-    BARE_APP, FIRST_USER, WEBHOOK_SECRET, Proc, bot_env, command_update, python, rss_mb, seed_people,
+    BARE_APP,
+    FIRST_USER,
+    WEBHOOK_SECRET,
+    Proc,
+    bot_env,
+    command_update,
+    python,
+    rss_mb,
+    seed_people,
 )
 from tests.bench.support import api_stats, commit_one_row, fake_api, free_port, migrated_sqlite, report
 from tests.support.fake_telegram import BOT_USER
@@ -36,17 +45,29 @@ def _p(values: list[float], q: float) -> float:
 
 # --- latency under load: 200 users at once through the real dispatcher on SQLite -------------
 
+
 def _update(h: Harness, user_id: int, kind: str) -> Update:
     tg = TgUser(id=user_id, is_bot=False, first_name="Бенч", language_code="ru")
     chat = Chat(id=user_id, type="private")
     now = datetime.now(timezone.utc)
     if kind == "button":
         message = Message(message_id=1, date=now, chat=chat, from_user=BOT_USER, text="…")
-        query = CallbackQuery(id=str(h.next_update_id()), from_user=tg, chat_instance="ci", message=message,
-                              data=EventListCb(view="all", page=0).pack())
+        query = CallbackQuery(
+            id=str(h.next_update_id()),
+            from_user=tg,
+            chat_instance="ci",
+            message=message,
+            data=EventListCb(view="all", page=0).pack(),
+        )
         return Update(update_id=h.next_update_id(), callback_query=query)
-    message = Message(message_id=h.next_message_id(), date=now, chat=chat, from_user=tg, text=kind,
-                      entities=[MessageEntity(type="bot_command", offset=0, length=len(kind))])
+    message = Message(
+        message_id=h.next_message_id(),
+        date=now,
+        chat=chat,
+        from_user=tg,
+        text=kind,
+        entities=[MessageEntity(type="bot_command", offset=0, length=len(kind))],
+    )
     return Update(update_id=h.next_update_id(), message=message)
 
 
@@ -65,8 +86,7 @@ def floor_dispatcher(engine: AsyncEngine) -> Dispatcher:
     async def button(query: CallbackQuery) -> None:
         await commit_one_row(engine, next(keys))
         await query.answer()
-        await query.bot.edit_message_text(FLOOR_TEXT, chat_id=query.from_user.id,
-                                          message_id=query.message.message_id)
+        await query.bot.edit_message_text(FLOOR_TEXT, chat_id=query.from_user.id, message_id=query.message.message_id)
 
     dp = Dispatcher()
     dp.include_router(router)
@@ -84,8 +104,9 @@ PHASE_S = 15  # each dispatcher gets two phases, in the order ours, floor, floor
 FLOOR_TEXT = "Готово. " * 20
 
 
-async def _simulated_user(dp: Dispatcher, h: Harness, user_id: int, until: float, kinds: tuple[str, ...],
-                          latencies: list[float]) -> None:
+async def _simulated_user(
+    dp: Dispatcher, h: Harness, user_id: int, until: float, kinds: tuple[str, ...], latencies: list[float]
+) -> None:
     """A closed-loop user: think, act, wait for the bot's answer, think again. The user's seed is
     its id, so every phase (ours or the floor's) sees the same taps at the same moments."""
     rng = random.Random(user_id)
@@ -162,18 +183,31 @@ def test_p99_vs_floor(tmp_path):
     for name in ("ours", "floor"):  # every update got its answer
         assert result[name]["replies"] >= len(result[name]["latencies"]), name
     passed = report(
-        "p99_vs_floor", _p(ours, 0.99) / _p(floor, 0.99), 3, "<=", users=USERS, db="sqlite",
+        "p99_vs_floor",
+        _p(ours, 0.99) / _p(floor, 0.99),
+        3,
+        "<=",
+        users=USERS,
+        db="sqlite",
         mode=f"{USERS} closed-loop users, think time {THINK_S[0]:g}-{THINK_S[1]:g} s, 2x{PHASE_S} s each",
-        p99_handler_ms=round(_p(ours, 0.99), 1), p50_ms=round(_p(ours, 0.5), 1),
-        floor_p99_ms=round(_p(floor, 0.99), 1), floor_p50_ms=round(_p(floor, 0.5), 1),
+        p99_handler_ms=round(_p(ours, 0.99), 1),
+        p50_ms=round(_p(ours, 0.5), 1),
+        floor_p99_ms=round(_p(floor, 0.99), 1),
+        floor_p50_ms=round(_p(floor, 0.5), 1),
         phase_p99_ms={name: result[name]["phase_p99_ms"] for name in ("ours", "floor")},
-        updates=len(ours), updates_per_s=round(len(ours) / result["ours"]["seconds"], 1), floor_updates=len(floor),
-        burst_p99_ms=round(_p(burst, 0.99), 1), burst_p50_ms=round(_p(burst, 0.5), 1),
-        alone_p50_ms=round(_p(alone, 0.5), 2), alone_p99_ms=round(_p(alone, 0.99), 2))
+        updates=len(ours),
+        updates_per_s=round(len(ours) / result["ours"]["seconds"], 1),
+        floor_updates=len(floor),
+        burst_p99_ms=round(_p(burst, 0.99), 1),
+        burst_p50_ms=round(_p(burst, 0.5), 1),
+        alone_p50_ms=round(_p(alone, 0.5), 2),
+        alone_p99_ms=round(_p(alone, 0.99), 2),
+    )
     assert passed
 
 
 # --- idle RSS of the bot process with 100k users in the database ------------------------------
+
 
 def test_rss_with_100k_users(tmp_path):
     url = migrated_sqlite(tmp_path)
@@ -203,8 +237,16 @@ def test_rss_with_100k_users(tmp_path):
         finally:
             bare.stop()
     idle = samples[-1]
-    report("rss_mb_100k_users", idle, 200, "<=", peak_mb=round(max(samples), 1), users=100_000, db="sqlite",
-           bare_aiogram_rss_mb=round(bare_mb, 1))
+    report(
+        "rss_mb_100k_users",
+        idle,
+        200,
+        "<=",
+        peak_mb=round(max(samples), 1),
+        users=100_000,
+        db="sqlite",
+        bare_aiogram_rss_mb=round(bare_mb, 1),
+    )
     assert idle <= 200
 
 
@@ -218,6 +260,7 @@ async def _blast(endpoint: str, base: str, first_update: int) -> float:
     before = api_stats(base)["delivered"]
     headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as client:
+
         async def post(i: int) -> int:
             update = command_update(first_update + i, FIRST_USER + i % N_SENDERS)
             async with client.post(endpoint, json=update, headers=headers) as response:
@@ -239,9 +282,19 @@ def test_webhook_throughput_ratio(tmp_path):
     with fake_api(limit=1_000_000) as base:
         bare_port, our_port = free_port(), free_port()
         bare = Proc([python(), "-c", BARE_APP, base, str(bare_port), WEBHOOK_SECRET], tmp_path / "bare.log")
-        ours = Proc([python(), "-m", "bot", "run", "--webhook"], tmp_path / "ours.log", bot_env(
-            url, base, WEBHOOK_URL="https://example.org/wh", WEBHOOK_SECRET=WEBHOOK_SECRET,
-            WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(our_port), WEBHOOK_PATH="/wh"))
+        ours = Proc(
+            [python(), "-m", "bot", "run", "--webhook"],
+            tmp_path / "ours.log",
+            bot_env(
+                url,
+                base,
+                WEBHOOK_URL="https://example.org/wh",
+                WEBHOOK_SECRET=WEBHOOK_SECRET,
+                WEBHOOK_HOST="127.0.0.1",
+                WEBHOOK_PORT=str(our_port),
+                WEBHOOK_PATH="/wh",
+            ),
+        )
         try:
             bare.wait_http(f"http://127.0.0.1:{bare_port}/healthz")
             ours.wait_http(f"http://127.0.0.1:{our_port}/healthz")
@@ -259,8 +312,17 @@ def test_webhook_throughput_ratio(tmp_path):
             bare.stop()
             ours.stop()
     bare_rate, our_rate = N_UPDATES / min(bare_s), N_UPDATES / min(ours_s)
-    report("webhook_updates_per_s_ratio", our_rate / bare_rate, 0.35, ">=", ours_per_s=round(our_rate, 1),
-           bare_aiogram_per_s=round(bare_rate, 1), updates=N_UPDATES, db="sqlite",
-           ours_runs_s=[round(s, 2) for s in ours_s], bare_runs_s=[round(s, 2) for s in bare_s],
-           ours_rss_mb=round(ours_rss, 1))
+    report(
+        "webhook_updates_per_s_ratio",
+        our_rate / bare_rate,
+        0.35,
+        ">=",
+        ours_per_s=round(our_rate, 1),
+        bare_aiogram_per_s=round(bare_rate, 1),
+        updates=N_UPDATES,
+        db="sqlite",
+        ours_runs_s=[round(s, 2) for s in ours_s],
+        bare_runs_s=[round(s, 2) for s in bare_s],
+        ours_rss_mb=round(ours_rss, 1),
+    )
     assert our_rate / bare_rate >= 0.35

@@ -7,10 +7,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(tmp_path, *args, url=None):
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": url or f"sqlite+aiosqlite:///{tmp_path}/bot.db"}
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": url or f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_backup_copies_a_consistent_database(tmp_path):

@@ -4,7 +4,8 @@ including a repeat inside one batch and a repeat after a restart."""
 import asyncio
 from datetime import datetime, timezone
 
-from aiogram.types import Chat, Message, Update, User as TgUser
+from aiogram.types import Chat, Message, Update
+from aiogram.types import User as TgUser
 from sqlalchemy import func, select
 
 from bot.middlewares.dedup import MAX_BATCH, DedupMiddleware
@@ -14,8 +15,16 @@ from tests.support.harness import Harness
 
 def update(update_id: int) -> Update:
     tg = TgUser(id=5, is_bot=False, first_name="Тест")
-    return Update(update_id=update_id, message=Message(
-        message_id=update_id, date=datetime.now(timezone.utc), chat=Chat(id=5, type="private"), from_user=tg, text="x"))
+    return Update(
+        update_id=update_id,
+        message=Message(
+            message_id=update_id,
+            date=datetime.now(timezone.utc),
+            chat=Chat(id=5, type="private"),
+            from_user=tg,
+            text="x",
+        ),
+    )
 
 
 async def test_each_update_is_handled_once_across_batches_and_restarts(db_url, sessionmaker):

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.services.shared import outbox
 from handlers.mentoring.ui import RelayCb
-from models import OrgKind, Organization, OutboxMessage, OutboxStatus, Position, User, utcnow
+from models import Organization, OrgKind, OutboxMessage, OutboxStatus, Position, User, utcnow
 from tests.support.factories import FAST
 from tests.support.factories import delivery_worker as make_worker
 from tests.support.fake_telegram import RecordingSession
+
 
 async def enqueue(sessionmaker, key, chat_id, **kwargs) -> bool:
     async with sessionmaker() as session, session.begin():
@@ -43,12 +44,24 @@ async def test_blocked_recipient_is_marked_inactive_and_never_retried(sessionmak
         org = Organization(kind=OrgKind.school, name="Школа", timezone="Europe/Moscow")
         session.add(org)
         await session.flush()
-        session.add(User(telegram_id=5, full_name="Блокирующий", position=Position.teacher, subjects=[],
-                         organization_id=org.id, timezone="Europe/Moscow"))
+        session.add(
+            User(
+                telegram_id=5,
+                full_name="Блокирующий",
+                position=Position.teacher,
+                subjects=[],
+                organization_id=org.id,
+                timezone="Europe/Moscow",
+            )
+        )
     await enqueue(sessionmaker, "b1", 5)
     await enqueue(sessionmaker, "gone", 6)
     worker, api = make_worker(sessionmaker)
-    api.fail("SendMessage", 5, TelegramForbiddenError(SendMessage(chat_id=5, text=""), "Forbidden: bot was blocked by the user"))
+    api.fail(
+        "SendMessage",
+        5,
+        TelegramForbiddenError(SendMessage(chat_id=5, text=""), "Forbidden: bot was blocked by the user"),
+    )
     api.fail("SendMessage", 6, TelegramBadRequest(SendMessage(chat_id=6, text=""), "Bad Request: chat not found"))
     await worker.run_once()
     assert await statuses(sessionmaker) == {"b1": OutboxStatus.blocked, "gone": OutboxStatus.blocked}
@@ -135,9 +148,19 @@ async def test_two_workers_never_send_the_same_row(sessionmaker):
 
 
 async def test_bulk_enqueue_and_copy_messages(sessionmaker):
-    rows = [{"key": f"broadcast:1:{i}", "chat_id": 300 + i, "purpose": "broadcast", "batch": "broadcast:1",
-             "payload": {"copy": {"from_chat_id": 42, "message_id": 7},
-                         "buttons": [[{"text": "Записаться", "callback_data": "evcard:5"}]]}} for i in range(3)]
+    rows = [
+        {
+            "key": f"broadcast:1:{i}",
+            "chat_id": 300 + i,
+            "purpose": "broadcast",
+            "batch": "broadcast:1",
+            "payload": {
+                "copy": {"from_chat_id": 42, "message_id": 7},
+                "buttons": [[{"text": "Записаться", "callback_data": "evcard:5"}]],
+            },
+        }
+        for i in range(3)
+    ]
     async with sessionmaker() as session, session.begin():
         assert await outbox.enqueue_many(session, rows) == 3
         assert await outbox.enqueue_many(session, rows) == 0  # a restart re-enqueueing sends nobody twice
@@ -153,8 +176,9 @@ async def test_a_429_pause_longer_than_the_lease_sends_nothing_twice(sessionmake
     another instance takes them over while they wait."""
     for i in range(6):
         await enqueue(sessionmaker, f"p{i}", 300 + i)
-    config = DeliveryConfig(rate_per_s=500, per_chat_interval_s=0, quiet_hours="", batch=2, flush_every_s=0.05,
-                            lease=timedelta(seconds=1))
+    config = DeliveryConfig(
+        rate_per_s=500, per_chat_interval_s=0, quiet_hours="", batch=2, flush_every_s=0.05, lease=timedelta(seconds=1)
+    )
     (w1, api1), (w2, api2) = make_worker(sessionmaker, config), make_worker(sessionmaker, config)
     storms = {"left": 3}
     original = api1.make_request
@@ -180,8 +204,17 @@ async def test_a_429_pause_longer_than_the_lease_sends_nothing_twice(sessionmake
 
 async def test_a_reminder_due_during_a_broadcast_goes_out_with_the_next_batch(sessionmaker):
     earlier = utcnow() - timedelta(minutes=5)
-    rows = [{"key": f"broadcast:9:{i}", "chat_id": 500 + i, "purpose": "broadcast", "batch": "broadcast:9",
-             "payload": {"text": "Объявление"}, "due_at": earlier} for i in range(12)]
+    rows = [
+        {
+            "key": f"broadcast:9:{i}",
+            "chat_id": 500 + i,
+            "purpose": "broadcast",
+            "batch": "broadcast:9",
+            "payload": {"text": "Объявление"},
+            "due_at": earlier,
+        }
+        for i in range(12)
+    ]
     async with sessionmaker() as session, session.begin():
         await outbox.enqueue_many(session, rows)
     await enqueue(sessionmaker, "reminder", 999)  # due now: later than every broadcast row
@@ -195,16 +228,40 @@ async def test_a_reminder_due_during_a_broadcast_goes_out_with_the_next_batch(se
 async def test_edit_rows_edit_in_place_and_only_the_newest_of_a_series_waits(sessionmaker):
     async with sessionmaker() as session, session.begin():
         for version in ("1", "2", "3"):
-            await outbox.enqueue_latest(session, series="progress:7", version=version, chat_id=70, purpose="test",
-                                        text=f"шаг {version}", edit_message_id=555, urgent=True,
-                                        buttons=[[outbox.button("Ответить", "relay_reply", pair_id=9)]])
-        await outbox.enqueue_latest(session, series="progress:77", version="1", chat_id=71, purpose="test",
-                                    text="другая серия", edit_message_id=556)
-    assert await statuses(sessionmaker) == {"progress:7:1": OutboxStatus.cancelled, "progress:7:2": OutboxStatus.cancelled,
-                                            "progress:7:3": OutboxStatus.pending, "progress:77:1": OutboxStatus.pending}
+            await outbox.enqueue_latest(
+                session,
+                series="progress:7",
+                version=version,
+                chat_id=70,
+                purpose="test",
+                text=f"шаг {version}",
+                edit_message_id=555,
+                urgent=True,
+                buttons=[[outbox.button("Ответить", "relay_reply", pair_id=9)]],
+            )
+        await outbox.enqueue_latest(
+            session,
+            series="progress:77",
+            version="1",
+            chat_id=71,
+            purpose="test",
+            text="другая серия",
+            edit_message_id=556,
+        )
+    assert await statuses(sessionmaker) == {
+        "progress:7:1": OutboxStatus.cancelled,
+        "progress:7:2": OutboxStatus.cancelled,
+        "progress:7:3": OutboxStatus.pending,
+        "progress:77:1": OutboxStatus.pending,
+    }
     worker, api = make_worker(sessionmaker)
-    api.fail("EditMessageText", 71, TelegramBadRequest(EditMessageText(chat_id=71, message_id=556, text=""),
-                                                        "Bad Request: message is not modified"))
+    api.fail(
+        "EditMessageText",
+        71,
+        TelegramBadRequest(
+            EditMessageText(chat_id=71, message_id=556, text=""), "Bad Request: message is not modified"
+        ),
+    )
     await worker.run_once()
     (edit,) = api.sent("EditMessageText")
     assert (edit.chat_id, edit.message_id, edit.text) == (70, 555, "шаг 3")
@@ -216,10 +273,17 @@ async def test_edit_rows_edit_in_place_and_only_the_newest_of_a_series_waits(ses
 
 async def test_a_worker_without_the_button_registry_fails_the_row_visibly(sessionmaker):
     async with sessionmaker() as session, session.begin():
-        await outbox.enqueue(session, key="neutral", chat_id=72, purpose="test", text="hi",
-                             buttons=[[outbox.button("Открыть", "route_step", step_id=1)]])
-    worker = DeliveryWorker(Bot("123456:TEST-delivery", session=RecordingSession()), sessionmaker,
-                            replace(FAST, max_attempts=1))
+        await outbox.enqueue(
+            session,
+            key="neutral",
+            chat_id=72,
+            purpose="test",
+            text="hi",
+            buttons=[[outbox.button("Открыть", "route_step", step_id=1)]],
+        )
+    worker = DeliveryWorker(
+        Bot("123456:TEST-delivery", session=RecordingSession()), sessionmaker, replace(FAST, max_attempts=1)
+    )
     await worker.run_once()
     async with sessionmaker() as session:
         row = await session.scalar(select(OutboxMessage))

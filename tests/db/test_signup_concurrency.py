@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from bot.services.events import signups
 from models import (
-    Event, EventFormat, EventRegistration, OrgKind, Organization, OutboxMessage, Position, User, utcnow,
+    Event,
+    EventFormat,
+    EventRegistration,
+    Organization,
+    OrgKind,
+    OutboxMessage,
+    Position,
+    User,
+    utcnow,
 )
 
 POLICY = signups.SignupPolicy()
@@ -20,12 +28,28 @@ async def setup(sessionmaker, users: int, capacity: int) -> tuple[int, list[int]
         org = Organization(kind=OrgKind.school, name="Школа", timezone="Europe/Moscow")
         session.add(org)
         await session.flush()
-        people = [User(telegram_id=10_000 + n, full_name=f"Педагог {n}", position=Position.teacher,
-                       organization_id=org.id, timezone="Europe/Moscow") for n in range(users)]
+        people = [
+            User(
+                telegram_id=10_000 + n,
+                full_name=f"Педагог {n}",
+                position=Position.teacher,
+                organization_id=org.id,
+                timezone="Europe/Moscow",
+            )
+            for n in range(users)
+        ]
         start = utcnow() + timedelta(days=3)
-        event = Event(title="Семинар", format=EventFormat.seminar, areas=[2], scope_org_id=org.id,
-                      timezone="Europe/Moscow", starts_at=start, duration_min=60, capacity=capacity,
-                      registration_deadline=start - timedelta(hours=2))
+        event = Event(
+            title="Семинар",
+            format=EventFormat.seminar,
+            areas=[2],
+            scope_org_id=org.id,
+            timezone="Europe/Moscow",
+            starts_at=start,
+            duration_min=60,
+            capacity=capacity,
+            registration_deadline=start - timedelta(hours=2),
+        )
         session.add_all([*people, event])
         await session.flush()
         return event.id, [person.id for person in people]
@@ -48,12 +72,17 @@ async def test_fifty_concurrent_signups_for_ten_seats(sessionmaker):
     await asyncio.gather(*(sign_up(sessionmaker, event_id, uid) for uid in user_ids))
     assert await statuses(sessionmaker, event_id) == {"registered": 10, "waitlisted": 40}
     async with sessionmaker() as session:
-        waitlist = list(await session.scalars(
-            select(EventRegistration).where(EventRegistration.event_id == event_id,
-                                            EventRegistration.status == "waitlisted")))
+        waitlist = list(
+            await session.scalars(
+                select(EventRegistration).where(
+                    EventRegistration.event_id == event_id, EventRegistration.status == "waitlisted"
+                )
+            )
+        )
         positions = sorted([await signups.waitlist_position(session, r) for r in waitlist])
         reminders = await session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == "event_reminder"))
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == "event_reminder")
+        )
     assert positions == list(range(1, 41))  # a strict queue: no two people share a place
     assert reminders == 10 * len(POLICY.reminder_offsets_h)  # only the registered get reminders
 

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import pytest
 from aiogram import Bot, Dispatcher, Router
 from aiogram.filters import Command
-from aiogram.types import Chat, Message, Update, User as TgUser
+from aiogram.types import Chat, Message, Update
+from aiogram.types import User as TgUser
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import InvalidRequestError
 
@@ -71,8 +72,9 @@ def _dispatcher(sessionmaker, seen: list) -> Dispatcher:
 
 async def _send(dp: Dispatcher, bot: Bot, text_: str, update_id: int = 1):
     tg = TgUser(id=7, is_bot=False, first_name="Тест")
-    message = Message(message_id=update_id, date=datetime.now(timezone.utc), chat=Chat(id=7, type="private"),
-                      from_user=tg, text=text_)
+    message = Message(
+        message_id=update_id, date=datetime.now(timezone.utc), chat=Chat(id=7, type="private"), from_user=tg, text=text_
+    )
     return await dp.feed_update(bot, Update(update_id=update_id, message=message))
 
 

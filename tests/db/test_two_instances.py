@@ -17,8 +17,17 @@ from bot.infra.db import create_engine, create_sessionmaker
 from bot.services import route as routes
 from bot.services.events import signups
 from models import (
-    Event, EventFormat, EventRegistration, OrgKind, Organization, OutboxMessage, Position, Route,
-    RouteStep, User, utcnow,
+    Event,
+    EventFormat,
+    EventRegistration,
+    Organization,
+    OrgKind,
+    OutboxMessage,
+    Position,
+    Route,
+    RouteStep,
+    User,
+    utcnow,
 )
 from models.event import EventStatus, RegistrationStatus
 from models.route import RouteStatus, StepStatus
@@ -89,8 +98,15 @@ def test_two_processes_deliver_each_message_once(pg_url, tmp_path):
     databases.off_loop(asyncio.run, _seed_outbox(pg_url, ROWS))
     go = tmp_path / "go"
     with fake_api(limit=100_000) as base:
-        children = [subprocess.Popen([sys.executable, "-c", CHILD, pg_url, base, str(RATE), str(go)], cwd=ROOT,
-                                     stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", CHILD, pg_url, base, str(RATE), str(go)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         try:
             for child in children:
                 assert child.stdout.readline().strip() == "ready"
@@ -126,40 +142,84 @@ async def _seed_jobs(sessionmaker) -> None:
         org = Organization(kind=OrgKind.school, name="Школа", timezone="Europe/Moscow")
         session.add(org)
         await session.flush()
-        people = [User(telegram_id=70_000 + n, full_name=f"Педагог {n}", position=Position.teacher,
-                       organization_id=org.id, timezone="Europe/Moscow") for n in range(PEOPLE)]
+        people = [
+            User(
+                telegram_id=70_000 + n,
+                full_name=f"Педагог {n}",
+                position=Position.teacher,
+                organization_id=org.id,
+                timezone="Europe/Moscow",
+            )
+            for n in range(PEOPLE)
+        ]
         session.add_all(people)
         await session.flush()
         # Route nudges: two planned steps per person, one due in two days, one overdue.
         for person in people:
-            route = Route(user_id=person.id, status=RouteStatus.active, period_start=today - timedelta(days=30),
-                          period_end=today + timedelta(days=150))
+            route = Route(
+                user_id=person.id,
+                status=RouteStatus.active,
+                period_start=today - timedelta(days=30),
+                period_end=today + timedelta(days=150),
+            )
             session.add(route)
             await session.flush()
-            session.add_all([RouteStep(route_id=route.id, position=i, deficit_kind="own", title=f"Шаг {i}",
-                                       form="informal", deadline=today + timedelta(days=delta),
-                                       status=StepStatus.planned)
-                             for i, delta in enumerate((2, -2))])
+            session.add_all(
+                [
+                    RouteStep(
+                        route_id=route.id,
+                        position=i,
+                        deficit_kind="own",
+                        title=f"Шаг {i}",
+                        form="informal",
+                        deadline=today + timedelta(days=delta),
+                        status=StepStatus.planned,
+                    )
+                    for i, delta in enumerate((2, -2))
+                ]
+            )
         # Seat offers: per event, OFFERED lapsed offers and WAITLISTED people queued behind them.
         start = now + timedelta(days=3)
         for e in range(EVENTS):
-            event = Event(title=f"Семинар {e}", format=EventFormat.seminar, areas=[2], scope_org_id=org.id,
-                          timezone="Europe/Moscow", starts_at=start, duration_min=60, capacity=CAPACITY,
-                          registration_deadline=start - timedelta(hours=2), status=EventStatus.published)
+            event = Event(
+                title=f"Семинар {e}",
+                format=EventFormat.seminar,
+                areas=[2],
+                scope_org_id=org.id,
+                timezone="Europe/Moscow",
+                starts_at=start,
+                duration_min=60,
+                capacity=CAPACITY,
+                registration_deadline=start - timedelta(hours=2),
+                status=EventStatus.published,
+            )
             session.add(event)
             await session.flush()
             base = e * (CAPACITY + OFFERED + WAITLISTED)
             for i in range(CAPACITY - OFFERED):
-                session.add(EventRegistration(event_id=event.id, user_id=people[base + i].id,
-                                              status=RegistrationStatus.registered))
+                session.add(
+                    EventRegistration(
+                        event_id=event.id, user_id=people[base + i].id, status=RegistrationStatus.registered
+                    )
+                )
             for i in range(OFFERED):
-                session.add(EventRegistration(event_id=event.id, user_id=people[base + CAPACITY + i].id,
-                                              status=RegistrationStatus.offered,
-                                              offer_expires_at=now - timedelta(minutes=5)))
+                session.add(
+                    EventRegistration(
+                        event_id=event.id,
+                        user_id=people[base + CAPACITY + i].id,
+                        status=RegistrationStatus.offered,
+                        offer_expires_at=now - timedelta(minutes=5),
+                    )
+                )
             for i in range(WAITLISTED):
-                session.add(EventRegistration(event_id=event.id, user_id=people[base + CAPACITY + OFFERED + i].id,
-                                              status=RegistrationStatus.waitlisted,
-                                              queued_at=now - timedelta(hours=1) + timedelta(seconds=i)))
+                session.add(
+                    EventRegistration(
+                        event_id=event.id,
+                        user_id=people[base + CAPACITY + OFFERED + i].id,
+                        status=RegistrationStatus.waitlisted,
+                        queued_at=now - timedelta(hours=1) + timedelta(seconds=i),
+                    )
+                )
 
 
 async def _instance_runs(sessionmaker, rounds: int) -> tuple[int, int]:
@@ -182,13 +242,30 @@ async def test_periodic_jobs_from_two_instances_fire_once(pg_url):
         # Two instances, each with three scheduler-like loops, all at once.
         results = await asyncio.gather(*(_instance_runs(maker, 8) for maker in makers for _ in range(3)))
         async with makers[0]() as session:
-            purposes = Counter(dict((await session.execute(
-                select(OutboxMessage.purpose, func.count()).group_by(OutboxMessage.purpose))).all()))
+            purposes = Counter(
+                dict(
+                    (
+                        await session.execute(
+                            select(OutboxMessage.purpose, func.count()).group_by(OutboxMessage.purpose)
+                        )
+                    ).all()
+                )
+            )
             keys = await session.scalar(select(func.count(func.distinct(OutboxMessage.idempotency_key))))
-            lapsed_keys = list(await session.scalars(select(OutboxMessage.idempotency_key).where(
-                OutboxMessage.idempotency_key.like("offer-lapsed:%"))))
-            statuses = Counter(dict((await session.execute(
-                select(EventRegistration.status, func.count()).group_by(EventRegistration.status))).all()))
+            lapsed_keys = list(
+                await session.scalars(
+                    select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.like("offer-lapsed:%"))
+                )
+            )
+            statuses = Counter(
+                dict(
+                    (
+                        await session.execute(
+                            select(EventRegistration.status, func.count()).group_by(EventRegistration.status)
+                        )
+                    ).all()
+                )
+            )
     finally:
         for engine in engines:
             await engine.dispose()
@@ -199,8 +276,10 @@ async def test_periodic_jobs_from_two_instances_fire_once(pg_url):
     assert len({key.split(":")[1] for key in lapsed_keys}) == len(lapsed_keys) == EVENTS * OFFERED
     # every lapsed seat re-offered once to the next in line, never twice
     assert purposes["waitlist_offer"] == EVENTS * OFFERED * 2
-    assert statuses == {RegistrationStatus.registered: EVENTS * (CAPACITY - OFFERED),
-                        RegistrationStatus.cancelled: EVENTS * OFFERED,
-                        RegistrationStatus.offered: EVENTS * OFFERED,
-                        RegistrationStatus.waitlisted: EVENTS * (WAITLISTED - OFFERED)}
+    assert statuses == {
+        RegistrationStatus.registered: EVENTS * (CAPACITY - OFFERED),
+        RegistrationStatus.cancelled: EVENTS * OFFERED,
+        RegistrationStatus.offered: EVENTS * OFFERED,
+        RegistrationStatus.waitlisted: EVENTS * (WAITLISTED - OFFERED),
+    }
     assert keys == sum(purposes.values())

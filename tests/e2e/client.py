@@ -39,9 +39,18 @@ class BotMessage:
     def from_view(cls, view: dict) -> BotMessage:
         m = view["message"]
         return cls(
-            m["message_id"], m["chat"]["id"], m.get("text"), m.get("caption"), m.get("reply_markup"),
-            view.get("keyboard"), m.get("document"), m.get("photo"), view["edits"], view["deleted"],
-            view.get("raw_text"), m,
+            m["message_id"],
+            m["chat"]["id"],
+            m.get("text"),
+            m.get("caption"),
+            m.get("reply_markup"),
+            view.get("keyboard"),
+            m.get("document"),
+            m.get("photo"),
+            view["edits"],
+            view["deleted"],
+            view.get("raw_text"),
+            m,
         )
 
     @property
@@ -93,15 +102,28 @@ class Emulator:
         """Bot API calls made by bots (except getUpdates): {method, chat_id, params, status, result}."""
         return await self.request("GET", "/_e2e/calls", params={"method": method} if method else {})
 
-    async def fail(self, chat_id: int | None = None, error_code: int = 403, *, method: str | None = None,
-                   description: str | None = None, retry_after: int | None = None,
-                   times: int | None = None) -> dict:
+    async def fail(
+        self,
+        chat_id: int | None = None,
+        error_code: int = 403,
+        *,
+        method: str | None = None,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int | None = None,
+    ) -> dict:
         """Make Bot API calls for ``chat_id`` (and/or ``method``) fail; ``times=None`` = until cleared.
 
         403 defaults to "Forbidden: bot was blocked by the user"; 429 carries ``retry_after``.
         """
-        rule = {"chat_id": chat_id, "error_code": error_code, "method": method,
-                "description": description, "retry_after": retry_after, "times": times}
+        rule = {
+            "chat_id": chat_id,
+            "error_code": error_code,
+            "method": method,
+            "description": description,
+            "retry_after": retry_after,
+            "times": times,
+        }
         return await self.request("POST", "/_e2e/failures", json={k: v for k, v in rule.items() if v is not None})
 
     async def clear_failures(self) -> None:
@@ -123,11 +145,17 @@ class Emulator:
 class TgUser:
     """A Telegram user in a private chat with the bot (chat id == user id)."""
 
-    def __init__(self, emulator: Emulator, token: str, user_id: int, first_name: str = "Test",
-                 username: str | None = None):
+    def __init__(
+        self, emulator: Emulator, token: str, user_id: int, first_name: str = "Test", username: str | None = None
+    ):
         self.emulator, self.token, self.user_id, self.chat_id = emulator, token, user_id, user_id
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
-                     "username": username or f"user{user_id}", "language_code": "ru"}
+        self.user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "username": username or f"user{user_id}",
+            "language_code": "ru",
+        }
         self.chat = {"id": user_id, "type": "private", "first_name": first_name, "username": self.user["username"]}
         self.floor = 0  # messages up to this id (left from earlier tests) are ignored
         self.consumed: set[int] = set()
@@ -153,8 +181,9 @@ class TgUser:
         else:
             await self._post("/sendMessage", {"text": text})
 
-    async def send_document(self, file_name: str, content: bytes, caption: str | None = None,
-                            mime_type: str = "application/octet-stream") -> dict:
+    async def send_document(
+        self, file_name: str, content: bytes, caption: str | None = None, mime_type: str = "application/octet-stream"
+    ) -> dict:
         document = await self.emulator.upload(content, file_name, mime_type)
         await self._post("/sendMessage", {"document": document} | ({"caption": caption} if caption else {}))
         return document
@@ -167,29 +196,53 @@ class TgUser:
             if (found := find(messages)) is not None:
                 return found
             if time.monotonic() > deadline:
-                seen = "\n".join(f"  #{m.message_id}: {m.body!r} buttons={[b['text'] for b in m.buttons]}"
-                                 for m in messages)
+                seen = "\n".join(
+                    f"  #{m.message_id}: {m.body!r} buttons={[b['text'] for b in m.buttons]}" for m in messages
+                )
                 raise AssertionError(f"user {self.user_id}: no {what} within {timeout}s; bot messages:\n{seen}")
             await asyncio.sleep(POLL_INTERVAL)
 
-    async def wait_reply(self, contains: str | None = None, *, timeout: float = 10.0,
-                         predicate: Callable[[BotMessage], bool] | None = None) -> BotMessage:
+    async def wait_reply(
+        self,
+        contains: str | None = None,
+        *,
+        timeout: float = 10.0,
+        predicate: Callable[[BotMessage], bool] | None = None,
+    ) -> BotMessage:
         """The oldest new bot message (not returned before) containing ``contains`` in text/caption."""
+
         def find(messages: list[BotMessage]) -> BotMessage | None:
-            return next((m for m in messages if m.message_id not in self.consumed and not m.deleted
-                         and (contains is None or contains in m.body) and (predicate is None or predicate(m))),
-                        None)
+            return next(
+                (
+                    m
+                    for m in messages
+                    if m.message_id not in self.consumed
+                    and not m.deleted
+                    and (contains is None or contains in m.body)
+                    and (predicate is None or predicate(m))
+                ),
+                None,
+            )
+
         message = await self._poll(find, timeout, f"reply containing {contains!r}")
         self.consumed.add(message.message_id)
         return message
 
-    async def wait_edit(self, message: BotMessage, contains: str | None = None, *,
-                        timeout: float = 10.0) -> BotMessage:
+    async def wait_edit(self, message: BotMessage, contains: str | None = None, *, timeout: float = 10.0) -> BotMessage:
         """``message`` once edited again (and its text/caption contains ``contains``)."""
+
         def find(messages: list[BotMessage]) -> BotMessage | None:
-            return next((m for m in messages if m.message_id == message.message_id
-                         and len(m.edits) > len(message.edits) and (contains is None or contains in m.body)),
-                        None)
+            return next(
+                (
+                    m
+                    for m in messages
+                    if m.message_id == message.message_id
+                    and len(m.edits) > len(message.edits)
+                    and (contains is None or contains in m.body)
+                ),
+                None,
+            )
+
         return await self._poll(find, timeout, f"edit of #{message.message_id} containing {contains!r}")
 
     async def click(self, label: str, *, timeout: float = 10.0, times: int = 1) -> BotMessage:
@@ -199,11 +252,13 @@ class TgUser:
         ``times=2`` is a double tap: the same press sent twice at once.
         Returns the message the button belongs to.
         """
+
         def find(messages: list[BotMessage]) -> BotMessage | None:
             live = [m for m in reversed(messages) if not m.deleted]
             inline = next((m for m in live if m.button(label)), None)
             shown = next((m for m in reversed(messages) if m.keyboard), None)  # current reply keyboard
             return inline or (shown if shown and label in shown.reply_buttons else None)
+
         message = await self._poll(find, timeout, f"button {label!r}")
         button = message.button(label)
         if button is not None and "callback_data" not in button:
@@ -223,7 +278,7 @@ class TgUser:
         deadline = time.monotonic() + timeout
         while True:
             answers = await self.emulator.answers(self.chat_id)
-            for index, answer in enumerate(answers[self.answers_seen:], start=self.answers_seen):
+            for index, answer in enumerate(answers[self.answers_seen :], start=self.answers_seen):
                 if contains is None or contains in (answer.get("text") or ""):
                     self.answers_seen = index + 1
                     return answer

@@ -65,8 +65,9 @@ _user_ids = itertools.count(100001)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "backends(*names): run this e2e module's bot on each backend "
-                                       f"({', '.join(backends.BACKENDS)})")
+    config.addinivalue_line(
+        "markers", f"backends(*names): run this e2e module's bot on each backend ({', '.join(backends.BACKENDS)})"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -122,12 +123,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def bot_process(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory,
-                bot_extra_env: dict[str, str], backend: str) -> BotProcess:
+def bot_process(
+    emulator: Emulator, tmp_path_factory: pytest.TempPathFactory, bot_extra_env: dict[str, str], backend: str
+) -> BotProcess:
     workdir = tmp_path_factory.mktemp(f"bot-{backend}")
     with backends.provision(backend, workdir) as storage_env:
-        process = start_bot("bot", clock.bot_command("run"), emulator.base_url, workdir,
-                            storage_env | bot_extra_env)
+        process = start_bot("bot", clock.bot_command("run"), emulator.base_url, workdir, storage_env | bot_extra_env)
         try:
             yield process
         finally:

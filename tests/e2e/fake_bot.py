@@ -30,8 +30,9 @@ dp = Dispatcher()
 @dp.message(CommandStart())
 async def start(message: Message) -> None:
     button = InlineKeyboardButton(text="Press me", callback_data="press")
-    await message.answer(f"Hello, <b>{message.from_user.first_name}</b>!",
-                         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]))
+    await message.answer(
+        f"Hello, <b>{message.from_user.first_name}</b>!", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
+    )
 
 
 @dp.callback_query(F.data == "press")
@@ -81,8 +82,9 @@ async def main() -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_BASE"]))
     bot = Bot(os.environ["BOT_TOKEN"], session=session, default=DefaultBotProperties(parse_mode="HTML"))
-    await bot.set_my_commands([BotCommand(command="start", description="Start"),
-                               BotCommand(command="doc", description="Get a document")])
+    await bot.set_my_commands(
+        [BotCommand(command="start", description="Start"), BotCommand(command="doc", description="Get a document")]
+    )
     await bot.delete_webhook()
     await dp.start_polling(bot, polling_timeout=10)
 

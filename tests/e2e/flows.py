@@ -41,8 +41,10 @@ async def register(user: TgUser, name: str) -> BotMessage:
 
 async def wait_text(user: TgUser, contains: str, timeout: float = 20) -> BotMessage:
     """A bot message (new, or an existing one edited) whose current text contains `contains`."""
+
     def find(messages):
         return next((m for m in reversed(messages) if contains in m.body), None)
+
     return await user._poll(find, timeout, f"text containing {contains!r}")
 
 
@@ -57,7 +59,11 @@ async def grant_methodist(bot_process, telegram_id: int, org_id: int) -> str:
     """`python -m bot grant methodist ID --scope ORG` on the running bot's database."""
     proc = await asyncio.create_subprocess_exec(
         *clock.bot_command("grant", "methodist", str(telegram_id), "--scope", str(org_id)),
-        cwd=REPO_ROOT, env=clock.child_env(bot_process.env), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        cwd=REPO_ROOT,
+        env=clock.child_env(bot_process.env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode == 0, out.decode(errors="replace")
     return out.decode(errors="replace")
@@ -68,12 +74,22 @@ async def add_diagnosis(db: BotDb, telegram_id: int, zones: dict[str, str], days
     user = await db.user(telegram_id)
     scores = {"severe": 5, "partial": 9, "norm": 12, "resource": 15}
     async with db.session() as session, session.begin():
-        version = await session.scalar(select(ContentVersion.id).where(
-            ContentVersion.kind == "questionnaire_teacher", ContentVersion.is_current.is_(True)))
-        attempt = DiagnosisAttempt(user_id=user.id, variant="teacher", content_version_id=version,
-                                   status=AttemptStatus.completed, current_index=40,
-                                   completed_at=utcnow() - timedelta(days=days_ago))
+        version = await session.scalar(
+            select(ContentVersion.id).where(
+                ContentVersion.kind == "questionnaire_teacher", ContentVersion.is_current.is_(True)
+            )
+        )
+        attempt = DiagnosisAttempt(
+            user_id=user.id,
+            variant="teacher",
+            content_version_id=version,
+            status=AttemptStatus.completed,
+            current_index=40,
+            completed_at=utcnow() - timedelta(days=days_ago),
+        )
         session.add(attempt)
         await session.flush()
-        session.add_all(AreaResult(attempt_id=attempt.id, area=area, score=scores[zone], max_score=15, zone=zone,
-                                   point_deficits=[]) for area, zone in zones.items())
+        session.add_all(
+            AreaResult(attempt_id=attempt.id, area=area, score=scores[zone], max_score=15, zone=zone, point_deficits=[])
+            for area, zone in zones.items()
+        )

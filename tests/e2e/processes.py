@@ -41,8 +41,14 @@ class ManagedProcess:
         assert not self.alive, f"{self.name} is already running"
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== {time.strftime('%H:%M:%S')} start {' '.join(self.cmd)}\n".encode())
-            self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=clock.child_env(self.env), stdout=log,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                self.cmd,
+                cwd=self.cwd,
+                env=clock.child_env(self.env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         # Compared with the emulator's clock (node's, not travelled): the real time, not the test's.
         self.started_at = escape_hatch.time.time()
         RUNNING.append(self)
@@ -112,8 +118,7 @@ class EmulatorProcess(ManagedProcess):
 class BotProcess(ManagedProcess):
     """A bot polling the emulator; start() returns once it has called getUpdates."""
 
-    def __init__(self, name: str, cmd: list[str], *, cwd: Path, env: dict[str, str], log_path: Path,
-                 emulator_url: str):
+    def __init__(self, name: str, cmd: list[str], *, cwd: Path, env: dict[str, str], log_path: Path, emulator_url: str):
         super().__init__(name, cmd, cwd=cwd, env=env, log_path=log_path)
         self.token = env["BOT_TOKEN"]
         self.database_url = env["DATABASE_URL"]
@@ -150,20 +155,24 @@ class BotProcess(ManagedProcess):
             log.write(f"\n===== {time.strftime('%H:%M:%S')} killed (SIGKILL)\n".encode())
 
 
-def start_bot(name: str, cmd: list[str], emulator_url: str, workdir: Path,
-              extra_env: dict[str, str] | None = None) -> BotProcess:
+def start_bot(
+    name: str, cmd: list[str], emulator_url: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> BotProcess:
     """Start a bot subprocess (cwd = repo root) wired to the emulator; a new token and database per call."""
-    env = dict(os.environ) | {
-        "BOT_TOKEN": f"{next(_bot_ids)}:TEST-token-abc",
-        "TELEGRAM_API_BASE": emulator_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
-        "ADMIN_IDS": str(ADMIN_ID),
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-        # Scripted users tap far faster than people; flood control has its own handler test.
-        "THROTTLE_RATE": "500",
-    } | (extra_env or {})
-    process = BotProcess(name, cmd, cwd=REPO_ROOT, env=env, log_path=workdir / f"{name}.log",
-                         emulator_url=emulator_url)
+    env = (
+        dict(os.environ)
+        | {
+            "BOT_TOKEN": f"{next(_bot_ids)}:TEST-token-abc",
+            "TELEGRAM_API_BASE": emulator_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+            "ADMIN_IDS": str(ADMIN_ID),
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            # Scripted users tap far faster than people; flood control has its own handler test.
+            "THROTTLE_RATE": "500",
+        }
+        | (extra_env or {})
+    )
+    process = BotProcess(name, cmd, cwd=REPO_ROOT, env=env, log_path=workdir / f"{name}.log", emulator_url=emulator_url)
     process.start()
     return process

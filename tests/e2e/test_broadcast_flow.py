@@ -41,8 +41,9 @@ def bot_extra_env() -> dict[str, str]:
     return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5"}
 
 
-async def register_at(user: TgUser, name: str, municipality: str = "г. Новочеркасск",
-                      school: str = "МБОУ СОШ № 1") -> BotMessage:
+async def register_at(
+    user: TgUser, name: str, municipality: str = "г. Новочеркасск", school: str = "МБОУ СОШ № 1"
+) -> BotMessage:
     """Like test_onboarding.register, in any school, with timeouts for a loaded machine."""
     await user.send("/start")
     await user.wait_reply(contains="Согласие на обработку", timeout=T)
@@ -67,8 +68,10 @@ async def click_and_wait(user: TgUser, label: str, expect: str) -> BotMessage:
 
 async def message_now(user: TgUser, message_id: int, contains: str, timeout: float = 60) -> BotMessage:
     """The message `message_id` once its current text contains `contains` (however many edits)."""
+
     def find(messages):
         return next((m for m in messages if m.message_id == message_id and contains in m.body), None)
+
     return await user._poll(find, timeout, f"#{message_id} containing {contains!r}")
 
 
@@ -128,11 +131,11 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
     source_id = draft.source_message_id
     preview_copies = await calls_for(emulator, "copyMessage", methodist.chat_id)
     assert [(c["params"]["from_chat_id"], c["params"]["message_id"]) for c in preview_copies] == [
-        (str(methodist.chat_id), str(source_id))]  # the preview is the very message, copied back
+        (str(methodist.chat_id), str(source_id))
+    ]  # the preview is the very message, copied back
     # The copied message, as the bot received it: the text and its bold entity.
     history = await emulator.request("POST", "/getUpdatesHistory", json={"token": bot_process.token})
-    source = next(u["message"] for u in history
-                  if u.get("messageId") == source_id and "from" in u.get("message", {}))
+    source = next(u["message"] for u in history if u.get("messageId") == source_id and "from" in u.get("message", {}))
     assert source["text"] == TEXT and source["entities"] == [bold]
     assert source["from"]["id"] == methodist.user_id
 
@@ -163,18 +166,28 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
     # The live progress message: sent first ("starting", before anything is saved), then "0 of 3"
     # with a stop button once the broadcast is committed, then edited to the report.
     progress = await methodist.wait_reply(contains=f"📨 Рассылка №{broadcast_id}", timeout=T)
-    sent = [c for c in await calls_for(emulator, "sendMessage", methodist.chat_id)
-            if c["status"] == 200 and c["result"]["message_id"] == progress.message_id]
+    sent = [
+        c
+        for c in await calls_for(emulator, "sendMessage", methodist.chat_id)
+        if c["status"] == 200 and c["result"]["message_id"] == progress.message_id
+    ]
     assert len(sent) == 1 and "запускается" in sent[0]["params"]["text"], sent
-    first = [c for c in await calls_for(emulator, "editMessageText", methodist.chat_id)
-             if c["status"] == 200 and c["params"]["message_id"] == str(progress.message_id)][:1]
+    first = [
+        c
+        for c in await calls_for(emulator, "editMessageText", methodist.chat_id)
+        if c["status"] == 200 and c["params"]["message_id"] == str(progress.message_id)
+    ][:1]
     assert len(first) == 1, first
     assert "Отправлено 0 из 3" in first[0]["params"]["text"] and "0%" in first[0]["params"]["text"]
     stop_button = json.loads(first[0]["params"]["reply_markup"])["inline_keyboard"][0][0]
     assert stop_button == {"text": "⏹ Остановить рассылку", "callback_data": f"bc:stop:{broadcast_id}::0:0"}
     report = await message_now(methodist, progress.message_id, "завершена", timeout=90)
-    for line in (f"📨 Рассылка №{broadcast_id} завершена.", "Доставлено: 2 из 3", "Заблокировали бота: 1",
-                 "Ошибки доставки: 0"):
+    for line in (
+        f"📨 Рассылка №{broadcast_id} завершена.",
+        "Доставлено: 2 из 3",
+        "Заблокировали бота: 1",
+        "Ошибки доставки: 0",
+    ):
         assert line in report.text, (line, report.text)
     assert "Ещё в пути" not in report.text and "отмены" not in report.text
     assert report.buttons == [], "the final report has no stop button"
@@ -188,7 +201,8 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
         copy = await teacher.wait_reply(timeout=T)
         calls = await calls_for(emulator, "copyMessage", teacher.chat_id)
         assert [(c["status"], c["params"]["from_chat_id"], c["params"]["message_id"]) for c in calls] == [
-            (200, str(methodist.chat_id), str(source_id))], calls
+            (200, str(methodist.chat_id), str(source_id))
+        ], calls
         assert calls[0]["result"]["message_id"] == copy.message_id
         assert copy.buttons == []  # no buttons were added to this broadcast
         assert copy.text == TEXT
@@ -201,15 +215,21 @@ async def test_deficit_broadcast_in_a_municipality(make_user, bot_process, emula
     # --- the database: outbox rows of the batch, the broadcast, Dmitry inactive ---------------
     async def settled():
         async with db.session() as session:
-            rows = list(await session.scalars(select(OutboxMessage).where(
-                OutboxMessage.batch == f"broadcast:{broadcast_id}")))
+            rows = list(
+                await session.scalars(select(OutboxMessage).where(OutboxMessage.batch == f"broadcast:{broadcast_id}"))
+            )
             b = await session.get(Broadcast, broadcast_id)
             blocked_user = await session.scalar(select(User).where(User.telegram_id == dmitry.user_id))
-        assert sorted((r.chat_id, r.status, r.purpose) for r in rows) == sorted([
-            (anna.chat_id, OutboxStatus.sent, "broadcast"), (boris.chat_id, OutboxStatus.sent, "broadcast"),
-            (dmitry.chat_id, OutboxStatus.blocked, "broadcast")])
+        assert sorted((r.chat_id, r.status, r.purpose) for r in rows) == sorted(
+            [
+                (anna.chat_id, OutboxStatus.sent, "broadcast"),
+                (boris.chat_id, OutboxStatus.sent, "broadcast"),
+                (dmitry.chat_id, OutboxStatus.blocked, "broadcast"),
+            ]
+        )
         assert {r.idempotency_key for r in rows} == {
-            f"broadcast:{broadcast_id}:{await _user_id(db, t.user_id)}" for t in (anna, boris, dmitry)}
+            f"broadcast:{broadcast_id}:{await _user_id(db, t.user_id)}" for t in (anna, boris, dmitry)
+        }
         assert all(r.sent_at is not None for r in rows if r.status == OutboxStatus.sent)
         assert "blocked" in next(r.last_error for r in rows if r.status == OutboxStatus.blocked)
         assert (b.status, b.recipients, b.progress_message_id) == (BroadcastStatus.done, 3, progress.message_id)

@@ -15,16 +15,28 @@ from tests.e2e.flows import answer, register, wait_text
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
+
 async def add_event_in_area_3(db: BotDb) -> str:
     """A published webinar for the whole region (the root organization) in area 3."""
     title = "Вебинар «Критерии успеха на уроке»"
     starts = utcnow() + timedelta(days=20)
     async with db.session() as session, session.begin():
         region = await session.scalar(select(Organization.id).where(Organization.parent_id.is_(None)))
-        session.add(Event(title=title, description="", format=EventFormat.webinar, areas=[3], scope_org_id=region,
-                          timezone="Europe/Moscow", starts_at=starts, duration_min=90,
-                          online_url="https://example.org/w", registration_deadline=starts - timedelta(days=1),
-                          status=EventStatus.published))
+        session.add(
+            Event(
+                title=title,
+                description="",
+                format=EventFormat.webinar,
+                areas=[3],
+                scope_org_id=region,
+                timezone="Europe/Moscow",
+                starts_at=starts,
+                duration_min=90,
+                online_url="https://example.org/w",
+                registration_deadline=starts - timedelta(days=1),
+                status=EventStatus.published,
+            )
+        )
     return title
 
 
@@ -34,7 +46,7 @@ async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator, db):
     event_title = await add_event_in_area_3(db)
 
     await teacher.send("/diagnostics")
-    intro = await teacher.wait_reply(contains="40")
+    await teacher.wait_reply(contains="40")
     await teacher.click("▶ Начать")
     question = await wait_text(teacher, "Вопрос 1 из 40")
     for number in range(1, 21):
@@ -70,17 +82,21 @@ async def test_diagnosis_route_and_pdf(make_user, bot_process, emulator, db):
     await wait_text(teacher, "Шаг отмечен выполненным")
 
     await teacher.send("/route")
-    overview = await teacher.wait_reply(contains="Мой ИОМ")
+    await teacher.wait_reply(contains="Мой ИОМ")
     await teacher.click("📄 Скачать ИОМ")
     document = await teacher.wait_reply(predicate=lambda m: bool(m.document), timeout=30)
     pdf = await emulator.file_content(document.document["file_id"])
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     flat = " ".join(text.split())
     assert "Диагностова Ирина" in flat
-    titles = await db.scalars(select(RouteStep.title).join(Route, Route.id == RouteStep.route_id).where(
-        Route.status != RouteStatus.archived, RouteStep.status != StepStatus.removed))
-    evidence = await db.scalar(select(func.count()).select_from(RouteStep).where(
-        RouteStep.evidence_file_id.is_not(None)))
+    titles = await db.scalars(
+        select(RouteStep.title)
+        .join(Route, Route.id == RouteStep.route_id)
+        .where(Route.status != RouteStatus.archived, RouteStep.status != StepStatus.removed)
+    )
+    evidence = await db.scalar(
+        select(func.count()).select_from(RouteStep).where(RouteStep.evidence_file_id.is_not(None))
+    )
     assert titles and evidence == 1
     for title in titles:
         assert " ".join(title.split())[:30] in flat, title

@@ -26,6 +26,7 @@ def bot_extra_env() -> dict[str, str]:
 
 async def eventually_rows(db, query, expected: list) -> None:
     """The bot answers before its transaction commits; give the commit a moment to land."""
+
     async def check():
         assert await db.rows(query) == expected
 
@@ -66,8 +67,9 @@ async def open_card(teacher):
 async def test_event_story(make_user, admin_user, db):
     methodist = admin_user
     anna, boris = await make_user(first_name="Анна"), await make_user(first_name="Борис")
-    await asyncio.gather(register(methodist, "Методистова Ольга"), register(anna, "Аннова Анна"),
-                         register(boris, "Борисов Борис"))
+    await asyncio.gather(
+        register(methodist, "Методистова Ольга"), register(anna, "Аннова Анна"), register(boris, "Борисов Борис")
+    )
 
     moscow = ZoneInfo("Europe/Moscow")
     start = (datetime.now(moscow) + timedelta(minutes=4)).replace(second=0, microsecond=0)
@@ -107,8 +109,11 @@ async def test_event_story(make_user, admin_user, db):
     await methodist.click("▫️ Борисов Борис")
     marked = await methodist.wait_edit(attendance)
     assert "✅ Борисов Борис" in [b["text"] for b in marked.buttons]
-    await eventually_rows(db, select(EventRegistration.attended).where(
-        EventRegistration.status == RegistrationStatus.registered), [(True,)])
+    await eventually_rows(
+        db,
+        select(EventRegistration.attended).where(EventRegistration.status == RegistrationStatus.registered),
+        [(True,)],
+    )
     await methodist.send("/events_admin")
     listing = await methodist.wait_reply(contains="Мероприятия")
     await methodist.click(next(b["text"] for b in listing.buttons if "Формирующее" in b["text"]))

@@ -39,8 +39,16 @@ from sqlalchemy import func, select, update
 
 from bot.services.shared import outbox
 from models import (
-    Broadcast, BroadcastStatus, DiagnosisAnswer, DiagnosisAttempt, Organization, OutboxMessage, OutboxStatus,
-    Position, User, utcnow,
+    Broadcast,
+    BroadcastStatus,
+    DiagnosisAnswer,
+    DiagnosisAttempt,
+    Organization,
+    OutboxMessage,
+    OutboxStatus,
+    Position,
+    User,
+    utcnow,
 )
 from tests.e2e.client import BotMessage, Emulator, TgUser, eventually
 from tests.e2e.database import BotDb
@@ -55,8 +63,13 @@ SCHOOL = "МБОУ СОШ № 1"
 
 @pytest.fixture(scope="module")
 def bot_extra_env() -> dict[str, str]:
-    return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5", "SEND_RATE_PER_S": str(RATE),
-            "DELIVERY_BATCH": str(RATE), "DELIVERY_LEASE_S": "10"}
+    return {
+        "QUIET_HOURS": "",
+        "DELIVERY_INTERVAL_S": "0.5",
+        "SEND_RATE_PER_S": str(RATE),
+        "DELIVERY_BATCH": str(RATE),
+        "DELIVERY_LEASE_S": "10",
+    }
 
 
 @pytest.fixture
@@ -67,11 +80,23 @@ async def teachers(make_user, db: BotDb):
     async def add(count: int, first_name: str = "Педагог") -> list[TgUser]:
         people = [await make_user(first_name=f"{first_name}{n}") for n in range(count)]
         async with db.session() as session, session.begin():
-            school = await session.scalar(select(Organization.id).where(Organization.name == SCHOOL)
-                                          .order_by(Organization.id).limit(1))
-            session.add_all(User(telegram_id=p.user_id, full_name=f"{first_name} {p.user_id}", position=Position.teacher,
-                                 subjects=["Математика"], experience_years=7, birth_year=1988, organization_id=school,
-                                 timezone="Europe/Moscow", consent_at=utcnow()) for p in people)
+            school = await session.scalar(
+                select(Organization.id).where(Organization.name == SCHOOL).order_by(Organization.id).limit(1)
+            )
+            session.add_all(
+                User(
+                    telegram_id=p.user_id,
+                    full_name=f"{first_name} {p.user_id}",
+                    position=Position.teacher,
+                    subjects=["Математика"],
+                    experience_years=7,
+                    birth_year=1988,
+                    organization_id=school,
+                    timezone="Europe/Moscow",
+                    consent_at=utcnow(),
+                )
+                for p in people
+            )
         made.extend(people)
         return people
 
@@ -81,6 +106,7 @@ async def teachers(make_user, db: BotDb):
 
 
 # --- broadcasts --------------------------------------------------------------------------------
+
 
 async def compose(admin: TgUser, text: str, recipients: int) -> BotMessage:
     """/broadcast to everyone in the admin's reach, up to the «send now or later» screen."""
@@ -104,9 +130,12 @@ async def send_now(admin: TgUser, db: BotDb, confirm: BotMessage, taps: int = 1)
 
 async def copies(emulator: Emulator, broadcast: Broadcast) -> list[dict]:
     """copyMessage calls of this broadcast to its recipients (not the preview in the author's chat)."""
-    return [c for c in await emulator.calls("copyMessage")
-            if c["params"]["message_id"] == str(broadcast.source_message_id)
-            and c["chat_id"] != str(broadcast.source_chat_id)]
+    return [
+        c
+        for c in await emulator.calls("copyMessage")
+        if c["params"]["message_id"] == str(broadcast.source_message_id)
+        and c["chat_id"] != str(broadcast.source_chat_id)
+    ]
 
 
 async def delivered(emulator: Emulator, broadcast: Broadcast) -> Counter:
@@ -115,8 +144,13 @@ async def delivered(emulator: Emulator, broadcast: Broadcast) -> Counter:
 
 
 async def outbox_rows(db: BotDb, broadcast: Broadcast) -> list[tuple]:
-    return sorted(await db.rows(select(OutboxMessage.chat_id, OutboxMessage.status).where(
-        OutboxMessage.batch == f"broadcast:{broadcast.id}")))
+    return sorted(
+        await db.rows(
+            select(OutboxMessage.chat_id, OutboxMessage.status).where(
+                OutboxMessage.batch == f"broadcast:{broadcast.id}"
+            )
+        )
+    )
 
 
 async def report_of(admin: TgUser, broadcast: Broadcast, timeout: float = 90) -> str:
@@ -193,15 +227,17 @@ async def test_429_storm_and_a_blocked_recipient(teachers, admin_user, db, emula
     assert to_gone[-1] == 403 and to_gone.count(403) == 1 and set(to_gone[:-1]) <= {429}, to_gone
     assert await gone.messages() == []
     assert await outbox_rows(db, broadcast) == sorted(
-        [(p.chat_id, OutboxStatus.sent) for p in people] + [(gone.chat_id, OutboxStatus.blocked)])
+        [(p.chat_id, OutboxStatus.sent) for p in people] + [(gone.chat_id, OutboxStatus.blocked)]
+    )
     blocked = await db.user(gone.user_id)
     assert blocked.is_active is False and blocked.blocked_at is not None
     # The delivery job has run again since (a message queued now reaches its person), and it did
     # not try the blocked one again.
     (probe,) = await teachers(1, "Проба")
     async with db.session() as session, session.begin():
-        await outbox.enqueue(session, key=f"probe:{probe.chat_id}", chat_id=probe.chat_id, purpose="probe",
-                             text="Проверка связи")
+        await outbox.enqueue(
+            session, key=f"probe:{probe.chat_id}", chat_id=probe.chat_id, purpose="probe", text="Проверка связи"
+        )
     await probe.wait_reply(contains="Проверка связи", timeout=T)
     assert [c["status"] for c in await copies(emulator, broadcast) if c["chat_id"] == str(gone.chat_id)] == to_gone
 
@@ -219,8 +255,14 @@ async def test_double_tap_on_send_now_sends_once(teachers, admin_user, db, emula
     assert f"Доставлено: {count} из {count}" in report, report
     assert await delivered(emulator, broadcast) == Counter({p.chat_id: 1 for p in people})
     assert await outbox_rows(db, broadcast) == sorted((p.chat_id, OutboxStatus.sent) for p in people)
-    assert await db.scalar(select(func.count()).select_from(Broadcast).where(
-        Broadcast.source_message_id == broadcast.source_message_id)) == 1
+    assert (
+        await db.scalar(
+            select(func.count())
+            .select_from(Broadcast)
+            .where(Broadcast.source_message_id == broadcast.source_message_id)
+        )
+        == 1
+    )
     progress_messages = [m for m in await admin_user.messages() if m.body.startswith(f"📨 Рассылка №{broadcast.id}")]
     assert [m.message_id for m in progress_messages][0] == progress.message_id
     assert len(progress_messages) == 2, [m.body for m in progress_messages]  # the live one and the final notice
@@ -228,11 +270,15 @@ async def test_double_tap_on_send_now_sends_once(teachers, admin_user, db, emula
 
 # --- the questionnaire -------------------------------------------------------------------------
 
+
 async def answers_of(db: BotDb, telegram_id: int) -> list[str]:
     return await db.scalars(
-        select(DiagnosisAnswer.item_code).join(DiagnosisAttempt, DiagnosisAttempt.id == DiagnosisAnswer.attempt_id)
-        .join(User, User.id == DiagnosisAttempt.user_id).where(User.telegram_id == telegram_id)
-        .order_by(DiagnosisAnswer.id))
+        select(DiagnosisAnswer.item_code)
+        .join(DiagnosisAttempt, DiagnosisAttempt.id == DiagnosisAnswer.attempt_id)
+        .join(User, User.id == DiagnosisAttempt.user_id)
+        .where(User.telegram_id == telegram_id)
+        .order_by(DiagnosisAnswer.id)
+    )
 
 
 async def start_questionnaire(teacher: TgUser) -> BotMessage:
@@ -259,8 +305,9 @@ async def test_kill_9_mid_questionnaire_resumes_at_the_same_question(teachers, b
     await teacher.send("/diagnostics")
     await teacher.wait_reply(contains="незавершённая", timeout=T)
     await teacher.click("▶ Продолжить", timeout=T)
-    resumed = await teacher.wait_reply(predicate=lambda m: m.message_id > question.message_id
-                                       and "Вопрос 8 из 40" in m.body, timeout=T)
+    resumed = await teacher.wait_reply(
+        predicate=lambda m: m.message_id > question.message_id and "Вопрос 8 из 40" in m.body, timeout=T
+    )
     await answer(teacher, resumed, 8)
 
     async def eight_saved():

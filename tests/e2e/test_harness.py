@@ -12,8 +12,9 @@ from .processes import HERE, start_bot
 @pytest.fixture(scope="module")
 def bot_process(emulator, tmp_path_factory):
     """Overrides the real bot: users made by ``make_user`` here talk to fake_bot.py."""
-    process = start_bot("fake_bot", [sys.executable, str(HERE / "fake_bot.py")], emulator.base_url,
-                        tmp_path_factory.mktemp("fake_bot"))
+    process = start_bot(
+        "fake_bot", [sys.executable, str(HERE / "fake_bot.py")], emulator.base_url, tmp_path_factory.mktemp("fake_bot")
+    )
     try:
         yield process
     finally:
@@ -91,7 +92,7 @@ async def test_idle_polling_does_not_spin(user, bot_process, emulator):
     cpu, wall = [p.cpu_seconds() for p in processes], time.monotonic()
     await asyncio.sleep(3)
     elapsed = time.monotonic() - wall
-    for process, before in zip(processes, cpu):
+    for process, before in zip(processes, cpu, strict=True):
         busy = (process.cpu_seconds() - before) / elapsed
         # Idle long polling costs ~0%; a bot spinning on an immediate getUpdates shows ~50% here.
         assert busy < 0.25, f"{process.name} used {busy:.0%} of a core while the bot was idle"

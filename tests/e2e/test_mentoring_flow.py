@@ -18,8 +18,20 @@ from sqlalchemy import select, update
 
 from bot.services.mentoring import cadence as mentoring
 from models import (
-    CheckIn, MentorPair, Organization, OutboxMessage, PairStatus, PairType, Role, RoleGrant, Route, RouteComment,
-    RouteStatus, RouteStep, StepStatus, utcnow,
+    CheckIn,
+    MentorPair,
+    Organization,
+    OutboxMessage,
+    PairStatus,
+    PairType,
+    Role,
+    RoleGrant,
+    Route,
+    RouteComment,
+    RouteStatus,
+    RouteStep,
+    StepStatus,
+    utcnow,
 )
 from tests.e2e.client import BotMessage, TgUser, eventually
 from tests.e2e.database import BotDb
@@ -65,14 +77,26 @@ STEPS = [  # (title, status, deadline shift in days): 1 of 3 done, none overdue
 async def add_route(db: BotDb, telegram_id: int, today) -> list[int]:
     user = await db.user(telegram_id)
     async with db.session() as session, session.begin():
-        route = Route(user_id=user.id, status=RouteStatus.active, period_start=today,
-                      period_end=today + timedelta(days=180))
+        route = Route(
+            user_id=user.id, status=RouteStatus.active, period_start=today, period_end=today + timedelta(days=180)
+        )
         session.add(route)
         await session.flush()
-        steps = [RouteStep(route_id=route.id, position=n, area="3", deficit_kind="severe", title=title,
-                           form="formal", task="Разобрать приёмы", deadline=today + timedelta(days=shift),
-                           status=status, done_at=utcnow() if status == StepStatus.done else None)
-                 for n, (title, status, shift) in enumerate(STEPS, start=1)]
+        steps = [
+            RouteStep(
+                route_id=route.id,
+                position=n,
+                area="3",
+                deficit_kind="severe",
+                title=title,
+                form="formal",
+                task="Разобрать приёмы",
+                deadline=today + timedelta(days=shift),
+                status=status,
+                done_at=utcnow() if status == StepStatus.done else None,
+            )
+            for n, (title, status, shift) in enumerate(STEPS, start=1)
+        ]
         session.add_all(steps)
         await session.flush()
         return [s.id for s in steps]
@@ -89,15 +113,20 @@ async def test_young_specialist_pair_story(make_user, bot_process, db):
     methodist = await make_user(first_name="Ольга")
     mentor = await make_user(first_name="Мария")
     mentee = await make_user(first_name="Анна")
-    await asyncio.gather(register(methodist, "Методистова Ольга"), register(mentor, "Опытная Мария"),
-                         register_young(mentee, "Молодая Анна"))
+    await asyncio.gather(
+        register(methodist, "Методистова Ольга"),
+        register(mentor, "Опытная Мария"),
+        register_young(mentee, "Молодая Анна"),
+    )
 
     async with db.session() as session:
         municipality = await session.scalar(select(Organization.id).where(Organization.name == "г. Новочеркасск"))
     assert "granted" in await grant_methodist(bot_process, methodist.user_id, municipality)
 
-    mentee_row, mentor_row = await eventually(lambda: db.user(mentee.user_id)), await eventually(
-        lambda: db.user(mentor.user_id))
+    mentee_row, mentor_row = (
+        await eventually(lambda: db.user(mentee.user_id)),
+        await eventually(lambda: db.user(mentor.user_id)),
+    )
     assert (mentee_row.experience_years, mentee_row.birth_year) == (1, 2001)
     zone = ZoneInfo(mentee_row.timezone)
     today = datetime.now(zone).date()
@@ -131,22 +160,34 @@ async def test_young_specialist_pair_story(make_user, bot_process, db):
     async with db.session() as session:
         pair = await session.scalar(select(MentorPair))
         assert (pair.type, pair.status, pair.starts_on, pair.cadence_days) == (
-            PairType.young_specialist, PairStatus.active, today, 14)
-        assert await session.scalar(select(RoleGrant.id).where(
-            RoleGrant.telegram_id == mentor.user_id, RoleGrant.role == Role.mentor))
+            PairType.young_specialist,
+            PairStatus.active,
+            today,
+            14,
+        )
+        assert await session.scalar(
+            select(RoleGrant.id).where(RoleGrant.telegram_id == mentor.user_id, RoleGrant.role == Role.mentor)
+        )
 
     # --- the mentor: progress in /mentees, the card, a comment on a step -----------------------
     await mentor.send("/mentees")
     listing = await mentor.wait_reply(contains="Мои подопечные", timeout=30)
-    for fragment in ("Молодая Анна", "Диагностика: пройдена", "ИОМ: в работе, выполнено 33%",
-                     "Последняя встреча: ещё не было"):
+    for fragment in (
+        "Молодая Анна",
+        "Диагностика: пройдена",
+        "ИОМ: в работе, выполнено 33%",
+        "Последняя встреча: ещё не было",
+    ):
         assert fragment in listing.text, (fragment, listing.text)
     await mentor.click("Молодая Анна")
     chart = await mentor.wait_reply(predicate=lambda m: bool(m.photo), timeout=60)
     assert "Профиль компетенций: Молодая Анна" in chart.caption
     mentee_card = await mentor.wait_reply(contains="Цель наставничества", timeout=30)
-    for fragment in ("Оценочная — выраженный дефицит (5/15)", "✅ 1. Курс «Критериальное оценивание»",
-                     "▫️ 2. Листы самооценки в 7 классе"):
+    for fragment in (
+        "Оценочная — выраженный дефицит (5/15)",
+        "✅ 1. Курс «Критериальное оценивание»",
+        "▫️ 2. Листы самооценки в 7 классе",
+    ):
         assert fragment in mentee_card.text, (fragment, mentee_card.text)
 
     await mentor.click("💬 Комментарий к шагу")
@@ -219,13 +260,22 @@ async def test_young_specialist_pair_story(make_user, bot_process, db):
             assert await mentoring.enqueue_checkin_reminders_and_escalations(session, utcnow()) == 0
     async with db.session() as session:
         assert (await session.scalar(select(MentorPair))).escalation_level == 2
-        purposes = sorted((m.purpose, m.chat_id) for m in await session.scalars(select(OutboxMessage).where(
-            OutboxMessage.purpose.in_(["mentor_escalation", "mentor_checkin"]))))
+        purposes = sorted(
+            (m.purpose, m.chat_id)
+            for m in await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.purpose.in_(["mentor_escalation", "mentor_checkin"]))
+            )
+        )
     # Both levels fell due at once and both reach the municipality's methodist: one alarm, not two.
     assert purposes == [("mentor_checkin", mentor.user_id), ("mentor_escalation", methodist.user_id)]
 
-    for fragment in (f"без встреч {SILENT_DAYS} дн.", "наставник Опытная Мария", "подопечный Молодая Анна",
-                     "План — раз в 2 недели", f"последняя встреча — {held_on:%d.%m.%Y}"):
+    for fragment in (
+        f"без встреч {SILENT_DAYS} дн.",
+        "наставник Опытная Мария",
+        "подопечный Молодая Анна",
+        "План — раз в 2 недели",
+        f"последняя встреча — {held_on:%d.%m.%Y}",
+    ):
         assert fragment in alarm.text, (fragment, alarm.text)
     reminder = await mentor.wait_reply(contains="Пора встретиться", timeout=60)
     assert "Молодая Анна" in reminder.text and f"последняя встреча — {held_on:%d.%m.%Y}" in reminder.text

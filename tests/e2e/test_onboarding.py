@@ -25,6 +25,7 @@ async def test_two_teachers_register_at_once(make_user, db):
     done = await asyncio.gather(register(anna, "Смирнова Анна <script>"), register(boris, "Борисов Борис"))
     assert "Смирнова Анна <script>" in done[0].text  # the emulator strips tags: it arrived escaped
     assert "&lt;script&gt;" in done[0].raw_text
+
     async def both_stored():
         rows = await users_in(db)
         assert rows[anna.user_id][0] == "Смирнова Анна <script>"
@@ -40,13 +41,15 @@ async def test_restart_mid_registration_resumes(make_user, bot_process, db):
     await press(teacher, "✅ Согласен(на)", "Введите ваши фамилию")
     await teacher.send("Верная Вера")
     await teacher.wait_reply(contains="Выберите муниципалитет")
+
     # Where the half-filled form waits: Redis when configured (production), else the database.
     async def state_kept():
         in_table = await db.scalars(select(FsmRecord.state).where(FsmRecord.telegram_id == teacher.user_id))
         if bot_process.redis_url:
             assert not in_table
             assert f"fsm:{teacher.user_id}:{teacher.user_id}:default:state" in fsm_keys(
-                bot_process.redis_url, teacher.user_id)
+                bot_process.redis_url, teacher.user_id
+            )
         else:
             assert in_table and in_table[0]
 

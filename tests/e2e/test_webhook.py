@@ -2,12 +2,12 @@
 /metrics is served, a re-delivered update is handled once even across a restart, and SIGTERM
 lets an update in flight finish."""
 
+import json
 import os
 import re
 import time
 import urllib.error
 import urllib.request
-import json
 
 import pytest
 
@@ -22,13 +22,23 @@ class WebhookBot(ManagedProcess):
     def __init__(self, emulator_url: str, workdir) -> None:
         self.port = free_port()
         env = dict(os.environ) | {
-            "BOT_TOKEN": "777001:TEST-webhook-token", "TELEGRAM_API_BASE": emulator_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}", "WEBHOOK_URL": "https://example.org/wh",
-            "WEBHOOK_SECRET": SECRET, "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(self.port),
-            "WEBHOOK_PATH": "/wh", "PYTHONUNBUFFERED": "1",
+            "BOT_TOKEN": "777001:TEST-webhook-token",
+            "TELEGRAM_API_BASE": emulator_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+            "WEBHOOK_URL": "https://example.org/wh",
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(self.port),
+            "WEBHOOK_PATH": "/wh",
+            "PYTHONUNBUFFERED": "1",
         }
-        super().__init__("webhook-bot", clock.bot_command("run", "--webhook"), cwd=REPO_ROOT,
-                         env=env, log_path=workdir / "webhook.log")
+        super().__init__(
+            "webhook-bot",
+            clock.bot_command("run", "--webhook"),
+            cwd=REPO_ROOT,
+            env=env,
+            log_path=workdir / "webhook.log",
+        )
         self.base = f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 40.0) -> None:
@@ -62,9 +72,17 @@ class WebhookBot(ManagedProcess):
 
 def start_update(update_id: int, user_id: int) -> dict:
     user = {"id": user_id, "is_bot": False, "first_name": "Веб"}
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
-        "from": user, "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": user,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
 
 
 async def replies_to(emulator, chat_id: int) -> list[str]:

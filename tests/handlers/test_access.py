@@ -66,7 +66,9 @@ async def test_invite_registers_into_its_organization_and_grants_mentor(harness,
     async with sessionmaker() as session:
         user = await session.scalar(select(User).where(User.telegram_id == 604))
         assert user.organization_id == school
-        assert await session.scalar(select(RoleGrant).where(RoleGrant.telegram_id == 604, RoleGrant.role == Role.mentor))
+        assert await session.scalar(
+            select(RoleGrant).where(RoleGrant.telegram_id == 604, RoleGrant.role == Role.mentor)
+        )
 
 
 async def test_expired_and_used_invites_are_refused(harness, sessionmaker):

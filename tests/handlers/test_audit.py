@@ -16,11 +16,25 @@ async def fill(sessionmaker, actor: int) -> None:
     base = utcnow() - timedelta(days=1)
     async with sessionmaker() as session, session.begin():
         for i in range(23):
-            session.add(AuditEntry(actor_telegram_id=actor, action="role.grant", target=f"tg:{5000 + i}",
-                                   details={"role": "methodist", "n": i}, created_at=base + timedelta(minutes=i)))
+            session.add(
+                AuditEntry(
+                    actor_telegram_id=actor,
+                    action="role.grant",
+                    target=f"tg:{5000 + i}",
+                    details={"role": "methodist", "n": i},
+                    created_at=base + timedelta(minutes=i),
+                )
+            )
         for i in range(3):
-            session.add(AuditEntry(actor_telegram_id=None, action="broadcast.send", target=f"broadcast:{i}",
-                                   details={"recipients": 10 + i}, created_at=base + timedelta(hours=2, minutes=i)))
+            session.add(
+                AuditEntry(
+                    actor_telegram_id=None,
+                    action="broadcast.send",
+                    target=f"broadcast:{i}",
+                    details={"recipients": 10 + i},
+                    created_at=base + timedelta(hours=2, minutes=i),
+                )
+            )
 
 
 async def test_pages_filters_names_and_zone(harness, sessionmaker):

@@ -9,21 +9,40 @@ from zoneinfo import ZoneInfo
 from aiogram.types import Location, Message, PhotoSize, Update
 from sqlalchemy import select, update
 
+from bot.services import broadcasts
 from bot.services.broadcasts import audience
 from bot.services.broadcasts import report as broadcast_report
-from bot.services import broadcasts
 from bot.services.shared import roles
 from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb
 from handlers.events.teacher_ui import EventCb
 from models import (
-    AreaResult, AttemptStatus, AuditEntry, Broadcast, BroadcastStatus, ContentVersion, DiagnosisAttempt,
-    EventRegistration, OutboxMessage, OutboxStatus, Position, RegistrationStatus, Role, User, utcnow,
+    AreaResult,
+    AttemptStatus,
+    AuditEntry,
+    Broadcast,
+    BroadcastStatus,
+    ContentVersion,
+    DiagnosisAttempt,
+    EventRegistration,
+    OutboxMessage,
+    OutboxStatus,
+    Position,
+    RegistrationStatus,
+    Role,
+    User,
+    utcnow,
 )
 from tests.support.factories import (
-    FAST, compose, delivery_worker, make_event, make_methodist, org_id, register, the_broadcast,
+    FAST,
+    compose,
+    delivery_worker,
+    make_event,
+    make_methodist,
+    org_id,
+    register,
+    the_broadcast,
 )
 from tests.support.harness import ADMIN_ID
-
 
 # The worker's periodic flusher is cancelled at the end of run_once and can drop the outcomes it
 # was writing (rows stay "sending" until their lease expires): keep it out of these short runs.
@@ -42,31 +61,46 @@ async def refresh(sessionmaker, now=None) -> list[broadcast_report.ProgressUpdat
 
 async def progress_rows(sessionmaker, broadcast_id: int) -> list[OutboxMessage]:
     async with sessionmaker() as session:
-        return list(await session.scalars(select(OutboxMessage).where(
-            OutboxMessage.idempotency_key.startswith(f"bcprogress:{broadcast_id}:")).order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.idempotency_key.startswith(f"bcprogress:{broadcast_id}:"))
+                .order_by(OutboxMessage.id)
+            )
+        )
 
 
 async def teacher(harness, sessionmaker, telegram_id: int, org: str = "СОШ № 1", active: bool = True):
     user = harness.user(telegram_id)
     await register(user, name=f"Педагог {'АБВГДЕЖЗИКЛМНОПРСТ'[telegram_id % 19]}ов")
     async with sessionmaker() as session, session.begin():
-        await session.execute(update(User).where(User.telegram_id == telegram_id).values(
-            organization_id=await org_id(sessionmaker, org), is_active=active))
+        await session.execute(
+            update(User)
+            .where(User.telegram_id == telegram_id)
+            .values(organization_id=await org_id(sessionmaker, org), is_active=active)
+        )
     return user
 
 
-async def diagnose(sessionmaker, telegram_id: int, zones: dict[str, str], *, completed: bool = True,
-                   days_ago: int = 0) -> None:
+async def diagnose(
+    sessionmaker, telegram_id: int, zones: dict[str, str], *, completed: bool = True, days_ago: int = 0
+) -> None:
     async with sessionmaker() as session, session.begin():
-        version = ContentVersion(kind="questionnaire_teacher", version="t", checksum=uuid.uuid4().hex, data={},
-                                 is_current=False)
+        version = ContentVersion(
+            kind="questionnaire_teacher", version="t", checksum=uuid.uuid4().hex, data={}, is_current=False
+        )
         session.add(version)
         await session.flush()
         user_id = await session.scalar(select(User.id).where(User.telegram_id == telegram_id))
         at = utcnow() - timedelta(days=days_ago)
-        attempt = DiagnosisAttempt(user_id=user_id, variant="teacher", content_version_id=version.id, started_at=at,
-                                   status=AttemptStatus.completed if completed else AttemptStatus.in_progress,
-                                   completed_at=at if completed else None)
+        attempt = DiagnosisAttempt(
+            user_id=user_id,
+            variant="teacher",
+            content_version_id=version.id,
+            started_at=at,
+            status=AttemptStatus.completed if completed else AttemptStatus.in_progress,
+            completed_at=at if completed else None,
+        )
         session.add(attempt)
         await session.flush()
         for area, zone in zones.items():
@@ -75,8 +109,11 @@ async def diagnose(sessionmaker, telegram_id: int, zones: dict[str, str], *, com
 
 async def rows(sessionmaker) -> list[OutboxMessage]:
     async with sessionmaker() as session:
-        return list(await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.purpose == "broadcast").order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.purpose == "broadcast").order_by(OutboxMessage.id)
+            )
+        )
 
 
 async def send_now(methodist) -> list[str]:
@@ -108,7 +145,9 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     source = await the_broadcast(sessionmaker)
     copy = harness.api.sent("CopyMessage", 800)[-1]  # the preview is the very message, copied back
     assert (copy.from_chat_id, copy.message_id) == (800, source.source_message_id)
-    assert "Все педагоги в вашей зоне" in replies[-1] and "Получателей: <b>7</b>" in replies[-1]  # 6 active teachers + methodist
+    assert (
+        "Все педагоги в вашей зоне" in replies[-1] and "Получателей: <b>7</b>" in replies[-1]
+    )  # 6 active teachers + methodist
 
     await methodist.press("Территории")
     await methodist.press("›")
@@ -141,7 +180,9 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     (edit,) = await progress_rows(sessionmaker, b.id)
     assert edit.urgent and edit.batch is None and edit.payload["edit"] == b.progress_message_id
     async with sessionmaker() as session:
-        report_row = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bcreport:{b.id}"))
+        report_row = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bcreport:{b.id}")
+        )
     assert not report_row.urgent and report_row.chat_id == 800  # the ping waits for the author's morning
     await worker.run_once()
     final = api.sent("EditMessageText", 800)[-1]
@@ -153,7 +194,9 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     await worker.run_once()
     assert len(api.sent("SendMessage", 800)) == 1
     async with sessionmaker() as session:
-        actions = list(await session.scalars(select(AuditEntry.action).where(AuditEntry.action.startswith("broadcast."))))
+        actions = list(
+            await session.scalars(select(AuditEntry.action).where(AuditEntry.action.startswith("broadcast.")))
+        )
     assert actions == ["broadcast.create", "broadcast.send"]
 
 
@@ -161,8 +204,9 @@ async def _hold_back(sessionmaker, keep: int) -> None:
     """Only the first `keep` rows are due now: the rest is what a real run has not reached yet."""
     async with sessionmaker() as session, session.begin():
         ids = [r.id for r in await rows(sessionmaker)][keep:]
-        await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                              .values(due_at=utcnow() + timedelta(hours=1)))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(due_at=utcnow() + timedelta(hours=1))
+        )
 
 
 async def test_progress_and_stop_mid_way(harness, sessionmaker):
@@ -264,7 +308,9 @@ async def test_scheduled_broadcast_starts_on_tick(harness, sessionmaker):
     assert sorted(r.chat_id for r in await rows(sessionmaker)) == [840, 841]
     assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.sending
     async with sessionmaker() as session:
-        actions = list(await session.scalars(select(AuditEntry.action).where(AuditEntry.action.startswith("broadcast."))))
+        actions = list(
+            await session.scalars(select(AuditEntry.action).where(AuditEntry.action.startswith("broadcast.")))
+        )
     assert actions == ["broadcast.create", "broadcast.schedule", "broadcast.send"]
 
 
@@ -288,8 +334,12 @@ async def test_teacher_and_foreign_methodist_are_refused(harness, sessionmaker):
     b = await the_broadcast(sessionmaker)
     t = await teacher(harness, sessionmaker, 851)
     assert "только методистам" in (await t.send("/broadcast"))[-1]
-    for forged in (BcCb(action="now", id=b.id), BcCb(action="org", id=b.id, value="1"),
-                   BcCb(action="stopyes", id=b.id), BcCb(action="aud", id=b.id)):
+    for forged in (
+        BcCb(action="now", id=b.id),
+        BcCb(action="org", id=b.id, value="1"),
+        BcCb(action="stopyes", id=b.id),
+        BcCb(action="aud", id=b.id),
+    ):
         assert "только методистам" in (await t.click(forged))[-1]
     event_id = await make_event(sessionmaker, "Семинар")
     assert "только методистам" in (await t.click(BroadcastAnnounceCb(event_id=event_id)))[-1]
@@ -372,13 +422,25 @@ async def test_audience_dimensions_combine(sessionmaker, harness):
     async with sessionmaker() as session, session.begin():
         ids = {}
         for name, (tg, org, position, subjects, born, experience) in people.items():
-            user = User(telegram_id=tg, full_name=name, position=position, subjects=subjects, birth_year=born,
-                        experience_years=experience, organization_id=org, timezone="Europe/Moscow")
+            user = User(
+                telegram_id=tg,
+                full_name=name,
+                position=position,
+                subjects=subjects,
+                birth_year=born,
+                experience_years=experience,
+                organization_id=org,
+                timezone="Europe/Moscow",
+            )
             session.add(user)
             await session.flush()
             ids[name] = user.id
-        session.add_all([EventRegistration(event_id=event_id, user_id=ids["registered"], status=RegistrationStatus.registered),
-                         EventRegistration(event_id=event_id, user_id=ids["waitlisted"], status=RegistrationStatus.waitlisted)])
+        session.add_all(
+            [
+                EventRegistration(event_id=event_id, user_id=ids["registered"], status=RegistrationStatus.registered),
+                EventRegistration(event_id=event_id, user_id=ids["waitlisted"], status=RegistrationStatus.waitlisted),
+            ]
+        )
         await roles.grant(session, None, Role.mentor, 4, school)
         await roles.grant(session, None, Role.methodist, 99, municipality)
     await diagnose(sessionmaker, 2, {"1": "norm"})
@@ -413,10 +475,13 @@ async def test_photo_is_accepted_and_other_content_refused(harness, sessionmaker
 
     async def feed(**content) -> list[str]:
         mark = len(harness.api.requests)
-        message = Message(message_id=harness.next_message_id(), date=utcnow(), chat=methodist.chat,
-                          from_user=methodist.tg, **content)
+        message = Message(
+            message_id=harness.next_message_id(), date=utcnow(), chat=methodist.chat, from_user=methodist.tg, **content
+        )
         await harness.feed(Update(update_id=harness.next_update_id(), message=message))
-        return [r.text for r in harness.api.requests[mark:] if getattr(r, "chat_id", None) == 880 and hasattr(r, "text")]
+        return [
+            r.text for r in harness.api.requests[mark:] if getattr(r, "chat_id", None) == 880 and hasattr(r, "text")
+        ]
 
     assert "текст, одно фото или один документ" in (await feed(location=Location(latitude=47.4, longitude=40.1)))[-1]
     photo = [PhotoSize(file_id="p1", file_unique_id="u1", width=640, height=480)]

@@ -37,19 +37,28 @@ async def send_file(harness, files, user, name: str, data: bytes, caption: str |
     file_id = f"file{len(files) + 1}"
     files[file_id] = data
     mark = len(harness.api.requests)
-    message = Message(message_id=harness.next_message_id(), date=datetime.now(timezone.utc), chat=user.chat,
-                      from_user=user.tg, caption=caption,
-                      document=Document(file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)))
+    message = Message(
+        message_id=harness.next_message_id(),
+        date=datetime.now(timezone.utc),
+        chat=user.chat,
+        from_user=user.tg,
+        caption=caption,
+        document=Document(file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)),
+    )
     await harness.feed(Update(update_id=harness.next_update_id(), message=message))
     return user._texts_since(mark)
 
 
 async def snapshot(sessionmaker) -> tuple:
     async with sessionmaker() as session:
-        versions = tuple(await session.execute(select(ContentVersion.id, ContentVersion.kind, ContentVersion.is_current)
-                                               .order_by(ContentVersion.id)))
-        activities = tuple(await session.execute(select(Activity.code, Activity.title, Activity.is_active)
-                                                 .order_by(Activity.code)))
+        versions = tuple(
+            await session.execute(
+                select(ContentVersion.id, ContentVersion.kind, ContentVersion.is_current).order_by(ContentVersion.id)
+            )
+        )
+        activities = tuple(
+            await session.execute(select(Activity.code, Activity.title, Activity.is_active).order_by(Activity.code))
+        )
         audits = await session.scalar(select(func.count()).select_from(AuditEntry))
     return versions, activities, audits
 
@@ -82,7 +91,9 @@ async def test_bad_upload_names_file_entry_problem_and_changes_nothing(routed, s
     catalog["activities"][1]["format"] = "лекция"
     await admin.send("/content")
     await admin.press("Загрузить: каталог")
-    replies = await send_file(routed, files, admin, "catalog.yaml", yaml.safe_dump(catalog, allow_unicode=True).encode())
+    replies = await send_file(
+        routed, files, admin, "catalog.yaml", yaml.safe_dump(catalog, allow_unicode=True).encode()
+    )
     code = catalog["activities"][1]["code"]
     assert f"catalog.yaml: activities, запись 2 (code: {code}): неизвестный формат «лекция»" in replies[-1]
     replies = await send_file(routed, files, admin, "catalog.yaml", b"kind: catalog\nactivities: [\n  - code: x\n")
@@ -90,15 +101,26 @@ async def test_bad_upload_names_file_entry_problem_and_changes_nothing(routed, s
     replies = await send_file(routed, files, admin, "catalog.yaml", "kind: catalog".encode("cp1251") + b"\xff\xfe")
     assert "UTF-8" in replies[-1]
     catalog["activities"][1]["format"] = "<b>лекция</b>"
-    replies = await send_file(routed, files, admin, "catalog.yaml", yaml.safe_dump(catalog, allow_unicode=True).encode())
+    replies = await send_file(
+        routed, files, admin, "catalog.yaml", yaml.safe_dump(catalog, allow_unicode=True).encode()
+    )
     assert "неизвестный формат «&lt;b&gt;лекция&lt;/b&gt;»" in replies[-1]  # the file's text stays out of the HTML
     replies = await send_file(routed, files, admin, "notes.txt", b"kind: catalog")
     assert "YAML" in replies[-1]
     teacher = await current_yaml(sessionmaker, "questionnaire_teacher")
     teacher["scoring"]["zones"][1]["min"] = 9
-    replies = await send_file(routed, files, admin, "q.yaml", yaml.safe_dump(teacher, allow_unicode=True).encode(),
-                              caption="questionnaire_teacher")
-    assert "questionnaire_teacher.yaml: scoring.zones, зона 2 (code: partial): порог min = 9, а должен быть 8" in replies[-1]
+    replies = await send_file(
+        routed,
+        files,
+        admin,
+        "q.yaml",
+        yaml.safe_dump(teacher, allow_unicode=True).encode(),
+        caption="questionnaire_teacher",
+    )
+    assert (
+        "questionnaire_teacher.yaml: scoring.zones, зона 2 (code: partial): порог min = 9, а должен быть 8"
+        in replies[-1]
+    )
     assert await snapshot(sessionmaker) == before
 
 
@@ -109,13 +131,21 @@ async def test_good_upload_becomes_current_and_old_attempts_keep_theirs(routed, 
     async with sessionmaker() as session, session.begin():
         old = await content.current_version(session, "questionnaire_teacher")
         user = await session.scalar(select(User).where(User.telegram_id == 801))
-        session.add(DiagnosisAttempt(user_id=user.id, variant="teacher", content_version_id=old.id,
-                                     status=AttemptStatus.completed, completed_at=datetime.now(timezone.utc)))
+        session.add(
+            DiagnosisAttempt(
+                user_id=user.id,
+                variant="teacher",
+                content_version_id=old.id,
+                status=AttemptStatus.completed,
+                completed_at=datetime.now(timezone.utc),
+            )
+        )
     data = dict(old.data, version="2026.1", title="Анкета педагога (редакция 2026)")
     data["scoring"]["zones"][0]["title"] = "выраженный дефицит (дефицит)"
     methodist = await make_methodist(routed, sessionmaker, 802, "Ростовская область")
-    replies = await send_file(routed, files, methodist, "questionnaire_teacher.yaml",
-                              yaml.safe_dump(data, allow_unicode=True).encode())
+    replies = await send_file(
+        routed, files, methodist, "questionnaire_teacher.yaml", yaml.safe_dump(data, allow_unicode=True).encode()
+    )
     assert "версия 2026.1, теперь текущая" in replies[-1]
     async with sessionmaker() as session:
         new = await content.current_version(session, "questionnaire_teacher")
@@ -128,8 +158,9 @@ async def test_good_upload_becomes_current_and_old_attempts_keep_theirs(routed, 
     assert entry.actor_telegram_id == 802 and entry.target == "content:questionnaire_teacher"
     assert entry.details["version"] == "2026.1" and entry.details["new"] is True
     # The same file again: nothing new, it is simply current.
-    replies = await send_file(routed, files, methodist, "questionnaire_teacher.yaml",
-                              yaml.safe_dump(data, allow_unicode=True).encode())
+    replies = await send_file(
+        routed, files, methodist, "questionnaire_teacher.yaml", yaml.safe_dump(data, allow_unicode=True).encode()
+    )
     assert "уже загружался" in replies[-1]
 
 
@@ -172,6 +203,11 @@ async def test_add_activity_dialog(routed, sessionmaker):
         activity = await session.scalar(select(Activity).where(Activity.added_by == ADMIN_ID))
         audit = await session.scalar(select(AuditEntry).where(AuditEntry.action == "content.activity_add"))
         assert activity in await content.activities(session, ["3"])
-    assert (activity.area, activity.format, activity.form, activity.hours) == ("3", "семинар", ActivityForm.non_formal, 4)
+    assert (activity.area, activity.format, activity.form, activity.hours) == (
+        "3",
+        "семинар",
+        ActivityForm.non_formal,
+        4,
+    )
     assert (activity.description, activity.url) == ("Практикум для МО", "https://example.org/vpr")
     assert activity.code.startswith("custom-") and audit.target == f"activity:{activity.id}"

@@ -13,8 +13,16 @@ from tests.support.factories import register
 
 # Per teacher area: five answers. Area 3 severe (5), 2 partial (10), 1 resource (15), 4 norm (11) with a
 # point deficit at 4.5, and so on.
-FIRST = {"1": [3, 3, 3, 3, 3], "2": [2, 2, 2, 2, 2], "3": [1, 1, 1, 1, 1], "4": [3, 3, 3, 2, 0],
-         "5": [2, 2, 2, 1, 1], "6": [2, 2, 2, 2, 3], "7": [0, 1, 1, 1, 1], "8": [3, 3, 3, 3, 2]}
+FIRST = {
+    "1": [3, 3, 3, 3, 3],
+    "2": [2, 2, 2, 2, 2],
+    "3": [1, 1, 1, 1, 1],
+    "4": [3, 3, 3, 2, 0],
+    "5": [2, 2, 2, 1, 1],
+    "6": [2, 2, 2, 2, 3],
+    "7": [0, 1, 1, 1, 1],
+    "8": [3, 3, 3, 3, 2],
+}
 SECOND = {**FIRST, "3": [2, 2, 2, 2, 1], "7": [1, 1, 2, 1, 1], "2": [2, 2, 2, 2, 3]}
 
 
@@ -30,14 +38,20 @@ async def teacher(harness, telegram_id: int):
 
 async def attempt_of(sessionmaker, telegram_id: int) -> DiagnosisAttempt | None:
     async with sessionmaker() as session:
-        return await session.scalar(select(DiagnosisAttempt).join(User).where(User.telegram_id == telegram_id)
-                                    .order_by(DiagnosisAttempt.id.desc()).limit(1))
+        return await session.scalar(
+            select(DiagnosisAttempt)
+            .join(User)
+            .where(User.telegram_id == telegram_id)
+            .order_by(DiagnosisAttempt.id.desc())
+            .limit(1)
+        )
 
 
 async def answers_of(sessionmaker, attempt_id: int) -> dict[str, int]:
     async with sessionmaker() as session:
-        rows = await session.execute(select(DiagnosisAnswer.item_code, DiagnosisAnswer.value)
-                                     .where(DiagnosisAnswer.attempt_id == attempt_id))
+        rows = await session.execute(
+            select(DiagnosisAnswer.item_code, DiagnosisAnswer.value).where(DiagnosisAnswer.attempt_id == attempt_id)
+        )
         return {code: value for code, value in rows}
 
 
@@ -79,7 +93,9 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     assert edits[-1].message_id == intro_id  # the intro message became the questionnaire
 
     replies = await answer_all(t, sessionmaker, flat(FIRST)[:12])
-    assert "Вопрос 13 из 40" in replies[-1] and "▰▰▰▱▱▱▱▱▱▱ 30%" in replies[-1] and "Область 3. Оценочная" in replies[-1]
+    assert (
+        "Вопрос 13 из 40" in replies[-1] and "▰▰▰▱▱▱▱▱▱▱ 30%" in replies[-1] and "Область 3. Оценочная" in replies[-1]
+    )
     assert [label for label, _ in t.buttons()] == ["0", "1", "2", "3", "◀ Назад", "⏸ Пауза"]
     assert {r.message_id for r in harness.api.requests[mark:] if type(r).__name__ == "EditMessageText"} == {intro_id}
     await answer_all(t, sessionmaker, flat(FIRST)[12:])
@@ -87,10 +103,13 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     attempt = await attempt_of(sessionmaker, 801)
     assert attempt.status == AttemptStatus.completed and attempt.completed_at is not None
     async with sessionmaker() as session:
-        current = await session.scalar(select(ContentVersion).where(
-            ContentVersion.kind == "questionnaire_teacher", ContentVersion.is_current))
-        results = {r.area: (r.score, r.max_score, r.zone, r.point_deficits)
-                   for r in await diagnosis.area_results(session, attempt.id)}
+        current = await session.scalar(
+            select(ContentVersion).where(ContentVersion.kind == "questionnaire_teacher", ContentVersion.is_current)
+        )
+        results = {
+            r.area: (r.score, r.max_score, r.zone, r.point_deficits)
+            for r in await diagnosis.area_results(session, attempt.id)
+        }
         user_id = attempt.user_id
         assert await diagnosis.deficit_areas(session, user_id) == {"2", "3", "5", "7"}
         assert (await diagnosis.latest_completed(session, user_id)).id == attempt.id
@@ -108,8 +127,12 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     assert "объективную диагностику" in text and "Повторная диагностика — не раньше" in text
     assert t.buttons() == [("🧭 Построить ИОМ", f"rbuild:{attempt.id}")]
     assert "Все ответы сохранены" in harness.api.sent("EditMessageText", 801)[-1].text
-    assert "уже завершена" in (await t.click(AnswerCb(action="a", attempt_id=attempt.id, index=39, value=3),
-                                             message_id=attempt.message_id))[-1]
+    assert (
+        "уже завершена"
+        in (
+            await t.click(AnswerCb(action="a", attempt_id=attempt.id, index=39, value=3), message_id=attempt.message_id)
+        )[-1]
+    )
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(AreaResult)) == 8
 
@@ -157,8 +180,10 @@ async def test_back_changes_the_previous_answer(harness, sessionmaker):
     assert (await attempt_of(sessionmaker, 803)).current_index == 2
     await tap(t, sessionmaker, "b")
     await tap(t, sessionmaker, "b")
-    assert "Это первый вопрос" in (await t.click(AnswerCb(action="b", attempt_id=attempt.id, index=0),
-                                                  message_id=attempt.message_id))[-1]
+    assert (
+        "Это первый вопрос"
+        in (await t.click(AnswerCb(action="b", attempt_id=attempt.id, index=0), message_id=attempt.message_id))[-1]
+    )
     assert "Ваш ответ: <b>0</b>" in (await tap(t, sessionmaker, value=1))[-1]  # forward shows the kept answer
 
 
@@ -219,8 +244,11 @@ async def test_second_attempt_after_the_interval_shows_the_changes(harness, sess
     assert len(harness.api.sent("SendPhoto", 807)) == 2 and t.buttons() == [("🧭 Построить ИОМ", f"rbuild:{first.id}")]
 
     async with sessionmaker() as session, session.begin():
-        await session.execute(update(DiagnosisAttempt).where(DiagnosisAttempt.id == first.id)
-                              .values(completed_at=first.completed_at - timedelta(days=181)))
+        await session.execute(
+            update(DiagnosisAttempt)
+            .where(DiagnosisAttempt.id == first.id)
+            .values(completed_at=first.completed_at - timedelta(days=181))
+        )
     await begin(t)
     await answer_all(t, sessionmaker, flat(SECOND))
     second = await attempt_of(sessionmaker, 807)
@@ -265,8 +293,13 @@ async def test_leader_chooses_between_both_questionnaires(harness, sessionmaker)
 def test_chart_renders_cyrillic_and_both_attempts(recwarn):
     from bot.render.chart import Band, radar
 
-    png = radar(["1. Предметная", "2. Методическая", "3. Оценочная $5$"], [12, 7, 3], 15, previous=[9, 7, 1],
-                bands=[Band("severe", "выраженный дефицит", 0, 7), Band("partial", "частичный", 8, 15)],
-                title="Профиль компетенций")
+    png = radar(
+        ["1. Предметная", "2. Методическая", "3. Оценочная $5$"],
+        [12, 7, 3],
+        15,
+        previous=[9, 7, 1],
+        bands=[Band("severe", "выраженный дефицит", 0, 7), Band("partial", "частичный", 8, 15)],
+        title="Профиль компетенций",
+    )
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
     assert not [w for w in recwarn if "missing from" in str(w.message)]  # DejaVu Sans has Cyrillic

@@ -10,14 +10,24 @@ from sqlalchemy import select, update
 from bot.services.events import signups
 from bot.services.events.signups import SignupPolicy
 from handlers.events.manage_ui import EventAdminCb, EventScopeCb, NewEventCb
-from handlers.shared.outbox_buttons import pack
 from handlers.events.teacher_ui import FeedbackCb
+from handlers.shared.outbox_buttons import pack
 from models import (
-    AuditEntry, Event, EventFeedback, EventFormat, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
-    RegistrationStatus, User, utcnow,
+    AuditEntry,
+    Event,
+    EventFeedback,
+    EventFormat,
+    EventRegistration,
+    EventStatus,
+    OutboxMessage,
+    OutboxStatus,
+    RegistrationStatus,
+    User,
+    utcnow,
 )
 from tests.support.factories import MSK, make_methodist, org_id, publish, register, the_event, when
 from tests.support.harness import ADMIN_ID
+
 
 async def sign_up(sessionmaker, telegram_id: int, event_id: int) -> RegistrationStatus:
     async with sessionmaker() as session, session.begin():
@@ -27,8 +37,11 @@ async def sign_up(sessionmaker, telegram_id: int, event_id: int) -> Registration
 
 async def outbox(sessionmaker, purpose: str) -> list[OutboxMessage]:
     async with sessionmaker() as session:
-        return list(await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.purpose == purpose).order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.purpose == purpose).order_by(OutboxMessage.id)
+            )
+        )
 
 
 async def event_with_people(harness, sessionmaker, capacity="1"):
@@ -73,8 +86,12 @@ async def test_full_dialog_publishes_one_event(harness, sessionmaker):
     assert (event.title, event.description, event.format) == ("Семинар по ФГ", "", EventFormat.master_class)
     assert event.areas == [8] and event.scope_org_id == await org_id(sessionmaker, "СОШ № 3")
     assert event.starts_at.astimezone(MSK).strftime("%d.%m.%Y %H:%M") == start
-    assert (event.duration_min, event.place, event.online_url, event.capacity) == (90, "ул. Ленина, 5, актовый зал",
-                                                                                   None, None)
+    assert (event.duration_min, event.place, event.online_url, event.capacity) == (
+        90,
+        "ул. Ленина, 5, актовый зал",
+        None,
+        None,
+    )
     assert event.registration_deadline < event.starts_at
     assert (event.status, event.timezone, event.organizer_telegram_id) == (EventStatus.published, "Europe/Moscow", 610)
 
@@ -225,8 +242,11 @@ async def test_attendance_close_and_feedback(harness, sessionmaker):
     replies = await methodist.click(EventAdminCb(action="close_yes", event_id=event.id))
     assert "после начала" in replies[-1]
     async with sessionmaker() as session, session.begin():
-        await session.execute(update(Event).values(starts_at=utcnow() - timedelta(hours=2),
-                                                   registration_deadline=utcnow() - timedelta(hours=3)))
+        await session.execute(
+            update(Event).values(
+                starts_at=utcnow() - timedelta(hours=2), registration_deadline=utcnow() - timedelta(hours=3)
+            )
+        )
     await methodist.click(EventAdminCb(action="card", event_id=event.id))
     replies = await methodist.press("Посещаемость")
     assert "▫️ Петрова" in [text for text, _ in methodist.buttons()][0]
@@ -234,9 +254,15 @@ async def test_attendance_close_and_feedback(harness, sessionmaker):
     assert all(text.startswith("✅") for text, _ in methodist.buttons()[:3])
     await methodist.press("✅ Кузнецова")  # toggle one back off
     async with sessionmaker() as session:
-        marks = dict((await session.execute(
-            select(User.telegram_id, EventRegistration.attended).join(User, User.id == EventRegistration.user_id)
-        )).all())
+        marks = dict(
+            (
+                await session.execute(
+                    select(User.telegram_id, EventRegistration.attended).join(
+                        User, User.id == EventRegistration.user_id
+                    )
+                )
+            ).all()
+        )
     assert marks == {701: True, 702: True, 703: False}
     await methodist.press("К мероприятию")
     await methodist.press("Завершить")
@@ -250,7 +276,8 @@ async def test_attendance_close_and_feedback(harness, sessionmaker):
     request = next(r for r in requests if r.chat_id == 701)
     assert request.idempotency_key == f"feedback:{event.id}:{ids[701]}"
     assert [pack(b["callback"]) for b in request.payload["buttons"][0]] == [
-        FeedbackCb(event_id=event.id, rating=r).pack() for r in range(1, 6)]
+        FeedbackCb(event_id=event.id, rating=r).pack() for r in range(1, 6)
+    ]
     # Marked present after closing: asked too, once.
     await methodist.click(EventAdminCb(action="att", event_id=event.id))
     await methodist.press("▫️ Кузнецова")
@@ -259,9 +286,13 @@ async def test_attendance_close_and_feedback(harness, sessionmaker):
     assert "завершено" in (await methodist.click(EventAdminCb(action="close_yes", event_id=event.id)))[-1]
 
     async with sessionmaker() as session, session.begin():
-        session.add_all([EventFeedback(event_id=event.id, user_id=ids[701], rating=5, comment="<b>Супер</b> & ok"),
-                         EventFeedback(event_id=event.id, user_id=ids[702], rating=4, comment="x" * 1000),
-                         EventFeedback(event_id=event.id, user_id=ids[703], rating=3)])
+        session.add_all(
+            [
+                EventFeedback(event_id=event.id, user_id=ids[701], rating=5, comment="<b>Супер</b> & ok"),
+                EventFeedback(event_id=event.id, user_id=ids[702], rating=4, comment="x" * 1000),
+                EventFeedback(event_id=event.id, user_id=ids[703], rating=3),
+            ]
+        )
     replies = await methodist.click(EventAdminCb(action="fb", event_id=event.id))
     assert "Средняя оценка: <b>4.0</b> из 5 (оценок: 3)" in replies[-1]
     assert "&lt;b&gt;Супер&lt;/b&gt; &amp; ok" in replies[-1] and len(replies[-1]) <= 4096
@@ -310,14 +341,27 @@ async def test_admin_picks_a_region_and_the_list_paginates_upcoming_first(harnes
     region = await org_id(sessionmaker, "Ростовская")
     contest = await the_event(sessionmaker)
     assert (contest.scope_org_id, contest.duration_min, contest.online_url) == (
-        region, 3 * 1440, "https://www.example.org/contest")
+        region,
+        3 * 1440,
+        "https://www.example.org/contest",
+    )
 
     async with sessionmaker() as session, session.begin():
         for days in (-3, -1, 2, 5, 8, 11):
             start = utcnow() + timedelta(days=days)
-            session.add(Event(title=f"День {days}", format=EventFormat.seminar, areas=[1], scope_org_id=region,
-                              timezone="Europe/Moscow", starts_at=start, duration_min=60, place="Зал",
-                              registration_deadline=start))
+            session.add(
+                Event(
+                    title=f"День {days}",
+                    format=EventFormat.seminar,
+                    areas=[1],
+                    scope_org_id=region,
+                    timezone="Europe/Moscow",
+                    starts_at=start,
+                    duration_min=60,
+                    place="Зал",
+                    registration_deadline=start,
+                )
+            )
     first = (await admin.send("/events_admin"))[-1]
     assert "стр. 1 из 2" in first
     order = [line.split("— ")[1].split(" (")[0] for line in first.splitlines()[1:]]

@@ -11,8 +11,14 @@ from sqlalchemy import func, select, update
 from handlers.events.teacher_ui import EventCb, EventListCb, FeedbackCb, OfferCb
 from handlers.shared.outbox_buttons import pack
 from models import (
-    EventFeedback, EventRegistration, EventStatus, OutboxMessage, OutboxStatus,
-    RegistrationStatus, User, utcnow,
+    EventFeedback,
+    EventRegistration,
+    EventStatus,
+    OutboxMessage,
+    OutboxStatus,
+    RegistrationStatus,
+    User,
+    utcnow,
 )
 from tests.support.factories import attended, make_event, register, registration
 
@@ -73,8 +79,15 @@ async def test_card_shows_time_in_the_teachers_zone(harness, sessionmaker):
     await t.press("Часовой пояс")
     await t.press("Красноярск")
     start = (utcnow() + timedelta(days=30)).replace(hour=7, minute=0, second=0, microsecond=0)
-    await make_event(sessionmaker, "Оценивание <онлайн> & очно", starts_at=start, capacity=20, areas=[3, 8],
-                     description="Возьмите <ноутбук>", online_url="https://meet.example.org/r1")
+    await make_event(
+        sessionmaker,
+        "Оценивание <онлайн> & очно",
+        starts_at=start,
+        capacity=20,
+        areas=[3, 8],
+        description="Возьмите <ноутбук>",
+        online_url="https://meet.example.org/r1",
+    )
     await t.send("/events")
     card = (await t.press("Оценивание"))[-1]
     local_day = start.astimezone(ZoneInfo("Asia/Krasnoyarsk")).strftime("%d.%m.%Y")
@@ -157,8 +170,14 @@ async def test_last_seat_waitlist_offer_accept_and_decline(harness, sessionmaker
 async def test_calendar_file(harness, sessionmaker):
     t = await teacher(harness, 721)
     start = datetime(2030, 5, 14, 6, 30, tzinfo=timezone.utc)
-    event_id = await make_event(sessionmaker, "Вебинар, часть 1", starts_at=start, duration_min=45, place=None,
-                                online_url="https://meet.example.org/w")
+    event_id = await make_event(
+        sessionmaker,
+        "Вебинар, часть 1",
+        starts_at=start,
+        duration_min=45,
+        place=None,
+        online_url="https://meet.example.org/w",
+    )
     await t.send("/events")
     await t.press("Вебинар")
     await t.press("Добавить в календарь")
@@ -174,8 +193,9 @@ async def test_calendar_file(harness, sessionmaker):
 
 async def test_feedback_rating_and_comment(harness, sessionmaker):
     t = await teacher(harness, 731)
-    event_id = await make_event(sessionmaker, "Прошедший семинар", starts_at=utcnow() - timedelta(days=1),
-                                status=EventStatus.closed)
+    event_id = await make_event(
+        sessionmaker, "Прошедший семинар", starts_at=utcnow() - timedelta(days=1), status=EventStatus.closed
+    )
     await attended(sessionmaker, 731, event_id, True)
     replies = await t.click(FeedbackCb(event_id=event_id, rating=4))
     assert "4 из 5" in replies[-1] and "комментарий" in replies[-1]
@@ -249,11 +269,20 @@ async def test_recommended_follows_the_latest_diagnosis(harness, sessionmaker):
     async with sessionmaker() as session, session.begin():
         row = await session.scalar(select(User).where(User.telegram_id == 790))
         version = await session.scalar(select(ContentVersion.id).where(ContentVersion.kind == "questionnaire_teacher"))
-        attempt = DiagnosisAttempt(user_id=row.id, variant="teacher", content_version_id=version,
-                                   status=AttemptStatus.completed, completed_at=utcnow())
+        attempt = DiagnosisAttempt(
+            user_id=row.id,
+            variant="teacher",
+            content_version_id=version,
+            status=AttemptStatus.completed,
+            completed_at=utcnow(),
+        )
         session.add(attempt)
         await session.flush()
-        session.add_all([AreaResult(attempt_id=attempt.id, area="3", score=5, max_score=15, zone="severe"),
-                         AreaResult(attempt_id=attempt.id, area="8", score=14, max_score=15, zone="resource")])
+        session.add_all(
+            [
+                AreaResult(attempt_id=attempt.id, area="3", score=5, max_score=15, zone="severe"),
+                AreaResult(attempt_id=attempt.id, area="8", score=14, max_score=15, zone="resource"),
+            ]
+        )
     shown = (await user.click(EventListCb(view="rec")))[-1]
     assert "Про оценивание" in shown and "Про цифровую среду" not in shown

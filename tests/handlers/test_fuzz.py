@@ -11,7 +11,8 @@ import shutil
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import handlers
@@ -21,10 +22,34 @@ from tests.support.factories import register
 from tests.support.harness import ADMIN_ID, harness_on
 from tests.support.telegram_html import play_and_check
 
-COMMANDS = ["/start", "/help", "/profile", "/my_data", "/delete_me", "/cancel", "/invite", "/grant",
-            "/grant 12345", "/methodists", "/events", "/my_events", "/new_event", "/events_admin",
-            "/diagnostics", "/route", "/start inv_xyz", "/start inv_", "/pairs", "/mentees", "/mentor", "/stats",
-            "/report", "/content", "/broadcast", "/audit"]
+COMMANDS = [
+    "/start",
+    "/help",
+    "/profile",
+    "/my_data",
+    "/delete_me",
+    "/cancel",
+    "/invite",
+    "/grant",
+    "/grant 12345",
+    "/methodists",
+    "/events",
+    "/my_events",
+    "/new_event",
+    "/events_admin",
+    "/diagnostics",
+    "/route",
+    "/start inv_xyz",
+    "/start inv_",
+    "/pairs",
+    "/mentees",
+    "/mentor",
+    "/stats",
+    "/report",
+    "/content",
+    "/broadcast",
+    "/audit",
+]
 
 
 def callback_classes() -> list[type[CallbackData]]:
@@ -47,19 +72,36 @@ part = st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=8), st.sampl
 def forged(cls: type[CallbackData]):
     """Its prefix and random parts: as many as the class has fields (so that many parse), or not."""
     fields = len(cls.model_fields)
-    return st.builds(lambda parts: cls.__separator__.join([cls.__prefix__, *parts]),
-                     st.one_of(st.lists(part, min_size=fields, max_size=fields), st.lists(part, max_size=fields + 1)))
+    return st.builds(
+        lambda parts: cls.__separator__.join([cls.__prefix__, *parts]),
+        st.one_of(st.lists(part, min_size=fields, max_size=fields), st.lists(part, max_size=fields + 1)),
+    )
 
 
 hostile_text = st.one_of(
     st.sampled_from(COMMANDS),
     st.text(max_size=60),
-    st.sampled_from(["<b>x", "</i>", "<script>alert(1)</script>", "&amp;", "🙂" * 50, "1990", "0", "-5",
-                     "25.12.2026 15:00", "x" * 5000, "Иванова Мария"]),
+    st.sampled_from(
+        [
+            "<b>x",
+            "</i>",
+            "<script>alert(1)</script>",
+            "&amp;",
+            "🙂" * 50,
+            "1990",
+            "0",
+            "-5",
+            "25.12.2026 15:00",
+            "x" * 5000,
+            "Иванова Мария",
+        ]
+    ),
 )
 callback_data = st.one_of(st.sampled_from(CLASSES).flatmap(forged), st.text(max_size=64))
-action = st.tuples(st.sampled_from(["teacher", "methodist", "admin", "stranger"]),
-                   st.one_of(st.tuples(st.just("text"), hostile_text), st.tuples(st.just("click"), callback_data)))
+action = st.tuples(
+    st.sampled_from(["teacher", "methodist", "admin", "stranger"]),
+    st.one_of(st.tuples(st.just("text"), hostile_text), st.tuples(st.just("click"), callback_data)),
+)
 
 
 def test_every_handler_prefix_is_fuzzed():
@@ -87,8 +129,12 @@ def people_template(seeded_sqlite_template, tmp_path_factory):
 
 async def scenario(db_path, actions) -> None:
     async with harness_on(db_path) as harness:
-        people = {"teacher": harness.user(11), "methodist": harness.user(12), "admin": harness.user(ADMIN_ID),
-                  "stranger": harness.user(13)}
+        people = {
+            "teacher": harness.user(11),
+            "methodist": harness.user(12),
+            "admin": harness.user(ADMIN_ID),
+            "stranger": harness.user(13),
+        }
         await play_and_check(harness, people, actions)
         async with harness.sessionmaker() as session:
             telegram_ids = list(await session.scalars(select(User.telegram_id).where(User.telegram_id.is_not(None))))

@@ -12,12 +12,33 @@ from sqlalchemy import func, select, update
 
 from bot.services.mentoring import interactions
 from handlers.mentoring.ui import MentorCb, PairCb, PickCb, ProposalCb, RelayCb, ReviewCb, SuggestCb
-from handlers.shared.outbox_buttons import pack
 from handlers.route.ui import StepCb
+from handlers.shared.outbox_buttons import pack
 from models import (
-    AreaResult, AttemptStatus, AuditEntry, CheckIn, ContentVersion, DiagnosisAttempt, Event, EventFormat,
-    EventRegistration, MentorPair, OutboxMessage, PairStatus, PairType, RegistrationStatus, Role, RoleGrant,
-    Route, RouteComment, RouteStatus, RouteStep, StepProposal, StepStatus, User, utcnow,
+    AreaResult,
+    AttemptStatus,
+    AuditEntry,
+    CheckIn,
+    ContentVersion,
+    DiagnosisAttempt,
+    Event,
+    EventFormat,
+    EventRegistration,
+    MentorPair,
+    OutboxMessage,
+    PairStatus,
+    PairType,
+    RegistrationStatus,
+    Role,
+    RoleGrant,
+    Route,
+    RouteComment,
+    RouteStatus,
+    RouteStep,
+    StepProposal,
+    StepStatus,
+    User,
+    utcnow,
 )
 from tests.support import clock
 from tests.support.factories import delivery_worker, make_methodist, org_id, register
@@ -58,23 +79,37 @@ async def diagnosis(sessionmaker, telegram_id: int, zones: dict[str, str], days_
     user_id = await uid(sessionmaker, telegram_id)
     async with sessionmaker() as session, session.begin():
         version = await session.scalar(select(ContentVersion.id).where(ContentVersion.kind == "questionnaire_teacher"))
-        attempt = DiagnosisAttempt(user_id=user_id, variant="teacher",
-                                   content_version_id=version, status=AttemptStatus.completed,
-                                   completed_at=utcnow() - timedelta(days=days_ago))
+        attempt = DiagnosisAttempt(
+            user_id=user_id,
+            variant="teacher",
+            content_version_id=version,
+            status=AttemptStatus.completed,
+            completed_at=utcnow() - timedelta(days=days_ago),
+        )
         session.add(attempt)
         await session.flush()
         scores = {"severe": 5, "partial": 9, "norm": 12, "resource": 15}
-        session.add_all(AreaResult(attempt_id=attempt.id, area=area, score=scores[zone], max_score=15, zone=zone,
-                                   point_deficits=[]) for area, zone in zones.items())
+        session.add_all(
+            AreaResult(attempt_id=attempt.id, area=area, score=scores[zone], max_score=15, zone=zone, point_deficits=[])
+            for area, zone in zones.items()
+        )
 
 
 async def make_pair(sessionmaker, mentor_tg: int, mentee_tg: int, kind=PairType.subject, days_ago: int = 0) -> int:
     mentor_id, mentee_id = await uid(sessionmaker, mentor_tg), await uid(sessionmaker, mentee_tg)
     async with sessionmaker() as session, session.begin():
         start = TODAY - timedelta(days=days_ago)
-        pair = MentorPair(mentor_id=mentor_id, mentee_id=mentee_id,
-                          type=kind, goal="Цель", starts_on=start, planned_end=start + timedelta(days=180),
-                          cadence_days=14, status=PairStatus.active, escalation_level=0)
+        pair = MentorPair(
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+            type=kind,
+            goal="Цель",
+            starts_on=start,
+            planned_end=start + timedelta(days=180),
+            cadence_days=14,
+            status=PairStatus.active,
+            escalation_level=0,
+        )
         session.add(pair)
         await session.flush()
         return pair.id
@@ -84,16 +119,29 @@ async def make_route(sessionmaker, telegram_id: int, status=RouteStatus.active) 
     """Four steps: one done, one overdue, two ahead (progress 25%, one overdue)."""
     user_id = await uid(sessionmaker, telegram_id)
     async with sessionmaker() as session, session.begin():
-        route = Route(user_id=user_id, status=status, period_start=TODAY,
-                      period_end=TODAY + timedelta(days=180))
+        route = Route(user_id=user_id, status=status, period_start=TODAY, period_end=TODAY + timedelta(days=180))
         session.add(route)
         await session.flush()
-        plan = [("Курс по оцениванию", StepStatus.done, 10), ("Вебинар ВПР", StepStatus.planned, -5),
-                ("Книга Пинской", StepStatus.planned, 20), ("Стажировка", StepStatus.planned, 40)]
-        steps = [RouteStep(route_id=route.id, position=n, area="3", deficit_kind="severe", title=title,
-                           form="formal", deadline=TODAY + timedelta(days=shift), status=state,
-                           done_at=utcnow() if state == StepStatus.done else None)
-                 for n, (title, state, shift) in enumerate(plan, start=1)]
+        plan = [
+            ("Курс по оцениванию", StepStatus.done, 10),
+            ("Вебинар ВПР", StepStatus.planned, -5),
+            ("Книга Пинской", StepStatus.planned, 20),
+            ("Стажировка", StepStatus.planned, 40),
+        ]
+        steps = [
+            RouteStep(
+                route_id=route.id,
+                position=n,
+                area="3",
+                deficit_kind="severe",
+                title=title,
+                form="formal",
+                deadline=TODAY + timedelta(days=shift),
+                status=state,
+                done_at=utcnow() if state == StepStatus.done else None,
+            )
+            for n, (title, state, shift) in enumerate(plan, start=1)
+        ]
         session.add_all(steps)
         await session.flush()
         return [s.id for s in steps]
@@ -133,11 +181,20 @@ async def test_methodist_pairs_a_young_specialist_from_a_suggestion(harness, ses
     assert len(pairs) == 1
     pair = pairs[0]
     assert (pair.type, pair.starts_on, pair.cadence_days, pair.status) == (
-        PairType.young_specialist, TODAY, 14, PairStatus.active)
+        PairType.young_specialist,
+        TODAY,
+        14,
+        PairStatus.active,
+    )
     assert 89 <= (pair.planned_end - TODAY).days <= 276  # inside 3–9 months (6 by default)
     school = await org_id(sessionmaker, "СОШ № 1")
-    assert await rows(sessionmaker, RoleGrant, RoleGrant.telegram_id == 803, RoleGrant.role == Role.mentor,
-                      RoleGrant.scope_org_id == school)
+    assert await rows(
+        sessionmaker,
+        RoleGrant,
+        RoleGrant.telegram_id == 803,
+        RoleGrant.role == Role.mentor,
+        RoleGrant.scope_org_id == school,
+    )
     assert [m.purpose for m in await outbox(sessionmaker, 803)] == ["mentoring"]
     assert "Опытная Мария" in (await outbox(sessionmaker, 802))[0].payload["text"]
     assert [a.action for a in await rows(sessionmaker, AuditEntry, AuditEntry.action.like("pair.%"))] == ["pair.create"]
@@ -162,17 +219,30 @@ async def test_mentor_sees_progress_comments_a_step_and_approves(harness, sessio
     steps = await make_route(sessionmaker, 812, status=RouteStatus.draft)
     school, user_id = await org_id(sessionmaker, "СОШ № 1"), await uid(sessionmaker, 812)
     async with sessionmaker() as session, session.begin():
-        event = Event(title="Семинар", format=EventFormat.seminar, scope_org_id=school,
-                      timezone="Europe/Moscow", starts_at=utcnow() - timedelta(days=5), duration_min=60,
-                      registration_deadline=utcnow() - timedelta(days=6))
+        event = Event(
+            title="Семинар",
+            format=EventFormat.seminar,
+            scope_org_id=school,
+            timezone="Europe/Moscow",
+            starts_at=utcnow() - timedelta(days=5),
+            duration_min=60,
+            registration_deadline=utcnow() - timedelta(days=6),
+        )
         session.add(event)
         await session.flush()
-        session.add(EventRegistration(event_id=event.id, user_id=user_id,
-                                      status=RegistrationStatus.registered, attended=True))
+        session.add(
+            EventRegistration(event_id=event.id, user_id=user_id, status=RegistrationStatus.registered, attended=True)
+        )
     listing = (await mentor.send("/mentees"))[-1]
     diagnosed = f"{TODAY - timedelta(days=2):%d.%m.%Y}"
-    for fragment in ("Подопечный Олег", f"Диагностика: пройдена {diagnosed}", "выполнено 25%",
-                     "просрочено шагов: 1", "Мероприятия за 30 дней: 1", f"Последняя активность: {TODAY:%d.%m.%Y}"):
+    for fragment in (
+        "Подопечный Олег",
+        f"Диагностика: пройдена {diagnosed}",
+        "выполнено 25%",
+        "просрочено шагов: 1",
+        "Мероприятия за 30 дней: 1",
+        f"Последняя активность: {TODAY:%d.%m.%Y}",
+    ):
         assert fragment in listing, fragment
     card = (await mentor.press("Подопечный Олег"))[-1]
     photo = harness.api.sent("SendPhoto", 811)[-1]  # the competency chart comes first
@@ -223,7 +293,10 @@ async def test_checkin_is_logged_and_copied_to_the_mentee(harness, sessionmaker)
     assert "Встреча записана" in saved and f"Последняя встреча: {TODAY:%d.%m.%Y}" in saved
     checkin = (await rows(sessionmaker, CheckIn))[0]
     assert (checkin.held_on, checkin.discussed, checkin.next_steps) == (
-        TODAY, "Разобрали урок <7 класс>", "Открытый урок к пятнице")
+        TODAY,
+        "Разобрали урок <7 класс>",
+        "Открытый урок к пятнице",
+    )
     assert (await rows(sessionmaker, MentorPair))[0].escalation_level == 0
     copy = (await outbox(sessionmaker, 822))[-1]
     assert copy.idempotency_key == f"checkin_copy:{checkin.id}"
@@ -298,9 +371,13 @@ async def test_forged_ids_from_another_mentor_change_nothing(harness, sessionmak
     assert "только методистам" in (await stranger.click(PairCb(action="end", pair_id=own_pair)))[-1]
     assert await rows(sessionmaker, RouteComment) == [] and await rows(sessionmaker, CheckIn) == []
     assert len(await rows(sessionmaker, OutboxMessage)) == before
-    assert (await rows(sessionmaker, Route, Route.id == (await rows(sessionmaker, RouteStep, RouteStep.id ==
-                                                                      foreign_steps[0]))[0].route_id))[0].status \
-        == RouteStatus.draft
+    assert (
+        await rows(
+            sessionmaker,
+            Route,
+            Route.id == (await rows(sessionmaker, RouteStep, RouteStep.id == foreign_steps[0]))[0].route_id,
+        )
+    )[0].status == RouteStatus.draft
     assert [p.status for p in await rows(sessionmaker, MentorPair)] == [PairStatus.active] * 2
 
 
@@ -356,8 +433,11 @@ async def test_ended_pair_asks_for_reviews_and_the_former_mentor_loses_access(ha
     assert "завершено" in (await mentor.click(RelayCb(pair_id=pair_id)))[-1]
     assert "пока нет наставника" in (await mentee.send("/mentor"))[-1]
     for user, telegram_id, text in ((mentor, 862, "Было полезно"), (mentee, 863, "Спасибо <наставнику>")):
-        request = [m for m in await outbox(sessionmaker, telegram_id) if m.idempotency_key.endswith(":ended:" + (
-            "mentor" if telegram_id == 862 else "mentee"))][0]
+        request = [
+            m
+            for m in await outbox(sessionmaker, telegram_id)
+            if m.idempotency_key.endswith(":ended:" + ("mentor" if telegram_id == 862 else "mentee"))
+        ][0]
         assert pack(request.payload["buttons"][0][0]["callback"]) == ReviewCb(pair_id=pair_id).pack()
         await user.click(ReviewCb(pair_id=pair_id))
         assert "Отзыв сохранён" in (await user.send(text))[-1]
@@ -386,5 +466,6 @@ async def test_methodist_of_another_municipality_cannot_make_or_touch_pairs(harn
     assert "Никого не нашлось" in (await outsider.send("Местный"))[-1]
     assert (await rows(sessionmaker, MentorPair))[0].status == PairStatus.active
     async with sessionmaker() as session:
-        assert await session.scalar(select(func.count()).select_from(RoleGrant).where(
-            RoleGrant.role == Role.mentor)) == 0
+        assert (
+            await session.scalar(select(func.count()).select_from(RoleGrant).where(RoleGrant.role == Role.mentor)) == 0
+        )

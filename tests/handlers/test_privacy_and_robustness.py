@@ -83,8 +83,11 @@ async def test_flood_gets_one_warning(db_url, sessionmaker):
 async def test_user_who_blocked_the_bot_is_marked_inactive(harness, sessionmaker):
     teacher = harness.user(706)
     await register(teacher)
-    harness.api.fail("SendMessage", 706, TelegramForbiddenError(SendMessage(chat_id=706, text=""),
-                                                                   "Forbidden: bot was blocked by the user"))
+    harness.api.fail(
+        "SendMessage",
+        706,
+        TelegramForbiddenError(SendMessage(chat_id=706, text=""), "Forbidden: bot was blocked by the user"),
+    )
     await teacher.send("/help")
     async with sessionmaker() as session:
         user = await session.scalar(select(User).where(User.telegram_id == 706))
@@ -139,28 +142,58 @@ async def test_my_data_has_answers_feedback_and_mentoring_and_delete_me_blanks_o
     from datetime import timedelta
 
     from models import (
-        CheckIn, DiagnosisAnswer, EventFeedback, EventStatus, MentorPair, PairStatus, PairType, RouteStep, StepStatus,
+        CheckIn,
+        DiagnosisAnswer,
+        EventFeedback,
+        EventStatus,
+        MentorPair,
+        PairStatus,
+        PairType,
+        RouteStep,
+        StepStatus,
         utcnow,
     )
 
     teacher, attempt_id = await built(harness, sessionmaker, 740)
     await register(harness.user(741), name="Наставникова Ольга")
-    event_id = await make_event(sessionmaker, "Семинар по ФГОС", starts_at=utcnow() - timedelta(days=3),
-                                status=EventStatus.closed)
+    event_id = await make_event(
+        sessionmaker, "Семинар по ФГОС", starts_at=utcnow() - timedelta(days=3), status=EventStatus.closed
+    )
     route_id = (await route_steps(sessionmaker, 740))[0].route_id
     async with sessionmaker() as session, session.begin():
         me, other = [await session.scalar(select(User).where(User.telegram_id == tg)) for tg in (740, 741)]
         session.add(DiagnosisAnswer(attempt_id=attempt_id, item_code="3.1", area="3", value=0, answered_at=utcnow()))
         session.add(EventFeedback(event_id=event_id, user_id=me.id, rating=4, comment="Полезно"))
-        pair = MentorPair(mentor_id=other.id, mentee_id=me.id, type=PairType.young_specialist, goal="Освоить ФГОС",
-                          starts_on=clock.moscow_today(), planned_end=clock.moscow_today() + timedelta(days=180),
-                          status=PairStatus.active, mentee_review="Спасибо наставнику")
+        pair = MentorPair(
+            mentor_id=other.id,
+            mentee_id=me.id,
+            type=PairType.young_specialist,
+            goal="Освоить ФГОС",
+            starts_on=clock.moscow_today(),
+            planned_end=clock.moscow_today() + timedelta(days=180),
+            status=PairStatus.active,
+            mentee_review="Спасибо наставнику",
+        )
         session.add(pair)
         await session.flush()
-        session.add(CheckIn(pair_id=pair.id, held_on=clock.moscow_today(), discussed="Урок 5 класса", next_steps="Открытый урок"))
-        session.add(RouteStep(route_id=route_id, position=99, area=None, deficit_kind="own", title="Мой проект «Лаборатория»",
-                              form="informal", task="Собрать кружок", deadline=clock.moscow_today() + timedelta(days=30),
-                              status=StepStatus.planned))
+        session.add(
+            CheckIn(
+                pair_id=pair.id, held_on=clock.moscow_today(), discussed="Урок 5 класса", next_steps="Открытый урок"
+            )
+        )
+        session.add(
+            RouteStep(
+                route_id=route_id,
+                position=99,
+                area=None,
+                deficit_kind="own",
+                title="Мой проект «Лаборатория»",
+                form="informal",
+                task="Собрать кружок",
+                deadline=clock.moscow_today() + timedelta(days=30),
+                status=StepStatus.planned,
+            )
+        )
     await teacher.send("/my_data")
     data = json.loads(harness.api.sent("SendDocument", 740)[-1].document.data.decode("utf-8"))
     assert data["diagnoses"][0]["answers"]["3.1"] == 0

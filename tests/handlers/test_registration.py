@@ -26,7 +26,9 @@ async def test_declined_consent_stores_nothing(harness, sessionmaker):
     assert "ничего о вас не сохранили" in replies[-1]
     assert await count_users(sessionmaker) == 0
     async with sessionmaker() as session:
-        assert await session.scalar(select(func.count()).select_from(FsmRecord).where(FsmRecord.state.is_not(None))) == 0
+        assert (
+            await session.scalar(select(func.count()).select_from(FsmRecord).where(FsmRecord.state.is_not(None))) == 0
+        )
 
 
 async def test_html_in_name_is_escaped_everywhere(harness):

@@ -13,7 +13,14 @@ from bot.services import route as routes
 from handlers.route.ui import ReplaceCb, RouteBuildCb, StepCb
 from handlers.shared.outbox_buttons import pack
 from models import (
-    OutboxMessage, OutboxStatus, Route, RouteStatus, RouteStep, StepStatus, User, utcnow,
+    OutboxMessage,
+    OutboxStatus,
+    Route,
+    RouteStatus,
+    RouteStep,
+    StepStatus,
+    User,
+    utcnow,
 )
 from tests.support.factories import built, diagnosed, result, route_steps
 from tests.support.factories import registered as teacher
@@ -23,16 +30,29 @@ async def user_row(session, telegram_id: int) -> User:
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
 
 
-async def send_file(user, *, pdf: bool = True, caption: str | None = None, name: str = "certificate.pdf",
-                    mime: str = "application/pdf") -> list[str]:
+async def send_file(
+    user, *, pdf: bool = True, caption: str | None = None, name: str = "certificate.pdf", mime: str = "application/pdf"
+) -> list[str]:
     """A message with a document (or a photo), the way Telegram delivers a certificate."""
     mark = len(user.h.api.requests)
-    extra = ({"document": Document(file_id="cert-file-1", file_unique_id="u1", file_name=name,
-                                   mime_type=mime)} if pdf else
-             {"photo": [PhotoSize(file_id="small", file_unique_id="s", width=90, height=90),
-                        PhotoSize(file_id="photo-big", file_unique_id="b", width=1280, height=960)]})
-    message = Message(message_id=user.h.next_message_id(), date=datetime.now(timezone.utc), chat=user.chat,
-                      from_user=user.tg, caption=caption, **extra)
+    extra = (
+        {"document": Document(file_id="cert-file-1", file_unique_id="u1", file_name=name, mime_type=mime)}
+        if pdf
+        else {
+            "photo": [
+                PhotoSize(file_id="small", file_unique_id="s", width=90, height=90),
+                PhotoSize(file_id="photo-big", file_unique_id="b", width=1280, height=960),
+            ]
+        }
+    )
+    message = Message(
+        message_id=user.h.next_message_id(),
+        date=datetime.now(timezone.utc),
+        chat=user.chat,
+        from_user=user.tg,
+        caption=caption,
+        **extra,
+    )
     await user.h.feed(Update(update_id=user.h.next_update_id(), message=message))
     return user._texts_since(mark)
 
@@ -164,9 +184,13 @@ async def test_forged_ids_change_nothing(harness, sessionmaker):
     b = await teacher(harness, 810, name="Смирнов Олег")
     b_attempt = await diagnosed(sessionmaker, 810, catalogue=False)
     a_step = (await route_steps(sessionmaker, 809))[0]
-    for forged in (StepCb(action="open", step_id=a_step.id), StepCb(action="done", step_id=a_step.id),
-                   StepCb(action="postpone", step_id=a_step.id), StepCb(action="remove", step_id=a_step.id),
-                   ReplaceCb(step_id=a_step.id)):
+    for forged in (
+        StepCb(action="open", step_id=a_step.id),
+        StepCb(action="done", step_id=a_step.id),
+        StepCb(action="postpone", step_id=a_step.id),
+        StepCb(action="remove", step_id=a_step.id),
+        ReplaceCb(step_id=a_step.id),
+    ):
         assert "Шаг не найден" in (await b.click(forged))[-1]
     assert "не найден" in (await b.click(f"rbuild:{a_attempt}"))[-1]
     assert await route_steps(sessionmaker, 810) == []
@@ -216,10 +240,15 @@ async def test_nudges_once_before_the_deadline_and_when_overdue(harness, session
         async with sessionmaker() as session, session.begin():
             assert await routes.enqueue_nudges(session, now) == (2 if _ == 0 else 0)
     async with sessionmaker() as session:
-        rows = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "route_nudge")
-                                          .order_by(OutboxMessage.id)))
-    assert [r.idempotency_key for r in rows] == [f"nudge:{ids[1]}:overdue:{today - timedelta(days=1)}",
-                                                 f"nudge:{ids[0]}:due3:{today + timedelta(days=3)}"]
+        rows = list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.purpose == "route_nudge").order_by(OutboxMessage.id)
+            )
+        )
+    assert [r.idempotency_key for r in rows] == [
+        f"nudge:{ids[1]}:overdue:{today - timedelta(days=1)}",
+        f"nudge:{ids[0]}:due3:{today + timedelta(days=3)}",
+    ]
     assert {r.chat_id for r in rows} == {812} and "через 3 дн." in rows[1].payload["text"]
     assert "прошёл" in rows[0].payload["text"]
     assert pack(rows[0].payload["buttons"][0][0]["callback"]) == StepCb(action="open", step_id=ids[1]).pack()
@@ -228,6 +257,11 @@ async def test_nudges_once_before_the_deadline_and_when_overdue(harness, session
     await t.send(f"{today + timedelta(days=2):%d.%m.%Y}")
     async with sessionmaker() as session, session.begin():
         assert await routes.enqueue_nudges(session, now) == 1
-        statuses = list(await session.scalars(select(OutboxMessage.status).where(
-            OutboxMessage.idempotency_key.startswith(f"nudge:{ids[1]}:")).order_by(OutboxMessage.id)))
+        statuses = list(
+            await session.scalars(
+                select(OutboxMessage.status)
+                .where(OutboxMessage.idempotency_key.startswith(f"nudge:{ids[1]}:"))
+                .order_by(OutboxMessage.id)
+            )
+        )
     assert statuses == [OutboxStatus.cancelled, OutboxStatus.pending]

@@ -7,11 +7,20 @@ from sqlalchemy import select
 
 from bot.services.shared import roles
 from handlers.broadcasts.ui import BcCb
-from handlers.shared.callbacks import MethodistsCb, RevokeCb
 from handlers.events.manage_ui import EventAdminCb
+from handlers.shared.callbacks import MethodistsCb, RevokeCb
 from models import BroadcastStatus, OutboxMessage, Role, RoleGrant
 from tests.support.factories import (
-    compose, delivery_worker, make_event, make_methodist, org_id, publish, register, the_broadcast, the_event, when,
+    compose,
+    delivery_worker,
+    make_event,
+    make_methodist,
+    org_id,
+    publish,
+    register,
+    the_broadcast,
+    the_event,
+    when,
 )
 from tests.support.harness import ADMIN_ID
 
@@ -160,5 +169,10 @@ async def test_a_granted_or_revoked_person_is_told_through_the_outbox_once(harne
 
 async def notices(sessionmaker, chat_id: int) -> list[OutboxMessage]:
     async with sessionmaker() as session:
-        return list(await session.scalars(select(OutboxMessage).where(
-            OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "role_change").order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "role_change")
+                .order_by(OutboxMessage.id)
+            )
+        )

@@ -8,7 +8,8 @@ from datetime import datetime
 from io import BytesIO
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -43,8 +44,10 @@ async def test_municipal_methodist_sees_their_numbers(routed, sessionmaker):
     assert "Педагогов в зоне: 7" in text and "01.09.2025–31.05.2026" in text
     assert shown(text) == NOVOCHERKASSK
     assert "71,4%" in text  # coverage 5 of 7
-    assert ("• Методическая: 2 (выраженный 1, частичный 1)\n• Предметная: 1 (выраженный 1, частичный 0)\n"
-            "• Оценочная: 1 (выраженный 0, частичный 1)") in text
+    assert (
+        "• Методическая: 2 (выраженный 1, частичный 1)\n• Предметная: 1 (выраженный 1, частичный 0)\n"
+        "• Оценочная: 1 (выраженный 0, частичный 1)"
+    ) in text
     assert "<b>Молодые специалисты</b>: 2; с наставником — 1 (50%)" in text
     assert "записей — 4; посещаемость завершённых — 2 из 3 (66,7%); средняя оценка — 4,5 (2 оценки)" in text
 
@@ -127,8 +130,9 @@ async def test_scope_is_enforced(routed, sessionmaker):
         for target in (foreign, region):
             replies = await methodist.click(StatsCb(action=action, org_id=target, start=START, end=END))
             assert "вне вашей зоны" in replies[-1], (action, target)
-    replies = await methodist.click(StatsCb(action="show", org_id=await org_id(sessionmaker, "г. Новочеркасск"),
-                                            start=20251399, end=END))
+    replies = await methodist.click(
+        StatsCb(action="show", org_id=await org_id(sessionmaker, "г. Новочеркасск"), start=20251399, end=END)
+    )
     assert "Не понял период" in replies[-1]
     assert documents(routed, 703) == [] and routed.api.sent("SendMediaGroup") == []
     teacher = routed.user(704)
@@ -193,17 +197,22 @@ async def test_report_workbook(routed, sessionmaker):
     assert date_cell.is_date and date_cell.number_format == "DD.MM.YYYY"
 
     events = list(book["Мероприятия"].iter_rows(min_row=2, values_only=True))
-    assert [(e[0], e[5], e[6], e[7]) for e in events] == [("Семинар по оцениванию", 3, 2, 4.5),
-                                                           ("Мастер-класс <ФГ>", 1, 0, None)]
+    assert [(e[0], e[5], e[6], e[7]) for e in events] == [
+        ("Семинар по оцениванию", 3, 2, 4.5),
+        ("Мастер-класс <ФГ>", 1, 0, None),
+    ]
     assert events[0][1] == datetime(2025, 10, 10, 15, 0)  # 12:00 UTC in Moscow
     assert book["Мероприятия"]["B2"].is_date
 
     pairs = list(book["Наставнические пары"].iter_rows(min_row=2, values_only=True))
     assert sorted((p[0], p[1], p[3]) for p in pairs) == [
-        ("Педагог T3", "Педагог T1", "компетенция → дефицит"), ("Педагог T3", "Педагог T2", "наставник — молодой специалист")]
+        ("Педагог T3", "Педагог T1", "компетенция → дефицит"),
+        ("Педагог T3", "Педагог T2", "наставник — молодой специалист"),
+    ]
     assert all(isinstance(p[4], datetime) for p in pairs) and book["Наставнические пары"]["E2"].is_date
     assert ("МБОУ СОШ № 1", "1", "Охват диагностикой", 4, 4, 1) in [
-        r[:6] for r in book["По организациям"].iter_rows(min_row=2, values_only=True)]
+        r[:6] for r in book["По организациям"].iter_rows(min_row=2, values_only=True)
+    ]
 
 
 async def test_report_button_from_stats(routed, sessionmaker):
@@ -221,24 +230,54 @@ async def test_report_button_from_stats(routed, sessionmaker):
     assert typed.data_type == "s"  # a name typed as a formula stays text; the control character is gone
     assert book["Наставнические пары"].max_row == 1 + 3
     assert [row[0] for row in book["Мероприятия"].iter_rows(min_row=2, values_only=True)] == [
-        "Семинар по оцениванию", "Вебинар", "Региональная конференция", "Мастер-класс <ФГ>"]
+        "Семинар по оцениванию",
+        "Вебинар",
+        "Региональная конференция",
+        "Мастер-класс <ФГ>",
+    ]
 
 
 # --- robustness: forged buttons and hostile text from every role ------------------------------
 
-hostile = st.one_of(st.sampled_from(["/stats", "/report", "/content", "/cancel", TYPED, "01.01.1990–01.01.2030",
-                                     "<b>x", "x" * 5000, "31.02.2026–01.03.2026"]), st.text(max_size=40))
-forged = st.one_of(
-    st.builds(lambda action, org, start, end, ind, page, mode: StatsCb(
-        action=action, org_id=org, start=start, end=end, ind=ind, page=page, mode=mode).pack(),
-        st.sampled_from(["org", "per", "show", "brk", "png", "xls", "zzz"]), st.integers(0, 40),
-        st.sampled_from([START, 0, 99999999, 20261301]), st.sampled_from([END, 0, 1]), st.integers(-3, 20),
-        st.integers(-2, 5), st.sampled_from(["s", "r", "x"])),
-    st.builds(lambda prefix, parts: ":".join([prefix, *parts]), st.sampled_from(["st", "cnt"]),
-              st.lists(st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=8)), max_size=8)),
+hostile = st.one_of(
+    st.sampled_from(
+        [
+            "/stats",
+            "/report",
+            "/content",
+            "/cancel",
+            TYPED,
+            "01.01.1990–01.01.2030",
+            "<b>x",
+            "x" * 5000,
+            "31.02.2026–01.03.2026",
+        ]
+    ),
+    st.text(max_size=40),
 )
-step = st.tuples(st.sampled_from(["teacher", "methodist", "admin", "stranger"]),
-                 st.one_of(st.tuples(st.just("text"), hostile), st.tuples(st.just("click"), forged)))
+forged = st.one_of(
+    st.builds(
+        lambda action, org, start, end, ind, page, mode: StatsCb(
+            action=action, org_id=org, start=start, end=end, ind=ind, page=page, mode=mode
+        ).pack(),
+        st.sampled_from(["org", "per", "show", "brk", "png", "xls", "zzz"]),
+        st.integers(0, 40),
+        st.sampled_from([START, 0, 99999999, 20261301]),
+        st.sampled_from([END, 0, 1]),
+        st.integers(-3, 20),
+        st.integers(-2, 5),
+        st.sampled_from(["s", "r", "x"]),
+    ),
+    st.builds(
+        lambda prefix, parts: ":".join([prefix, *parts]),
+        st.sampled_from(["st", "cnt"]),
+        st.lists(st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=8)), max_size=8),
+    ),
+)
+step = st.tuples(
+    st.sampled_from(["teacher", "methodist", "admin", "stranger"]),
+    st.one_of(st.tuples(st.just("text"), hostile), st.tuples(st.just("click"), forged)),
+)
 
 
 @pytest.fixture(scope="module")
@@ -252,8 +291,13 @@ def stats_template(seeded_sqlite_template, tmp_path_factory):
             await seed_dataset(harness.sessionmaker)
             await register(harness.user(11))
             async with harness.sessionmaker() as session, session.begin():
-                await roles.grant(session, None, Role.methodist, 12, await session.scalar(
-                    select(Organization.id).where(Organization.name == "г. Новочеркасск")))
+                await roles.grant(
+                    session,
+                    None,
+                    Role.methodist,
+                    12,
+                    await session.scalar(select(Organization.id).where(Organization.name == "г. Новочеркасск")),
+                )
 
     asyncio.run(prepare())
     return path
@@ -261,8 +305,12 @@ def stats_template(seeded_sqlite_template, tmp_path_factory):
 
 async def fuzz_scenario(db_path, steps) -> None:
     async with harness_on(db_path) as harness:
-        people = {"teacher": harness.user(11), "methodist": harness.user(12), "admin": harness.user(ADMIN_ID),
-                  "stranger": harness.user(13)}
+        people = {
+            "teacher": harness.user(11),
+            "methodist": harness.user(12),
+            "admin": harness.user(ADMIN_ID),
+            "stranger": harness.user(13),
+        }
         await play_and_check(harness, people, steps)
         foreign = {r.chat_id for r in harness.api.requests if type(r).__name__ in ("SendDocument", "SendMediaGroup")}
         assert foreign <= {12, ADMIN_ID}  # workbooks and charts only ever reach methodists and admins

@@ -59,8 +59,9 @@ async def test_delete_me_gives_the_held_seat_to_the_waitlist(harness, sessionmak
     past_id = await make_event(sessionmaker, "Было", starts_at=utcnow() - timedelta(days=2), status=EventStatus.closed)
     async with sessionmaker() as session, session.begin():
         user_id = await session.scalar(select(User.id).where(User.telegram_id == 1611))
-        session.add(EventRegistration(event_id=past_id, user_id=user_id, status=RegistrationStatus.registered,
-                                      attended=True))
+        session.add(
+            EventRegistration(event_id=past_id, user_id=user_id, status=RegistrationStatus.registered, attended=True)
+        )
     await leaving.click(EventCb(action="join", event_id=event_id))
     await waiting.click(EventCb(action="join", event_id=event_id))
     await leaving.send("/delete_me")
@@ -123,8 +124,9 @@ async def test_an_activity_from_a_stale_replacement_list_is_not_put_into_two_ste
 async def test_a_command_closes_the_feedback_comment_prompt(harness, sessionmaker):
     t = harness.user(1641)
     await register(t)
-    event_id = await make_event(sessionmaker, "Прошедший семинар", starts_at=utcnow() - timedelta(days=1),
-                                status=EventStatus.closed)
+    event_id = await make_event(
+        sessionmaker, "Прошедший семинар", starts_at=utcnow() - timedelta(days=1), status=EventStatus.closed
+    )
     await attended(sessionmaker, 1641, event_id, True)
     assert "комментарий" in (await t.click(FeedbackCb(event_id=event_id, rating=5)))[-1]
     assert "Самодиагностика" in (await t.send("/diagnostics"))[-1]  # the teacher moved on

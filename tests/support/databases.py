@@ -105,6 +105,10 @@ async def truncate_all(url: str, keep_content: bool = False) -> None:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         for table in CONTENT_TABLES if keep_content else ():
             await conn.execute(text(f'INSERT INTO public."{table.name}" SELECT * FROM {SNAPSHOT}."{table.name}"'))
-            await conn.execute(text(f"SELECT setval(pg_get_serial_sequence('public.\"{table.name}\"', 'id'), "
-                                    f'(SELECT coalesce(max(id), 0) + 1 FROM public."{table.name}"), false)'))
+            await conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('public.\"{table.name}\"', 'id'), "
+                    f'(SELECT coalesce(max(id), 0) + 1 FROM public."{table.name}"), false)'
+                )
+            )
     await engine.dispose()

@@ -17,8 +17,23 @@ from bot.delivery.worker import DeliveryConfig, DeliveryWorker
 from bot.services import content
 from bot.services.shared import roles
 from models import (
-    Activity, ActivityForm, AreaResult, AttemptStatus, Broadcast, ContentVersion, DiagnosisAttempt, Event,
-    EventFormat, EventRegistration, Organization, RegistrationStatus, Role, Route, RouteStatus, RouteStep, User,
+    Activity,
+    ActivityForm,
+    AreaResult,
+    AttemptStatus,
+    Broadcast,
+    ContentVersion,
+    DiagnosisAttempt,
+    Event,
+    EventFormat,
+    EventRegistration,
+    Organization,
+    RegistrationStatus,
+    Role,
+    Route,
+    RouteStatus,
+    RouteStep,
+    User,
     utcnow,
 )
 from tests.support.fake_telegram import RecordingSession
@@ -77,22 +92,38 @@ def when(delta: timedelta) -> str:
     return (utcnow() + delta).astimezone(MSK).strftime("%d.%m.%Y %H:%M")
 
 
-async def make_event(sessionmaker, title: str, scope: str = "г. Новочеркасск", *, starts_at: datetime | None = None,
-                     capacity: int | None = None, **fields) -> int:
+async def make_event(
+    sessionmaker,
+    title: str,
+    scope: str = "г. Новочеркасск",
+    *,
+    starts_at: datetime | None = None,
+    capacity: int | None = None,
+    **fields,
+) -> int:
     starts_at = starts_at or utcnow() + timedelta(days=3)
     async with sessionmaker() as session, session.begin():
         scope_id = await session.scalar(select(Organization.id).where(Organization.name.contains(scope)))
-        values = dict(description="", format=EventFormat.seminar, areas=[2], timezone="Europe/Moscow",
-                      duration_min=90, place="ИПК, ауд. 12", registration_deadline=starts_at - timedelta(hours=2))
-        event = Event(title=title, scope_org_id=scope_id, starts_at=starts_at, capacity=capacity,
-                      **{**values, **fields})
+        values = dict(
+            description="",
+            format=EventFormat.seminar,
+            areas=[2],
+            timezone="Europe/Moscow",
+            duration_min=90,
+            place="ИПК, ауд. 12",
+            registration_deadline=starts_at - timedelta(hours=2),
+        )
+        event = Event(
+            title=title, scope_org_id=scope_id, starts_at=starts_at, capacity=capacity, **{**values, **fields}
+        )
         session.add(event)
         await session.flush()
         return event.id
 
 
-async def publish(methodist, title="Семинар по функциональной грамотности", capacity="30",
-                  start=timedelta(days=10)) -> list[str]:
+async def publish(
+    methodist, title="Семинар по функциональной грамотности", capacity="30", start=timedelta(days=10)
+) -> list[str]:
     """The whole /new_event dialog, up to «Опубликовать»."""
     await methodist.send("/new_event")
     await methodist.send(title)
@@ -118,15 +149,19 @@ async def the_event(sessionmaker, title: str | None = None) -> Event:
 
 async def registration(sessionmaker, telegram_id: int, event_id: int) -> EventRegistration | None:
     async with sessionmaker() as session:
-        return await session.scalar(select(EventRegistration).join(User).where(
-            User.telegram_id == telegram_id, EventRegistration.event_id == event_id))
+        return await session.scalar(
+            select(EventRegistration)
+            .join(User)
+            .where(User.telegram_id == telegram_id, EventRegistration.event_id == event_id)
+        )
 
 
 async def attended(sessionmaker, telegram_id: int, event_id: int, value: bool | None) -> None:
     async with sessionmaker() as session, session.begin():
         user_id = await session.scalar(select(User.id).where(User.telegram_id == telegram_id))
-        session.add(EventRegistration(event_id=event_id, user_id=user_id, status=RegistrationStatus.registered,
-                                      attended=value))
+        session.add(
+            EventRegistration(event_id=event_id, user_id=user_id, status=RegistrationStatus.registered, attended=value)
+        )
 
 
 # --- diagnosis and route -----------------------------------------------------------------------
@@ -152,15 +187,21 @@ def result(area: str, score: int, zone: str, points: list[str] | None = None) ->
 
 async def make_attempt(session, user: User, results: list[AreaResult], completed_at: datetime) -> int:
     """A completed teacher diagnosis with these area results, on the bundled questionnaire."""
-    data, checksum = content.parse("questionnaire_teacher",
-                                   (CONTENT_DIR / "questionnaire_teacher.yaml").read_text(encoding="utf-8"))
+    data, checksum = content.parse(
+        "questionnaire_teacher", (CONTENT_DIR / "questionnaire_teacher.yaml").read_text(encoding="utf-8")
+    )
     version = await session.scalar(select(ContentVersion).where(ContentVersion.checksum == checksum))
     if version is None:
         version = ContentVersion(kind="questionnaire_teacher", version=data["version"], checksum=checksum, data=data)
         session.add(version)
         await session.flush()
-    attempt = DiagnosisAttempt(user_id=user.id, variant="teacher", content_version_id=version.id,
-                               status=AttemptStatus.completed, completed_at=completed_at)
+    attempt = DiagnosisAttempt(
+        user_id=user.id,
+        variant="teacher",
+        content_version_id=version.id,
+        status=AttemptStatus.completed,
+        completed_at=completed_at,
+    )
     session.add(attempt)
     await session.flush()
     for row in results:
@@ -174,21 +215,34 @@ async def make_catalogue(session, rows=CATALOGUE) -> dict[str, int]:
     """Activities with codes a<N>-<area>; returns their ids by title."""
     ids = {}
     for number, (area, form, title, fmt, hours) in enumerate(rows):
-        activity = Activity(code=f"a{number}-{area}", area=area, title=title, format=fmt,
-                            form=ActivityForm(form), hours=hours, url=f"https://example.org/{number}")
+        activity = Activity(
+            code=f"a{number}-{area}",
+            area=area,
+            title=title,
+            format=fmt,
+            form=ActivityForm(form),
+            hours=hours,
+            url=f"https://example.org/{number}",
+        )
         session.add(activity)
         await session.flush()
         ids[title] = activity.id
     return ids
 
 
-async def diagnosed(sessionmaker, telegram_id: int, results: list[AreaResult] | None = None,
-                    completed_at: datetime | None = None, catalogue: bool = True) -> int:
+async def diagnosed(
+    sessionmaker,
+    telegram_id: int,
+    results: list[AreaResult] | None = None,
+    completed_at: datetime | None = None,
+    catalogue: bool = True,
+) -> int:
     """A completed diagnosis of a registered person (area 3 severe, 2 partial, 7 norm with point
     7.3 by default); with `catalogue`, the steps come from CATALOGUE, the bundled one hidden."""
     async with sessionmaker() as session, session.begin():
-        if catalogue and not await session.scalar(select(func.count()).select_from(Activity)
-                                                  .where(Activity.code.startswith("a0-"))):
+        if catalogue and not await session.scalar(
+            select(func.count()).select_from(Activity).where(Activity.code.startswith("a0-"))
+        ):
             await session.execute(update(Activity).values(is_active=False))
             await make_catalogue(session)
         user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
@@ -198,9 +252,13 @@ async def diagnosed(sessionmaker, telegram_id: int, results: list[AreaResult] | 
 
 async def route_steps(sessionmaker, telegram_id: int, status: RouteStatus | None = None) -> list[RouteStep]:
     async with sessionmaker() as session:
-        query = (select(RouteStep).join(Route, Route.id == RouteStep.route_id).join(User, User.id == Route.user_id)
-                 .where(User.telegram_id == telegram_id, Route.status != RouteStatus.archived)
-                 .order_by(RouteStep.position))
+        query = (
+            select(RouteStep)
+            .join(Route, Route.id == RouteStep.route_id)
+            .join(User, User.id == Route.user_id)
+            .where(User.telegram_id == telegram_id, Route.status != RouteStatus.archived)
+            .order_by(RouteStep.position)
+        )
         return list(await session.scalars(query))
 
 

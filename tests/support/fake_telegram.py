@@ -24,8 +24,10 @@ from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
 BOT_USER = User(id=1000000, is_bot=True, first_name="Growth", username="growth_test_bot")
 
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 EDIT_NOT_FOUND = "Bad Request: message to edit not found"
 EDITS = {"EditMessageText": "text", "EditMessageCaption": "caption", "EditMessageReplyMarkup": None}
 
@@ -33,6 +35,7 @@ EDITS = {"EditMessageText": "text", "EditMessageCaption": "caption", "EditMessag
 @dataclass
 class Shown:
     """What Telegram keeps of a message the bot sent: its text (or caption) and keyboard."""
+
     content: str | None
     markup: Any
 
@@ -107,14 +110,22 @@ class RecordingSession(BaseSession):
                 message_id = next(self._ids)
             if self.like_telegram and not name.startswith("Edit"):
                 self.messages[(chat_id, message_id)] = Shown(
-                    getattr(method, "text", None) or getattr(method, "caption", None), _markup(method))
+                    getattr(method, "text", None) or getattr(method, "caption", None), _markup(method)
+                )
             document = None
             if name == "SendDocument":
-                document = Document(file_id=f"doc{next(self._ids)}", file_unique_id="u",
-                                    file_name=getattr(method.document, "filename", None))
+                document = Document(
+                    file_id=f"doc{next(self._ids)}",
+                    file_unique_id="u",
+                    file_name=getattr(method.document, "filename", None),
+                )
             return Message(
-                message_id=message_id, date=datetime.now(timezone.utc), chat=Chat(id=chat_id, type="private"),
-                from_user=BOT_USER, text=getattr(method, "text", None), document=document,
+                message_id=message_id,
+                date=datetime.now(timezone.utc),
+                chat=Chat(id=chat_id, type="private"),
+                from_user=BOT_USER,
+                text=getattr(method, "text", None),
+                document=document,
                 caption=getattr(method, "caption", None),
             )
         return True
@@ -122,27 +133,38 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
-    async def stream_content(self, url: str, headers=None, timeout: int = 30, chunk_size: int = 65536,
-                             raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+    async def stream_content(
+        self, url: str, headers=None, timeout: int = 30, chunk_size: int = 65536, raise_for_status: bool = True
+    ) -> AsyncGenerator[bytes, None]:
         yield b""
 
     # --- conveniences for assertions ------------------------------------------------------
 
     def sent(self, method: str = "SendMessage", chat_id: int | None = None) -> list[TelegramMethod]:
-        return [r for r in self.requests if type(r).__name__ == method
-                and (chat_id is None or getattr(r, "chat_id", None) == chat_id)]
+        return [
+            r
+            for r in self.requests
+            if type(r).__name__ == method and (chat_id is None or getattr(r, "chat_id", None) == chat_id)
+        ]
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         """Texts the user saw: new messages and in-place edits, in order."""
-        return [r.text for r in self.requests if type(r).__name__ in ("SendMessage", "EditMessageText")
-                and (chat_id is None or getattr(r, "chat_id", None) == chat_id)]
+        return [
+            r.text
+            for r in self.requests
+            if type(r).__name__ in ("SendMessage", "EditMessageText")
+            and (chat_id is None or getattr(r, "chat_id", None) == chat_id)
+        ]
 
     def last_keyboard(self, chat_id: int) -> tuple[int, InlineKeyboardMarkup | None] | None:
         """The message id and keyboard of the latest message sent or edited in this chat."""
         for index in range(len(self.requests) - 1, -1, -1):
             request = self.requests[index]
-            if getattr(request, "chat_id", None) == chat_id and index in self.message_ids and type(
-                    request).__name__ in ("SendMessage", "EditMessageText", "EditMessageReplyMarkup"):
+            if (
+                getattr(request, "chat_id", None) == chat_id
+                and index in self.message_ids
+                and type(request).__name__ in ("SendMessage", "EditMessageText", "EditMessageReplyMarkup")
+            ):
                 return self.message_ids[index], request.reply_markup
         return None
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.infra.db import create_engine, create_sessionmaker
-from bot.middlewares.db import commit_before_replies
 from bot.infra.seed import seed
+from bot.middlewares.db import commit_before_replies
 from models import ContentVersion
 from tests.support.fake_telegram import BOT_USER, RecordingSession
 
@@ -36,7 +36,8 @@ class Harness:
         self._storage_factory = storage_factory
         self.api = RecordingSession()
         self.bot = commit_before_replies(
-            Bot(TOKEN, session=self.api, default=DefaultBotProperties(parse_mode=ParseMode.HTML)))
+            Bot(TOKEN, session=self.api, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        )
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(10_000)
         self.errors = ErrorCatcher()
@@ -61,8 +62,9 @@ class Harness:
     def assert_no_errors(self) -> None:
         """Nothing was logged at ERROR: an update that failed (say, a callback answered twice) is
         apologised for and logged, which the user-facing assertions alone would not notice."""
-        assert not self.errors.records, [r.getMessage() + f" {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
-                                         for r in self.errors.records][:3]
+        assert not self.errors.records, [
+            r.getMessage() + f" {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in self.errors.records
+        ][:3]
 
     def user(self, telegram_id: int, first_name: str = "Тест") -> "FakeUser":
         return FakeUser(self, User(id=telegram_id, is_bot=False, first_name=first_name, language_code="ru"))
@@ -96,8 +98,13 @@ class FakeUser:
     async def send(self, text: str) -> list[str]:
         """Send a text message; returns the texts the bot showed this user in response."""
         mark = len(self.h.api.requests)
-        message = Message(message_id=self.h.next_message_id(), date=datetime.now(timezone.utc),
-                          chat=self.chat, from_user=self.tg, text=text)
+        message = Message(
+            message_id=self.h.next_message_id(),
+            date=datetime.now(timezone.utc),
+            chat=self.chat,
+            from_user=self.tg,
+            text=text,
+        )
         await self.h.feed(Update(update_id=self.h.next_update_id(), message=message))
         return self._texts_since(mark)
 
@@ -110,13 +117,20 @@ class FakeUser:
         packed = data.pack() if isinstance(data, CallbackData) else data
         if message_id is None:
             latest = self.h.api.last_keyboard(self.id)
-            message_id = (self.h.api.holding(self.id, packed) or (latest[0] if latest else None)
-                          or self.h.api.remember(self.id))
+            message_id = (
+                self.h.api.holding(self.id, packed) or (latest[0] if latest else None) or self.h.api.remember(self.id)
+            )
         shown = self.h.api.shown(self.id, message_id)
-        message = Message(message_id=message_id, date=datetime.now(timezone.utc), chat=self.chat,
-                          from_user=BOT_USER, text=shown.content if shown else "…")
-        query = CallbackQuery(id=str(self.h.next_update_id()), from_user=self.tg, chat_instance="ci",
-                              data=packed, message=message)
+        message = Message(
+            message_id=message_id,
+            date=datetime.now(timezone.utc),
+            chat=self.chat,
+            from_user=BOT_USER,
+            text=shown.content if shown else "…",
+        )
+        query = CallbackQuery(
+            id=str(self.h.next_update_id()), from_user=self.tg, chat_instance="ci", data=packed, message=message
+        )
         await self.h.feed(Update(update_id=self.h.next_update_id(), callback_query=query))
         return self._texts_since(mark) + self._alerts_since(mark)
 
@@ -146,8 +160,11 @@ class FakeUser:
         return latest[1] if latest else None
 
     def _texts_since(self, mark: int) -> list[str]:
-        return [r.text for r in self.h.api.requests[mark:]
-                if type(r).__name__ in ("SendMessage", "EditMessageText") and r.chat_id == self.id]
+        return [
+            r.text
+            for r in self.h.api.requests[mark:]
+            if type(r).__name__ in ("SendMessage", "EditMessageText") and r.chat_id == self.id
+        ]
 
     def _alerts_since(self, mark: int) -> list[str]:
         return [r.text for r in self.h.api.requests[mark:] if type(r).__name__ == "AnswerCallbackQuery" and r.text]

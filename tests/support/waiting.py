@@ -7,8 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 
-async def wait_until(predicate: Callable[[], Any | Awaitable[Any]], timeout: float = 10.0, *,
-                     interval: float = 0.05, what: str = "the condition") -> Any:
+async def wait_until(
+    predicate: Callable[[], Any | Awaitable[Any]],
+    timeout: float = 10.0,
+    *,
+    interval: float = 0.05,
+    what: str = "the condition",
+) -> Any:
     """Poll `predicate` (sync or async) until it returns something truthy, and return that; fail
     with an AssertionError naming `what` after `timeout` seconds. To assert that something did NOT
     happen, wait for a positive sign that the work which could have done it has run, then look."""

@@ -9,10 +9,16 @@ from bot.config import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("token, problem", [
-    (None, "not set"), ("", "not set"), ("abc", "malformed"), ("12345:", "malformed"),
-    ("123456:AAH-valid_Token", None),
-])
+@pytest.mark.parametrize(
+    "token, problem",
+    [
+        (None, "not set"),
+        ("", "not set"),
+        ("abc", "malformed"),
+        ("12345:", "malformed"),
+        ("123456:AAH-valid_Token", None),
+    ],
+)
 def test_token_problem(token, problem):
     settings = Settings(_env_file=None, bot_token=token)
     found = settings.token_problem()
@@ -24,16 +30,27 @@ def test_admin_ids_from_a_comma_list(monkeypatch):
     assert Settings(_env_file=None).admin_ids == [1, 2, 3]
 
 
-@pytest.mark.parametrize("env, message", [
-    ({}, "BOT_TOKEN is not set"),
-    ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN is malformed"),
-    ({"BOT_TOKEN": "123456:AAH-ok", "DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "BOT_TOKEN is not set"),
+        ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN is malformed"),
+        ({"BOT_TOKEN": "123456:AAH-ok", "DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
+    ],
+)
 def test_run_fails_in_one_line_with_exit_code_2(tmp_path, env, message):
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
-             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db", **env},
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+            **env,
+        },
     )
     assert result.returncode == 2
     assert message in result.stderr

@@ -25,21 +25,35 @@ def refused(kind: str, data: dict) -> str:
 
 
 def test_bundled_questionnaires_match_the_domain_reference():
-    teacher = content.build_questionnaire(1, "questionnaire_teacher", content.parse(
-        "questionnaire_teacher", (CONTENT_DIR / "questionnaire_teacher.yaml").read_text())[0])
+    teacher = content.build_questionnaire(
+        1,
+        "questionnaire_teacher",
+        content.parse("questionnaire_teacher", (CONTENT_DIR / "questionnaire_teacher.yaml").read_text())[0],
+    )
     assert [a.code for a in teacher.areas] == [str(n) for n in range(1, 9)]
     assert all(len(a.items) == 5 and a.max_score == 15 for a in teacher.areas)
     assert teacher.items[11].code == "3.2" and "билет на выход" in teacher.items[11].text
     assert [(z.code, z.min, z.max) for z in teacher.scoring.zones] == [
-        ("severe", 0, 7), ("partial", 8, 10), ("norm", 11, 13), ("resource", 14, 15)]
+        ("severe", 0, 7),
+        ("partial", 8, 10),
+        ("norm", 11, 13),
+        ("resource", 14, 15),
+    ]
     assert teacher.scoring.priority == ("3", "2", "1") and teacher.retake_interval_days == 180
     assert [v for v, _ in teacher.scale] == [0, 1, 2, 3] and "научить коллег" in teacher.scale[3][1]
     assert (teacher.total, teacher.minutes, teacher.variant) == (40, 8, "teacher")
 
-    leader = content.build_questionnaire(2, "questionnaire_leader", content.parse(
-        "questionnaire_leader", (CONTENT_DIR / "questionnaire_leader.yaml").read_text())[0])
+    leader = content.build_questionnaire(
+        2,
+        "questionnaire_leader",
+        content.parse("questionnaire_leader", (CONTENT_DIR / "questionnaire_leader.yaml").read_text())[0],
+    )
     assert [a.code for a in leader.areas] == ["L1", "L2", "L3", "L4"] and leader.items[3].code == "L2.1"
-    assert [(z.code, z.min, z.max) for z in leader.scoring.zones] == [("severe", 0, 4), ("partial", 5, 6), ("norm", 7, 9)]
+    assert [(z.code, z.min, z.max) for z in leader.scoring.zones] == [
+        ("severe", 0, 4),
+        ("partial", 5, 6),
+        ("norm", 7, 9),
+    ]
     assert leader.scoring.mentor_all_max and leader.scoring.mentor_zone is None
     assert (leader.total, leader.minutes) == (12, 3)
 
@@ -57,11 +71,13 @@ def test_missing_field_names_file_and_entry():
     data = bundled("questionnaire_teacher")
     del data["areas"][2]["items"][1]["text"]
     assert refused("questionnaire_teacher", data) == (
-        "questionnaire_teacher.yaml: areas, область 3 (code: 3), утверждение 2 (code: 3.2): нет обязательного поля «text»")
+        "questionnaire_teacher.yaml: areas, область 3 (code: 3), утверждение 2 (code: 3.2): нет обязательного поля «text»"
+    )
     catalog = bundled("catalog")
     del catalog["activities"][4]["hours"]
     assert refused("catalog", catalog) == (
-        "catalog.yaml: activities, запись 5 (code: t2-course-lesson): нет обязательного поля «hours»")
+        "catalog.yaml: activities, запись 5 (code: t2-course-lesson): нет обязательного поля «hours»"
+    )
 
 
 def test_wrong_threshold_order_is_refused():
@@ -79,14 +95,18 @@ def test_wrong_threshold_order_is_refused():
     assert "зона 4 (code: norm): зоны должны идти от низшей к высшей" in refused("questionnaire_teacher", data)
     data = bundled("questionnaire_teacher")
     data["scoring"]["zones"][3]["max"] = 16
-    assert "последняя зона должна заканчиваться максимальной суммой области 15" in refused("questionnaire_teacher", data)
+    assert "последняя зона должна заканчиваться максимальной суммой области 15" in refused(
+        "questionnaire_teacher", data
+    )
 
 
 def test_unknown_form_format_and_area_are_refused():
     catalog = bundled("catalog")
     catalog["activities"][0]["form"] = "formall"
-    assert refused("catalog", catalog) == ("catalog.yaml: activities, запись 1 (code: t1-course-gia): неизвестная "
-                                           "форма «formall», допустимы: formal, non_formal, informal")
+    assert refused("catalog", catalog) == (
+        "catalog.yaml: activities, запись 1 (code: t1-course-gia): неизвестная "
+        "форма «formall», допустимы: formal, non_formal, informal"
+    )
     catalog = bundled("catalog")
     catalog["activities"][1]["format"] = "лекция"
     assert "запись 2 (code: t1-self-demo): неизвестный формат «лекция»" in refused("catalog", catalog)
@@ -101,12 +121,15 @@ def test_unknown_form_format_and_area_are_refused():
 def test_duplicate_codes_are_refused():
     catalog = bundled("catalog")
     catalog["activities"][7]["code"] = "t1-course-gia"
-    assert refused("catalog", catalog) == ("catalog.yaml: activities, запись 8 (code: t1-course-gia): код "
-                                           "«t1-course-gia» повторяется: коды мероприятий должны быть уникальными")
+    assert refused("catalog", catalog) == (
+        "catalog.yaml: activities, запись 8 (code: t1-course-gia): код "
+        "«t1-course-gia» повторяется: коды мероприятий должны быть уникальными"
+    )
     data = bundled("questionnaire_teacher")
     data["areas"][0]["items"][4]["code"] = "1.4"
     assert refused("questionnaire_teacher", data) == (
-        "questionnaire_teacher.yaml: areas, область 1 (code: 1), утверждение 5 (code: 1.4): код утверждения «1.4» повторяется")
+        "questionnaire_teacher.yaml: areas, область 1 (code: 1), утверждение 5 (code: 1.4): код утверждения «1.4» повторяется"
+    )
     data = bundled("questionnaire_leader")
     data["areas"][1]["code"] = "L1"
     assert "область 2 (code: L1): код области «L1» повторяется" in refused("questionnaire_leader", data)
@@ -115,8 +138,9 @@ def test_duplicate_codes_are_refused():
 def test_other_structural_mistakes():
     message = refused_text("questionnaire_teacher", "kind: questionnaire_teacher\ntitle: [oops\nversion: 1\n")
     assert message.startswith("questionnaire_teacher.yaml: файл не читается как YAML (строка 3)")
-    assert "поле «kind»: ожидалось «catalog», в файле «questionnaire_teacher»" in refused("catalog", bundled(
-        "questionnaire_teacher"))
+    assert "поле «kind»: ожидалось «catalog», в файле «questionnaire_teacher»" in refused(
+        "catalog", bundled("questionnaire_teacher")
+    )
     data = bundled("questionnaire_teacher")
     data["areas"][0]["items"].pop()
     assert "одинаковое число утверждений" in refused("questionnaire_teacher", data)
@@ -149,8 +173,9 @@ async def test_seed_is_idempotent_and_versions_are_kept(sessionmaker):
         assert await counts(session) == (3, 44)
         teacher = await content.current_version(session, "questionnaire_teacher")
         org_id = await session.scalar(select(Organization.id).limit(1))
-        user = User(telegram_id=1, full_name="x", position=Position.teacher, organization_id=org_id,
-                    timezone="Europe/Moscow")
+        user = User(
+            telegram_id=1, full_name="x", position=Position.teacher, organization_id=org_id, timezone="Europe/Moscow"
+        )
         session.add(user)
         await session.flush()
         attempt = DiagnosisAttempt(user_id=user.id, variant="teacher", content_version_id=teacher.id)
@@ -159,7 +184,9 @@ async def test_seed_is_idempotent_and_versions_are_kept(sessionmaker):
         data = bundled("questionnaire_teacher")
         data["scoring"]["zones"][0]["max"], data["scoring"]["zones"][1]["min"] = 6, 7
         data["version"] = "2025.2"
-        newer = await content.load_content(session, "questionnaire_teacher", yaml.safe_dump(data, allow_unicode=True), 77)
+        newer = await content.load_content(
+            session, "questionnaire_teacher", yaml.safe_dump(data, allow_unicode=True), 77
+        )
         assert newer.is_current and newer.loaded_by == 77 and newer.id != teacher.id
         assert (await content.current_version(session, "questionnaire_teacher")).id == newer.id
         await session.refresh(teacher)
@@ -187,8 +214,17 @@ async def test_failed_upload_changes_nothing_and_catalogue_upserts_by_code(sessi
         changed = bundled("catalog")
         removed = changed["activities"].pop(0)
         changed["activities"][0]["hours"] = 20
-        changed["activities"].append({"code": "t3-new", "area": "3", "title": "Новый семинар", "format": "семинар",
-                                      "form": "non_formal", "hours": 3, "url": "https://example.org/s"})
+        changed["activities"].append(
+            {
+                "code": "t3-new",
+                "area": "3",
+                "title": "Новый семинар",
+                "format": "семинар",
+                "form": "non_formal",
+                "hours": 3,
+                "url": "https://example.org/s",
+            }
+        )
         await content.load_content(session, "catalog", yaml.safe_dump(changed, allow_unicode=True), 5)
         assert await counts(session) == (4, 44)
         gone = await session.scalar(select(Activity).where(Activity.code == removed["code"]))

@@ -8,36 +8,54 @@ from bot.services.shared.errors import InvalidInput
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("text, zone, expected", [
-    ("25.12.2026 15:00", "Europe/Moscow", datetime(2026, 12, 25, 12, 0, tzinfo=timezone.utc)),
-    (" 5.4.2026 9:30 ", "Asia/Vladivostok", datetime(2026, 4, 4, 23, 30, tzinfo=timezone.utc)),
-    ("05.04.26 09.30", "Europe/Kaliningrad", datetime(2026, 4, 5, 7, 30, tzinfo=timezone.utc)),
-    ("01.03.2026 12:01", "Europe/Moscow", datetime(2026, 3, 1, 9, 1, tzinfo=timezone.utc)),
-])
+@pytest.mark.parametrize(
+    "text, zone, expected",
+    [
+        ("25.12.2026 15:00", "Europe/Moscow", datetime(2026, 12, 25, 12, 0, tzinfo=timezone.utc)),
+        (" 5.4.2026 9:30 ", "Asia/Vladivostok", datetime(2026, 4, 4, 23, 30, tzinfo=timezone.utc)),
+        ("05.04.26 09.30", "Europe/Kaliningrad", datetime(2026, 4, 5, 7, 30, tzinfo=timezone.utc)),
+        ("01.03.2026 12:01", "Europe/Moscow", datetime(2026, 3, 1, 9, 1, tzinfo=timezone.utc)),
+    ],
+)
 def test_moment_in_the_methodists_zone(text, zone, expected):
     assert ei.parse_moment(text, zone, NOW) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("32.13.2026 25:00", "не бывает"),
-    ("29.02.2027 10:00", "не бывает"),
-    ("25.12.2026", "Не понял дату"),
-    ("завтра в 15", "Не понял дату"),
-    ("", "Не понял дату"),
-    ("01.03.2026 12:00", "уже прошла"),  # exactly now in Moscow
-    ("01.01.2020 10:00", "уже прошла"),
-    ("01.01.2099 10:00", "далёкая"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("32.13.2026 25:00", "не бывает"),
+        ("29.02.2027 10:00", "не бывает"),
+        ("25.12.2026", "Не понял дату"),
+        ("завтра в 15", "Не понял дату"),
+        ("", "Не понял дату"),
+        ("01.03.2026 12:00", "уже прошла"),  # exactly now in Moscow
+        ("01.01.2020 10:00", "уже прошла"),
+        ("01.01.2099 10:00", "далёкая"),
+    ],
+)
 def test_bad_moments_are_refused(text, message):
     with pytest.raises(InvalidInput) as caught:
         ei.parse_moment(text, "Europe/Moscow", NOW)
     assert message in caught.value.user_message
 
 
-@pytest.mark.parametrize("text, minutes", [
-    ("90", 90), ("1,5 ч", 90), ("1.5ч", 90), ("2 ч 30 мин", 150), ("2 часа", 120), ("45 мин.", 45),
-    ("3 дн", 3 * 1440), ("3 дня", 3 * 1440), ("1 день 2 ч", 1560), ("2 недели", 14 * 1440), ("1h", 60),
-])
+@pytest.mark.parametrize(
+    "text, minutes",
+    [
+        ("90", 90),
+        ("1,5 ч", 90),
+        ("1.5ч", 90),
+        ("2 ч 30 мин", 150),
+        ("2 часа", 120),
+        ("45 мин.", 45),
+        ("3 дн", 3 * 1440),
+        ("3 дня", 3 * 1440),
+        ("1 день 2 ч", 1560),
+        ("2 недели", 14 * 1440),
+        ("1h", 60),
+    ],
+)
 def test_durations(text, minutes):
     assert ei.parse_duration(text) == minutes
 
@@ -48,22 +66,36 @@ def test_bad_durations(text):
         ei.parse_duration(text)
 
 
-@pytest.mark.parametrize("text, place, url", [
-    ("ул. Ленина, 5, актовый зал", "ул. Ленина, 5, актовый зал", None),
-    ("https://sferum.ru/?call_link=abc&x=1", None, "https://sferum.ru/?call_link=abc&x=1"),
-    ("http://школа.рф/webinar", None, "http://школа.рф/webinar"),
-    ("www.example.org/room", None, "https://www.example.org/room"),
-    ("https://xn--80aswg.xn--p1ai:8443/a", None, "https://xn--80aswg.xn--p1ai:8443/a"),
-])
+@pytest.mark.parametrize(
+    "text, place, url",
+    [
+        ("ул. Ленина, 5, актовый зал", "ул. Ленина, 5, актовый зал", None),
+        ("https://sferum.ru/?call_link=abc&x=1", None, "https://sferum.ru/?call_link=abc&x=1"),
+        ("http://школа.рф/webinar", None, "http://школа.рф/webinar"),
+        ("www.example.org/room", None, "https://www.example.org/room"),
+        ("https://xn--80aswg.xn--p1ai:8443/a", None, "https://xn--80aswg.xn--p1ai:8443/a"),
+    ],
+)
 def test_locations(text, place, url):
     assert ei.parse_location(text) == (place, url)
 
 
-@pytest.mark.parametrize("text", [
-    "htp://example.org", "https://", "https://localhost/x", "ftp://example.org/file", "https://exa mple.org",
-    "https://example", "javascript://alert(1)", "https://example.org:99999/", "Зал 5 https://example.org", "",
-    "https://" + "a" * 600 + ".ru",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "htp://example.org",
+        "https://",
+        "https://localhost/x",
+        "ftp://example.org/file",
+        "https://exa mple.org",
+        "https://example",
+        "javascript://alert(1)",
+        "https://example.org:99999/",
+        "Зал 5 https://example.org",
+        "",
+        "https://" + "a" * 600 + ".ru",
+    ],
+)
 def test_bad_urls_and_places(text):
     with pytest.raises(InvalidInput):
         ei.parse_location(text)
@@ -106,9 +138,19 @@ def test_title_description_and_areas():
 
 def _draft(**changes) -> dict:
     start = NOW + timedelta(days=10)
-    base = {"title": "T", "description": "", "format": "seminar", "areas": [2], "scope_org_id": 1,
-            "starts_at": start.isoformat(), "duration_min": 90, "place": "Зал", "online_url": None,
-            "capacity": None, "deadline": (start - timedelta(days=1)).isoformat()}
+    base = {
+        "title": "T",
+        "description": "",
+        "format": "seminar",
+        "areas": [2],
+        "scope_org_id": 1,
+        "starts_at": start.isoformat(),
+        "duration_min": 90,
+        "place": "Зал",
+        "online_url": None,
+        "capacity": None,
+        "deadline": (start - timedelta(days=1)).isoformat(),
+    }
     return {**base, **changes}
 
 

@@ -13,10 +13,20 @@ START = datetime(2027, 3, 10, 7, 0, tzinfo=timezone.utc)
 
 def make_event(**overrides) -> Event:
     fields = dict(
-        id=42, title="Формирующее оценивание; практикум, часть 1", description="План:\n1. Теория\n2. Практика",
-        format=EventFormat.seminar, areas=[3], scope_org_id=1, timezone="Asia/Krasnoyarsk", starts_at=START,
-        duration_min=90, place="ИПК, ауд. 12", online_url=None, capacity=20,
-        registration_deadline=START - timedelta(days=1), status=EventStatus.published,
+        id=42,
+        title="Формирующее оценивание; практикум, часть 1",
+        description="План:\n1. Теория\n2. Практика",
+        format=EventFormat.seminar,
+        areas=[3],
+        scope_org_id=1,
+        timezone="Asia/Krasnoyarsk",
+        starts_at=START,
+        duration_min=90,
+        place="ИПК, ауд. 12",
+        online_url=None,
+        capacity=20,
+        registration_deadline=START - timedelta(days=1),
+        status=EventStatus.published,
     )
     return Event(**{**fields, **overrides})
 

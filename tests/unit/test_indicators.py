@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.monitoring import indicators
-from bot.services.shared.errors import InvalidInput
 from bot.services.monitoring.indicators import Period
+from bot.services.shared.errors import InvalidInput
 from models import Organization
 from tests.support.indicators_data import NOVOCHERKASSK, PERIOD, REGION, TODAY, seed_dataset
 
@@ -20,8 +20,6 @@ async def stats_for(sessionmaker, org_name: str, period: Period = PERIOD):
 
 def numbers(stats) -> dict[str, tuple[int, int] | None]:
     return {i.spec.code: (i.total.num, i.total.den) if i.total else None for i in stats.indicators}
-
-
 
 
 async def test_region_indicators(sessionmaker):
@@ -44,7 +42,13 @@ async def test_region_deficits_and_events(sessionmaker):
     await seed_dataset(sessionmaker)
     stats = await stats_for(sessionmaker, "Ростовская область")
     assert [(d.area, d.severe, d.partial) for d in stats.deficits] == [
-        ("2", 1, 1), ("1", 1, 0), ("4", 1, 0), ("3", 0, 1), ("5", 0, 1), ("L1", 0, 1)]
+        ("2", 1, 1),
+        ("1", 1, 0),
+        ("4", 1, 0),
+        ("3", 0, 1),
+        ("5", 0, 1),
+        ("L1", 0, 1),
+    ]
     e = stats.events
     assert (e.events, e.registrations, e.closed_registered, e.closed_attended, e.ratings) == (4, 6, 4, 3, 3)
     assert e.avg_rating == pytest.approx(4.0)

@@ -18,9 +18,19 @@ def _both(count: int, *sizes: int):
     return ours.as_markup(), theirs.as_markup()
 
 
-@pytest.mark.parametrize(("count", "sizes"), [
-    (0, ()), (1, (1,)), (7, (3,)), (9, (3, 1)), (12, (3, 1, 2)), (10, ()), (20, (None,)), (2, (5, 5)),
-])
+@pytest.mark.parametrize(
+    ("count", "sizes"),
+    [
+        (0, ()),
+        (1, (1,)),
+        (7, (3,)),
+        (9, (3, 1)),
+        (12, (3, 1, 2)),
+        (10, ()),
+        (20, (None,)),
+        (2, (5, 5)),
+    ],
+)
 def test_rows_match_aiogram(count, sizes):
     ours, theirs = _both(count, *sizes)
     assert ours == theirs
@@ -47,21 +57,30 @@ def _nav(page: int, pages: int, **kwargs) -> tuple[int, list[tuple[str, str]]]:
     return added, [(button.text, button.callback_data) for row in rows for button in row]
 
 
-@pytest.mark.parametrize(("page", "pages", "buttons"), [
-    (0, 3, [("1/3", "p0"), ("▶", "p1")]),                  # first page
-    (1, 3, [("◀", "p0"), ("2/3", "p1"), ("▶", "p2")]),     # middle page
-    (2, 3, [("◀", "p1"), ("3/3", "p2")]),                  # last page
-    (0, 1, []),                                              # a single page: no row at all
-])
+@pytest.mark.parametrize(
+    ("page", "pages", "buttons"),
+    [
+        (0, 3, [("1/3", "p0"), ("▶", "p1")]),  # first page
+        (1, 3, [("◀", "p0"), ("2/3", "p1"), ("▶", "p2")]),  # middle page
+        (2, 3, [("◀", "p1"), ("3/3", "p2")]),  # last page
+        (0, 1, []),  # a single page: no row at all
+    ],
+)
 def test_page_nav(page, pages, buttons):
     added, shown = _nav(page, pages)
     assert shown == [(text, ProfileCb(field=data).pack()) for text, data in buttons]
     assert added == len(buttons)
 
 
-@pytest.mark.parametrize(("page", "pages", "buttons"), [
-    (0, 3, [("▶", "p1")]), (1, 3, [("◀", "p0"), ("▶", "p2")]), (2, 3, [("◀", "p1")]), (0, 1, []),
-])
+@pytest.mark.parametrize(
+    ("page", "pages", "buttons"),
+    [
+        (0, 3, [("▶", "p1")]),
+        (1, 3, [("◀", "p0"), ("▶", "p2")]),
+        (2, 3, [("◀", "p1")]),
+        (0, 1, []),
+    ],
+)
 def test_page_nav_without_counter(page, pages, buttons):
     added, shown = _nav(page, pages, counter=False)
     assert shown == [(text, ProfileCb(field=data).pack()) for text, data in buttons]

@@ -8,13 +8,22 @@ import pytest
 from sqlalchemy import select
 
 from bot.infra.seed import seed
-from bot.services.shared.errors import InvalidInput
 from bot.services.mentoring import cadence, interactions, rules
 from bot.services.mentoring.cadence import checkin_state
 from bot.services.mentoring.rules import is_young_specialist
 from bot.services.mentoring.suggestions import Candidate, rank, reason
+from bot.services.shared.errors import InvalidInput
 from models import (
-    MentorPair, Organization, OutboxMessage, OutboxStatus, PairStatus, PairType, Position, Role, RoleGrant, User,
+    MentorPair,
+    Organization,
+    OutboxMessage,
+    OutboxStatus,
+    PairStatus,
+    PairType,
+    Position,
+    Role,
+    RoleGrant,
+    User,
 )
 
 TODAY = date(2026, 11, 26)
@@ -47,8 +56,10 @@ def test_reason_names_every_ground():
     c = Candidate(person(1, "А"), ("3",), ("Математика",), same_org=True, org_is_school=True, free=2)
     assert reason(c) == "ресурсная зона: Оценочная; тот же предмет: Математика; та же школа; свободно 2 места из 3"
     other = Candidate(person(2, "Б"), ("1", "3"), ("Физика", "Химия"), same_org=False, org_is_school=True, free=1)
-    assert reason(other) == ("ресурсная зона: Предметная, Оценочная; те же предметы: Физика, Химия; "
-                             "тот же муниципалитет; свободно 1 место из 3")
+    assert reason(other) == (
+        "ресурсная зона: Предметная, Оценочная; те же предметы: Физика, Химия; "
+        "тот же муниципалитет; свободно 1 место из 3"
+    )
     plain = Candidate(person(3, "В"), (), (), same_org=True, org_is_school=False, free=3)
     assert reason(plain) == "та же организация; свободно 3 места из 3"
 
@@ -79,17 +90,34 @@ async def setup_pair(sessionmaker, *, school_methodist: bool = True, mentor_is_m
     async with sessionmaker() as session, session.begin():
         await seed(session)
         school = await session.scalar(select(Organization).where(Organization.name == "МБОУ СОШ № 1"))
-        people = [User(telegram_id=tg, full_name=name, position=Position.teacher, subjects=[],
-                       timezone="Europe/Moscow", organization_id=school.id, is_active=True)
-                  for tg, name in ((10, "Наставник"), (20, "Подопечный"))]
+        people = [
+            User(
+                telegram_id=tg,
+                full_name=name,
+                position=Position.teacher,
+                subjects=[],
+                timezone="Europe/Moscow",
+                organization_id=school.id,
+                is_active=True,
+            )
+            for tg, name in ((10, "Наставник"), (20, "Подопечный"))
+        ]
         session.add_all(people)
         grants = [(30, school.parent_id)] + ([(40, school.id)] if school_methodist else [])
         grants += [(10, school.id)] if mentor_is_methodist else []
         session.add_all(RoleGrant(telegram_id=tg, role=Role.methodist, scope_org_id=scope) for tg, scope in grants)
         await session.flush()
-        pair = MentorPair(mentor_id=people[0].id, mentee_id=people[1].id, type=PairType.subject, goal="Цель",
-                          starts_on=TODAY - timedelta(days=30), planned_end=TODAY + timedelta(days=150),
-                          cadence_days=14, status=PairStatus.active, escalation_level=0)
+        pair = MentorPair(
+            mentor_id=people[0].id,
+            mentee_id=people[1].id,
+            type=PairType.subject,
+            goal="Цель",
+            starts_on=TODAY - timedelta(days=30),
+            planned_end=TODAY + timedelta(days=150),
+            cadence_days=14,
+            status=PairStatus.active,
+            escalation_level=0,
+        )
         session.add(pair)
         await session.flush()
         return pair.id
@@ -98,13 +126,15 @@ async def setup_pair(sessionmaker, *, school_methodist: bool = True, mentor_is_m
 async def run(sessionmaker, day: date) -> int:
     async with sessionmaker() as session, session.begin():
         return await cadence.enqueue_checkin_reminders_and_escalations(
-            session, datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc))
+            session, datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
+        )
 
 
 async def queued(sessionmaker) -> list[tuple[int, str]]:
     async with sessionmaker() as session:
-        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.pending)
-                                     .order_by(OutboxMessage.id))
+        rows = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.pending).order_by(OutboxMessage.id)
+        )
         return [(row.chat_id, row.idempotency_key) for row in rows]
 
 
@@ -113,8 +143,10 @@ async def test_reminders_and_escalations_are_idempotent_and_reset_by_a_checkin(s
     start = TODAY - timedelta(days=30)
     assert await run(sessionmaker, TODAY) == 2  # 30 days silent: a reminder and the school's methodist
     assert await run(sessionmaker, TODAY) == 0
-    assert await queued(sessionmaker) == [(10, f"checkin:{pair_id}:{start + timedelta(days=28)}"),
-                                          (40, f"escalation:{pair_id}:{start}:1:40")]
+    assert await queued(sessionmaker) == [
+        (10, f"checkin:{pair_id}:{start + timedelta(days=28)}"),
+        (40, f"escalation:{pair_id}:{start}:1:40"),
+    ]
     assert await run(sessionmaker, TODAY + timedelta(days=12)) == 2  # 42 days: the municipality's methodist
     assert await run(sessionmaker, TODAY + timedelta(days=13)) == 0
     assert (await queued(sessionmaker))[-1] == (30, f"escalation:{pair_id}:{start}:2:30")
@@ -148,12 +180,28 @@ async def test_escalations_keep_the_methodists_quiet_hours_not_the_mentees(sessi
     await setup_pair(sessionmaker)
     async with sessionmaker() as session, session.begin():
         school = await session.scalar(select(Organization).where(Organization.name == "МБОУ СОШ № 1"))
-        session.add(User(telegram_id=40, full_name="Методист школы", position=Position.deputy_head, subjects=[],
-                         timezone="Asia/Yekaterinburg", organization_id=school.id, is_active=True))
+        session.add(
+            User(
+                telegram_id=40,
+                full_name="Методист школы",
+                position=Position.deputy_head,
+                subjects=[],
+                timezone="Asia/Yekaterinburg",
+                organization_id=school.id,
+                is_active=True,
+            )
+        )
         municipality = await session.get(Organization, school.parent_id)
         municipality.timezone = "Asia/Omsk"  # methodist 30 has no profile: their scope's zone
     await run(sessionmaker, TODAY + timedelta(days=12))
     async with sessionmaker() as session:
-        zones = dict((await session.execute(select(OutboxMessage.chat_id, OutboxMessage.timezone).where(
-            OutboxMessage.purpose == "mentor_escalation"))).all())
+        zones = dict(
+            (
+                await session.execute(
+                    select(OutboxMessage.chat_id, OutboxMessage.timezone).where(
+                        OutboxMessage.purpose == "mentor_escalation"
+                    )
+                )
+            ).all()
+        )
     assert zones == {40: "Asia/Yekaterinburg", 30: "Asia/Omsk"}

@@ -54,7 +54,7 @@ async def test_pacer_spaces_messages_to_one_chat():
     for _ in range(3):
         await pacer.acquire(7)
         t.sent_at.append(t.now)
-    assert [round(b - a, 6) for a, b in zip(t.sent_at, t.sent_at[1:])] == [1.0, 1.0]
+    assert [round(b - a, 6) for a, b in zip(t.sent_at, t.sent_at[1:], strict=False)] == [1.0, 1.0]
 
 
 async def test_pause_holds_everyone():

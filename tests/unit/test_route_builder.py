@@ -7,16 +7,29 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.services.shared import roles
-from bot.services.route import builder as route_builder
 from bot.services import route as routes
+from bot.services.route import builder as route_builder
+from bot.services.shared import roles
 from bot.services.shared.errors import AccessDenied
 from models import (
-    AreaResult, Event, EventFormat, MentorPair, OrgKind, Organization, PairStatus, PairType, Position, Role, Route,
-    RouteStatus, RouteStep, StepStatus, User,
+    AreaResult,
+    Event,
+    EventFormat,
+    MentorPair,
+    Organization,
+    OrgKind,
+    PairStatus,
+    PairType,
+    Position,
+    Role,
+    Route,
+    RouteStatus,
+    RouteStep,
+    StepStatus,
+    User,
 )
-from tests.support.factories import make_catalogue, result
 from tests.support.factories import make_attempt as attempt_at
+from tests.support.factories import make_catalogue, result
 
 NOW = datetime(2026, 3, 10, 20, 0, tzinfo=timezone.utc)  # already 11.03 in Vladivostok
 
@@ -26,8 +39,7 @@ async def make_orgs(session) -> dict[str, Organization]:
     session.add(region)
     await session.flush()
     muni = Organization(kind=OrgKind.municipality, name="Город", timezone="Europe/Moscow", parent_id=region.id)
-    other = Organization(kind=OrgKind.municipality, name="Другой город", timezone="Europe/Moscow",
-                         parent_id=region.id)
+    other = Organization(kind=OrgKind.municipality, name="Другой город", timezone="Europe/Moscow", parent_id=region.id)
     session.add_all([muni, other])
     await session.flush()
     school = Organization(kind=OrgKind.school, name="СОШ", timezone="Europe/Moscow", parent_id=muni.id)
@@ -37,8 +49,15 @@ async def make_orgs(session) -> dict[str, Organization]:
 
 
 async def make_teacher(session, org: Organization, telegram_id: int = 42, zone: str = "Europe/Moscow") -> User:
-    user = User(telegram_id=telegram_id, full_name="Петрова Анна Ивановна", position=Position.teacher,
-                subjects=["Математика"], experience_years=4, organization_id=org.id, timezone=zone)
+    user = User(
+        telegram_id=telegram_id,
+        full_name="Петрова Анна Ивановна",
+        position=Position.teacher,
+        subjects=["Математика"],
+        experience_years=4,
+        organization_id=org.id,
+        timezone=zone,
+    )
     session.add(user)
     await session.flush()
     return user
@@ -48,27 +67,54 @@ async def make_attempt(session, user: User, results: list[AreaResult], completed
     return await attempt_at(session, user, results, completed_at)
 
 
-async def make_event(session, title: str, org: Organization, starts_at: datetime, areas: list[int],
-                     fmt: EventFormat = EventFormat.seminar, deadline: datetime | None = None) -> Event:
-    event = Event(title=title, format=fmt, areas=areas, scope_org_id=org.id, timezone="Europe/Moscow",
-                  starts_at=starts_at, duration_min=150, registration_deadline=deadline or starts_at)
+async def make_event(
+    session,
+    title: str,
+    org: Organization,
+    starts_at: datetime,
+    areas: list[int],
+    fmt: EventFormat = EventFormat.seminar,
+    deadline: datetime | None = None,
+) -> Event:
+    event = Event(
+        title=title,
+        format=fmt,
+        areas=areas,
+        scope_org_id=org.id,
+        timezone="Europe/Moscow",
+        starts_at=starts_at,
+        duration_min=150,
+        registration_deadline=deadline or starts_at,
+    )
     session.add(event)
     await session.flush()
     return event
 
 
 async def steps(session, route_id: int) -> list[RouteStep]:
-    return list(await session.scalars(select(RouteStep).where(RouteStep.route_id == route_id)
-                                      .order_by(RouteStep.position)))
+    return list(
+        await session.scalars(select(RouteStep).where(RouteStep.route_id == route_id).order_by(RouteStep.position))
+    )
 
 
 def test_priority_order_and_the_cap_of_three():
-    results = [result("8", 2, "severe"), result("5", 5, "severe"), result("3", 7, "severe"),
-               result("1", 8, "partial"), result("2", 9, "partial"), result("4", 12, "norm"),
-               result("6", 15, "resource")]
+    results = [
+        result("8", 2, "severe"),
+        result("5", 5, "severe"),
+        result("3", 7, "severe"),
+        result("1", 8, "partial"),
+        result("2", 9, "partial"),
+        result("4", 12, "norm"),
+        result("6", 15, "resource"),
+    ]
     assert [r.area for r in route_builder.priority_deficits(results)] == ["3", "8", "5"]
-    partial_only = [result("1", 8, "partial"), result("7", 8, "partial"), result("2", 10, "partial"),
-                    result("5", 9, "partial"), result("4", 12, "norm")]
+    partial_only = [
+        result("1", 8, "partial"),
+        result("7", 8, "partial"),
+        result("2", 10, "partial"),
+        result("5", 9, "partial"),
+        result("4", 12, "norm"),
+    ]
     assert [r.area for r in route_builder.priority_deficits(partial_only)] == ["2", "1", "7"]
     assert route_builder.priority_deficits([result("4", 12, "norm"), result("6", 14, "resource")]) == []
 
@@ -78,9 +124,17 @@ async def test_forms_mix_per_deficit_kind(sessionmaker):
         orgs = await make_orgs(session)
         user = await make_teacher(session, orgs["school"])
         catalogue = await make_catalogue(session)
-        attempt_id = await make_attempt(session, user, [
-            result("8", 3, "severe"), result("3", 6, "severe"), result("2", 9, "partial"),
-            result("1", 10, "partial"), result("4", 12, "norm")])
+        attempt_id = await make_attempt(
+            session,
+            user,
+            [
+                result("8", 3, "severe"),
+                result("3", 6, "severe"),
+                result("2", 9, "partial"),
+                result("1", 10, "partial"),
+                result("4", 12, "norm"),
+            ],
+        )
         route = await route_builder.build_route(session, user, attempt_id, NOW)
         rows = await steps(session, route.id)
     assert route.status == RouteStatus.active and route.attempt_id == attempt_id
@@ -104,15 +158,24 @@ async def test_point_deficits_enter_as_informal_steps(sessionmaker):
         orgs = await make_orgs(session)
         user = await make_teacher(session, orgs["school"])
         await make_catalogue(session)
-        attempt_id = await make_attempt(session, user, [
-            result("3", 5, "severe", ["3.2", "3.4", "3.5"]), result("7", 12, "norm", ["7.3"]),
-            result("6", 15, "resource")])
+        attempt_id = await make_attempt(
+            session,
+            user,
+            [
+                result("3", 5, "severe", ["3.2", "3.4", "3.5"]),
+                result("7", 12, "norm", ["7.3"]),
+                result("6", 15, "resource"),
+            ],
+        )
         route = await route_builder.build_route(session, user, attempt_id, NOW)
         rows = await steps(session, route.id)
     area3 = [s for s in rows if s.area == "3"]
     assert [(s.form, s.item_code, s.deficit_kind) for s in area3] == [
-        ("formal", None, "severe"), ("non_formal", None, "severe"), ("informal", "3.2", "severe"),
-        ("informal", "3.4", "point")]
+        ("formal", None, "severe"),
+        ("non_formal", None, "severe"),
+        ("informal", "3.2", "severe"),
+        ("informal", "3.4", "point"),
+    ]
     assert "3.4, 3.5" in area3[-1].task  # more points than steps: named in the last one
     point = [s for s in rows if s.area == "7"]
     assert [(s.form, s.item_code, s.deficit_kind) for s in point] == [("informal", "7.3", "point")]
@@ -131,8 +194,13 @@ async def test_real_events_in_scope_are_preferred(sessionmaker):
         await make_event(session, "Запись закрыта", orgs["muni"], soon, [3], deadline=NOW - timedelta(hours=1))
         await make_event(session, "Другая область знаний", orgs["muni"], soon, [6])
         await make_event(session, "За пределами периода", orgs["muni"], NOW + timedelta(days=250), [3])
-        seminar = await make_event(session, "Семинар ЦНППМ по оцениванию", orgs["muni"],
-                                   datetime(2026, 4, 2, 16, 0, tzinfo=timezone.utc), [3, 4])
+        seminar = await make_event(
+            session,
+            "Семинар ЦНППМ по оцениванию",
+            orgs["muni"],
+            datetime(2026, 4, 2, 16, 0, tzinfo=timezone.utc),
+            [3, 4],
+        )
         course = await make_event(session, "Курс ИРО по оцениванию", orgs["region"], soon, [3], EventFormat.course)
         attempt_id = await make_attempt(session, user, [result("3", 4, "severe"), result("2", 9, "partial")])
         route = await route_builder.build_route(session, user, attempt_id, NOW)
@@ -152,8 +220,9 @@ async def test_deadlines_spread_over_the_period_in_the_teachers_zone(sessionmake
         orgs = await make_orgs(session)
         user = await make_teacher(session, orgs["school"], zone="Asia/Vladivostok")
         await make_catalogue(session)
-        attempt_id = await make_attempt(session, user, [
-            result("3", 5, "severe"), result("8", 6, "severe"), result("2", 9, "partial")])
+        attempt_id = await make_attempt(
+            session, user, [result("3", 5, "severe"), result("8", 6, "severe"), result("2", 9, "partial")]
+        )
         route = await route_builder.build_route(session, user, attempt_id, NOW)
         rows = await steps(session, route.id)
         short = await route_builder.build_route(session, user, attempt_id, NOW, period_months=3)
@@ -161,7 +230,7 @@ async def test_deadlines_spread_over_the_period_in_the_teachers_zone(sessionmake
     deadlines = sorted(s.deadline for s in rows)
     assert len(rows) == 8 and deadlines[-1] == route.period_end
     assert all(route.period_start < d <= route.period_end for d in deadlines)
-    gaps = [(b - a).days for a, b in zip([route.period_start, *deadlines], deadlines)]
+    gaps = [(b - a).days for a, b in zip([route.period_start, *deadlines], deadlines, strict=False)]
     assert min(gaps) >= 20 and max(gaps) <= 26  # evenly: 184 days over 8 steps
     first_of_each = {s.area: s.deadline for s in reversed(rows)}
     assert max(first_of_each.values()) < date(2026, 6, 1)  # every deficit starts early, not in turn
@@ -180,15 +249,21 @@ async def test_rebuild_keeps_done_steps(sessionmaker):
         done = old_steps[0]
         done.status, done.done_at, done.reflection = StepStatus.done, NOW, "Ввела листы самооценки"
         done.evidence_file_id, done.evidence_kind = "file-1", "document"
-        second = await make_attempt(session, user, [result("3", 8, "partial"), result("8", 6, "severe")],
-                                    completed_at=NOW + timedelta(days=1))
+        second = await make_attempt(
+            session, user, [result("3", 8, "partial"), result("8", 6, "severe")], completed_at=NOW + timedelta(days=1)
+        )
         new = await route_builder.build_route(session, user, second, NOW + timedelta(days=1))
         new_steps = await steps(session, new.id)
         live = list(await session.scalars(select(Route).where(Route.status != RouteStatus.archived)))
     assert old.status == RouteStatus.archived and live == [new]
     kept = new_steps[0]
     assert (kept.status, kept.title, kept.reflection, kept.evidence_file_id, kept.position) == (
-        StepStatus.done, done.title, "Ввела листы самооценки", "file-1", 1)
+        StepStatus.done,
+        done.title,
+        "Ввела листы самооценки",
+        "file-1",
+        1,
+    )
     assert [s.status for s in new_steps[1:]] == [StepStatus.planned] * (len(new_steps) - 1)
     assert done.activity_id not in {s.activity_id for s in new_steps[1:]}
     assert [s.area for s in new_steps[1:]][0] == "8"
@@ -222,9 +297,17 @@ async def test_approval_and_completion_by_attendance(sessionmaker):
         await roles.grant(session, None, Role.mentor, 79, orgs["school"].id)
         with pytest.raises(AccessDenied):
             await routes.approve(session, route.id, 79, NOW)  # a mentor, but not this teacher's
-        session.add(MentorPair(mentor_id=mentor.id, mentee_id=user.id, type=PairType.subject, goal="Оценивание",
-                               starts_on=NOW.date(), planned_end=NOW.date() + timedelta(days=180),
-                               status=PairStatus.active))
+        session.add(
+            MentorPair(
+                mentor_id=mentor.id,
+                mentee_id=user.id,
+                type=PairType.subject,
+                goal="Оценивание",
+                starts_on=NOW.date(),
+                planned_end=NOW.date() + timedelta(days=180),
+                status=PairStatus.active,
+            )
+        )
         await routes.approve(session, route.id, 79, NOW)
         assert (route.status, route.approved_by) == (RouteStatus.approved, 79)
         await routes.approve(session, route.id, 79, NOW)  # a double tap

@@ -33,18 +33,35 @@ def zones(q: content.Questionnaire, score: int) -> str:
     return result.zone
 
 
-@pytest.mark.parametrize(("score", "zone"), [
-    (0, "severe"), (7, "severe"), (8, "partial"), (10, "partial"), (11, "norm"), (13, "norm"),
-    (14, "resource"), (15, "resource"),
-])
+@pytest.mark.parametrize(
+    ("score", "zone"),
+    [
+        (0, "severe"),
+        (7, "severe"),
+        (8, "partial"),
+        (10, "partial"),
+        (11, "norm"),
+        (13, "norm"),
+        (14, "resource"),
+        (15, "resource"),
+    ],
+)
 def test_teacher_zones_at_every_boundary(score, zone):
     assert zones(TEACHER, score) == zone
     assert TEACHER.scoring.zone_for(score).code == zone
 
 
-@pytest.mark.parametrize(("score", "zone"), [
-    (0, "severe"), (4, "severe"), (5, "partial"), (6, "partial"), (7, "norm"), (9, "norm"),
-])
+@pytest.mark.parametrize(
+    ("score", "zone"),
+    [
+        (0, "severe"),
+        (4, "severe"),
+        (5, "partial"),
+        (6, "partial"),
+        (7, "norm"),
+        (9, "norm"),
+    ],
+)
 def test_leader_zones_at_every_boundary(score, zone):
     assert zones(LEADER, score) == zone
 
@@ -79,22 +96,28 @@ def s(area: str, score: int, zone: str) -> AreaScore:
     return AreaScore(area, score, 15, zone, ())
 
 
-@pytest.mark.parametrize(("before", "after", "overcome"), [
-    (s("3", 7, "severe"), s("3", 8, "partial"), True),  # one zone up by a single point
-    (s("3", 3, "severe"), s("3", 6, "severe"), True),  # +3 points within the zone
-    (s("3", 3, "severe"), s("3", 5, "severe"), False),
-    (s("2", 8, "partial"), s("2", 10, "partial"), False),
-    (s("2", 10, "partial"), s("2", 11, "norm"), True),
-    (s("2", 8, "partial"), s("2", 7, "severe"), False),
-    (s("1", 11, "norm"), s("1", 15, "resource"), False),  # no deficit to overcome
-])
+@pytest.mark.parametrize(
+    ("before", "after", "overcome"),
+    [
+        (s("3", 7, "severe"), s("3", 8, "partial"), True),  # one zone up by a single point
+        (s("3", 3, "severe"), s("3", 6, "severe"), True),  # +3 points within the zone
+        (s("3", 3, "severe"), s("3", 5, "severe"), False),
+        (s("2", 8, "partial"), s("2", 10, "partial"), False),
+        (s("2", 10, "partial"), s("2", 11, "norm"), True),
+        (s("2", 8, "partial"), s("2", 7, "severe"), False),
+        (s("1", 11, "norm"), s("1", 15, "resource"), False),  # no deficit to overcome
+    ],
+)
 def test_overcome_rule(before, after, overcome):
     assert is_overcome(TEACHER.scoring, before, after) is overcome
 
 
 def test_compare_lists_changes_for_shared_areas_only():
-    changes = compare(TEACHER.scoring, [s("1", 12, "norm"), s("3", 9, "partial"), s("8", 4, "severe")],
-                      [s("1", 12, "norm"), s("3", 6, "severe")])
+    changes = compare(
+        TEACHER.scoring,
+        [s("1", 12, "norm"), s("3", 9, "partial"), s("8", 4, "severe")],
+        [s("1", 12, "norm"), s("3", 6, "severe")],
+    )
     assert set(changes) == {"1", "3"}
     assert (changes["3"].delta, changes["3"].overcome, changes["1"].delta, changes["1"].overcome) == (3, True, 0, False)
     leader = compare(LEADER.scoring, [AreaScore("L2", 5, 9, "partial", ())], [AreaScore("L2", 4, 9, "severe", ())])

@@ -8,8 +8,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("matplotlib", "numpy", "PIL", "fpdf", "fontTools", "openpyxl", "icalendar", "alembic", "yaml",
-         "sqlalchemy.dialects.postgresql", "prometheus_client")
+HEAVY = (
+    "matplotlib",
+    "numpy",
+    "PIL",
+    "fpdf",
+    "fontTools",
+    "openpyxl",
+    "icalendar",
+    "alembic",
+    "yaml",
+    "sqlalchemy.dialects.postgresql",
+    "prometheus_client",
+)
 
 PROBE = f"""
 import sys

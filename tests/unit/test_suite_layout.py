@@ -20,9 +20,13 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_no_test_module_imports_another():
     offenders = {
-        str(path.relative_to(TESTS)): sorted(name for name in imported_modules(path)
-                                             if name.startswith("tests.") and name.split(".")[-1].startswith("test_"))
-        for path in TESTS.rglob("*.py") if "node_modules" not in path.parts
+        str(path.relative_to(TESTS)): sorted(
+            name
+            for name in imported_modules(path)
+            if name.startswith("tests.") and name.split(".")[-1].startswith("test_")
+        )
+        for path in TESTS.rglob("*.py")
+        if "node_modules" not in path.parts
     }
     assert {path: names for path, names in offenders.items() if names} == {}
 

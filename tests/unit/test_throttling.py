@@ -12,7 +12,7 @@ async def test_window_allows_rate_then_drops_until_reset():
         handled.append(event)
 
     data = {"event_from_user": SimpleNamespace(id=1)}
-    for i in range(5):
+    for _ in range(5):
         await middleware(handler, object(), data)  # not an Update: no warning is sent
     assert len(handled) == 2
     now[0] = 5.0

@@ -5,11 +5,14 @@ from bot.services.shared.validation import clean_text, parse_birth_year, parse_e
 from handlers.shared.texts import plural
 
 
-@pytest.mark.parametrize("raw, clean", [
-    ("  Иванова   Мария Петровна ", "Иванова Мария Петровна"),
-    ("Анна-Мария О'Нил", "Анна-Мария О'Нил"),
-    ("Петров А.В.", "Петров А.В."),
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("  Иванова   Мария Петровна ", "Иванова Мария Петровна"),
+        ("Анна-Мария О'Нил", "Анна-Мария О'Нил"),
+        ("Петров А.В.", "Петров А.В."),
+    ],
+)
 def test_names_accepted(raw, clean):
     assert parse_full_name(raw) == clean
 
@@ -49,9 +52,13 @@ def test_plural(n, word):
 
 def test_clean_text_trims_keeps_line_breaks_and_refuses_empty_long_and_control_characters():
     assert clean_text("  Первая строка\n\tвторая  ", 50, "Комментарий") == "Первая строка\n\tвторая"
-    for raw, said in (("   ", "Комментарий: пришлите текст"), (None, "пришлите текст"),
-                      ("я" * 51, r"слишком длинно \(51 симв\.\), можно до 50"),
-                      ("звонок\x07", "управляющие символы"), ("нуль\x00", "управляющие символы")):
+    for raw, said in (
+        ("   ", "Комментарий: пришлите текст"),
+        (None, "пришлите текст"),
+        ("я" * 51, r"слишком длинно \(51 симв\.\), можно до 50"),
+        ("звонок\x07", "управляющие символы"),
+        ("нуль\x00", "управляющие символы"),
+    ):
         with pytest.raises(InvalidInput, match=said):
             clean_text(raw, 50, "Комментарий")
     with pytest.raises(InvalidInput, match="нажмите «Пропустить»"):

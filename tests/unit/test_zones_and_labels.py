@@ -14,19 +14,22 @@ WINTER = datetime(2026, 12, 25, 12, 0, tzinfo=timezone.utc)
 SUMMER = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize(("zone", "label", "phrase"), [
-    ("Europe/Kaliningrad", "МСК−1, Калининград", "по времени Калининграда (МСК−1)"),
-    ("Europe/Moscow", "МСК, Москва", "по московскому времени"),
-    ("Europe/Samara", "МСК+1, Самара", "по времени Самары (МСК+1)"),
-    ("Asia/Yekaterinburg", "МСК+2, Екатеринбург", "по времени Екатеринбурга (МСК+2)"),
-    ("Asia/Omsk", "МСК+3, Омск", "по времени Омска (МСК+3)"),
-    ("Asia/Krasnoyarsk", "МСК+4, Красноярск", "по времени Красноярска (МСК+4)"),
-    ("Asia/Irkutsk", "МСК+5, Иркутск", "по времени Иркутска (МСК+5)"),
-    ("Asia/Yakutsk", "МСК+6, Якутск", "по времени Якутска (МСК+6)"),
-    ("Asia/Vladivostok", "МСК+7, Владивосток", "по времени Владивостока (МСК+7)"),
-    ("Asia/Magadan", "МСК+8, Магадан", "по времени Магадана (МСК+8)"),
-    ("Asia/Kamchatka", "МСК+9, Петропавловск-Камчатский", "по времени Петропавловска-Камчатского (МСК+9)"),
-])
+@pytest.mark.parametrize(
+    ("zone", "label", "phrase"),
+    [
+        ("Europe/Kaliningrad", "МСК−1, Калининград", "по времени Калининграда (МСК−1)"),
+        ("Europe/Moscow", "МСК, Москва", "по московскому времени"),
+        ("Europe/Samara", "МСК+1, Самара", "по времени Самары (МСК+1)"),
+        ("Asia/Yekaterinburg", "МСК+2, Екатеринбург", "по времени Екатеринбурга (МСК+2)"),
+        ("Asia/Omsk", "МСК+3, Омск", "по времени Омска (МСК+3)"),
+        ("Asia/Krasnoyarsk", "МСК+4, Красноярск", "по времени Красноярска (МСК+4)"),
+        ("Asia/Irkutsk", "МСК+5, Иркутск", "по времени Иркутска (МСК+5)"),
+        ("Asia/Yakutsk", "МСК+6, Якутск", "по времени Якутска (МСК+6)"),
+        ("Asia/Vladivostok", "МСК+7, Владивосток", "по времени Владивостока (МСК+7)"),
+        ("Asia/Magadan", "МСК+8, Магадан", "по времени Магадана (МСК+8)"),
+        ("Asia/Kamchatka", "МСК+9, Петропавловск-Камчатский", "по времени Петропавловска-Камчатского (МСК+9)"),
+    ],
+)
 def test_every_russian_zone_has_a_russian_name(zone, label, phrase):
     assert timefmt.label(zone) == label and timefmt.phrase(zone) == phrase and timefmt.is_listed(zone)
 
@@ -41,14 +44,17 @@ def test_the_msk_offset_in_a_name_is_the_real_one(zone):
         assert known.msk == ("МСК" if hours == 0 else f"МСК{'+' if hours > 0 else '−'}{abs(hours)}")
 
 
-@pytest.mark.parametrize(("zone", "at", "label"), [
-    ("Asia/Novosibirsk", WINTER, "UTC+7"),
-    ("Asia/Kolkata", WINTER, "UTC+5:30"),
-    ("UTC", WINTER, "UTC"),
-    ("America/St_Johns", WINTER, "UTC−3:30"),
-    ("Europe/Berlin", WINTER, "UTC+1"),
-    ("Europe/Berlin", SUMMER, "UTC+2"),  # a foreign zone's offset at the moment shown
-])
+@pytest.mark.parametrize(
+    ("zone", "at", "label"),
+    [
+        ("Asia/Novosibirsk", WINTER, "UTC+7"),
+        ("Asia/Kolkata", WINTER, "UTC+5:30"),
+        ("UTC", WINTER, "UTC"),
+        ("America/St_Johns", WINTER, "UTC−3:30"),
+        ("Europe/Berlin", WINTER, "UTC+1"),
+        ("Europe/Berlin", SUMMER, "UTC+2"),  # a foreign zone's offset at the moment shown
+    ],
+)
 def test_a_zone_outside_the_list_falls_back_to_its_utc_offset(zone, at, label):
     assert not timefmt.is_listed(zone)
     assert timefmt.label(zone, at) == label and timefmt.phrase(zone, at) == f"по времени {label}"

@@ -8,15 +8,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.shared import roles
 from bot.services.shared.errors import InvalidInput
-from bot.services.shared.roles import Identity
 from bot.services.shared.paging import window
+from bot.services.shared.roles import Identity
 from models import AuditEntry, User
 
 PAGE_SIZE = 10
 # Filter key → action prefix. Keys travel in callback_data, so only these are accepted.
 FILTERS = {
-    "all": "", "role": "role.", "invite": "invite.", "broadcast": "broadcast.", "content": "content.",
-    "event": "event.", "pair": "pair.",
+    "all": "",
+    "role": "role.",
+    "invite": "invite.",
+    "broadcast": "broadcast.",
+    "content": "content.",
+    "event": "event.",
+    "pair": "pair.",
 }
 
 
@@ -55,12 +60,23 @@ async def read(session: AsyncSession, identity: Identity, filter_key: str = "all
     total = await session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
     at = window(total, page, PAGE_SIZE)
     page, pages = at.page, at.pages
-    entries = list(await session.scalars(
-        select(AuditEntry).where(*where).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset(at.offset).limit(at.limit)))
+    entries = list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(*where)
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .offset(at.offset)
+            .limit(at.limit)
+        )
+    )
     people = {e.actor_telegram_id for e in entries} | {_telegram_target(e.target) for e in entries}
     people.discard(None)
-    names = dict((await session.execute(
-        select(User.telegram_id, User.full_name).where(User.telegram_id.in_(people)))).all()) if people else {}
+    names = (
+        dict(
+            (await session.execute(select(User.telegram_id, User.full_name).where(User.telegram_id.in_(people)))).all()
+        )
+        if people
+        else {}
+    )
     rows = [Row(e, names.get(e.actor_telegram_id), names.get(_telegram_target(e.target))) for e in entries]
     return AuditPage(rows, page, pages, total, filter_key)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import audit
 from bot.services import content
+from bot.services.shared import audit
 from bot.services.shared.errors import AccessDenied, InvalidInput
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
@@ -29,8 +29,13 @@ async def is_content_admin(session: AsyncSession, identity: Identity) -> bool:
     if identity.is_admin:
         return True
     scopes = [s for s in identity.scopes(Role.methodist) if s is not None]
-    return bool(scopes) and await session.scalar(select(Organization.id).where(
-        Organization.id.in_(scopes), Organization.kind == OrgKind.region).limit(1)) is not None
+    return (
+        bool(scopes)
+        and await session.scalar(
+            select(Organization.id).where(Organization.id.in_(scopes), Organization.kind == OrgKind.region).limit(1)
+        )
+        is not None
+    )
 
 
 async def require_content_admin(session: AsyncSession, identity: Identity) -> None:
@@ -39,8 +44,7 @@ async def require_content_admin(session: AsyncSession, identity: Identity) -> No
 
 
 async def current_versions(session: AsyncSession) -> dict[str, ContentVersion | None]:
-    rows = await session.scalars(select(ContentVersion).where(ContentVersion.is_current)
-                                 .order_by(ContentVersion.id))
+    rows = await session.scalars(select(ContentVersion).where(ContentVersion.is_current).order_by(ContentVersion.id))
     found = {row.kind: row for row in rows}
     return {kind: found.get(kind) for kind in KINDS}
 
@@ -73,8 +77,9 @@ def check_file(filename: str | None, size: int | None) -> None:
         raise InvalidInput("Файл больше 1 МБ: это не похоже на анкету или каталог.")
 
 
-async def upload(session: AsyncSession, identity: Identity, kind: str, filename: str, raw: bytes
-                 ) -> tuple[ContentVersion, bool]:
+async def upload(
+    session: AsyncSession, identity: Identity, kind: str, filename: str, raw: bytes
+) -> tuple[ContentVersion, bool]:
     """Validate and make current; returns the version and whether it is new (not a re-upload)."""
     await require_content_admin(session, identity)
     check_kind(kind)
@@ -86,8 +91,17 @@ async def upload(session: AsyncSession, identity: Identity, kind: str, filename:
     before = {row.id for row in await session.scalars(select(ContentVersion).where(ContentVersion.kind == kind))}
     row = await content.load_content(session, kind, text, identity.telegram_id)
     created = row.id not in before
-    await audit.record(session, identity.telegram_id, "content.upload", f"content:{kind}", version=row.version,
-                       content_version_id=row.id, checksum=row.checksum[:16], filename=filename[:100], new=created)
+    await audit.record(
+        session,
+        identity.telegram_id,
+        "content.upload",
+        f"content:{kind}",
+        version=row.version,
+        content_version_id=row.id,
+        checksum=row.checksum[:16],
+        filename=filename[:100],
+        new=created,
+    )
     return row, created
 
 
@@ -136,11 +150,27 @@ def check_choice(area: str, format_: str, form: str) -> None:
 async def add_activity(session: AsyncSession, identity: Identity, draft: ActivityDraft) -> Activity:
     await require_content_admin(session, identity)
     check_choice(draft.area, draft.format, draft.form)
-    activity = Activity(code=f"custom-{uuid.uuid4().hex[:12]}", area=draft.area, title=parse_title(draft.title),
-                        format=draft.format, form=ActivityForm(draft.form), hours=draft.hours,
-                        description=draft.description, url=draft.url, is_active=True, added_by=identity.telegram_id)
+    activity = Activity(
+        code=f"custom-{uuid.uuid4().hex[:12]}",
+        area=draft.area,
+        title=parse_title(draft.title),
+        format=draft.format,
+        form=ActivityForm(draft.form),
+        hours=draft.hours,
+        description=draft.description,
+        url=draft.url,
+        is_active=True,
+        added_by=identity.telegram_id,
+    )
     session.add(activity)
     await session.flush()
-    await audit.record(session, identity.telegram_id, "content.activity_add", f"activity:{activity.id}",
-                       code=activity.code, area=activity.area, title=activity.title[:100])
+    await audit.record(
+        session,
+        identity.telegram_id,
+        "content.activity_add",
+        f"activity:{activity.id}",
+        code=activity.code,
+        area=activity.area,
+        title=activity.title[:100],
+    )
     return activity

@@ -10,8 +10,8 @@ from html import unescape
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import audit, outbox, roles
 from bot.services.broadcasts import audience
+from bot.services.shared import audit, outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.roles import Identity
 from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus
@@ -40,11 +40,12 @@ def preview_of(text: str | None, fallback: str = "", *, html: bool = False) -> s
     line = " ".join((text or "").split())
     if not line:
         return fallback
-    return line if len(line) <= PREVIEW_LEN else line[:PREVIEW_LEN - 1].rstrip() + "…"
+    return line if len(line) <= PREVIEW_LEN else line[: PREVIEW_LEN - 1].rstrip() + "…"
 
 
-async def get(session: AsyncSession, identity: Identity, broadcast_id: int, *allowed: BroadcastStatus,
-              lock: bool = False) -> Broadcast:
+async def get(
+    session: AsyncSession, identity: Identity, broadcast_id: int, *allowed: BroadcastStatus, lock: bool = False
+) -> Broadcast:
     """The broadcast, if this methodist wrote it (admins reach all). Ids come from buttons."""
     roles.require_methodist(identity)
     query = select(Broadcast).where(Broadcast.id == broadcast_id)
@@ -60,23 +61,50 @@ async def get(session: AsyncSession, identity: Identity, broadcast_id: int, *all
     return broadcast
 
 
-async def create(session: AsyncSession, identity: Identity, chat_id: int, message_id: int, preview: str,
-                 *, spec: dict | None = None, buttons: list | None = None, event_id: int | None = None) -> Broadcast:
+async def create(
+    session: AsyncSession,
+    identity: Identity,
+    chat_id: int,
+    message_id: int,
+    preview: str,
+    *,
+    spec: dict | None = None,
+    buttons: list | None = None,
+    event_id: int | None = None,
+) -> Broadcast:
     roles.require_methodist(identity)
     broadcast = Broadcast(
-        author_telegram_id=identity.telegram_id, source_chat_id=chat_id, source_message_id=message_id,
-        preview=preview, audience=audience.normalize(spec), buttons=buttons, event_id=event_id,
-        status=BroadcastStatus.draft, recipients=0,
+        author_telegram_id=identity.telegram_id,
+        source_chat_id=chat_id,
+        source_message_id=message_id,
+        preview=preview,
+        audience=audience.normalize(spec),
+        buttons=buttons,
+        event_id=event_id,
+        status=BroadcastStatus.draft,
+        recipients=0,
     )
     session.add(broadcast)
     await session.flush()
-    await audit.record(session, identity.telegram_id, "broadcast.create", f"broadcast:{broadcast.id}",
-                       preview=preview_of(preview), event=event_id)
+    await audit.record(
+        session,
+        identity.telegram_id,
+        "broadcast.create",
+        f"broadcast:{broadcast.id}",
+        preview=preview_of(preview),
+        event=event_id,
+    )
     return broadcast
 
 
-async def replace_source(session: AsyncSession, identity: Identity, broadcast_id: int, chat_id: int,
-                         message_id: int, preview: str | None = None) -> Broadcast:
+async def replace_source(
+    session: AsyncSession,
+    identity: Identity,
+    broadcast_id: int,
+    chat_id: int,
+    message_id: int,
+    preview: str | None = None,
+) -> Broadcast:
     """Point a draft at another message (a rewritten text, or the announcement the bot just sent)."""
     broadcast = await get(session, identity, broadcast_id, BroadcastStatus.draft)
     broadcast.source_chat_id, broadcast.source_message_id = chat_id, message_id
@@ -100,8 +128,9 @@ def _require_ready(broadcast: Broadcast) -> None:
         raise InvalidInput("Сообщение рассылки ещё не готово: пришлите его заново.")
 
 
-async def schedule(session: AsyncSession, identity: Identity, broadcast_id: int, when: datetime,
-                   now: datetime) -> Broadcast:
+async def schedule(
+    session: AsyncSession, identity: Identity, broadcast_id: int, when: datetime, now: datetime
+) -> Broadcast:
     broadcast = await get(session, identity, broadcast_id, BroadcastStatus.draft, lock=True)
     _require_ready(broadcast)
     if when <= now:
@@ -109,8 +138,14 @@ async def schedule(session: AsyncSession, identity: Identity, broadcast_id: int,
     if not await count(session, identity, broadcast, now):
         raise InvalidInput("По этому фильтру нет ни одного получателя. Измените аудиторию.")
     broadcast.status, broadcast.scheduled_at = BroadcastStatus.scheduled, when
-    await audit.record(session, identity.telegram_id, "broadcast.schedule", f"broadcast:{broadcast.id}",
-                       at=when.isoformat(), audience=broadcast.audience)
+    await audit.record(
+        session,
+        identity.telegram_id,
+        "broadcast.schedule",
+        f"broadcast:{broadcast.id}",
+        at=when.isoformat(),
+        audience=broadcast.audience,
+    )
     return broadcast
 
 
@@ -132,19 +167,37 @@ async def launch(session: AsyncSession, identity: Identity, broadcast: Broadcast
     if broadcast.buttons:
         payload["buttons"] = broadcast.buttons
     batch = batch_of(broadcast.id)
-    await outbox.enqueue_many(session, [
-        {"key": f"{batch}:{r.user_id}", "chat_id": r.telegram_id, "purpose": "broadcast", "payload": payload,
-         "due_at": now, "timezone": r.timezone, "batch": batch} for r in recipients
-    ])
+    await outbox.enqueue_many(
+        session,
+        [
+            {
+                "key": f"{batch}:{r.user_id}",
+                "chat_id": r.telegram_id,
+                "purpose": "broadcast",
+                "payload": payload,
+                "due_at": now,
+                "timezone": r.timezone,
+                "batch": batch,
+            }
+            for r in recipients
+        ],
+    )
     broadcast.status, broadcast.recipients = BroadcastStatus.sending, len(recipients)
     broadcast.scheduled_at = broadcast.scheduled_at or now
-    await audit.record(session, identity.telegram_id, "broadcast.send", f"broadcast:{broadcast.id}",
-                       recipients=len(recipients), audience=broadcast.audience)
+    await audit.record(
+        session,
+        identity.telegram_id,
+        "broadcast.send",
+        f"broadcast:{broadcast.id}",
+        recipients=len(recipients),
+        audience=broadcast.audience,
+    )
     return len(recipients)
 
 
-async def attach_progress(session: AsyncSession, identity: Identity, broadcast_id: int, chat_id: int,
-                          message_id: int) -> None:
+async def attach_progress(
+    session: AsyncSession, identity: Identity, broadcast_id: int, chat_id: int, message_id: int
+) -> None:
     """Remember the message the live progress is edited into."""
     broadcast = await get(session, identity, broadcast_id)
     broadcast.progress_chat_id, broadcast.progress_message_id = chat_id, message_id
@@ -152,19 +205,29 @@ async def attach_progress(session: AsyncSession, identity: Identity, broadcast_i
 
 async def cancel(session: AsyncSession, identity: Identity, broadcast_id: int, now: datetime) -> int:
     """Stop: rows not yet sent are withdrawn (the ones in flight still arrive). Returns how many."""
-    broadcast = await get(session, identity, broadcast_id, BroadcastStatus.draft, BroadcastStatus.scheduled,
-                          BroadcastStatus.sending, lock=True)
+    broadcast = await get(
+        session,
+        identity,
+        broadcast_id,
+        BroadcastStatus.draft,
+        BroadcastStatus.scheduled,
+        BroadcastStatus.sending,
+        lock=True,
+    )
     withdrawn = await withdraw(session, broadcast, now)
-    await audit.record(session, identity.telegram_id, "broadcast.cancel", f"broadcast:{broadcast.id}",
-                       withdrawn=withdrawn)
+    await audit.record(
+        session, identity.telegram_id, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn
+    )
     return withdrawn
 
 
 async def withdraw(session: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
     table = OutboxMessage.__table__
     result = await session.execute(
-        update(table).where(table.c.batch == batch_of(broadcast.id), table.c.status == OutboxStatus.pending)
-        .values(status=OutboxStatus.cancelled))
+        update(table)
+        .where(table.c.batch == batch_of(broadcast.id), table.c.status == OutboxStatus.pending)
+        .values(status=OutboxStatus.cancelled)
+    )
     broadcast.status, broadcast.finished_at = BroadcastStatus.cancelled, now
     return result.rowcount or 0
 
@@ -172,7 +235,11 @@ async def withdraw(session: AsyncSession, broadcast: Broadcast, now: datetime) -
 async def recent(session: AsyncSession, identity: Identity, limit: int = 5) -> list[Broadcast]:
     """The author's latest started, scheduled or finished broadcasts (drafts are not listed)."""
     roles.require_methodist(identity)
-    return list(await session.scalars(
-        select(Broadcast).where(Broadcast.author_telegram_id == identity.telegram_id,
-                                Broadcast.status != BroadcastStatus.draft)
-        .order_by(Broadcast.id.desc()).limit(limit)))
+    return list(
+        await session.scalars(
+            select(Broadcast)
+            .where(Broadcast.author_telegram_id == identity.telegram_id, Broadcast.status != BroadcastStatus.draft)
+            .order_by(Broadcast.id.desc())
+            .limit(limit)
+        )
+    )

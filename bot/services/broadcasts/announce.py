@@ -9,11 +9,11 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import broadcasts, events
-from bot.services.shared import outbox
 from bot.services.events import signups
+from bot.services.shared import outbox
 from bot.services.shared.errors import InvalidInput
-from bot.services.shared.roles import Identity
 from bot.services.shared.labels import event_format
+from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import fmt
 from models import Broadcast, Event, EventStatus
 
@@ -24,8 +24,11 @@ def announcement_text(event: Event) -> str:
     zone = event.timezone
     hours, minutes = divmod(event.duration_min, 60)
     length = " ".join(p for p in (f"{hours} ч" if hours else "", f"{minutes} мин" if minutes else "") if p)
-    lines = [f"📣 <b>{escape(event.title)}</b>", event_format(event.format),
-             f"🗓 {fmt(event.starts_at, zone)}" + (f", {length}" if length else "")]
+    lines = [
+        f"📣 <b>{escape(event.title)}</b>",
+        event_format(event.format),
+        f"🗓 {fmt(event.starts_at, zone)}" + (f", {length}" if length else ""),
+    ]
     if event.place:
         lines.append(f"📍 {escape(event.place)}")
     if event.online_url:
@@ -35,8 +38,10 @@ def announcement_text(event: Event) -> str:
         description = description[:MAX_DESCRIPTION].rstrip() + "…"
     if description:
         lines.append(f"\n{escape(description)}")
-    lines.append(f"\nЗапись до {fmt(signups.signup_closes_at(event), zone)}. "
-                 "Нажмите «Записаться», чтобы открыть карточку мероприятия.")
+    lines.append(
+        f"\nЗапись до {fmt(signups.signup_closes_at(event), zone)}. "
+        "Нажмите «Записаться», чтобы открыть карточку мероприятия."
+    )
     return "\n".join(lines)
 
 
@@ -53,10 +58,17 @@ async def announceable_event(session: AsyncSession, identity: Identity, event_id
     return event
 
 
-async def create_announcement(session: AsyncSession, identity: Identity, event: Event, chat_id: int,
-                              message_id: int) -> Broadcast:
+async def create_announcement(
+    session: AsyncSession, identity: Identity, event: Event, chat_id: int, message_id: int
+) -> Broadcast:
     """A draft copying the announcement the bot has sent to the methodist (chat_id, message_id)."""
     return await broadcasts.create(
-        session, identity, chat_id, message_id, broadcasts.preview_of(announcement_text(event), html=True),
-        spec={"orgs": [event.scope_org_id]}, event_id=event.id, buttons=announcement_buttons(event.id),
+        session,
+        identity,
+        chat_id,
+        message_id,
+        broadcasts.preview_of(announcement_text(event), html=True),
+        spec={"orgs": [event.scope_org_id]},
+        event_id=event.id,
+        buttons=announcement_buttons(event.id),
     )

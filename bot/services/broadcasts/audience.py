@@ -11,14 +11,24 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared import orgs, roles
 from bot.services.shared.errors import InvalidInput, NotFound
-from bot.services.shared.roles import Identity
-from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared.paging import window
+from bot.services.shared.roles import Identity
 from models import (
-    AreaResult, AttemptStatus, DiagnosisAttempt, Event, EventRegistration, EventStatus, Organization, Position,
-    RegistrationStatus, Role, RoleGrant, User,
+    AreaResult,
+    AttemptStatus,
+    DiagnosisAttempt,
+    Event,
+    EventRegistration,
+    EventStatus,
+    Organization,
+    Position,
+    RegistrationStatus,
+    Role,
+    RoleGrant,
+    User,
 )
 
 AREAS = ("1", "2", "3", "4", "5", "6", "7", "8", "L1", "L2", "L3", "L4")
@@ -131,7 +141,8 @@ async def _query(session: AsyncSession, identity: Identity, spec: dict, year: in
             chosen |= await orgs.subtree_ids(session, org_id)
         allowed = chosen if allowed is None else allowed & chosen
     query = select(User.id, User.telegram_id, User.timezone, User.subjects).where(
-        User.is_active.is_(True), User.telegram_id.is_not(None))
+        User.is_active.is_(True), User.telegram_id.is_not(None)
+    )
     if allowed is not None:
         if not allowed:
             return None
@@ -147,8 +158,11 @@ async def resolve(session: AsyncSession, identity: Identity, spec: dict, year: i
         return []
     rows = (await session.execute(query.order_by(User.id))).all()
     subjects = set(spec.get("subjects", []))
-    return [Recipient(row.id, row.telegram_id, row.timezone) for row in rows
-            if not subjects or subjects & set(row.subjects or [])]
+    return [
+        Recipient(row.id, row.telegram_id, row.timezone)
+        for row in rows
+        if not subjects or subjects & set(row.subjects or [])
+    ]
 
 
 async def count(session: AsyncSession, identity: Identity, spec: dict, year: int) -> int:
@@ -170,11 +184,18 @@ def _filtered(query, spec: dict, year: int):
     if spec.get("young"):
         query = query.where(User.birth_year > year - YOUNG_MAX_AGE, User.experience_years <= YOUNG_MAX_EXPERIENCE)
     if spec.get("event"):
-        query = query.where(User.id.in_(select(EventRegistration.user_id).where(
-            EventRegistration.event_id == spec["event"], EventRegistration.status == RegistrationStatus.registered)))
+        query = query.where(
+            User.id.in_(
+                select(EventRegistration.user_id).where(
+                    EventRegistration.event_id == spec["event"],
+                    EventRegistration.status == RegistrationStatus.registered,
+                )
+            )
+        )
     if spec.get("undiagnosed"):
-        query = query.where(~exists().where(DiagnosisAttempt.user_id == User.id,
-                                            DiagnosisAttempt.status == AttemptStatus.completed))
+        query = query.where(
+            ~exists().where(DiagnosisAttempt.user_id == User.id, DiagnosisAttempt.status == AttemptStatus.completed)
+        )
     if spec.get("deficit"):
         query = query.where(User.id.in_(_with_deficit(spec["deficit"])))
     return query
@@ -187,13 +208,27 @@ def _mentors():
 def _with_deficit(areas: list[str]):
     """Users whose latest completed attempt has one of these areas in a deficit zone."""
     order = (DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc())
-    ranked = select(
-        DiagnosisAttempt.id, DiagnosisAttempt.user_id,
-        func.row_number().over(partition_by=DiagnosisAttempt.user_id, order_by=order).label("rank"),
-    ).where(DiagnosisAttempt.status == AttemptStatus.completed).subquery()
-    return select(ranked.c.user_id).join(AreaResult, and_(
-        AreaResult.attempt_id == ranked.c.id, AreaResult.area.in_(areas), AreaResult.zone.in_(DEFICIT_ZONES),
-    )).where(ranked.c.rank == 1)
+    ranked = (
+        select(
+            DiagnosisAttempt.id,
+            DiagnosisAttempt.user_id,
+            func.row_number().over(partition_by=DiagnosisAttempt.user_id, order_by=order).label("rank"),
+        )
+        .where(DiagnosisAttempt.status == AttemptStatus.completed)
+        .subquery()
+    )
+    return (
+        select(ranked.c.user_id)
+        .join(
+            AreaResult,
+            and_(
+                AreaResult.attempt_id == ranked.c.id,
+                AreaResult.area.in_(areas),
+                AreaResult.zone.in_(DEFICIT_ZONES),
+            ),
+        )
+        .where(ranked.c.rank == 1)
+    )
 
 
 # --- what the audience screens offer ---------------------------------------------------------
@@ -201,8 +236,9 @@ def _with_deficit(areas: list[str]):
 EVENTS_PAGE = 6
 
 
-async def org_level(session: AsyncSession, identity: Identity, parent_id: int, page: int
-                    ) -> tuple[Organization | None, orgs.Page, int]:
+async def org_level(
+    session: AsyncSession, identity: Identity, parent_id: int, page: int
+) -> tuple[Organization | None, orgs.Page, int]:
     """One level of the organization tree and the level above it, never above the author's
     scope (0: the top, i.e. the author's scopes, or the regions for admins). The top lists the
     scopes even when there is one: an organization is marked in the list its parent shows."""
@@ -219,8 +255,9 @@ async def event_page(session: AsyncSession, identity: Identity, page: int) -> tu
     total = await session.scalar(select(func.count()).select_from(Event).where(*where)) or 0
     at = window(total, page, EVENTS_PAGE)
     page, pages = at.page, at.pages
-    items = await session.scalars(select(Event).where(*where).order_by(Event.starts_at.desc(), Event.id.desc())
-                                  .offset(at.offset).limit(at.limit))
+    items = await session.scalars(
+        select(Event).where(*where).order_by(Event.starts_at.desc(), Event.id.desc()).offset(at.offset).limit(at.limit)
+    )
     return list(items), page, pages
 
 

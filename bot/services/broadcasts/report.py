@@ -14,8 +14,8 @@ from typing import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import audit, outbox, roles
 from bot.services import broadcasts
+from bot.services.shared import audit, outbox, roles
 from bot.services.shared.timefmt import fmt
 from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Role, User
 
@@ -57,20 +57,27 @@ class ProgressUpdate:
 async def progress(session: AsyncSession, broadcast: Broadcast, now: datetime) -> Progress:
     table = OutboxMessage.__table__
     held = (table.c.status == OutboxStatus.pending) & (table.c.due_at > now)
-    rows = (await session.execute(
-        select(table.c.status, held.label("held"), func.count())
-        .where(table.c.batch == broadcasts.batch_of(broadcast.id))
-        .group_by(table.c.status, held))).all()
+    rows = (
+        await session.execute(
+            select(table.c.status, held.label("held"), func.count())
+            .where(table.c.batch == broadcasts.batch_of(broadcast.id))
+            .group_by(table.c.status, held)
+        )
+    ).all()
     by_status: Counter = Counter()
     held_count = 0
     for status, is_held, n in rows:
         by_status[OutboxStatus(status)] += n
         held_count += n if is_held else 0
     return Progress(
-        total=broadcast.recipients or sum(by_status.values()), sent=by_status[OutboxStatus.sent],
-        blocked=by_status[OutboxStatus.blocked], failed=by_status[OutboxStatus.failed],
+        total=broadcast.recipients or sum(by_status.values()),
+        sent=by_status[OutboxStatus.sent],
+        blocked=by_status[OutboxStatus.blocked],
+        failed=by_status[OutboxStatus.failed],
         cancelled=by_status[OutboxStatus.cancelled],
-        waiting=by_status[OutboxStatus.pending] + by_status[OutboxStatus.sending], held=held_count)
+        waiting=by_status[OutboxStatus.pending] + by_status[OutboxStatus.sending],
+        held=held_count,
+    )
 
 
 def _n(value: int) -> str:
@@ -106,8 +113,12 @@ def running_text(broadcast: Broadcast, p: Progress) -> str:
 
 def report_text(broadcast: Broadcast, p: Progress) -> str:
     verdict = "отменена" if broadcast.status == BroadcastStatus.cancelled else "завершена"
-    lines = [f"📨 Рассылка №{broadcast.id} {verdict}.", f"Доставлено: {_n(p.sent)} из {_n(p.total)}",
-             f"Заблокировали бота: {_n(p.blocked)}", f"Ошибки доставки: {_n(p.failed)}"]
+    lines = [
+        f"📨 Рассылка №{broadcast.id} {verdict}.",
+        f"Доставлено: {_n(p.sent)} из {_n(p.total)}",
+        f"Заблокировали бота: {_n(p.blocked)}",
+        f"Ошибки доставки: {_n(p.failed)}",
+    ]
     if p.cancelled:
         lines.append(f"Не отправлено из-за отмены: {_n(p.cancelled)}")
     if p.waiting:
@@ -120,15 +131,25 @@ async def tick(session: AsyncSession, now: datetime, admin_ids: Iterable[int] = 
     edit now (each at most every PROGRESS_EVERY; a final report once); returns what was queued.
     Pass settings.admin_ids: an author who is an admin only through ADMIN_IDS keeps the right to send."""
     updates: list[ProgressUpdate] = []
-    due = await session.scalars(select(Broadcast).where(
-        Broadcast.status == BroadcastStatus.scheduled, Broadcast.scheduled_at <= now).with_for_update(skip_locked=True))
+    due = await session.scalars(
+        select(Broadcast)
+        .where(Broadcast.status == BroadcastStatus.scheduled, Broadcast.scheduled_at <= now)
+        .with_for_update(skip_locked=True)
+    )
     for broadcast in list(due):
         await _start_scheduled(session, broadcast, now, list(admin_ids))
-    unreported = (Broadcast.status.in_((BroadcastStatus.done, BroadcastStatus.cancelled))
-                  & (Broadcast.finished_at > now - REPORT_WINDOW) & Broadcast.progress_message_id.is_not(None)
-                  & or_(Broadcast.progress_edited_at.is_(None), Broadcast.progress_edited_at < Broadcast.finished_at))
-    active = await session.scalars(select(Broadcast).where(or_(Broadcast.status == BroadcastStatus.sending, unreported))
-                                   .order_by(Broadcast.id).with_for_update(skip_locked=True))
+    unreported = (
+        Broadcast.status.in_((BroadcastStatus.done, BroadcastStatus.cancelled))
+        & (Broadcast.finished_at > now - REPORT_WINDOW)
+        & Broadcast.progress_message_id.is_not(None)
+        & or_(Broadcast.progress_edited_at.is_(None), Broadcast.progress_edited_at < Broadcast.finished_at)
+    )
+    active = await session.scalars(
+        select(Broadcast)
+        .where(or_(Broadcast.status == BroadcastStatus.sending, unreported))
+        .order_by(Broadcast.id)
+        .with_for_update(skip_locked=True)
+    )
     for broadcast in list(active):
         update = await _check(session, broadcast, now)
         if update is not None:
@@ -140,15 +161,28 @@ async def tick(session: AsyncSession, now: datetime, admin_ids: Iterable[int] = 
 async def _queue(session: AsyncSession, update: ProgressUpdate, now: datetime) -> None:
     # The edit is silent and the author is watching the screen: urgent, past quiet hours.
     await outbox.enqueue_latest(
-        session, series=f"bcprogress:{update.broadcast_id}", version=now.isoformat(), chat_id=update.chat_id,
-        purpose="broadcast_progress", text=update.text, urgent=True, edit_message_id=update.message_id,
-        buttons=None if update.final else progress_buttons(update.broadcast_id))
+        session,
+        series=f"bcprogress:{update.broadcast_id}",
+        version=now.isoformat(),
+        chat_id=update.chat_id,
+        purpose="broadcast_progress",
+        text=update.text,
+        urgent=True,
+        edit_message_id=update.message_id,
+        buttons=None if update.final else progress_buttons(update.broadcast_id),
+    )
     if update.notify:
         # The report as a new message makes a sound: it waits for the morning in the author's zone.
         author = await session.scalar(select(User).where(User.telegram_id == update.chat_id))
         zone = {"timezone": author.timezone} if author is not None else {}
-        await outbox.enqueue(session, key=f"bcreport:{update.broadcast_id}", chat_id=update.chat_id,
-                             purpose="broadcast_report", text=update.text, **zone)
+        await outbox.enqueue(
+            session,
+            key=f"bcreport:{update.broadcast_id}",
+            chat_id=update.chat_id,
+            purpose="broadcast_report",
+            text=update.text,
+            **zone,
+        )
 
 
 async def _start_scheduled(session: AsyncSession, broadcast: Broadcast, now: datetime, admin_ids: list[int]) -> None:
@@ -174,5 +208,11 @@ async def _check(session: AsyncSession, broadcast: Broadcast, now: datetime) -> 
     if not final and edited is not None and now - edited < PROGRESS_EVERY:
         return None
     broadcast.progress_edited_at = now
-    return ProgressUpdate(broadcast.id, broadcast.progress_chat_id, broadcast.progress_message_id,
-                          running_text(broadcast, p), final, notify=broadcast.status == BroadcastStatus.done)
+    return ProgressUpdate(
+        broadcast.id,
+        broadcast.progress_chat_id,
+        broadcast.progress_message_id,
+        running_text(broadcast, p),
+        final,
+        notify=broadcast.status == BroadcastStatus.done,
+    )

@@ -11,15 +11,36 @@ current and past versions).
 """
 
 from bot.services.content.lookups import (
-    activities, current_questionnaire, current_version, questionnaire, questionnaire_of,
+    activities,
+    current_questionnaire,
+    current_version,
+    questionnaire,
+    questionnaire_of,
 )
 from bot.services.content.model import Area, Item, Questionnaire, Scoring, Zone, build_questionnaire
 from bot.services.content.schema import AREA_CODES, FILES, FORM_ORDER, FORMATS, SCALE_VALUES, VARIANT_KINDS, ZONE_CODES
 from bot.services.content.versions import load_content, parse, seed_content
 
 __all__ = [
-    "AREA_CODES", "FILES", "FORMATS", "FORM_ORDER", "SCALE_VALUES", "VARIANT_KINDS", "ZONE_CODES",
-    "Area", "Item", "Questionnaire", "Scoring", "Zone", "build_questionnaire",
-    "load_content", "parse", "seed_content",
-    "activities", "current_questionnaire", "current_version", "questionnaire", "questionnaire_of",
+    "AREA_CODES",
+    "FILES",
+    "FORMATS",
+    "FORM_ORDER",
+    "SCALE_VALUES",
+    "VARIANT_KINDS",
+    "ZONE_CODES",
+    "Area",
+    "Item",
+    "Questionnaire",
+    "Scoring",
+    "Zone",
+    "build_questionnaire",
+    "load_content",
+    "parse",
+    "seed_content",
+    "activities",
+    "current_questionnaire",
+    "current_version",
+    "questionnaire",
+    "questionnaire_of",
 ]

@@ -23,12 +23,16 @@ class CatalogCheck(Check):
             if code in seen:
                 self.fail(where, f"код «{code}» повторяется: коды мероприятий должны быть уникальными")
             seen.add(code)
-            item = {"code": code, "area": self.field(entry, "area", where, str),
-                    "title": self.field(entry, "title", where, str, limit=300),
-                    "format": self.field(entry, "format", where, str), "form": self.field(entry, "form", where, str),
-                    "hours": self.field(entry, "hours", where, int),
-                    "description": self.field(entry, "description", where, str, "", 2000),
-                    "url": self.field(entry, "url", where, str, None, 500)}
+            item = {
+                "code": code,
+                "area": self.field(entry, "area", where, str),
+                "title": self.field(entry, "title", where, str, limit=300),
+                "format": self.field(entry, "format", where, str),
+                "form": self.field(entry, "form", where, str),
+                "hours": self.field(entry, "hours", where, int),
+                "description": self.field(entry, "description", where, str, "", 2000),
+                "url": self.field(entry, "url", where, str, None, 500),
+            }
             if item["area"] not in all_areas:
                 self.fail(where, f"неизвестная область «{item['area']}», допустимы: {', '.join(all_areas)}")
             if item["format"] not in FORMATS:

@@ -14,16 +14,23 @@ from models import Activity, ContentVersion
 
 
 async def current_version(session: AsyncSession, kind: str) -> ContentVersion:
-    row = await session.scalar(select(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.is_current)
-                               .order_by(ContentVersion.id.desc()).limit(1))
+    row = await session.scalar(
+        select(ContentVersion)
+        .where(ContentVersion.kind == kind, ContentVersion.is_current)
+        .order_by(ContentVersion.id.desc())
+        .limit(1)
+    )
     if row is None:
         raise NotFound("Анкета ещё не загружена. Сообщите администратору: нужно выполнить python -m bot seed.")
     return row
 
 
 async def questionnaire(session: AsyncSession, content_version_id: int) -> Questionnaire:
-    row = (await session.execute(select(ContentVersion.kind, ContentVersion.checksum)
-                                 .where(ContentVersion.id == content_version_id))).first()
+    row = (
+        await session.execute(
+            select(ContentVersion.kind, ContentVersion.checksum).where(ContentVersion.id == content_version_id)
+        )
+    ).first()
     if row is None or row.kind not in VARIANT_KINDS.values():
         raise NotFound("Версия анкеты не найдена.")
     return await questionnaire_of(session, content_version_id, row.kind, row.checksum)
@@ -33,9 +40,14 @@ async def current_questionnaire(session: AsyncSession, variant: str) -> Question
     if variant not in VARIANT_KINDS:
         raise InvalidInput("Неизвестный вариант анкеты.")
     kind = VARIANT_KINDS[variant]
-    row = (await session.execute(select(ContentVersion.id, ContentVersion.checksum)
-                                 .where(ContentVersion.kind == kind, ContentVersion.is_current)
-                                 .order_by(ContentVersion.id.desc()).limit(1))).first()
+    row = (
+        await session.execute(
+            select(ContentVersion.id, ContentVersion.checksum)
+            .where(ContentVersion.kind == kind, ContentVersion.is_current)
+            .order_by(ContentVersion.id.desc())
+            .limit(1)
+        )
+    ).first()
     if row is None:
         await current_version(session, kind)  # raises the "not loaded" message
     return await questionnaire_of(session, row.id, kind, row.checksum)

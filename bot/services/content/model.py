@@ -91,13 +91,26 @@ def build_questionnaire(content_version_id: int, kind: str, data: dict) -> Quest
     s = data["scoring"]
     scoring = Scoring(
         zones=tuple(Zone(z["code"], z["title"], z["min"], z["max"]) for z in s["zones"]),
-        deficit_zones=frozenset(s["deficit_zones"]), point_deficit_value=s["point_deficit_value"],
-        priority=tuple(s["priority"]), max_priorities=s["max_priorities"],
-        overcome_zones=s["overcome"]["zones_up"], overcome_points=s["overcome"]["points_up"],
-        mentor_zone=s["mentor"].get("zone"), mentor_all_max=bool(s["mentor"].get("all_items_max")),
+        deficit_zones=frozenset(s["deficit_zones"]),
+        point_deficit_value=s["point_deficit_value"],
+        priority=tuple(s["priority"]),
+        max_priorities=s["max_priorities"],
+        overcome_zones=s["overcome"]["zones_up"],
+        overcome_points=s["overcome"]["points_up"],
+        mentor_zone=s["mentor"].get("zone"),
+        mentor_all_max=bool(s["mentor"].get("all_items_max")),
     )
-    areas = tuple(Area(a["code"], a["title"], tuple(Item(i["code"], a["code"], i["text"]) for i in a["items"]))
-                  for a in data["areas"])
-    return Questionnaire(content_version_id, kind, data["version"], data["title"],
-                         tuple((p["value"], p["text"]) for p in data["scale"]), areas, scoring,
-                         data["retake_interval_days"])
+    areas = tuple(
+        Area(a["code"], a["title"], tuple(Item(i["code"], a["code"], i["text"]) for i in a["items"]))
+        for a in data["areas"]
+    )
+    return Questionnaire(
+        content_version_id,
+        kind,
+        data["version"],
+        data["title"],
+        tuple((p["value"], p["text"]) for p in data["scale"]),
+        areas,
+        scoring,
+        data["retake_interval_days"],
+    )

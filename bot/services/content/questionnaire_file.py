@@ -12,9 +12,12 @@ class QuestionnaireCheck(Check):
 
     def questionnaire(self, kind: str, raw: Any) -> dict:
         raw = self.top(raw, kind)
-        data = {"kind": kind, "version": self.field(raw, "version", "", str, "", 32),
-                "title": self.field(raw, "title", "", str, limit=100),
-                "retake_interval_days": self.field(raw, "retake_interval_days", "", int, 180)}
+        data = {
+            "kind": kind,
+            "version": self.field(raw, "version", "", str, "", 32),
+            "title": self.field(raw, "title", "", str, limit=100),
+            "retake_interval_days": self.field(raw, "retake_interval_days", "", int, 180),
+        }
         if not 0 <= data["retake_interval_days"] <= 3650:
             self.fail("поле «retake_interval_days»", "должно быть от 0 до 3650 дней")
         scale = self.field(raw, "scale", "", list)
@@ -29,7 +32,10 @@ class QuestionnaireCheck(Check):
         where = f"scale, значение {n + 1}"
         if not isinstance(point, dict):
             self.fail(where, "ожидались поля value и text")
-        return {"value": self.field(point, "value", where, int), "text": self.field(point, "text", where, str, limit=200)}
+        return {
+            "value": self.field(point, "value", where, int),
+            "text": self.field(point, "text", where, str, limit=200),
+        }
 
     def _areas(self, kind: str, raw_areas: list) -> list[dict]:
         areas, area_codes, item_codes = [], set(), set()
@@ -80,12 +86,16 @@ class QuestionnaireCheck(Check):
             low, high = self.field(zone, "min", where, int), self.field(zone, "max", where, int)
             expected = zones[-1]["max"] + 1 if zones else 0
             if low != expected:
-                self.fail(where, f"порог min = {low}, а должен быть {expected}: пороги идут по возрастанию без "
-                                 "пропусков и пересечений, начиная с 0")
+                self.fail(
+                    where,
+                    f"порог min = {low}, а должен быть {expected}: пороги идут по возрастанию без "
+                    "пропусков и пересечений, начиная с 0",
+                )
             if high < low:
                 self.fail(where, f"порог max = {high} меньше min = {low}")
-            zones.append({"code": code, "title": self.field(zone, "title", where, str, limit=60), "min": low,
-                          "max": high})
+            zones.append(
+                {"code": code, "title": self.field(zone, "title", where, str, limit=60), "min": low, "max": high}
+            )
         if not zones or zones[-1]["max"] != max_score:
             self.fail("scoring.zones", f"последняя зона должна заканчиваться максимальной суммой области {max_score}")
         zone_codes = [z["code"] for z in zones]
@@ -104,13 +114,19 @@ class QuestionnaireCheck(Check):
         if mentor.get("zone") is not None and mentor["zone"] not in zone_codes:
             self.fail("scoring.mentor", f"зона «{mentor['zone']}» не описана в scoring.zones")
         data = {
-            "zones": zones, "deficit_zones": deficit, "priority": priority,
+            "zones": zones,
+            "deficit_zones": deficit,
+            "priority": priority,
             "point_deficit_value": self.field(raw, "point_deficit_value", "scoring", int, 0),
             "max_priorities": self.field(raw, "max_priorities", "scoring", int, 3),
-            "overcome": {"zones_up": self.field(overcome, "zones_up", "scoring.overcome", int, 1),
-                         "points_up": self.field(overcome, "points_up", "scoring.overcome", int, 3)},
-            "mentor": {"zone": mentor.get("zone"),
-                       "all_items_max": self.field(mentor, "all_items_max", "scoring.mentor", bool, False)},
+            "overcome": {
+                "zones_up": self.field(overcome, "zones_up", "scoring.overcome", int, 1),
+                "points_up": self.field(overcome, "points_up", "scoring.overcome", int, 3),
+            },
+            "mentor": {
+                "zone": mentor.get("zone"),
+                "all_items_max": self.field(mentor, "all_items_max", "scoring.mentor", bool, False),
+            },
         }
         if data["point_deficit_value"] not in SCALE_VALUES:
             self.fail("scoring.point_deficit_value", "должно быть от 0 до 3")

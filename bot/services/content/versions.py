@@ -14,6 +14,7 @@ from bot.services.content.schema import FILES
 from bot.services.shared.errors import InvalidInput
 from models import Activity, ActivityForm, ContentVersion
 
+
 def parse(kind: str, raw_text: str) -> tuple[dict, str]:
     """Validate raw YAML; return the normalized data and its checksum. Raises InvalidInput."""
     if kind not in FILES:
@@ -48,22 +49,26 @@ async def seed_content(session: AsyncSession) -> None:
     is left alone, so a restart never undoes a methodist's upload; a changed file becomes current."""
     for kind, filename in FILES.items():
         data, checksum = parse(kind, (CONTENT_DIR / filename).read_text(encoding="utf-8"))
-        known = await session.scalar(select(ContentVersion.id).where(
-            ContentVersion.kind == kind, ContentVersion.checksum == checksum))
+        known = await session.scalar(
+            select(ContentVersion.id).where(ContentVersion.kind == kind, ContentVersion.checksum == checksum)
+        )
         if known is None:
             await _make_current(session, kind, data, checksum, None)
 
 
-async def _make_current(session: AsyncSession, kind: str, data: dict, checksum: str,
-                        loaded_by: int | None) -> ContentVersion:
-    row = await session.scalar(select(ContentVersion).where(
-        ContentVersion.kind == kind, ContentVersion.checksum == checksum))
+async def _make_current(
+    session: AsyncSession, kind: str, data: dict, checksum: str, loaded_by: int | None
+) -> ContentVersion:
+    row = await session.scalar(
+        select(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.checksum == checksum)
+    )
     if row is None:
         row = ContentVersion(kind=kind, version=data["version"], checksum=checksum, data=data, loaded_by=loaded_by)
         session.add(row)
         await session.flush()
-    await session.execute(update(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.id != row.id)
-                          .values(is_current=False))
+    await session.execute(
+        update(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.id != row.id).values(is_current=False)
+    )
     row.is_current = True
     if kind == "catalog":
         await _sync_activities(session, data["activities"])

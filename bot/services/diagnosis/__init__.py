@@ -16,7 +16,13 @@ from bot.services.content import Questionnaire, Scoring
 from bot.services.shared.errors import AccessDenied, InvalidInput
 from bot.services.shared.timefmt import local
 from models import (
-    AreaResult, AttemptStatus, ContentVersion, DiagnosisAnswer, DiagnosisAttempt, Position, User,
+    AreaResult,
+    AttemptStatus,
+    ContentVersion,
+    DiagnosisAnswer,
+    DiagnosisAttempt,
+    Position,
+    User,
 )
 
 LEADER_POSITIONS = (Position.head, Position.deputy_head)
@@ -24,7 +30,9 @@ DEFICIT_ZONES = ("severe", "partial")
 NOT_YOURS = "Это не ваша анкета."
 FINISHED = "Эта диагностика уже завершена. Результат и новая попытка — /diagnostics."
 ABANDONED = "Эту диагностику начали заново. Текущая анкета — /diagnostics."
-OLD_MESSAGE = "Эта кнопка из старого сообщения: анкета продолжается в последнем сообщении с вопросом (или /diagnostics)."
+OLD_MESSAGE = (
+    "Эта кнопка из старого сообщения: анкета продолжается в последнем сообщении с вопросом (или /diagnostics)."
+)
 
 
 class Scored(Protocol):
@@ -63,8 +71,19 @@ def score_areas(q: Questionnaire, answers: Mapping[str, int]) -> list[AreaScore]
     for area in q.areas:
         values = [answers[item.code] for item in area.items]
         total = sum(values)
-        scores.append(AreaScore(area.code, total, area.max_score, rules.zone_for(total).code, tuple(
-            item.code for item, value in zip(area.items, values) if value == rules.point_deficit_value)))
+        scores.append(
+            AreaScore(
+                area.code,
+                total,
+                area.max_score,
+                rules.zone_for(total).code,
+                tuple(
+                    item.code
+                    for item, value in zip(area.items, values, strict=True)
+                    if value == rules.point_deficit_value
+                ),
+            )
+        )
     return scores
 
 
@@ -81,15 +100,21 @@ def _zone_rank(zone: str) -> int:
 def is_overcome(rules: Scoring, previous: Scored, current: Scored) -> bool:
     if previous.zone not in rules.deficit_zones:
         return False
-    return (_zone_rank(current.zone) - _zone_rank(previous.zone) >= rules.overcome_zones
-            or current.score - previous.score >= rules.overcome_points)
+    return (
+        _zone_rank(current.zone) - _zone_rank(previous.zone) >= rules.overcome_zones
+        or current.score - previous.score >= rules.overcome_points
+    )
 
 
 def compare(rules: Scoring, current: Sequence[Scored], previous: Sequence[Scored]) -> dict[str, AreaChange]:
     before = {r.area: r for r in previous}
-    return {r.area: AreaChange(r.area, before[r.area].score, r.score, before[r.area].zone, r.zone,
-                               is_overcome(rules, before[r.area], r))
-            for r in current if r.area in before}
+    return {
+        r.area: AreaChange(
+            r.area, before[r.area].score, r.score, before[r.area].zone, r.zone, is_overcome(rules, before[r.area], r)
+        )
+        for r in current
+        if r.area in before
+    }
 
 
 def variants_for(user: User) -> tuple[str, ...]:
@@ -123,9 +148,12 @@ class Option:
 
 
 async def in_progress(session: AsyncSession, user_id: int) -> DiagnosisAttempt | None:
-    return await session.scalar(select(DiagnosisAttempt).where(
-        DiagnosisAttempt.user_id == user_id, DiagnosisAttempt.status == AttemptStatus.in_progress)
-        .order_by(DiagnosisAttempt.id.desc()).limit(1))
+    return await session.scalar(
+        select(DiagnosisAttempt)
+        .where(DiagnosisAttempt.user_id == user_id, DiagnosisAttempt.status == AttemptStatus.in_progress)
+        .order_by(DiagnosisAttempt.id.desc())
+        .limit(1)
+    )
 
 
 async def unfinished(session: AsyncSession, user: User) -> Step | None:
@@ -151,8 +179,9 @@ def _next_allowed(q: Questionnaire, last: DiagnosisAttempt | None, now: datetime
     return allowed if allowed > now else None
 
 
-async def start(session: AsyncSession, user: User, variant: str, message_id: int | None,
-                now: datetime) -> tuple[Step, bool]:
+async def start(
+    session: AsyncSession, user: User, variant: str, message_id: int | None, now: datetime
+) -> tuple[Step, bool]:
     """A new attempt on the current questionnaire; a repeated «Начать» returns the running one."""
     if variant not in variants_for(user):
         raise AccessDenied("Анкета руководителя доступна руководителям и их заместителям.")
@@ -167,16 +196,21 @@ async def start(session: AsyncSession, user: User, variant: str, message_id: int
     allowed = _next_allowed(q, await latest_completed(session, user.id, variant), now)
     if allowed is not None:
         raise InvalidInput(f"Повторную диагностику можно пройти с {local(allowed, user.timezone):%d.%m.%Y}.")
-    attempt = DiagnosisAttempt(user_id=user.id, variant=variant, content_version_id=q.content_version_id,
-                               status=AttemptStatus.in_progress, current_index=0, message_id=message_id,
-                               started_at=now)
+    attempt = DiagnosisAttempt(
+        user_id=user.id,
+        variant=variant,
+        content_version_id=q.content_version_id,
+        status=AttemptStatus.in_progress,
+        current_index=0,
+        message_id=message_id,
+        started_at=now,
+    )
     session.add(attempt)
     await session.flush()
     return Step(attempt, q), True
 
 
-async def restart(session: AsyncSession, user: User, attempt_id: int, message_id: int | None,
-                  now: datetime) -> Step:
+async def restart(session: AsyncSession, user: User, attempt_id: int, message_id: int | None, now: datetime) -> Step:
     attempt = await _owned(session, user, attempt_id)
     if attempt.status != AttemptStatus.in_progress:
         raise InvalidInput(FINISHED if attempt.status == AttemptStatus.completed else ABANDONED)
@@ -202,15 +236,25 @@ async def _owned(session: AsyncSession, user: User, attempt_id: int) -> Diagnosi
     return attempt
 
 
-async def _active(session: AsyncSession, user: User, attempt_id: int, index: int,
-                  message_id: int | None) -> tuple[DiagnosisAttempt, Questionnaire, int]:
+async def _active(
+    session: AsyncSession, user: User, attempt_id: int, index: int, message_id: int | None
+) -> tuple[DiagnosisAttempt, Questionnaire, int]:
     """The attempt a question button belongs to, after every check a stale or forged button fails,
     with how many questions are answered (always the first ones: nothing can be skipped)."""
-    answered = (select(func.count()).where(DiagnosisAnswer.attempt_id == DiagnosisAttempt.id)
-                .correlate(DiagnosisAttempt).scalar_subquery())
-    row = (await session.execute(
-        select(DiagnosisAttempt, ContentVersion.kind, ContentVersion.checksum, answered).join(ContentVersion)
-        .where(DiagnosisAttempt.id == attempt_id).with_for_update(of=DiagnosisAttempt))).first()
+    answered = (
+        select(func.count())
+        .where(DiagnosisAnswer.attempt_id == DiagnosisAttempt.id)
+        .correlate(DiagnosisAttempt)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(DiagnosisAttempt, ContentVersion.kind, ContentVersion.checksum, answered)
+            .join(ContentVersion)
+            .where(DiagnosisAttempt.id == attempt_id)
+            .with_for_update(of=DiagnosisAttempt)
+        )
+    ).first()
     if row is None or row[0].user_id != user.id:
         raise AccessDenied(NOT_YOURS)
     attempt = row[0]
@@ -220,42 +264,59 @@ async def _active(session: AsyncSession, user: User, attempt_id: int, index: int
         raise InvalidInput(OLD_MESSAGE)
     q = await content.questionnaire_of(session, attempt.content_version_id, row[1], row[2])
     if index != attempt.current_index:
-        raise InvalidInput(f"Кнопка устарела: сейчас открыт вопрос {attempt.current_index + 1} из {q.total}. "
-                           "Изменить прошлый ответ можно кнопкой «Назад».")
+        raise InvalidInput(
+            f"Кнопка устарела: сейчас открыт вопрос {attempt.current_index + 1} из {q.total}. "
+            "Изменить прошлый ответ можно кнопкой «Назад»."
+        )
     return attempt, q, row[3]
 
 
 async def _saved(session: AsyncSession, attempt_id: int, item_code: str) -> int | None:
-    return await session.scalar(select(DiagnosisAnswer.value).where(
-        DiagnosisAnswer.attempt_id == attempt_id, DiagnosisAnswer.item_code == item_code))
+    return await session.scalar(
+        select(DiagnosisAnswer.value).where(
+            DiagnosisAnswer.attempt_id == attempt_id, DiagnosisAnswer.item_code == item_code
+        )
+    )
 
 
-async def answer(session: AsyncSession, user: User, attempt_id: int, index: int, value: int,
-                 message_id: int | None, now: datetime) -> Step:
+async def answer(
+    session: AsyncSession, user: User, attempt_id: int, index: int, value: int, message_id: int | None, now: datetime
+) -> Step:
     """Save one answer and move on; the last one completes the attempt and stores the results."""
     if value not in content.SCALE_VALUES:
         raise InvalidInput("Ответ должен быть от 0 до 3.")
     attempt, q, answered = await _active(session, user, attempt_id, index, message_id)
     item = q.items[index]
     insert = dialect_insert(session, DiagnosisAnswer)
-    await session.execute(insert.values(attempt_id=attempt.id, item_code=item.code, area=item.area, value=value,
-                                        answered_at=now)
-                          .on_conflict_do_update(index_elements=["attempt_id", "item_code"],
-                                                 set_={"value": value, "answered_at": now}))
+    await session.execute(
+        insert.values(
+            attempt_id=attempt.id, item_code=item.code, area=item.area, value=value, answered_at=now
+        ).on_conflict_do_update(index_elements=["attempt_id", "item_code"], set_={"value": value, "answered_at": now})
+    )
     if index + 1 < q.total:
         attempt.current_index = index + 1
         # Only after «Назад» can the next question already hold an answer to show.
         kept = await _saved(session, attempt.id, q.items[index + 1].code) if answered > index + 1 else None
         return Step(attempt, q, kept)
-    rows = await session.execute(select(DiagnosisAnswer.item_code, DiagnosisAnswer.value)
-                                 .where(DiagnosisAnswer.attempt_id == attempt.id))
+    rows = await session.execute(
+        select(DiagnosisAnswer.item_code, DiagnosisAnswer.value).where(DiagnosisAnswer.attempt_id == attempt.id)
+    )
     answers = {code: saved for code, saved in rows}
     missing = [n for n, item in enumerate(q.items) if item.code not in answers]
     if missing:  # cannot happen through the buttons; never complete with a hole
         attempt.current_index = missing[0]
         return Step(attempt, q)
-    session.add_all(AreaResult(attempt_id=attempt.id, area=s.area, score=s.score, max_score=s.max_score, zone=s.zone,
-                               point_deficits=list(s.point_deficits)) for s in score_areas(q, answers))
+    session.add_all(
+        AreaResult(
+            attempt_id=attempt.id,
+            area=s.area,
+            score=s.score,
+            max_score=s.max_score,
+            zone=s.zone,
+            point_deficits=list(s.point_deficits),
+        )
+        for s in score_areas(q, answers)
+    )
     attempt.status, attempt.completed_at = AttemptStatus.completed, now
     await session.flush()
     return Step(attempt, q)
@@ -303,29 +364,46 @@ async def result(session: AsyncSession, user: User, attempt_id: int) -> Result:
         raise InvalidInput("Эта диагностика ещё не завершена: продолжить — /diagnostics.")
     q = await content.questionnaire(session, attempt.content_version_id)
     areas = await area_results(session, attempt.id)
-    previous = await session.scalar(select(DiagnosisAttempt).where(
-        DiagnosisAttempt.user_id == user.id, DiagnosisAttempt.variant == attempt.variant,
-        DiagnosisAttempt.status == AttemptStatus.completed, DiagnosisAttempt.id != attempt.id,
-        DiagnosisAttempt.completed_at <= attempt.completed_at,
-    ).order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc()).limit(1))
+    previous = await session.scalar(
+        select(DiagnosisAttempt)
+        .where(
+            DiagnosisAttempt.user_id == user.id,
+            DiagnosisAttempt.variant == attempt.variant,
+            DiagnosisAttempt.status == AttemptStatus.completed,
+            DiagnosisAttempt.id != attempt.id,
+            DiagnosisAttempt.completed_at <= attempt.completed_at,
+        )
+        .order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc())
+        .limit(1)
+    )
     previous_areas = await area_results(session, previous.id) if previous is not None else []
     current = await content.current_questionnaire(session, attempt.variant)
-    return Result(attempt, q, areas, previous, previous_areas, compare(q.scoring, areas, previous_areas),
-                  attempt.completed_at + timedelta(days=current.retake_interval_days))
+    return Result(
+        attempt,
+        q,
+        areas,
+        previous,
+        previous_areas,
+        compare(q.scoring, areas, previous_areas),
+        attempt.completed_at + timedelta(days=current.retake_interval_days),
+    )
 
 
 async def latest_completed(session: AsyncSession, user_id: int, variant: str | None = None) -> DiagnosisAttempt | None:
-    query = select(DiagnosisAttempt).where(DiagnosisAttempt.user_id == user_id,
-                                           DiagnosisAttempt.status == AttemptStatus.completed)
+    query = select(DiagnosisAttempt).where(
+        DiagnosisAttempt.user_id == user_id, DiagnosisAttempt.status == AttemptStatus.completed
+    )
     if variant is not None:
         query = query.where(DiagnosisAttempt.variant == variant)
-    return await session.scalar(query.order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc())
-                                .limit(1))
+    return await session.scalar(
+        query.order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc()).limit(1)
+    )
 
 
 async def area_results(session: AsyncSession, attempt_id: int) -> list[AreaResult]:
-    return list(await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt_id)
-                                      .order_by(AreaResult.id)))
+    return list(
+        await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt_id).order_by(AreaResult.id))
+    )
 
 
 async def deficit_areas(session: AsyncSession, user_id: int) -> set[str]:

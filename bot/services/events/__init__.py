@@ -9,15 +9,38 @@ edit, cancel), `attendance` (registrants, attendance, closing) and `ratings` (fe
 
 from bot.services.events.attendance import REGISTRANTS_PAGE, Registrant, close, registrants, set_attendance
 from bot.services.events.common import (
-    REFUSED, Paged, author_zone, get_for_methodist, require_started, require_status,
+    REFUSED,
+    Paged,
+    author_zone,
+    get_for_methodist,
+    require_started,
+    require_status,
 )
 from bot.services.events.editing import cancel, create, edit_from_text, update
 from bot.services.events.listing import PAGE_SIZE, Counts, counts_for, list_page
 from bot.services.events.ratings import COMMENTS_PAGE, FeedbackSummary, feedback_summary
 
 __all__ = [
-    "REFUSED", "Paged", "author_zone", "get_for_methodist", "require_started", "require_status",
-    "PAGE_SIZE", "Counts", "counts_for", "list_page", "cancel", "create", "edit_from_text", "update",
-    "REGISTRANTS_PAGE", "Registrant", "close", "registrants", "set_attendance",
-    "COMMENTS_PAGE", "FeedbackSummary", "feedback_summary",
+    "REFUSED",
+    "Paged",
+    "author_zone",
+    "get_for_methodist",
+    "require_started",
+    "require_status",
+    "PAGE_SIZE",
+    "Counts",
+    "counts_for",
+    "list_page",
+    "cancel",
+    "create",
+    "edit_from_text",
+    "update",
+    "REGISTRANTS_PAGE",
+    "Registrant",
+    "close",
+    "registrants",
+    "set_attendance",
+    "COMMENTS_PAGE",
+    "FeedbackSummary",
+    "feedback_summary",
 ]

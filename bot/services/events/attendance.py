@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import audit
 from bot.services import route as routes
-from bot.services.shared.errors import NotFound
 from bot.services.events.common import Paged, active, get_for_methodist, require_started, require_status
 from bot.services.events.ratings import request_feedback
-from bot.services.shared.roles import Identity
 from bot.services.events.signups import ACTIVE
+from bot.services.shared import audit
+from bot.services.shared.errors import NotFound
 from bot.services.shared.paging import window
+from bot.services.shared.roles import Identity
 from models import Event, EventRegistration, EventStatus, Organization, RegistrationStatus, User
 
 REGISTRANTS_PAGE = 10
@@ -35,12 +35,22 @@ async def registrants(
     statuses = (RegistrationStatus.registered,) if only_registered else ACTIVE
     where = [EventRegistration.event_id == event.id, EventRegistration.status.in_(statuses)]
     query = (
-        select(EventRegistration, User, Organization.name).join(User, User.id == EventRegistration.user_id)
-        .outerjoin(Organization, Organization.id == User.organization_id).where(*where)
-        .order_by(case({RegistrationStatus.registered: 0, RegistrationStatus.offered: 1},
-                       value=EventRegistration.status, else_=2),
-                  case((EventRegistration.status == RegistrationStatus.waitlisted, EventRegistration.queued_at),
-                       else_=EventRegistration.created_at), EventRegistration.id)
+        select(EventRegistration, User, Organization.name)
+        .join(User, User.id == EventRegistration.user_id)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .where(*where)
+        .order_by(
+            case(
+                {RegistrationStatus.registered: 0, RegistrationStatus.offered: 1},
+                value=EventRegistration.status,
+                else_=2,
+            ),
+            case(
+                (EventRegistration.status == RegistrationStatus.waitlisted, EventRegistration.queued_at),
+                else_=EventRegistration.created_at,
+            ),
+            EventRegistration.id,
+        )
     )
     pages = 1
     if page is not None:
@@ -53,15 +63,20 @@ async def registrants(
 
 
 async def set_attendance(
-    session: AsyncSession, identity: Identity, event_id: int, registration_id: int | None, attended: bool,
+    session: AsyncSession,
+    identity: Identity,
+    event_id: int,
+    registration_id: int | None,
+    attended: bool,
     now: datetime,
 ) -> int:
     """Mark one registrant (or, with None, every registrant); returns how many changed."""
     event = await get_for_methodist(session, identity, event_id, lock=True)
     require_status(event, EventStatus.published, EventStatus.closed)
     require_started(event, now, "Отмечать посещение")
-    query = select(EventRegistration).where(EventRegistration.event_id == event.id,
-                                            EventRegistration.status == RegistrationStatus.registered)
+    query = select(EventRegistration).where(
+        EventRegistration.event_id == event.id, EventRegistration.status == RegistrationStatus.registered
+    )
     if registration_id is not None:
         query = query.where(EventRegistration.id == registration_id)
     targets = list(await session.scalars(query))

@@ -12,8 +12,8 @@ from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis
-from bot.services.shared import orgs
 from bot.services.events import signups
+from bot.services.shared import orgs
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.paging import window
 from models import Event, EventRegistration, EventStatus, RegistrationStatus, User
@@ -81,26 +81,42 @@ async def _items(session: AsyncSession, user: User, ids: list[int]) -> list[List
     if not ids:
         return []
     events = {e.id: e for e in await session.scalars(select(Event).where(Event.id.in_(ids)))}
-    statuses = dict((await session.execute(
-        select(EventRegistration.event_id, EventRegistration.status).where(
-            EventRegistration.user_id == user.id, EventRegistration.event_id.in_(ids),
-            EventRegistration.status.in_(signups.ACTIVE))
-    )).all())
+    statuses = dict(
+        (
+            await session.execute(
+                select(EventRegistration.event_id, EventRegistration.status).where(
+                    EventRegistration.user_id == user.id,
+                    EventRegistration.event_id.in_(ids),
+                    EventRegistration.status.in_(signups.ACTIVE),
+                )
+            )
+        ).all()
+    )
     return [ListItem(events[i], statuses.get(i)) for i in ids if i in events]
 
 
 async def upcoming_page(
-    session: AsyncSession, user: User, *, areas: frozenset[int] = frozenset(), page: int = 0,
-    now: datetime, view: View = View.all,
+    session: AsyncSession,
+    user: User,
+    *,
+    areas: frozenset[int] = frozenset(),
+    page: int = 0,
+    now: datetime,
+    view: View = View.all,
 ) -> EventPage:
     """Published future events scoped to the teacher's organization or an ancestor of it.
     `areas` keeps events touching any of them; empty keeps all."""
-    rows = (await session.execute(
-        select(Event.id, Event.areas).where(
-            Event.status == EventStatus.published, Event.starts_at > now,
-            Event.scope_org_id.in_(await _scope_ids(session, user)))
-        .order_by(Event.starts_at, Event.id)
-    )).all()
+    rows = (
+        await session.execute(
+            select(Event.id, Event.areas)
+            .where(
+                Event.status == EventStatus.published,
+                Event.starts_at > now,
+                Event.scope_org_id.in_(await _scope_ids(session, user)),
+            )
+            .order_by(Event.starts_at, Event.id)
+        )
+    ).all()
     # Areas are a JSON list: filtering in Python keeps one query for SQLite and PostgreSQL, and a
     # teacher's visible upcoming events number in the hundreds at most.
     ids = [row.id for row in rows if not areas or areas & set(row.areas or [])]
@@ -112,7 +128,8 @@ async def my_page(session: AsyncSession, user: User, page: int = 0, *, now: date
     """The teacher's active sign-ups: upcoming soonest first, then past ones latest first."""
     past = Event.starts_at <= now
     rows = await session.scalars(
-        select(Event.id).join(EventRegistration, EventRegistration.event_id == Event.id)
+        select(Event.id)
+        .join(EventRegistration, EventRegistration.event_id == Event.id)
         .where(EventRegistration.user_id == user.id, EventRegistration.status.in_(signups.ACTIVE))
         .order_by(past, case((past, None), else_=Event.starts_at), Event.starts_at.desc(), Event.id)
     )
@@ -120,9 +137,7 @@ async def my_page(session: AsyncSession, user: User, page: int = 0, *, now: date
     return EventPage(View.mine, await _items(session, user, page_ids), page, pages, frozenset())
 
 
-async def list_events(
-    session: AsyncSession, user: User, view: View, page: int = 0, *, now: datetime
-) -> EventPage:
+async def list_events(session: AsyncSession, user: User, view: View, page: int = 0, *, now: datetime) -> EventPage:
     if view == View.mine:
         return await my_page(session, user, page, now=now)
     areas = await recommended_areas(session, user) if view == View.recommended else frozenset()
@@ -148,7 +163,9 @@ async def card(session: AsyncSession, user: User, event_id: int, now: datetime) 
     if registration is not None and registration.status == RegistrationStatus.waitlisted:
         position = await signups.waitlist_position(session, registration)
     return EventCard(
-        event=event, seats_left=await signups.seats_left(session, event), registration=registration,
+        event=event,
+        seats_left=await signups.seats_left(session, event),
+        registration=registration,
         waitlist_position=position,
         signup_open=event.status == EventStatus.published and now < signups.signup_closes_at(event),
         started=now >= event.starts_at,

@@ -9,11 +9,11 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import outbox, roles
 from bot.services.events import signups
+from bot.services.events.signups import ACTIVE
+from bot.services.shared import outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.roles import Identity
-from bot.services.events.signups import ACTIVE
 from bot.services.shared.timefmt import MOSCOW, fmt
 from models import Event, EventRegistration, EventStatus, Organization, Role, User
 
@@ -65,21 +65,25 @@ def require_started(event: Event, now: datetime, what: str) -> None:
 
 async def active(session: AsyncSession, event_id: int) -> list[tuple[EventRegistration, User]]:
     rows = await session.execute(
-        select(EventRegistration, User).join(User, User.id == EventRegistration.user_id)
+        select(EventRegistration, User)
+        .join(User, User.id == EventRegistration.user_id)
         .where(EventRegistration.event_id == event_id, EventRegistration.status.in_(ACTIVE))
         .order_by(EventRegistration.id)
     )
     return [(registration, user) for registration, user in rows.all()]
 
 
-async def tell_active(
-    session: AsyncSession, event: Event, purpose: str, key: str, text: Callable[[User], str]
-) -> int:
+async def tell_active(session: AsyncSession, event: Event, purpose: str, key: str, text: Callable[[User], str]) -> int:
     told = 0
     for registration, user in await active(session, event.id):
         if user.telegram_id is not None and await outbox.enqueue(
-            session, key=f"{key}:{registration.id}", chat_id=user.telegram_id, purpose=purpose, urgent=True,
-            timezone=user.timezone, text=text(user),
+            session,
+            key=f"{key}:{registration.id}",
+            chat_id=user.telegram_id,
+            purpose=purpose,
+            urgent=True,
+            timezone=user.timezone,
+            text=text(user),
         ):
             told += 1
     return told

@@ -28,15 +28,15 @@ async def save_rating(session: AsyncSession, user: User, event_id: int, rating: 
     await session.execute(
         dialect_insert(session, EventFeedback)
         .values(event_id=event_id, user_id=user.id, rating=rating, created_at=now)
-        .on_conflict_do_update(index_elements=[EventFeedback.event_id, EventFeedback.user_id],
-                               set_={"rating": rating})
+        .on_conflict_do_update(index_elements=[EventFeedback.event_id, EventFeedback.user_id], set_={"rating": rating})
     )
     return await _own(session, user, event_id, populate=True)
 
 
 async def save_comment(session: AsyncSession, user: User, event_id: int, text: str) -> EventFeedback:
-    comment = clean_text(text, MAX_COMMENT, "Комментарий",
-                         empty="Комментарий пустой. Напишите текст или нажмите «Пропустить».")
+    comment = clean_text(
+        text, MAX_COMMENT, "Комментарий", empty="Комментарий пустой. Напишите текст или нажмите «Пропустить»."
+    )
     row = await _own(session, user, event_id)
     if row is None:
         raise InvalidInput("Сначала поставьте оценку мероприятию.")

@@ -17,8 +17,18 @@ from bot.services.shared.timefmt import fmt
 from bot.services.shared.validation import clean_text
 from models import Event, EventFormat
 
-FIELDS = ("title", "description", "format", "areas", "scope", "starts_at", "duration", "location",
-          "capacity", "deadline")
+FIELDS = (
+    "title",
+    "description",
+    "format",
+    "areas",
+    "scope",
+    "starts_at",
+    "duration",
+    "location",
+    "capacity",
+    "deadline",
+)
 TEXT_FIELDS = ("title", "description", "starts_at", "duration", "location", "capacity", "deadline")
 TITLE_MAX, DESCRIPTION_MAX, PLACE_MAX, URL_MAX, CAPACITY_MAX = 200, 3000, 300, 500, 10_000
 AREA_IDS = tuple(range(1, 9))
@@ -31,8 +41,17 @@ URL_HINT = "Ссылка должна быть полной, например <c
 MOMENT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})[\s,]+(\d{1,2})[:.](\d{2})")
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zа-яё]*)\.?\s*")
 HOST = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]{2,})")
-UNITS = (("нед", 7 * 1440), ("мин", 1), ("м", 1), ("min", 1), ("ч", 60), ("h", 60), ("д", 1440),
-         ("сут", 1440), ("d", 1440))
+UNITS = (
+    ("нед", 7 * 1440),
+    ("мин", 1),
+    ("м", 1),
+    ("min", 1),
+    ("ч", 60),
+    ("h", 60),
+    ("д", 1440),
+    ("сут", 1440),
+    ("d", 1440),
+)
 
 
 def parse_title(text: str | None) -> str:
@@ -196,8 +215,11 @@ def merge(draft: dict, changes: dict) -> dict:
 
 def validate(draft: dict, now: datetime, changed: set[str] | None = None) -> None:
     """The whole draft, checked again right before it is written (time may have passed)."""
-    missing = [name for name in ("title", "format", "areas", "scope_org_id", "starts_at", "duration_min")
-               if draft.get(name) in (None, "", [])]
+    missing = [
+        name
+        for name in ("title", "format", "areas", "scope_org_id", "starts_at", "duration_min")
+        if draft.get(name) in (None, "", [])
+    ]
     if missing or not (draft.get("place") or draft.get("online_url")):
         raise InvalidInput("Заполнены не все поля мероприятия. Нажмите «Изменить…» и дополните.")
     check_areas(draft["areas"])
@@ -216,10 +238,16 @@ def validate(draft: dict, now: datetime, changed: set[str] | None = None) -> Non
 def draft_from_event(event: Event) -> dict:
     deadline = event.registration_deadline
     return {
-        "title": event.title, "description": event.description, "format": event.format.value,
-        "areas": list(event.areas), "scope_org_id": event.scope_org_id,
-        "starts_at": event.starts_at.isoformat(), "duration_min": event.duration_min,
-        "place": event.place, "online_url": event.online_url, "capacity": event.capacity,
+        "title": event.title,
+        "description": event.description,
+        "format": event.format.value,
+        "areas": list(event.areas),
+        "scope_org_id": event.scope_org_id,
+        "starts_at": event.starts_at.isoformat(),
+        "duration_min": event.duration_min,
+        "place": event.place,
+        "online_url": event.online_url,
+        "capacity": event.capacity,
         "deadline": None if deadline >= event.starts_at else deadline.isoformat(),
     }
 
@@ -228,9 +256,15 @@ def event_values(draft: dict) -> dict:
     """Column values for models.Event from a validated draft."""
     start = moment(draft["starts_at"])
     return {
-        "title": draft["title"], "description": draft.get("description") or "",
-        "format": parse_format(draft["format"]), "areas": check_areas(draft["areas"]),
-        "scope_org_id": draft["scope_org_id"], "starts_at": start, "duration_min": draft["duration_min"],
-        "place": draft.get("place"), "online_url": draft.get("online_url"), "capacity": draft.get("capacity"),
+        "title": draft["title"],
+        "description": draft.get("description") or "",
+        "format": parse_format(draft["format"]),
+        "areas": check_areas(draft["areas"]),
+        "scope_org_id": draft["scope_org_id"],
+        "starts_at": start,
+        "duration_min": draft["duration_min"],
+        "place": draft.get("place"),
+        "online_url": draft.get("online_url"),
+        "capacity": draft.get("capacity"),
         "registration_deadline": moment(draft.get("deadline")) or start,
     }

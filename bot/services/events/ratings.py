@@ -6,10 +6,10 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import outbox
 from bot.services.events.common import Paged, get_for_methodist
-from bot.services.shared.roles import Identity
+from bot.services.shared import outbox
 from bot.services.shared.paging import window
+from bot.services.shared.roles import Identity
 from models import Event, EventFeedback, EventRegistration, User
 
 COMMENTS_PAGE = 5
@@ -27,11 +27,18 @@ async def request_feedback(session: AsyncSession, event: Event, registration: Ev
     if user is None or user.telegram_id is None:
         return False
     return await outbox.enqueue(
-        session, key=f"feedback:{event.id}:{user.id}", chat_id=user.telegram_id, purpose="feedback_request",
+        session,
+        key=f"feedback:{event.id}:{user.id}",
+        chat_id=user.telegram_id,
+        purpose="feedback_request",
         timezone=user.timezone,
         text=f"Спасибо, что были на мероприятии «{escape(event.title)}»! Оцените его, пожалуйста, от 1 до 5:",
-        buttons=[[outbox.button(f"{rating} ⭐", "event_feedback", event_id=event.id, rating=rating)
-                  for rating in range(1, 6)]],
+        buttons=[
+            [
+                outbox.button(f"{rating} ⭐", "event_feedback", event_id=event.id, rating=rating)
+                for rating in range(1, 6)
+            ]
+        ],
     )
 
 
@@ -39,14 +46,21 @@ async def feedback_summary(
     session: AsyncSession, identity: Identity, event_id: int, page: int
 ) -> tuple[Event, FeedbackSummary]:
     event = await get_for_methodist(session, identity, event_id)
-    average, count = (await session.execute(
-        select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event.id))).one()
+    average, count = (
+        await session.execute(
+            select(func.avg(EventFeedback.rating), func.count()).where(EventFeedback.event_id == event.id)
+        )
+    ).one()
     where = [EventFeedback.event_id == event.id, EventFeedback.comment.is_not(None), EventFeedback.comment != ""]
     total = await session.scalar(select(func.count()).select_from(EventFeedback).where(*where)) or 0
     at = window(total, page, COMMENTS_PAGE)
     page, pages = at.page, at.pages
-    comments = await session.scalars(select(EventFeedback).where(*where)
-                                     .order_by(EventFeedback.created_at.desc(), EventFeedback.id.desc())
-                                     .offset(at.offset).limit(at.limit))
+    comments = await session.scalars(
+        select(EventFeedback)
+        .where(*where)
+        .order_by(EventFeedback.created_at.desc(), EventFeedback.id.desc())
+        .offset(at.offset)
+        .limit(at.limit)
+    )
     average = float(average) if average is not None else None
     return event, FeedbackSummary(average, count, Paged(list(comments), page, pages))

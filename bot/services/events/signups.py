@@ -6,6 +6,7 @@ BEGIN IMMEDIATE already serializes writers), so concurrent sign-ups never overse
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,9 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.shared import orgs, outbox
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.timefmt import fmt
-from html import escape
 from models import (
-    Event, EventRegistration, EventStatus, OutboxMessage, OutboxStatus, RegistrationStatus, User,
+    Event,
+    EventRegistration,
+    EventStatus,
+    OutboxMessage,
+    OutboxStatus,
+    RegistrationStatus,
+    User,
 )
 
 HOLDING = (RegistrationStatus.registered, RegistrationStatus.offered)
@@ -46,10 +52,14 @@ async def is_visible(session: AsyncSession, user: User, event: Event) -> bool:
 
 
 async def seats_taken(session: AsyncSession, event_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(EventRegistration)
-        .where(EventRegistration.event_id == event_id, EventRegistration.status.in_(HOLDING))
-    ) or 0
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(EventRegistration)
+            .where(EventRegistration.event_id == event_id, EventRegistration.status.in_(HOLDING))
+        )
+        or 0
+    )
 
 
 async def seats_left(session: AsyncSession, event: Event) -> int | None:
@@ -59,19 +69,27 @@ async def seats_left(session: AsyncSession, event: Event) -> int | None:
 
 
 async def registration_of(session: AsyncSession, user: User, event_id: int) -> EventRegistration | None:
-    return await session.scalar(select(EventRegistration).where(
-        EventRegistration.event_id == event_id, EventRegistration.user_id == user.id))
+    return await session.scalar(
+        select(EventRegistration).where(EventRegistration.event_id == event_id, EventRegistration.user_id == user.id)
+    )
 
 
 async def waitlist_position(session: AsyncSession, registration: EventRegistration) -> int:
-    ahead = await session.scalar(
-        select(func.count()).select_from(EventRegistration).where(
-            EventRegistration.event_id == registration.event_id,
-            EventRegistration.status == RegistrationStatus.waitlisted,
-            or_(EventRegistration.queued_at < registration.queued_at,
-                and_(EventRegistration.queued_at == registration.queued_at, EventRegistration.id < registration.id)),
+    ahead = (
+        await session.scalar(
+            select(func.count())
+            .select_from(EventRegistration)
+            .where(
+                EventRegistration.event_id == registration.event_id,
+                EventRegistration.status == RegistrationStatus.waitlisted,
+                or_(
+                    EventRegistration.queued_at < registration.queued_at,
+                    and_(EventRegistration.queued_at == registration.queued_at, EventRegistration.id < registration.id),
+                ),
+            )
         )
-    ) or 0
+        or 0
+    )
     return ahead + 1
 
 
@@ -132,9 +150,11 @@ async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPol
     free = await seats_left(session, event)
     if free is not None and free <= 0:
         return 0
-    query = (select(EventRegistration)
-             .where(EventRegistration.event_id == event.id, EventRegistration.status == RegistrationStatus.waitlisted)
-             .order_by(EventRegistration.queued_at, EventRegistration.id))
+    query = (
+        select(EventRegistration)
+        .where(EventRegistration.event_id == event.id, EventRegistration.status == RegistrationStatus.waitlisted)
+        .order_by(EventRegistration.queued_at, EventRegistration.id)
+    )
     if free is not None:
         query = query.limit(free)
     offered = 0
@@ -146,19 +166,33 @@ async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPol
         if user is None or user.telegram_id is None:
             continue
         await outbox.enqueue(
-            session, key=f"offer:{registration.id}:{registration.offer_expires_at.timestamp():.0f}",
-            chat_id=user.telegram_id, purpose="waitlist_offer", urgent=True, timezone=user.timezone,
-            text=(f"Освободилось место на «{escape(event.title)}» ({fmt(event.starts_at, user.timezone)}).\n"
-                  f"Подтвердите участие до {fmt(registration.offer_expires_at, user.timezone)}, "
-                  "иначе место перейдёт следующему в очереди."),
-            buttons=[[outbox.button("✅ Иду", "seat_offer", registration_id=registration.id, accept=True),
-                      outbox.button("Отказаться", "seat_offer", registration_id=registration.id, accept=False)]],
+            session,
+            key=f"offer:{registration.id}:{registration.offer_expires_at.timestamp():.0f}",
+            chat_id=user.telegram_id,
+            purpose="waitlist_offer",
+            urgent=True,
+            timezone=user.timezone,
+            text=(
+                f"Освободилось место на «{escape(event.title)}» ({fmt(event.starts_at, user.timezone)}).\n"
+                f"Подтвердите участие до {fmt(registration.offer_expires_at, user.timezone)}, "
+                "иначе место перейдёт следующему в очереди."
+            ),
+            buttons=[
+                [
+                    outbox.button("✅ Иду", "seat_offer", registration_id=registration.id, accept=True),
+                    outbox.button("Отказаться", "seat_offer", registration_id=registration.id, accept=False),
+                ]
+            ],
         )
     return offered
 
 
 async def answer_offer(
-    session: AsyncSession, user: User, registration_id: int, accept: bool, policy: SignupPolicy,
+    session: AsyncSession,
+    user: User,
+    registration_id: int,
+    accept: bool,
+    policy: SignupPolicy,
     now: datetime,
 ) -> tuple[EventRegistration, Event]:
     registration = await session.get(EventRegistration, registration_id)
@@ -185,14 +219,23 @@ async def answer_offer(
 
 async def expire_offers(session: AsyncSession, policy: SignupPolicy, now: datetime) -> int:
     """Periodic: an unanswered offer lapses and the seat goes to the next in line."""
-    event_ids = set(await session.scalars(select(EventRegistration.event_id).where(
-        EventRegistration.status == RegistrationStatus.offered, EventRegistration.offer_expires_at <= now)))
+    event_ids = set(
+        await session.scalars(
+            select(EventRegistration.event_id).where(
+                EventRegistration.status == RegistrationStatus.offered, EventRegistration.offer_expires_at <= now
+            )
+        )
+    )
     lapsed = 0
     for event_id in sorted(event_ids):
         event = await locked_event(session, event_id)
-        expired = await session.scalars(select(EventRegistration).where(
-            EventRegistration.event_id == event_id, EventRegistration.status == RegistrationStatus.offered,
-            EventRegistration.offer_expires_at <= now))
+        expired = await session.scalars(
+            select(EventRegistration).where(
+                EventRegistration.event_id == event_id,
+                EventRegistration.status == RegistrationStatus.offered,
+                EventRegistration.offer_expires_at <= now,
+            )
+        )
         for registration in expired:
             registration.status = RegistrationStatus.cancelled
             registration.offer_expires_at = None
@@ -200,8 +243,12 @@ async def expire_offers(session: AsyncSession, policy: SignupPolicy, now: dateti
             user = await session.get(User, registration.user_id)
             if user is not None and user.telegram_id is not None:
                 await outbox.enqueue(
-                    session, key=f"offer-lapsed:{registration.id}:{now.timestamp():.0f}",
-                    chat_id=user.telegram_id, purpose="waitlist_offer", urgent=True, timezone=user.timezone,
+                    session,
+                    key=f"offer-lapsed:{registration.id}:{now.timestamp():.0f}",
+                    chat_id=user.telegram_id,
+                    purpose="waitlist_offer",
+                    urgent=True,
+                    timezone=user.timezone,
                     text=f"Время на подтверждение места на «{escape(event.title)}» истекло.",
                 )
         await fill_free_seats(session, event, policy, now)
@@ -209,8 +256,12 @@ async def expire_offers(session: AsyncSession, policy: SignupPolicy, now: dateti
 
 
 async def schedule_reminders(
-    session: AsyncSession, registration: EventRegistration, event: Event, user: User,
-    policy: SignupPolicy, now: datetime,
+    session: AsyncSession,
+    registration: EventRegistration,
+    event: Event,
+    user: User,
+    policy: SignupPolicy,
+    now: datetime,
 ) -> None:
     """One outbox row per offset; the key carries the start time, so a moved event reschedules."""
     if user.telegram_id is None:
@@ -223,21 +274,33 @@ async def schedule_reminders(
         key = f"reminder:{registration.id}:{offset:g}:{event.starts_at.timestamp():.0f}"
         # A cancel-then-sign-up-again (or an event moved back) reuses the key of a withdrawn row,
         # which would make the enqueue below a silent no-op: drop the withdrawn row first.
-        await session.execute(delete(OutboxMessage).where(
-            OutboxMessage.idempotency_key == key, OutboxMessage.status == OutboxStatus.cancelled))
+        await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.idempotency_key == key, OutboxMessage.status == OutboxStatus.cancelled
+            )
+        )
         await outbox.enqueue(
-            session, key=key,
-            chat_id=user.telegram_id, purpose="event_reminder", due_at=due, timezone=user.timezone,
+            session,
+            key=key,
+            chat_id=user.telegram_id,
+            purpose="event_reminder",
+            due_at=due,
+            timezone=user.timezone,
             quiet_exempt_before=event.starts_at,
-            text=(f"⏰ Напоминание: «{escape(event.title)}» начнётся {fmt(event.starts_at, user.timezone)}."
-                  + (f"\n{escape(where)}" if where else "")),
+            text=(
+                f"⏰ Напоминание: «{escape(event.title)}» начнётся {fmt(event.starts_at, user.timezone)}."
+                + (f"\n{escape(where)}" if where else "")
+            ),
         )
 
 
 async def reschedule_reminders(session: AsyncSession, event: Event, policy: SignupPolicy, now: datetime) -> None:
     """After the start time moved: withdraw old reminders and schedule new ones."""
-    registrations = await session.scalars(select(EventRegistration).where(
-        EventRegistration.event_id == event.id, EventRegistration.status == RegistrationStatus.registered))
+    registrations = await session.scalars(
+        select(EventRegistration).where(
+            EventRegistration.event_id == event.id, EventRegistration.status == RegistrationStatus.registered
+        )
+    )
     for registration in registrations:
         await outbox.cancel_pending(session, f"reminder:{registration.id}:")
         user = await session.get(User, registration.user_id)

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import roles
 from bot.services import route as routes
-from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentoring.rules import is_young_specialist
+from bot.services.shared import roles
+from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.roles import Identity
 from models import MentorPair, PairStatus, PairType, User
 
@@ -60,10 +60,12 @@ async def mentee_in_scope(session: AsyncSession, identity: Identity, mentee_id: 
     return mentee
 
 
-async def mentee_for(session: AsyncSession, identity: Identity, mentee_id: int, pair_type: PairType,
-                     now: datetime) -> User:
+async def mentee_for(
+    session: AsyncSession, identity: Identity, mentee_id: int, pair_type: PairType, now: datetime
+) -> User:
     mentee = await mentee_in_scope(session, identity, mentee_id)
     if pair_type == PairType.young_specialist and not is_young_specialist(
-            mentee.birth_year, mentee.experience_years, routes.today(mentee, now)):
+        mentee.birth_year, mentee.experience_years, routes.today(mentee, now)
+    ):
         raise InvalidInput("Форма «наставник — молодой специалист» — для педагогов до 35 лет со стажем до 3 лет.")
     return mentee

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.shared import orgs, outbox
 from bot.services import route as routes
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import cadence_label
+from bot.services.shared import orgs, outbox
 from models import CheckIn, MentorPair, OrgKind, PairStatus, Role, RoleGrant, User
 
 
@@ -27,20 +27,33 @@ def checkin_state(anchor: date, cadence_days: int, today: date) -> tuple[date | 
 
 
 async def _methodists_near(
-    session: AsyncSession, org_id: int | None, level: int, skip: int | None,
+    session: AsyncSession,
+    org_id: int | None,
+    level: int,
+    skip: int | None,
 ) -> list[tuple[int, str]]:
     """Level 1: the nearest scope holding methodists, school first; level 2: the municipality's
     (or, if it has none, the nearest above). The mentor is never told about themself. Each comes
     with the zone their quiet hours follow: their own profile's, else their scope's."""
     chain = await orgs.lineage(session, org_id) if org_id else []
     if level >= 2:
-        chain = chain[next((i for i, o in enumerate(chain) if o.kind == OrgKind.municipality), 0):]
+        chain = chain[next((i for i, o in enumerate(chain) if o.kind == OrgKind.municipality), 0) :]
     for org in chain:
-        found = [t for t in await session.scalars(select(RoleGrant.telegram_id).where(
-            RoleGrant.role == Role.methodist, RoleGrant.scope_org_id == org.id).order_by(RoleGrant.id)) if t != skip]
+        found = [
+            t
+            for t in await session.scalars(
+                select(RoleGrant.telegram_id)
+                .where(RoleGrant.role == Role.methodist, RoleGrant.scope_org_id == org.id)
+                .order_by(RoleGrant.id)
+            )
+            if t != skip
+        ]
         if found:
-            zones = dict((await session.execute(
-                select(User.telegram_id, User.timezone).where(User.telegram_id.in_(found)))).all())
+            zones = dict(
+                (
+                    await session.execute(select(User.telegram_id, User.timezone).where(User.telegram_id.in_(found)))
+                ).all()
+            )
             return [(telegram_id, zones.get(telegram_id) or org.timezone) for telegram_id in found]
     return []
 
@@ -50,10 +63,15 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
     to methodists, keyed on the last check-in so that logging a check-in starts afresh."""
     last = select(CheckIn.pair_id, func.max(CheckIn.held_on).label("held_on")).group_by(CheckIn.pair_id).subquery()
     mentors, mentees = aliased(User), aliased(User)
-    rows = (await session.execute(
-        select(MentorPair, mentors, mentees, last.c.held_on).join(mentors, mentors.id == MentorPair.mentor_id)
-        .join(mentees, mentees.id == MentorPair.mentee_id).outerjoin(last, last.c.pair_id == MentorPair.id)
-        .where(MentorPair.status == PairStatus.active))).all()
+    rows = (
+        await session.execute(
+            select(MentorPair, mentors, mentees, last.c.held_on)
+            .join(mentors, mentors.id == MentorPair.mentor_id)
+            .join(mentees, mentees.id == MentorPair.mentee_id)
+            .outerjoin(last, last.c.pair_id == MentorPair.id)
+            .where(MentorPair.status == PairStatus.active)
+        )
+    ).all()
     queued = 0
     for pair, mentor, mentee, held_on in rows:
         anchor = held_on or pair.starts_on
@@ -62,24 +80,34 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
             continue
         since = f"последняя встреча — {held_on:%d.%m.%Y}" if held_on else f"встреч ещё не было (с {anchor:%d.%m.%Y})"
         queued += await tell(
-            session, mentor, f"checkin:{pair.id}:{due.isoformat()}",
+            session,
+            mentor,
+            f"checkin:{pair.id}:{due.isoformat()}",
             f"📅 Пора встретиться с подопечным {escape(mentee.full_name or '')}: встречи "
             f"{cadence_label(pair.cadence_days)}, {since}. После встречи запишите её в карточке.",
-            [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]], "mentor_checkin")
+            [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]],
+            "mentor_checkin",
+        )
         told: set[int] = set()  # when both levels fall due at once, nobody gets the alarm twice
         for step in range(pair.escalation_level + 1, level + 1):
-            text = (f"⚠️ Наставническая пара без встреч {(routes.today(mentor, now) - anchor).days} дн.: наставник "
-                    f"{escape(mentor.full_name or '—')} — подопечный {escape(mentee.full_name or '—')} "
-                    f"({escape(await orgs.display_name(session, mentee.organization_id))}). "
-                    f"План — {cadence_label(pair.cadence_days)}, {since}.")
-            for telegram_id, zone in await _methodists_near(session, mentee.organization_id, step,
-                                                            mentor.telegram_id):
+            text = (
+                f"⚠️ Наставническая пара без встреч {(routes.today(mentor, now) - anchor).days} дн.: наставник "
+                f"{escape(mentor.full_name or '—')} — подопечный {escape(mentee.full_name or '—')} "
+                f"({escape(await orgs.display_name(session, mentee.organization_id))}). "
+                f"План — {cadence_label(pair.cadence_days)}, {since}."
+            )
+            for telegram_id, zone in await _methodists_near(session, mentee.organization_id, step, mentor.telegram_id):
                 if telegram_id in told:
                     continue
                 told.add(telegram_id)
                 queued += await outbox.enqueue(
-                    session, key=f"escalation:{pair.id}:{anchor.isoformat()}:{step}:{telegram_id}",
-                    chat_id=telegram_id, purpose="mentor_escalation", text=text, timezone=zone,
-                    buttons=[[outbox.button("Открыть пару", "pair_card", pair_id=pair.id)]])
+                    session,
+                    key=f"escalation:{pair.id}:{anchor.isoformat()}:{step}:{telegram_id}",
+                    chat_id=telegram_id,
+                    purpose="mentor_escalation",
+                    text=text,
+                    timezone=zone,
+                    buttons=[[outbox.button("Открыть пару", "pair_card", pair_id=pair.id)]],
+                )
         pair.escalation_level = max(pair.escalation_level, level)
     return queued

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis
-from bot.services.shared import orgs, outbox
 from bot.services.mentoring.rules import PAGE_SIZE
+from bot.services.shared import orgs, outbox
 from bot.services.shared.paging import window
-from models import AreaResult, CheckIn, DiagnosisAttempt, MentorPair, OrgKind, Organization, User
+from models import AreaResult, CheckIn, DiagnosisAttempt, MentorPair, Organization, OrgKind, User
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,28 @@ async def latest_results(session: AsyncSession, user_id: int) -> tuple[Diagnosis
     return (attempt, await diagnosis.area_results(session, attempt.id)) if attempt else (None, [])
 
 
-async def tell(session: AsyncSession, user: User | None, key: str, text: str, buttons: list | None = None,
-               purpose: str = "mentoring") -> int:
+async def tell(
+    session: AsyncSession,
+    user: User | None,
+    key: str,
+    text: str,
+    buttons: list | None = None,
+    purpose: str = "mentoring",
+) -> int:
     """One outbox message; nothing for someone who erased their data."""
     if user is None or user.telegram_id is None:
         return 0
-    return int(await outbox.enqueue(session, key=key, chat_id=user.telegram_id, purpose=purpose,
-                                    timezone=user.timezone, text=text, buttons=buttons))
+    return int(
+        await outbox.enqueue(
+            session,
+            key=key,
+            chat_id=user.telegram_id,
+            purpose=purpose,
+            timezone=user.timezone,
+            text=text,
+            buttons=buttons,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -57,8 +72,19 @@ class PairRow:
 
 
 async def pair_rows(session: AsyncSession, pairs: list[MentorPair]) -> list[PairRow]:
-    people = {u.id: u for u in await session.scalars(select(User).where(
-        User.id.in_({p.mentor_id for p in pairs} | {p.mentee_id for p in pairs})))}
-    last = dict((await session.execute(select(CheckIn.pair_id, func.max(CheckIn.held_on)).where(
-        CheckIn.pair_id.in_([p.id for p in pairs])).group_by(CheckIn.pair_id))).all())
+    people = {
+        u.id: u
+        for u in await session.scalars(
+            select(User).where(User.id.in_({p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}))
+        )
+    }
+    last = dict(
+        (
+            await session.execute(
+                select(CheckIn.pair_id, func.max(CheckIn.held_on))
+                .where(CheckIn.pair_id.in_([p.id for p in pairs]))
+                .group_by(CheckIn.pair_id)
+            )
+        ).all()
+    )
     return [PairRow(p, people[p.mentor_id], people[p.mentee_id], last.get(p.id)) for p in pairs]

@@ -7,14 +7,25 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import diagnosis, route as routes
-from bot.services.shared import orgs
+from bot.services import diagnosis
+from bot.services import route as routes
 from bot.services.mentoring.access import mentor_pair
 from bot.services.mentoring.common import Page, latest_results, paged, pair_rows
 from bot.services.mentoring.rules import MENTEE_PAGE
+from bot.services.shared import orgs
 from models import (
-    AreaResult, CheckIn, DiagnosisAnswer, DiagnosisAttempt, Event, EventRegistration, MentorPair, PairStatus, Route,
-    RouteStep, StepStatus, User,
+    AreaResult,
+    CheckIn,
+    DiagnosisAnswer,
+    DiagnosisAttempt,
+    Event,
+    EventRegistration,
+    MentorPair,
+    PairStatus,
+    Route,
+    RouteStep,
+    StepStatus,
+    User,
 )
 
 
@@ -38,29 +49,55 @@ async def _summary(session: AsyncSession, pair: MentorPair, now: datetime) -> Me
     route = await routes.current(session, mentee)
     steps = await routes.steps_of(session, route.id) if route else []
     today = routes.today(mentee, now)
-    attended = await session.scalar(select(func.count()).select_from(EventRegistration).join(
-        Event, Event.id == EventRegistration.event_id).where(
-        EventRegistration.user_id == mentee.id, EventRegistration.attended.is_(True),
-        Event.starts_at.between(now - timedelta(days=30), now))) or 0
+    attended = (
+        await session.scalar(
+            select(func.count())
+            .select_from(EventRegistration)
+            .join(Event, Event.id == EventRegistration.event_id)
+            .where(
+                EventRegistration.user_id == mentee.id,
+                EventRegistration.attended.is_(True),
+                Event.starts_at.between(now - timedelta(days=30), now),
+            )
+        )
+        or 0
+    )
     moments = [
-        await session.scalar(select(func.max(DiagnosisAnswer.answered_at)).join(
-            DiagnosisAttempt, DiagnosisAttempt.id == DiagnosisAnswer.attempt_id).where(
-            DiagnosisAttempt.user_id == mentee.id)),
-        await session.scalar(select(func.max(RouteStep.done_at)).join(Route, Route.id == RouteStep.route_id)
-                             .where(Route.user_id == mentee.id)),
-        await session.scalar(select(func.max(EventRegistration.created_at)).where(
-            EventRegistration.user_id == mentee.id)),
+        await session.scalar(
+            select(func.max(DiagnosisAnswer.answered_at))
+            .join(DiagnosisAttempt, DiagnosisAttempt.id == DiagnosisAnswer.attempt_id)
+            .where(DiagnosisAttempt.user_id == mentee.id)
+        ),
+        await session.scalar(
+            select(func.max(RouteStep.done_at))
+            .join(Route, Route.id == RouteStep.route_id)
+            .where(Route.user_id == mentee.id)
+        ),
+        await session.scalar(
+            select(func.max(EventRegistration.created_at)).where(EventRegistration.user_id == mentee.id)
+        ),
     ]
     last_checkin = await session.scalar(select(func.max(CheckIn.held_on)).where(CheckIn.pair_id == pair.id))
     return MenteeSummary(
-        pair, mentee, attempt.completed_at if attempt else None, route, steps, routes.progress(steps),
-        sum(s.status == StepStatus.planned and s.deadline < today for s in steps), attended,
-        max((m for m in moments if m is not None), default=None), last_checkin)
+        pair,
+        mentee,
+        attempt.completed_at if attempt else None,
+        route,
+        steps,
+        routes.progress(steps),
+        sum(s.status == StepStatus.planned and s.deadline < today for s in steps),
+        attended,
+        max((m for m in moments if m is not None), default=None),
+        last_checkin,
+    )
 
 
 async def my_mentees(session: AsyncSession, mentor: User, now: datetime, page: int = 0) -> Page:
-    query = select(MentorPair).where(MentorPair.mentor_id == mentor.id, MentorPair.status == PairStatus.active) \
+    query = (
+        select(MentorPair)
+        .where(MentorPair.mentor_id == mentor.id, MentorPair.status == PairStatus.active)
         .order_by(MentorPair.id)
+    )
     found = await paged(session, query, page, size=MENTEE_PAGE)
     return Page([await _summary(session, p, now) for p in found.items], found.page, found.pages)
 
@@ -96,7 +133,20 @@ class MyMentor:
 
 
 async def my_mentors(session: AsyncSession, mentee: User) -> list[MyMentor]:
-    pairs = list(await session.scalars(select(MentorPair).where(
-        MentorPair.mentee_id == mentee.id, MentorPair.status == PairStatus.active).order_by(MentorPair.id)))
-    return [MyMentor(row.pair, row.mentor, await orgs.display_name(session, row.mentor.organization_id),
-                     row.last_checkin) for row in await pair_rows(session, pairs)] if pairs else []
+    pairs = list(
+        await session.scalars(
+            select(MentorPair)
+            .where(MentorPair.mentee_id == mentee.id, MentorPair.status == PairStatus.active)
+            .order_by(MentorPair.id)
+        )
+    )
+    return (
+        [
+            MyMentor(
+                row.pair, row.mentor, await orgs.display_name(session, row.mentor.organization_id), row.last_checkin
+            )
+            for row in await pair_rows(session, pairs)
+        ]
+        if pairs
+        else []
+    )

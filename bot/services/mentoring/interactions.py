@@ -8,16 +8,25 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import outbox
 from bot.services import route as routes
-from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.mentoring.access import member_pair, mentor_pair
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import MAX_TEXT, parse_day
 from bot.services.route.builder import add_months
+from bot.services.shared import outbox
+from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.validation import clean_text
 from models import (
-    CheckIn, MentorPair, PairStatus, ProposalStatus, Route, RouteComment, RouteStep, StepProposal, StepStatus, User,
+    CheckIn,
+    MentorPair,
+    PairStatus,
+    ProposalStatus,
+    Route,
+    RouteComment,
+    RouteStep,
+    StepProposal,
+    StepStatus,
+    User,
 )
 
 
@@ -35,8 +44,9 @@ async def route_steps(session: AsyncSession, mentor: User, pair_id: int) -> list
     return await routes.steps_of(session, route.id)
 
 
-async def comment(session: AsyncSession, mentor: User, pair_id: int, step_id: int | None,
-                  text: str | None) -> RouteComment:
+async def comment(
+    session: AsyncSession, mentor: User, pair_id: int, step_id: int | None, text: str | None
+) -> RouteComment:
     pair = await mentor_pair(session, mentor, pair_id)
     mentee, route = await _mentee_route(session, pair)
     step = None
@@ -44,15 +54,24 @@ async def comment(session: AsyncSession, mentor: User, pair_id: int, step_id: in
         step = await session.get(RouteStep, step_id)
         if step is None or step.route_id != route.id or step.status == StepStatus.removed:
             raise NotFound("Шаг не найден в текущем ИОМ подопечного: возможно, маршрут перестроен.")
-    note = RouteComment(route_id=route.id, step_id=step.id if step else None, author_id=mentor.id,
-                        text=clean_text(text, MAX_TEXT, "Комментарий"))
+    note = RouteComment(
+        route_id=route.id,
+        step_id=step.id if step else None,
+        author_id=mentor.id,
+        text=clean_text(text, MAX_TEXT, "Комментарий"),
+    )
     session.add(note)
     await session.flush()
     where = f"к шагу «{escape(step.title)}»" if step else "к вашему ИОМ"
     buttons = [[outbox.button("Открыть шаг", "route_step", step_id=step.id)]] if step else None
-    await tell(session, mentee, f"route_comment:{note.id}",
-               f"💬 Комментарий наставника {escape(mentor.full_name or '')} {where}:\n\n{escape(note.text)}"
-               + ("" if step else "\n\nВаш маршрут — /route"), buttons)
+    await tell(
+        session,
+        mentee,
+        f"route_comment:{note.id}",
+        f"💬 Комментарий наставника {escape(mentor.full_name or '')} {where}:\n\n{escape(note.text)}"
+        + ("" if step else "\n\nВаш маршрут — /route"),
+        buttons,
+    )
     return note
 
 
@@ -71,30 +90,40 @@ def parse_deadline(text: str | None, today: date) -> date:
     return day
 
 
-async def proposal_deadline(session: AsyncSession, mentor: User, pair_id: int, text: str | None,
-                            now: datetime) -> date:
+async def proposal_deadline(session: AsyncSession, mentor: User, pair_id: int, text: str | None, now: datetime) -> date:
     pair = await mentor_pair(session, mentor, pair_id)
     return parse_deadline(text, routes.today(await session.get(User, pair.mentee_id), now))
 
 
-async def propose_step(session: AsyncSession, mentor: User, pair_id: int, title: str | None,
-                       deadline: date) -> StepProposal:
+async def propose_step(
+    session: AsyncSession, mentor: User, pair_id: int, title: str | None, deadline: date
+) -> StepProposal:
     pair = await mentor_pair(session, mentor, pair_id)
     mentee, _ = await _mentee_route(session, pair)
-    proposal = StepProposal(pair_id=pair.id, title=routes.parse_title(title), deadline=deadline,
-                            status=ProposalStatus.pending)
+    proposal = StepProposal(
+        pair_id=pair.id, title=routes.parse_title(title), deadline=deadline, status=ProposalStatus.pending
+    )
     session.add(proposal)
     await session.flush()
-    await tell(session, mentee, f"proposal:{proposal.id}",
-               f"📌 Наставник {escape(mentor.full_name or '')} предлагает шаг в ваш ИОМ:\n"
-               f"<b>{escape(proposal.title)}</b>\nСрок: {deadline:%d.%m.%Y}",
-               [[outbox.button("✅ Добавить в ИОМ", "proposal", proposal_id=proposal.id, accept=True),
-                 outbox.button("Отказаться", "proposal", proposal_id=proposal.id, accept=False)]])
+    await tell(
+        session,
+        mentee,
+        f"proposal:{proposal.id}",
+        f"📌 Наставник {escape(mentor.full_name or '')} предлагает шаг в ваш ИОМ:\n"
+        f"<b>{escape(proposal.title)}</b>\nСрок: {deadline:%d.%m.%Y}",
+        [
+            [
+                outbox.button("✅ Добавить в ИОМ", "proposal", proposal_id=proposal.id, accept=True),
+                outbox.button("Отказаться", "proposal", proposal_id=proposal.id, accept=False),
+            ]
+        ],
+    )
     return proposal
 
 
-async def answer_proposal(session: AsyncSession, mentee: User, proposal_id: int,
-                          accept: bool) -> tuple[StepProposal, RouteStep | None]:
+async def answer_proposal(
+    session: AsyncSession, mentee: User, proposal_id: int, accept: bool
+) -> tuple[StepProposal, RouteStep | None]:
     proposal = await session.get(StepProposal, proposal_id)
     pair = await session.get(MentorPair, proposal.pair_id) if proposal else None
     if pair is None or pair.mentee_id != mentee.id:
@@ -109,8 +138,12 @@ async def answer_proposal(session: AsyncSession, mentee: User, proposal_id: int,
         step.task = "Шаг, предложенный наставником"
     proposal.status = ProposalStatus.accepted if accept else ProposalStatus.declined
     verdict = "добавил(а) в свой ИОМ" if accept else "отказался(лась) от"
-    await tell(session, await session.get(User, pair.mentor_id), f"proposal_answer:{proposal.id}",
-               f"{escape(mentee.full_name or '')} {verdict} шаг «{escape(proposal.title)}».")
+    await tell(
+        session,
+        await session.get(User, pair.mentor_id),
+        f"proposal_answer:{proposal.id}",
+        f"{escape(mentee.full_name or '')} {verdict} шаг «{escape(proposal.title)}».",
+    )
     return proposal, step
 
 
@@ -131,22 +164,37 @@ async def checkin_day(session: AsyncSession, mentor: User, pair_id: int, text: s
     return parse_checkin_day(text, pair, routes.today(mentor, now))
 
 
-async def log_checkin(session: AsyncSession, mentor: User, pair_id: int, held_on: date, discussed: str | None,
-                      next_steps: str | None, now: datetime) -> CheckIn:
+async def log_checkin(
+    session: AsyncSession,
+    mentor: User,
+    pair_id: int,
+    held_on: date,
+    discussed: str | None,
+    next_steps: str | None,
+    now: datetime,
+) -> CheckIn:
     pair = await mentor_pair(session, mentor, pair_id)
     held_on = check_checkin_day(held_on, pair, routes.today(mentor, now))
     steps = (next_steps or "").strip()
-    checkin = CheckIn(pair_id=pair.id, held_on=held_on, discussed=clean_text(discussed, MAX_TEXT, "Что обсуждали"),
-                      next_steps="" if steps in ("", "-", "—") else clean_text(steps, MAX_TEXT, "Договорённости"))
+    checkin = CheckIn(
+        pair_id=pair.id,
+        held_on=held_on,
+        discussed=clean_text(discussed, MAX_TEXT, "Что обсуждали"),
+        next_steps="" if steps in ("", "-", "—") else clean_text(steps, MAX_TEXT, "Договорённости"),
+    )
     session.add(checkin)
     pair.escalation_level = 0
     await session.flush()
     await outbox.cancel_pending(session, f"checkin:{pair.id}:")
     await outbox.cancel_pending(session, f"escalation:{pair.id}:")  # a queued alarm is moot now
     agreed = f"\n<b>Договорились:</b> {escape(checkin.next_steps)}" if checkin.next_steps else ""
-    await tell(session, await session.get(User, pair.mentee_id), f"checkin_copy:{checkin.id}",
-               f"📝 Встреча с наставником {escape(mentor.full_name or '')} {held_on:%d.%m.%Y}\n"
-               f"<b>Обсуждали:</b> {escape(checkin.discussed)}{agreed}")
+    await tell(
+        session,
+        await session.get(User, pair.mentee_id),
+        f"checkin_copy:{checkin.id}",
+        f"📝 Встреча с наставником {escape(mentor.full_name or '')} {held_on:%d.%m.%Y}\n"
+        f"<b>Обсуждали:</b> {escape(checkin.discussed)}{agreed}",
+    )
     return checkin
 
 
@@ -173,10 +221,21 @@ async def relay(session: AsyncSession, user: User, pair_id: int, text: str | Non
     pair, peer = await relay_peer(session, user, pair_id)
     body = clean_text(text, MAX_TEXT, "Сообщение")
     who = "наставника" if user.id == pair.mentor_id else "подопечного"
-    relayed = Relay(pair.id, peer, f"✉️ Сообщение от {who} <b>{escape(user.full_name or '')}</b>:\n\n{escape(body)}",
-                    reachable=peer.is_active)
+    relayed = Relay(
+        pair.id,
+        peer,
+        f"✉️ Сообщение от {who} <b>{escape(user.full_name or '')}</b>:\n\n{escape(body)}",
+        reachable=peer.is_active,
+    )
     if relayed.reachable:
-        await outbox.enqueue(session, key=f"relay:{user.id}:{source_message_id}", chat_id=peer.telegram_id,
-                             purpose="mentoring_relay", text=relayed.text, urgent=True, timezone=peer.timezone,
-                             buttons=[[outbox.button("↩️ Ответить", "relay_reply", pair_id=pair.id)]])
+        await outbox.enqueue(
+            session,
+            key=f"relay:{user.id}:{source_message_id}",
+            chat_id=peer.telegram_id,
+            purpose="mentoring_relay",
+            text=relayed.text,
+            urgent=True,
+            timezone=peer.timezone,
+            buttons=[[outbox.button("↩️ Ответить", "relay_reply", pair_id=pair.id)]],
+        )
     return relayed

@@ -7,28 +7,51 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import audit, orgs, outbox, roles
 from bot.services import route as routes
-from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.mentoring.access import in_scope, member_pair, mentee_for, methodist_pair, methodist_scope
 from bot.services.mentoring.common import Page, PairRow, municipality_of, paged, pair_rows, tell
 from bot.services.mentoring.rules import (
-    DEFAULT_CADENCE, DEFAULT_CAPACITY, DEFAULT_TERM, MAX_CADENCE, MAX_GOAL, MAX_TEXT, MIN_CADENCE, TYPE_LABELS, cadence_label,
-    check_term, parse_day, plural,
+    DEFAULT_CADENCE,
+    DEFAULT_CAPACITY,
+    DEFAULT_TERM,
+    MAX_CADENCE,
+    MAX_GOAL,
+    MAX_TEXT,
+    MIN_CADENCE,
+    TYPE_LABELS,
+    cadence_label,
+    check_term,
+    parse_day,
+    plural,
 )
-from bot.services.shared.roles import Identity
 from bot.services.route.builder import add_months
+from bot.services.shared import audit, orgs, outbox, roles
+from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
 from models import MentorPair, PairStatus, PairType, Role, RoleGrant, User
 
 
 async def active_count(session: AsyncSession, mentor_id: int) -> int:
-    return await session.scalar(select(func.count()).select_from(MentorPair).where(
-        MentorPair.mentor_id == mentor_id, MentorPair.status == PairStatus.active)) or 0
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(MentorPair)
+            .where(MentorPair.mentor_id == mentor_id, MentorPair.status == PairStatus.active)
+        )
+        or 0
+    )
 
 
-async def prepare_pair(session: AsyncSession, identity: Identity, mentee_id: int, mentor_id: int,
-                       pair_type: PairType, now: datetime, capacity: int = DEFAULT_CAPACITY) -> tuple[User, User]:
+async def prepare_pair(
+    session: AsyncSession,
+    identity: Identity,
+    mentee_id: int,
+    mentor_id: int,
+    pair_type: PairType,
+    now: datetime,
+    capacity: int = DEFAULT_CAPACITY,
+) -> tuple[User, User]:
     """Every check a new pair must pass; run when the methodist taps a candidate and again on creation."""
     mentee = await mentee_for(session, identity, mentee_id, pair_type, now)
     mentor = await session.scalar(select(User).where(User.id == mentor_id).with_for_update())
@@ -37,62 +60,100 @@ async def prepare_pair(session: AsyncSession, identity: Identity, mentee_id: int
     if mentor.id == mentee.id:
         raise InvalidInput("Педагог не может быть наставником самому себе.")
     muni = await municipality_of(session, mentee.organization_id)
-    if not (muni and await orgs.is_within(session, mentor.organization_id, muni.id)) and \
-            not await roles.methodist_covers(session, identity, mentor.organization_id):
+    if not (
+        muni and await orgs.is_within(session, mentor.organization_id, muni.id)
+    ) and not await roles.methodist_covers(session, identity, mentor.organization_id):
         raise AccessDenied("Наставник должен работать в том же муниципалитете или в вашей зоне ответственности.")
-    if await session.scalar(select(MentorPair.id).where(
-            MentorPair.mentor_id == mentor.id, MentorPair.mentee_id == mentee.id,
-            MentorPair.status == PairStatus.active)):
+    if await session.scalar(
+        select(MentorPair.id).where(
+            MentorPair.mentor_id == mentor.id, MentorPair.mentee_id == mentee.id, MentorPair.status == PairStatus.active
+        )
+    ):
         raise InvalidInput("Эта пара уже работает.")
     load = await active_count(session, mentor.id)
     if load >= capacity:
-        raise InvalidInput(f"У этого наставника уже {load} {plural(load, 'подопечный', 'подопечных', 'подопечных')}"
-                           f" — это предел ({capacity}). Выберите другого наставника или завершите одну из его пар.")
+        raise InvalidInput(
+            f"У этого наставника уже {load} {plural(load, 'подопечный', 'подопечных', 'подопечных')}"
+            f" — это предел ({capacity}). Выберите другого наставника или завершите одну из его пар."
+        )
     return mentee, mentor
 
 
-async def create_pair(session: AsyncSession, identity: Identity, mentee_id: int, mentor_id: int,
-                      pair_type: PairType, goal: str | None, now: datetime,
-                      capacity: int = DEFAULT_CAPACITY) -> MentorPair:
+async def create_pair(
+    session: AsyncSession,
+    identity: Identity,
+    mentee_id: int,
+    mentor_id: int,
+    pair_type: PairType,
+    goal: str | None,
+    now: datetime,
+    capacity: int = DEFAULT_CAPACITY,
+) -> MentorPair:
     """A pair with the default terms (from today, 6 months, a meeting every 2 weeks); the mentor
     gets the mentor role in the mentee's organization; both sides are told through the outbox."""
     mentee, mentor = await prepare_pair(session, identity, mentee_id, mentor_id, pair_type, now, capacity)
     today = routes.today(mentee, now)
-    pair = MentorPair(mentor_id=mentor.id, mentee_id=mentee.id, type=pair_type,
-                      goal=clean_text(goal, MAX_GOAL, "Цель наставничества"), starts_on=today,
-                      planned_end=add_months(today, DEFAULT_TERM), cadence_days=DEFAULT_CADENCE,
-                      status=PairStatus.active, created_by=identity.telegram_id, escalation_level=0)
+    pair = MentorPair(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        type=pair_type,
+        goal=clean_text(goal, MAX_GOAL, "Цель наставничества"),
+        starts_on=today,
+        planned_end=add_months(today, DEFAULT_TERM),
+        cadence_days=DEFAULT_CADENCE,
+        status=PairStatus.active,
+        created_by=identity.telegram_id,
+        escalation_level=0,
+    )
     session.add(pair)
     await session.flush()
     await _ensure_mentor_role(session, mentor, mentee.organization_id)
-    await audit.record(session, identity.telegram_id, "pair.create", f"pair:{pair.id}", mentor=mentor.id,
-                       mentee=mentee.id, type=pair_type.value)
+    await audit.record(
+        session,
+        identity.telegram_id,
+        "pair.create",
+        f"pair:{pair.id}",
+        mentor=mentor.id,
+        mentee=mentee.id,
+        type=pair_type.value,
+    )
     await _announce(session, pair, mentor, mentee)
     return pair
 
 
 async def _ensure_mentor_role(session: AsyncSession, mentor: User, org_id: int | None) -> None:
     """Grant the mentor role in the mentee's organization unless a grant already covers it."""
-    scopes = await session.scalars(select(RoleGrant.scope_org_id).where(
-        RoleGrant.telegram_id == mentor.telegram_id, RoleGrant.role == Role.mentor))
+    scopes = await session.scalars(
+        select(RoleGrant.scope_org_id).where(RoleGrant.telegram_id == mentor.telegram_id, RoleGrant.role == Role.mentor)
+    )
     if org_id is None or any([await orgs.is_within(session, org_id, scope) for scope in scopes]):
         return
     await roles.grant(session, None, Role.mentor, mentor.telegram_id, org_id)
 
 
 async def _announce(session: AsyncSession, pair: MentorPair, mentor: User, mentee: User) -> None:
-    terms = (f"Форма: {TYPE_LABELS[pair.type]}\nЦель: {escape(pair.goal)}\n"
-             f"Срок: {pair.starts_on:%d.%m.%Y} — {pair.planned_end:%d.%m.%Y}, "
-             f"встречи {cadence_label(pair.cadence_days)}")
+    terms = (
+        f"Форма: {TYPE_LABELS[pair.type]}\nЦель: {escape(pair.goal)}\n"
+        f"Срок: {pair.starts_on:%d.%m.%Y} — {pair.planned_end:%d.%m.%Y}, "
+        f"встречи {cadence_label(pair.cadence_days)}"
+    )
     mentee_org = escape(await orgs.display_name(session, mentee.organization_id))
     mentor_org = escape(await orgs.display_name(session, mentor.organization_id))
-    await tell(session, mentor, f"pair:{pair.id}:mentor",
-               f"🤝 Вы назначены наставником: <b>{escape(mentee.full_name or '')}</b> ({mentee_org}).\n{terms}\n\n"
-               "Подопечные, их маршруты и записи встреч — /mentees",
-               [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]])
-    await tell(session, mentee, f"pair:{pair.id}:mentee",
-               f"🤝 Вам назначен наставник: <b>{escape(mentor.full_name or '')}</b> ({mentor_org}).\n{terms}\n\n"
-               "Написать наставнику можно через бота: /mentor")
+    await tell(
+        session,
+        mentor,
+        f"pair:{pair.id}:mentor",
+        f"🤝 Вы назначены наставником: <b>{escape(mentee.full_name or '')}</b> ({mentee_org}).\n{terms}\n\n"
+        "Подопечные, их маршруты и записи встреч — /mentees",
+        [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]],
+    )
+    await tell(
+        session,
+        mentee,
+        f"pair:{pair.id}:mentee",
+        f"🤝 Вам назначен наставник: <b>{escape(mentor.full_name or '')}</b> ({mentor_org}).\n{terms}\n\n"
+        "Написать наставнику можно через бота: /mentor",
+    )
 
 
 async def active_pair_for_methodist(session: AsyncSession, identity: Identity, pair_id: int) -> MentorPair:
@@ -102,9 +163,17 @@ async def active_pair_for_methodist(session: AsyncSession, identity: Identity, p
     return pair
 
 
-async def update_terms(session: AsyncSession, identity: Identity, pair_id: int, now: datetime, *,
-                       months: int | None = None, cadence_days: int | None = None, start_text: str | None = None,
-                       end_text: str | None = None) -> MentorPair:
+async def update_terms(
+    session: AsyncSession,
+    identity: Identity,
+    pair_id: int,
+    now: datetime,
+    *,
+    months: int | None = None,
+    cadence_days: int | None = None,
+    start_text: str | None = None,
+    end_text: str | None = None,
+) -> MentorPair:
     """Change the defaults a pair was created with: the term (3–9 months), the start, the cadence."""
     pair = await active_pair_for_methodist(session, identity, pair_id)
     if start_text is not None:  # moving the start keeps the length of the term
@@ -128,9 +197,12 @@ def parse_start(text: str | None, today: date) -> date:
 
 async def pairs_in_scope(session: AsyncSession, identity: Identity, status: PairStatus, page: int = 0) -> Page:
     scope = await methodist_scope(session, identity)
-    query = (select(MentorPair).join(User, User.id == MentorPair.mentee_id)
-             .where(MentorPair.status == status, in_scope(User.organization_id, scope))
-             .order_by(MentorPair.id.desc()))
+    query = (
+        select(MentorPair)
+        .join(User, User.id == MentorPair.mentee_id)
+        .where(MentorPair.status == status, in_scope(User.organization_id, scope))
+        .order_by(MentorPair.id.desc())
+    )
     found = await paged(session, query, page)
     return Page(await pair_rows(session, found.items), found.page, found.pages)
 
@@ -150,10 +222,14 @@ async def end_pair(session: AsyncSession, identity: Identity, pair_id: int, now:
     await audit.record(session, identity.telegram_id, "pair.end", f"pair:{pair.id}")
     mentor, mentee = await session.get(User, pair.mentor_id), await session.get(User, pair.mentee_id)
     for who, other, role in ((mentor, mentee, "mentor"), (mentee, mentor, "mentee")):
-        await tell(session, who, f"pair:{pair.id}:ended:{role}",
-                   f"Наставничество завершено ({escape(other.full_name or '—') if other else '—'}). Спасибо за "
-                   "работу! Напишите, пожалуйста, короткий итоговый отзыв: что получилось, что пригодится дальше.",
-                   [[outbox.button("Оставить отзыв", "pair_review", pair_id=pair.id)]])
+        await tell(
+            session,
+            who,
+            f"pair:{pair.id}:ended:{role}",
+            f"Наставничество завершено ({escape(other.full_name or '—') if other else '—'}). Спасибо за "
+            "работу! Напишите, пожалуйста, короткий итоговый отзыв: что получилось, что пригодится дальше.",
+            [[outbox.button("Оставить отзыв", "pair_review", pair_id=pair.id)]],
+        )
     return pair
 
 

@@ -3,8 +3,8 @@ typed by people, labels."""
 
 from datetime import date
 
-from bot.services.shared.errors import InvalidInput
 from bot.services.route.builder import add_months
+from bot.services.shared.errors import InvalidInput
 from models import PairType
 
 DEFAULT_CAPACITY = 3  # active mentees per mentor; the deployment sets its own (MENTOR_CAPACITY)
@@ -50,8 +50,10 @@ def parse_day(text: str | None) -> date:
 
 def check_term(starts_on: date, planned_end: date) -> None:
     if not add_months(starts_on, MIN_TERM) <= planned_end <= add_months(starts_on, MAX_TERM):
-        raise InvalidInput(f"Срок наставничества — от {MIN_TERM} до {MAX_TERM} месяцев: окончание между "
-                           f"{add_months(starts_on, MIN_TERM):%d.%m.%Y} и {add_months(starts_on, MAX_TERM):%d.%m.%Y}.")
+        raise InvalidInput(
+            f"Срок наставничества — от {MIN_TERM} до {MAX_TERM} месяцев: окончание между "
+            f"{add_months(starts_on, MIN_TERM):%d.%m.%Y} и {add_months(starts_on, MAX_TERM):%d.%m.%Y}."
+        )
 
 
 def parse_type(value: str) -> PairType:

@@ -7,20 +7,34 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import diagnosis, route as routes
-from bot.services.shared import orgs
-from bot.services.shared.errors import InvalidInput
+from bot.services import diagnosis
+from bot.services import route as routes
 from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
 from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
 from bot.services.mentoring.rules import (
-    DEFAULT_CAPACITY, PAGE_SIZE, YOUNG_AGE, YOUNG_EXPERIENCE, is_young_specialist, plural,
+    DEFAULT_CAPACITY,
+    PAGE_SIZE,
+    YOUNG_AGE,
+    YOUNG_EXPERIENCE,
+    is_young_specialist,
+    plural,
 )
-from bot.services.shared.roles import Identity
+from bot.services.shared import orgs
+from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_title
 from bot.services.shared.paging import window
+from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
 from models import (
-    AreaResult, AttemptStatus, DiagnosisAttempt, MentorPair, OrgKind, Organization, PairStatus, PairType, Position,
+    AreaResult,
+    AttemptStatus,
+    DiagnosisAttempt,
+    MentorPair,
+    Organization,
+    OrgKind,
+    PairStatus,
+    PairType,
+    Position,
     User,
 )
 
@@ -41,10 +55,12 @@ class Candidate:
 def rank(candidates: list[Candidate], pair_type: PairType) -> list[Candidate]:
     """Best first: a competency pair leads with resource zones, a subject pair with the subject;
     then the same school, more free places, and the name for a stable order."""
+
     def key(c: Candidate):
         competence, subject = len(c.resource_areas), len(c.subjects) > 0
         lead = (subject, competence) if pair_type == PairType.subject else (competence, subject)
         return (*(-int(x) for x in lead), -c.same_org, -c.free, c.user.full_name or "", c.user.id)
+
     return sorted(candidates, key=key)
 
 
@@ -70,10 +86,17 @@ async def _with_orgs(session: AsyncSession, people: list[User]) -> list[tuple[Us
 async def young_specialists(session: AsyncSession, identity: Identity, now: datetime, page: int = 0) -> Page:
     """Young specialists in the methodist's scope without an active pair as mentee: (user, org)."""
     scope = await methodist_scope(session, identity)
-    query = select(User).where(
-        in_scope(User.organization_id, scope), User.telegram_id.is_not(None),
-        User.birth_year > now.year - YOUNG_AGE, User.experience_years <= YOUNG_EXPERIENCE, ~_has_active_mentor(),
-    ).order_by(User.full_name, User.id)
+    query = (
+        select(User)
+        .where(
+            in_scope(User.organization_id, scope),
+            User.telegram_id.is_not(None),
+            User.birth_year > now.year - YOUNG_AGE,
+            User.experience_years <= YOUNG_EXPERIENCE,
+            ~_has_active_mentor(),
+        )
+        .order_by(User.full_name, User.id)
+    )
     found = await paged(session, query, page)
     return Page(await _with_orgs(session, found.items), found.page, found.pages)
 
@@ -86,10 +109,21 @@ async def search_teachers(session: AsyncSession, identity: Identity, text: str |
         raise InvalidInput("Введите хотя бы две буквы фамилии.")
     scope = await methodist_scope(session, identity)
     variants = {fragment, fragment.lower(), fragment.capitalize(), fragment.title()}
-    return await _with_orgs(session, list(await session.scalars(select(User).where(
-        in_scope(User.organization_id, scope), User.telegram_id.is_not(None),
-        or_(*(User.full_name.contains(v, autoescape=True) for v in variants)),
-    ).order_by(User.full_name, User.id).limit(10))))
+    return await _with_orgs(
+        session,
+        list(
+            await session.scalars(
+                select(User)
+                .where(
+                    in_scope(User.organization_id, scope),
+                    User.telegram_id.is_not(None),
+                    or_(*(User.full_name.contains(v, autoescape=True) for v in variants)),
+                )
+                .order_by(User.full_name, User.id)
+                .limit(10)
+            )
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -101,44 +135,73 @@ class Suggestions:
     page: Page  # of (Candidate, organization name)
 
 
-async def suggestions(session: AsyncSession, identity: Identity, mentee_id: int, pair_type: PairType,
-                      now: datetime, page: int = 0, capacity: int = DEFAULT_CAPACITY) -> Suggestions:
+async def suggestions(
+    session: AsyncSession,
+    identity: Identity,
+    mentee_id: int,
+    pair_type: PairType,
+    now: datetime,
+    page: int = 0,
+    capacity: int = DEFAULT_CAPACITY,
+) -> Suggestions:
     """Registered colleagues of the mentee's municipality with free places, ranked, with reasons."""
     mentee = await mentee_for(session, identity, mentee_id, pair_type, now)
     today = routes.today(mentee, now)
     _, results = await latest_results(session, mentee.id)  # severe deficits first, then partial
-    deficits = [r.area for r in sorted(results, key=lambda r: (r.zone != "severe", r.id))
-                if r.zone in diagnosis.DEFICIT_ZONES]
+    deficits = [
+        r.area for r in sorted(results, key=lambda r: (r.zone != "severe", r.id)) if r.zone in diagnosis.DEFICIT_ZONES
+    ]
     muni = await municipality_of(session, mentee.organization_id)
     area = await orgs.subtree_ids(session, muni.id) if muni else set()
-    busy = select(MentorPair.mentor_id).where(MentorPair.mentee_id == mentee.id,
-                                              MentorPair.status == PairStatus.active)
-    conditions = [User.organization_id.in_(area), User.telegram_id.is_not(None), User.is_active.is_(True),
-                  User.id != mentee.id, User.id.not_in(busy)]
+    busy = select(MentorPair.mentor_id).where(MentorPair.mentee_id == mentee.id, MentorPair.status == PairStatus.active)
+    conditions = [
+        User.organization_id.in_(area),
+        User.telegram_id.is_not(None),
+        User.is_active.is_(True),
+        User.id != mentee.id,
+        User.id.not_in(busy),
+    ]
     if pair_type == PairType.managerial:
         conditions.append(User.position.in_(LEADERS))
     pool = list(await session.scalars(select(User).where(*conditions)))
     if pair_type == PairType.young_specialist:
         pool = [u for u in pool if not is_young_specialist(u.birth_year, u.experience_years, today)]
-    loads = dict((await session.execute(select(MentorPair.mentor_id, func.count()).where(
-        MentorPair.status == PairStatus.active, MentorPair.mentor_id.in_([u.id for u in pool]))
-        .group_by(MentorPair.mentor_id))).all())
+    loads = dict(
+        (
+            await session.execute(
+                select(MentorPair.mentor_id, func.count())
+                .where(MentorPair.status == PairStatus.active, MentorPair.mentor_id.in_([u.id for u in pool]))
+                .group_by(MentorPair.mentor_id)
+            )
+        ).all()
+    )
     resources = await _resource_areas(session, [u.id for u in pool], set(deficits))
-    schools = set(await session.scalars(select(Organization.id).where(
-        Organization.id.in_(area), Organization.kind == OrgKind.school)))
-    candidates = [Candidate(
-        user=u, resource_areas=tuple(sorted(resources.get(u.id, ()))),
-        subjects=tuple(s for s in mentee.subjects or [] if s in (u.subjects or [])),
-        same_org=u.organization_id == mentee.organization_id, org_is_school=u.organization_id in schools,
-        free=capacity - loads.get(u.id, 0), capacity=capacity,
-    ) for u in pool if loads.get(u.id, 0) < capacity]
+    schools = set(
+        await session.scalars(
+            select(Organization.id).where(Organization.id.in_(area), Organization.kind == OrgKind.school)
+        )
+    )
+    candidates = [
+        Candidate(
+            user=u,
+            resource_areas=tuple(sorted(resources.get(u.id, ()))),
+            subjects=tuple(s for s in mentee.subjects or [] if s in (u.subjects or [])),
+            same_org=u.organization_id == mentee.organization_id,
+            org_is_school=u.organization_id in schools,
+            free=capacity - loads.get(u.id, 0),
+            capacity=capacity,
+        )
+        for u in pool
+        if loads.get(u.id, 0) < capacity
+    ]
     ranked = rank(candidates, pair_type)
     at = window(len(ranked), page, PAGE_SIZE)
     page, pages = at.page, at.pages
     shown = at.slice(ranked)
     named = [(c, await orgs.display_name(session, c.user.organization_id)) for c in shown]
-    return Suggestions(mentee, await orgs.display_name(session, mentee.organization_id), pair_type, deficits,
-                       Page(named, page, pages))
+    return Suggestions(
+        mentee, await orgs.display_name(session, mentee.organization_id), pair_type, deficits, Page(named, page, pages)
+    )
 
 
 async def _resource_areas(session: AsyncSession, user_ids: list[int], wanted: set[str]) -> dict[int, set[str]]:
@@ -147,13 +210,17 @@ async def _resource_areas(session: AsyncSession, user_ids: list[int], wanted: se
         return {}
     latest: dict[int, int] = {}
     for user_id, attempt_id in await session.execute(
-            select(DiagnosisAttempt.user_id, DiagnosisAttempt.id).where(
-                DiagnosisAttempt.user_id.in_(user_ids), DiagnosisAttempt.status == AttemptStatus.completed)
-            .order_by(DiagnosisAttempt.completed_at, DiagnosisAttempt.id)):
+        select(DiagnosisAttempt.user_id, DiagnosisAttempt.id)
+        .where(DiagnosisAttempt.user_id.in_(user_ids), DiagnosisAttempt.status == AttemptStatus.completed)
+        .order_by(DiagnosisAttempt.completed_at, DiagnosisAttempt.id)
+    ):
         latest[user_id] = attempt_id
     owner = {attempt_id: user_id for user_id, attempt_id in latest.items()}
     found: dict[int, set[str]] = {}
-    for attempt_id, area in await session.execute(select(AreaResult.attempt_id, AreaResult.area).where(
-            AreaResult.attempt_id.in_(list(owner)), AreaResult.zone == "resource", AreaResult.area.in_(wanted))):
+    for attempt_id, area in await session.execute(
+        select(AreaResult.attempt_id, AreaResult.area).where(
+            AreaResult.attempt_id.in_(list(owner)), AreaResult.zone == "resource", AreaResult.area.in_(wanted)
+        )
+    ):
         found.setdefault(owner[attempt_id], set()).add(area)
     return found

@@ -9,14 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.shared import audit, orgs, roles
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.roles import Identity
-from models import Invite, OrgKind, Organization, Role
+from models import Invite, Organization, OrgKind, Role
 
 INVITE_ROLES = (Role.teacher, Role.mentor)
 MAX_DAYS, MAX_USES = 90, 500
 
 
 async def create(
-    session: AsyncSession, actor: Identity, role: Role, organization_id: int, days: int, uses: int,
+    session: AsyncSession,
+    actor: Identity,
+    role: Role,
+    organization_id: int,
+    days: int,
+    uses: int,
     now: datetime,
 ) -> Invite:
     if role not in INVITE_ROLES:
@@ -30,13 +35,25 @@ async def create(
     if not 1 <= days <= MAX_DAYS or not 1 <= uses <= MAX_USES:
         raise InvalidInput(f"Срок от 1 до {MAX_DAYS} дней, число использований от 1 до {MAX_USES}.")
     invite = Invite(
-        code=secrets.token_urlsafe(9), role=role, organization_id=organization_id,
-        expires_at=now + timedelta(days=days), uses_left=uses, created_by=actor.telegram_id,
+        code=secrets.token_urlsafe(9),
+        role=role,
+        organization_id=organization_id,
+        expires_at=now + timedelta(days=days),
+        uses_left=uses,
+        created_by=actor.telegram_id,
     )
     session.add(invite)
     await session.flush()
-    await audit.record(session, actor.telegram_id, "invite.create", f"invite:{invite.id}",
-                       role=role.value, organization_id=organization_id, days=days, uses=uses)
+    await audit.record(
+        session,
+        actor.telegram_id,
+        "invite.create",
+        f"invite:{invite.id}",
+        role=role.value,
+        organization_id=organization_id,
+        days=days,
+        uses=uses,
+    )
     return invite
 
 
@@ -56,7 +73,8 @@ async def redeem(session: AsyncSession, code: str, telegram_id: int, now: dateti
     """Consume one use atomically (a conditional UPDATE, so two people cannot take the last one)."""
     invite = await find_valid(session, code, now)
     taken = await session.execute(
-        update(Invite).where(Invite.id == invite.id, Invite.uses_left > 0, Invite.expires_at > now)
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.uses_left > 0, Invite.expires_at > now)
         .values(uses_left=Invite.uses_left - 1)
     )
     if not taken.rowcount:
@@ -70,8 +88,10 @@ async def redeem(session: AsyncSession, code: str, telegram_id: int, now: dateti
 
 async def list_active(session: AsyncSession, actor: Identity, now: datetime) -> list[Invite]:
     rows = await session.scalars(
-        select(Invite).where(Invite.created_by == actor.telegram_id, Invite.expires_at > now,
-                             Invite.uses_left > 0).order_by(Invite.created_at.desc()).limit(20)
+        select(Invite)
+        .where(Invite.created_by == actor.telegram_id, Invite.expires_at > now, Invite.uses_left > 0)
+        .order_by(Invite.created_at.desc())
+        .limit(20)
     )
     return list(rows)
 

@@ -16,13 +16,27 @@ from bot.services.shared import orgs
 from bot.services.shared.labels import AREA_TITLES, area_title, event_format
 from bot.services.shared.timefmt import local
 from models import (
-    Activity, AreaResult, DiagnosisAttempt, Event, EventFormat, EventStatus, Organization, Route, RouteStatus,
-    RouteStep, StepStatus, User,
+    Activity,
+    AreaResult,
+    DiagnosisAttempt,
+    Event,
+    EventFormat,
+    EventStatus,
+    Organization,
+    Route,
+    RouteStatus,
+    RouteStep,
+    StepStatus,
+    User,
 )
 
 FORM_LABELS = {"formal": "формальная", "non_formal": "неформальная", "informal": "информальная"}
-KIND_LABELS = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "point": "точечный дефицит",
-               "own": "собственная цель"}
+KIND_LABELS = {
+    "severe": "выраженный дефицит",
+    "partial": "частичный дефицит",
+    "point": "точечный дефицит",
+    "own": "собственная цель",
+}
 # §2: at equal rank, the areas closest to pupils' results come first: assessment, methodical, subject.
 PRIORITY = ("3", "2", "1")
 MAX_DEFICITS, MAX_AREA_STEPS, MAX_POINT_STEPS = 3, 4, 2
@@ -59,6 +73,7 @@ def add_months(day: date, months: int) -> date:
 @dataclass(frozen=True)
 class Rules:
     """What the builder takes from the questionnaire version the attempt was taken on."""
+
     priority: tuple[str, ...] = PRIORITY
     limit: int = MAX_DEFICITS
     deficit_zones: frozenset[str] = frozenset(BASE_FORMS)
@@ -67,8 +82,13 @@ class Rules:
 
     @classmethod
     def of(cls, q: content.Questionnaire) -> "Rules":
-        return cls(q.scoring.priority, q.scoring.max_priorities, q.scoring.deficit_zones & frozenset(BASE_FORMS),
-                   {a.code: a.title for a in q.areas}, {i.code: i.text for i in q.items})
+        return cls(
+            q.scoring.priority,
+            q.scoring.max_priorities,
+            q.scoring.deficit_zones & frozenset(BASE_FORMS),
+            {a.code: a.title for a in q.areas},
+            {i.code: i.text for i in q.items},
+        )
 
 
 def priority_deficits(results: list[AreaResult], rules: Rules = Rules()) -> list[AreaResult]:
@@ -76,9 +96,10 @@ def priority_deficits(results: list[AreaResult], rules: Rules = Rules()) -> list
     priority = rules.priority
     ranked = [r for r in results if r.zone in rules.deficit_zones]
     rank = {area: index for index, area in enumerate(priority)}
-    ranked.sort(key=lambda r: (r.zone != "severe", rank.get(r.area, len(priority)),
-                               r.score / max(r.max_score, 1), r.area))
-    return ranked[:rules.limit]
+    ranked.sort(
+        key=lambda r: (r.zone != "severe", rank.get(r.area, len(priority)), r.score / max(r.max_score, 1), r.area)
+    )
+    return ranked[: rules.limit]
 
 
 def spread(start: date, end: date, count: int) -> list[date]:
@@ -106,8 +127,9 @@ class Draft:
 class Picker:
     """Hands out catalogue activities and events, each at most once per route."""
 
-    def __init__(self, activities: list[Activity], events: list[Event], used_activities: set[int],
-                 used_events: set[int]) -> None:
+    def __init__(
+        self, activities: list[Activity], events: list[Event], used_activities: set[int], used_events: set[int]
+    ) -> None:
         self.activities, self.events = activities, events
         self.used_activities, self.used_events = used_activities, used_events
 
@@ -145,12 +167,15 @@ def plan(results: list[AreaResult], picker: Picker, rules: Rules = Rules()) -> l
                 area[-1].items.append(code)
         drafts += area
     rank = {a: i for i, a in enumerate(rules.priority)}
-    rest = sorted((r for r in results if r.area not in chosen_areas and r.point_deficits),
-                  key=lambda r: (rank.get(r.area, len(rank)), r.area))
+    rest = sorted(
+        (r for r in results if r.area not in chosen_areas and r.point_deficits),
+        key=lambda r: (rank.get(r.area, len(rank)), r.area),
+    )
     for result in rest:
         codes = list(result.point_deficits)
-        area = [Draft(result.area, "point", "informal", slot, [code]) for slot, code in
-                enumerate(codes[:MAX_POINT_STEPS])]
+        area = [
+            Draft(result.area, "point", "informal", slot, [code]) for slot, code in enumerate(codes[:MAX_POINT_STEPS])
+        ]
         area[-1].items += codes[MAX_POINT_STEPS:]
         drafts += area
     for draft in drafts:
@@ -161,8 +186,11 @@ def plan(results: list[AreaResult], picker: Picker, rules: Rules = Rules()) -> l
 
 def task_of(draft: Draft, rules: Rules) -> str:
     where = f"в области «{rules.titles.get(draft.area, area_title(draft.area))}»"
-    base = {"severe": f"Устранить выраженный дефицит {where}", "partial": f"Восполнить частичный дефицит {where}",
-            "point": f"Закрыть точечный дефицит {where}"}[draft.kind]
+    base = {
+        "severe": f"Устранить выраженный дефицит {where}",
+        "partial": f"Восполнить частичный дефицит {where}",
+        "point": f"Закрыть точечный дефицит {where}",
+    }[draft.kind]
     if len(draft.items) == 1:
         statement = rules.items.get(draft.items[0], "")
         statement = statement if len(statement) <= 160 else statement[:160].rstrip() + "…"
@@ -183,10 +211,20 @@ def step_from(draft: Draft, position: int, deadline: date, zone: str, rules: Rul
         title, fmt_label = template.format(area=rules.titles.get(draft.area, area_title(draft.area))), ""
     product, report = product_of(fmt_label, draft.form)
     return RouteStep(
-        position=position, area=draft.area, deficit_kind=draft.kind, item_code=(draft.items or [None])[0],
-        activity_id=draft.activity.id if draft.activity else None, event_id=draft.event.id if draft.event else None,
-        title=title[:300], form=draft.form, hours=hours, task=task_of(draft, rules), expected_result=product,
-        report_form=report, deadline=deadline, status=StepStatus.planned,
+        position=position,
+        area=draft.area,
+        deficit_kind=draft.kind,
+        item_code=(draft.items or [None])[0],
+        activity_id=draft.activity.id if draft.activity else None,
+        event_id=draft.event.id if draft.event else None,
+        title=title[:300],
+        form=draft.form,
+        hours=hours,
+        task=task_of(draft, rules),
+        expected_result=product,
+        report_form=report,
+        deadline=deadline,
+        status=StepStatus.planned,
     )
 
 
@@ -195,39 +233,65 @@ async def upcoming_events(session: AsyncSession, user: User, now: datetime, unti
     if user.organization_id is None:
         return []
     scope = [org.id for org in await orgs.lineage(session, user.organization_id)]
-    rows = await session.scalars(select(Event).where(
-        Event.status == EventStatus.published, Event.starts_at > now, Event.registration_deadline > now,
-        Event.scope_org_id.in_(scope)).order_by(Event.starts_at, Event.id))
+    rows = await session.scalars(
+        select(Event)
+        .where(
+            Event.status == EventStatus.published,
+            Event.starts_at > now,
+            Event.registration_deadline > now,
+            Event.scope_org_id.in_(scope),
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
     return [event for event in rows if local(event.starts_at, user.timezone).date() <= until]
 
 
-async def build_route(session: AsyncSession, user: User, attempt_id: int, now: datetime,
-                      period_months: int = 6) -> Route:
+async def build_route(
+    session: AsyncSession, user: User, attempt_id: int, now: datetime, period_months: int = 6
+) -> Route:
     """Archive the current route (if any), carry its done steps over, and build the new one.
     The attempt must be the user's completed one: callers check (routes.start_build / rebuild)."""
     attempt = await session.get(DiagnosisAttempt, attempt_id)
     rules = Rules.of(await content.questionnaire(session, attempt.content_version_id))
     kept: list[RouteStep] = []
-    for old in await session.scalars(select(Route).where(
-            Route.user_id == user.id, Route.status != RouteStatus.archived)):
+    for old in await session.scalars(
+        select(Route).where(Route.user_id == user.id, Route.status != RouteStatus.archived)
+    ):
         old.status = RouteStatus.archived
-        kept += await session.scalars(select(RouteStep).where(
-            RouteStep.route_id == old.id, RouteStep.status == StepStatus.done).order_by(RouteStep.position))
+        kept += await session.scalars(
+            select(RouteStep)
+            .where(RouteStep.route_id == old.id, RouteStep.status == StepStatus.done)
+            .order_by(RouteStep.position)
+        )
     start = local(now, user.timezone).date()
     end = add_months(start, max(1, period_months))
     org = await session.get(Organization, user.organization_id) if user.organization_id else None
-    route = Route(user_id=user.id, attempt_id=attempt_id, period_start=start, period_end=end,
-                  status=RouteStatus.draft if org is not None and org.route_approval_required else RouteStatus.active)
+    route = Route(
+        user_id=user.id,
+        attempt_id=attempt_id,
+        period_start=start,
+        period_end=end,
+        status=RouteStatus.draft if org is not None and org.route_approval_required else RouteStatus.active,
+    )
     session.add(route)
     await session.flush()
     results = list(await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt_id)))
-    activities = list(await session.scalars(select(Activity).where(
-        Activity.is_active.is_(True), Activity.area.in_([r.area for r in results])).order_by(Activity.id)))
-    picker = Picker(activities, await upcoming_events(session, user, now, end),
-                    {s.activity_id for s in kept if s.activity_id}, {s.event_id for s in kept if s.event_id})
+    activities = list(
+        await session.scalars(
+            select(Activity)
+            .where(Activity.is_active.is_(True), Activity.area.in_([r.area for r in results]))
+            .order_by(Activity.id)
+        )
+    )
+    picker = Picker(
+        activities,
+        await upcoming_events(session, user, now, end),
+        {s.activity_id for s in kept if s.activity_id},
+        {s.event_id for s in kept if s.event_id},
+    )
     drafts = plan(results, picker, rules)
     timed = sorted((i for i, d in enumerate(drafts) if d.event is None), key=lambda i: (drafts[i].slot, i))
-    deadlines = dict(zip(timed, spread(start, end, len(timed)))) if timed else {}
+    deadlines = dict(zip(timed, spread(start, end, len(timed)), strict=True)) if timed else {}
     for position, step in enumerate(kept, start=1):
         session.add(_copy(step, route.id, position))
     for index, draft in enumerate(drafts):
@@ -238,9 +302,25 @@ async def build_route(session: AsyncSession, user: User, attempt_id: int, now: d
     return route
 
 
-COPIED = ("area", "deficit_kind", "item_code", "activity_id", "event_id", "title", "form", "hours", "task",
-          "expected_result", "report_form", "deadline", "status", "done_at", "reflection", "evidence_file_id",
-          "evidence_kind")
+COPIED = (
+    "area",
+    "deficit_kind",
+    "item_code",
+    "activity_id",
+    "event_id",
+    "title",
+    "form",
+    "hours",
+    "task",
+    "expected_result",
+    "report_form",
+    "deadline",
+    "status",
+    "done_at",
+    "reflection",
+    "evidence_file_id",
+    "evidence_kind",
+)
 
 
 def _copy(step: RouteStep, route_id: int, position: int) -> RouteStep:

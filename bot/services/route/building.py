@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.route import builder as route_builder
-from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.route.common import current, latest_attempt
+from bot.services.shared.errors import InvalidInput, NotFound
 from models import AttemptStatus, DiagnosisAttempt, Route, User
 
 
@@ -22,8 +22,9 @@ async def _buildable(session: AsyncSession, user: User, attempt_id: int) -> Diag
     return attempt
 
 
-async def start_build(session: AsyncSession, user: User, attempt_id: int, now: datetime,
-                      period_months: int = 6) -> Route | None:
+async def start_build(
+    session: AsyncSession, user: User, attempt_id: int, now: datetime, period_months: int = 6
+) -> Route | None:
     """Build at once when there is no route; None when a route exists and a rebuild needs a yes."""
     attempt = await _buildable(session, user, attempt_id)
     route = await current(session, user)

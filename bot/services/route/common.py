@@ -27,21 +27,35 @@ def progress(steps: list[RouteStep]) -> int:
 
 
 async def latest_attempt(session: AsyncSession, user_id: int) -> DiagnosisAttempt | None:
-    return await session.scalar(select(DiagnosisAttempt).where(
-        DiagnosisAttempt.user_id == user_id, DiagnosisAttempt.status == AttemptStatus.completed,
-    ).order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc()).limit(1))
+    return await session.scalar(
+        select(DiagnosisAttempt)
+        .where(
+            DiagnosisAttempt.user_id == user_id,
+            DiagnosisAttempt.status == AttemptStatus.completed,
+        )
+        .order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc())
+        .limit(1)
+    )
 
 
 async def current(session: AsyncSession, user: User) -> Route | None:
-    return await session.scalar(select(Route).where(Route.user_id == user.id, Route.status.in_(LIVE))
-                                .order_by(Route.id.desc()).limit(1))
+    return await session.scalar(
+        select(Route).where(Route.user_id == user.id, Route.status.in_(LIVE)).order_by(Route.id.desc()).limit(1)
+    )
 
 
 async def steps_of(session: AsyncSession, route_id: int) -> list[RouteStep]:
     """Live steps, soonest deadline first."""
-    return list(await session.scalars(select(RouteStep).where(
-        RouteStep.route_id == route_id, RouteStep.status != StepStatus.removed,
-    ).order_by(RouteStep.deadline, RouteStep.position)))
+    return list(
+        await session.scalars(
+            select(RouteStep)
+            .where(
+                RouteStep.route_id == route_id,
+                RouteStep.status != StepStatus.removed,
+            )
+            .order_by(RouteStep.deadline, RouteStep.position)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -59,11 +73,21 @@ async def overview(session: AsyncSession, user: User, now: datetime) -> Overview
     return Overview(route, steps, attempt.id if attempt else None, today(user, now))
 
 
-async def owned_step(session: AsyncSession, user: User, step_id: int, *, planned: bool = False
-                     ) -> tuple[Route, RouteStep]:
-    row = (await session.execute(select(Route, RouteStep).join(RouteStep, RouteStep.route_id == Route.id).where(
-        RouteStep.id == step_id, Route.user_id == user.id, Route.status.in_(LIVE),
-        RouteStep.status != StepStatus.removed))).first()
+async def owned_step(
+    session: AsyncSession, user: User, step_id: int, *, planned: bool = False
+) -> tuple[Route, RouteStep]:
+    row = (
+        await session.execute(
+            select(Route, RouteStep)
+            .join(RouteStep, RouteStep.route_id == Route.id)
+            .where(
+                RouteStep.id == step_id,
+                Route.user_id == user.id,
+                Route.status.in_(LIVE),
+                RouteStep.status != StepStatus.removed,
+            )
+        )
+    ).first()
     if row is None:
         raise NotFound(STEP_NOT_FOUND)
     route, step = row

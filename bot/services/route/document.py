@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.route.common import current, steps_of
 from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput
-from bot.services.route.common import current, steps_of
 from models import Activity, AreaResult, DiagnosisAttempt, Event, Route, RouteStep, User
 
 
@@ -33,12 +33,28 @@ async def report(session: AsyncSession, user: User) -> Report:
     steps = sorted(await steps_of(session, route.id), key=lambda s: s.position)
     attempt = await session.get(DiagnosisAttempt, route.attempt_id) if route.attempt_id else None
     q = await content.questionnaire(session, attempt.content_version_id) if attempt else None
-    results = list(await session.scalars(select(AreaResult).where(AreaResult.attempt_id == route.attempt_id)
-                                         .order_by(AreaResult.id))) if attempt else []
+    results = (
+        list(
+            await session.scalars(
+                select(AreaResult).where(AreaResult.attempt_id == route.attempt_id).order_by(AreaResult.id)
+            )
+        )
+        if attempt
+        else []
+    )
     results.sort(key=lambda r: (len(r.area), r.area))
     activity_ids = {s.activity_id for s in steps if s.activity_id}
     event_ids = {s.event_id for s in steps if s.event_id}
     activities = {a.id: a for a in await session.scalars(select(Activity).where(Activity.id.in_(activity_ids)))}
     events = {e.id: e for e in await session.scalars(select(Event).where(Event.id.in_(event_ids)))}
-    return Report(user, await orgs.display_name(session, user.organization_id), route, steps, attempt, q, results,
-                  activities, events)
+    return Report(
+        user,
+        await orgs.display_name(session, user.organization_id),
+        route,
+        steps,
+        attempt,
+        q,
+        results,
+        activities,
+        events,
+    )

@@ -4,8 +4,8 @@ import re
 from datetime import date, datetime
 
 from bot.services.route import builder as route_builder
-from bot.services.shared.errors import InvalidInput
 from bot.services.route.common import today
+from bot.services.shared.errors import InvalidInput
 from bot.services.shared.validation import clean_text
 from models import User
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import outbox
 from bot.services.route import builder as route_builder
-from bot.services.shared.errors import InvalidInput
 from bot.services.route.common import LIVE, current, owned_step, refresh
 from bot.services.route.inputs import parse_deadline, parse_reflection, parse_title
+from bot.services.shared import outbox
+from bot.services.shared.errors import InvalidInput
 from bot.services.shared.paging import window
 from models import Activity, Event, Route, RouteComment, RouteStatus, RouteStep, StepStatus, User
 
@@ -31,13 +31,24 @@ async def step_view(session: AsyncSession, user: User, step_id: int) -> StepView
     route, step = await owned_step(session, user, step_id)
     activity = await session.get(Activity, step.activity_id) if step.activity_id else None
     event = await session.get(Event, step.event_id) if step.event_id else None
-    comments = list(await session.scalars(select(RouteComment.text).where(RouteComment.step_id == step.id)
-                                          .order_by(RouteComment.created_at).limit(10)))
+    comments = list(
+        await session.scalars(
+            select(RouteComment.text).where(RouteComment.step_id == step.id).order_by(RouteComment.created_at).limit(10)
+        )
+    )
     return StepView(route, step, activity, event, comments)
 
 
-async def mark_done(session: AsyncSession, user: User, step_id: int, now: datetime, *, reflection: str | None = None,
-                    file_id: str | None = None, file_kind: str | None = None) -> tuple[Route, RouteStep]:
+async def mark_done(
+    session: AsyncSession,
+    user: User,
+    step_id: int,
+    now: datetime,
+    *,
+    reflection: str | None = None,
+    file_id: str | None = None,
+    file_kind: str | None = None,
+) -> tuple[Route, RouteStep]:
     route, step = await owned_step(session, user, step_id, planned=True)
     if route.status == RouteStatus.draft:
         raise InvalidInput("ИОМ ещё не согласован наставником или методистом: отмечать шаги пока рано.")
@@ -71,14 +82,16 @@ async def replacements(session: AsyncSession, user: User, step_id: int, page: in
     route, step = await owned_step(session, user, step_id, planned=True)
     if step.area is None:
         raise InvalidInput("Свой шаг нельзя заменить мероприятием из каталога: уберите его и добавьте новый.")
-    taken = select(RouteStep.activity_id).where(RouteStep.route_id == route.id, RouteStep.activity_id.is_not(None),
-                                                RouteStep.status != StepStatus.removed)
+    taken = select(RouteStep.activity_id).where(
+        RouteStep.route_id == route.id, RouteStep.activity_id.is_not(None), RouteStep.status != StepStatus.removed
+    )
     where = (Activity.area == step.area, Activity.is_active.is_(True), Activity.id.not_in(taken))
     total = await session.scalar(select(func.count()).select_from(Activity).where(*where)) or 0
     at = window(total, page, PAGE_SIZE)
     page, pages = at.page, at.pages
-    items = await session.scalars(select(Activity).where(*where).order_by(Activity.id)
-                                  .offset(at.offset).limit(at.limit))
+    items = await session.scalars(
+        select(Activity).where(*where).order_by(Activity.id).offset(at.offset).limit(at.limit)
+    )
     return ActivityPage(step, list(items), page, pages)
 
 
@@ -91,9 +104,13 @@ async def replace(session: AsyncSession, user: User, step_id: int, activity_id: 
         return step  # a double tap
     # The list offered only activities not in the route, but an older list (opened for another
     # step) may still be on screen: the same activity must not end up in two steps.
-    if await session.scalar(select(RouteStep.id).where(
-            RouteStep.route_id == route.id, RouteStep.activity_id == activity.id,
-            RouteStep.status != StepStatus.removed).limit(1)):
+    if await session.scalar(
+        select(RouteStep.id)
+        .where(
+            RouteStep.route_id == route.id, RouteStep.activity_id == activity.id, RouteStep.status != StepStatus.removed
+        )
+        .limit(1)
+    ):
         raise InvalidInput("Это мероприятие уже есть в вашем маршруте: выберите другое.")
     product, report = route_builder.product_of(activity.format, activity.form.value)
     step.activity_id, step.event_id, step.title = activity.id, None, activity.title[:300]
@@ -115,21 +132,39 @@ async def add_own(session: AsyncSession, user: User, title: str, deadline: date)
     if route is None:
         raise InvalidInput("Сначала постройте ИОМ: /route.")
     last = await session.scalar(select(func.max(RouteStep.position)).where(RouteStep.route_id == route.id)) or 0
-    step = RouteStep(route_id=route.id, position=last + 1, area=None, deficit_kind="own", title=parse_title(title),
-                     form="informal", task="Собственная цель педагога", expected_result="По выбору педагога",
-                     report_form="Рефлексия в боте", deadline=deadline, status=StepStatus.planned)
+    step = RouteStep(
+        route_id=route.id,
+        position=last + 1,
+        area=None,
+        deficit_kind="own",
+        title=parse_title(title),
+        form="informal",
+        task="Собственная цель педагога",
+        expected_result="По выбору педагога",
+        report_form="Рефлексия в боте",
+        deadline=deadline,
+        status=StepStatus.planned,
+    )
     session.add(step)
     await session.flush()
     await refresh(session, route)
     return step
 
 
-async def complete_steps_for_event(session: AsyncSession, user_id: int, event_id: int,
-                                   now: datetime) -> int:
+async def complete_steps_for_event(session: AsyncSession, user_id: int, event_id: int, now: datetime) -> int:
     """Attendance at an event completes the route steps built on it; repeated calls change nothing."""
-    rows = (await session.execute(select(Route, RouteStep).join(RouteStep, RouteStep.route_id == Route.id).where(
-        Route.user_id == user_id, Route.status.in_(LIVE), RouteStep.event_id == event_id,
-        RouteStep.status == StepStatus.planned))).all()
+    rows = (
+        await session.execute(
+            select(Route, RouteStep)
+            .join(RouteStep, RouteStep.route_id == Route.id)
+            .where(
+                Route.user_id == user_id,
+                Route.status.in_(LIVE),
+                RouteStep.event_id == event_id,
+                RouteStep.status == StepStatus.planned,
+            )
+        )
+    ).all()
     for _, step in rows:
         step.status, step.done_at = StepStatus.done, now
         await outbox.cancel_pending(session, f"nudge:{step.id}:")

@@ -9,19 +9,34 @@ title of the questionnaire version it was taken on; everything else names areas 
 from models import EventFormat
 
 AREA_TITLES = {
-    "1": "Предметная", "2": "Методическая", "3": "Оценочная", "4": "Функциональная грамотность",
-    "5": "Психолого-педагогическая и инклюзивная", "6": "Воспитательная", "7": "Коммуникативная",
+    "1": "Предметная",
+    "2": "Методическая",
+    "3": "Оценочная",
+    "4": "Функциональная грамотность",
+    "5": "Психолого-педагогическая и инклюзивная",
+    "6": "Воспитательная",
+    "7": "Коммуникативная",
     "8": "Цифровая",
-    "L1": "Стратегия и управление качеством", "L2": "Кадры и профессиональное развитие",
-    "L3": "Ресурсы, нормативная база, безопасность", "L4": "Лидерство, коммуникация, менторство",
+    "L1": "Стратегия и управление качеством",
+    "L2": "Кадры и профессиональное развитие",
+    "L3": "Ресурсы, нормативная база, безопасность",
+    "L4": "Лидерство, коммуникация, менторство",
 }
 # Events are tagged with the teacher areas as integers 1..8.
 TEACHER_AREAS = {int(code): title for code, title in AREA_TITLES.items() if code.isdigit()}
-ZONE_TITLES = {"severe": "выраженный дефицит", "partial": "частичный дефицит", "norm": "норма",
-               "resource": "ресурсная зона"}
+ZONE_TITLES = {
+    "severe": "выраженный дефицит",
+    "partial": "частичный дефицит",
+    "norm": "норма",
+    "resource": "ресурсная зона",
+}
 EVENT_FORMATS = {
-    EventFormat.seminar: "Семинар", EventFormat.master_class: "Мастер-класс", EventFormat.webinar: "Вебинар",
-    EventFormat.internship: "Стажировка", EventFormat.course: "Курс", EventFormat.competition: "Конкурс",
+    EventFormat.seminar: "Семинар",
+    EventFormat.master_class: "Мастер-класс",
+    EventFormat.webinar: "Вебинар",
+    EventFormat.internship: "Стажировка",
+    EventFormat.course: "Курс",
+    EventFormat.competition: "Конкурс",
     EventFormat.mo_meeting: "Заседание МО",
 }
 

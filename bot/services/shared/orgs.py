@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.shared import timefmt
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.paging import window
-from models import OrgKind, Organization
+from models import Organization, OrgKind
 
 PAGE_SIZE = 8
 OUT_OF_SCOPE = "Эта организация вне вашей зоны ответственности."
@@ -37,8 +37,11 @@ async def _page(session: AsyncSession, where: list, page: int) -> Page:
     at = window(total, page, PAGE_SIZE)
     page, pages = at.page, at.pages
     rows = await session.scalars(
-        select(Organization).where(*where).order_by(Organization.name, Organization.id)
-        .offset(at.offset).limit(at.limit)
+        select(Organization)
+        .where(*where)
+        .order_by(Organization.name, Organization.id)
+        .offset(at.offset)
+        .limit(at.limit)
     )
     return Page(list(rows), page, pages)
 
@@ -223,19 +226,23 @@ def _rows_from_yaml(path: Path) -> list[OrgRow]:
             if not isinstance(muni, dict) or not muni.get("name"):
                 raise InvalidInput(f"{m_where}: нужно поле name")
             m_zone = _check_zone(str(muni.get("timezone", r_zone)), m_where)
-            base = dict(region=str(region["name"]), region_zone=r_zone,
-                        municipality=str(muni["name"]), municipality_zone=m_zone)
+            base = dict(
+                region=str(region["name"]), region_zone=r_zone, municipality=str(muni["name"]), municipality_zone=m_zone
+            )
             rows.append(OrgRow(**base))
             for o_index, org in enumerate(muni.get("organizations") or []):
                 o_where = f"{m_where}, организация №{o_index + 1}"
                 entry = {"name": org} if isinstance(org, str) else org
                 if not isinstance(entry, dict) or not entry.get("name"):
                     raise InvalidInput(f"{o_where}: нужно поле name")
-                rows.append(OrgRow(
-                    **base, organization=str(entry["name"]),
-                    organization_zone=_check_zone(str(entry.get("timezone", m_zone)), o_where),
-                    kind=_parse_kind(entry.get("kind", "school"), o_where),
-                ))
+                rows.append(
+                    OrgRow(
+                        **base,
+                        organization=str(entry["name"]),
+                        organization_zone=_check_zone(str(entry.get("timezone", m_zone)), o_where),
+                        kind=_parse_kind(entry.get("kind", "school"), o_where),
+                    )
+                )
     return rows
 
 
@@ -259,11 +266,17 @@ def _rows_from_csv(path: Path) -> list[OrgRow]:
             if not region or not muni:
                 raise InvalidInput(f"{where}: пустой регион или муниципалитет")
             zone = _check_zone((row.get("timezone") or "").strip(), where)
-            rows.append(OrgRow(
-                region=region, region_zone=zone, municipality=muni, municipality_zone=zone,
-                organization=(row.get("organization") or "").strip() or None, organization_zone=zone,
-                kind=_parse_kind((row.get("kind") or "school").strip(), where),
-            ))
+            rows.append(
+                OrgRow(
+                    region=region,
+                    region_zone=zone,
+                    municipality=muni,
+                    municipality_zone=zone,
+                    organization=(row.get("organization") or "").strip() or None,
+                    organization_zone=zone,
+                    kind=_parse_kind((row.get("kind") or "school").strip(), where),
+                )
+            )
     return rows
 
 
@@ -275,9 +288,9 @@ async def import_file(session: AsyncSession, path: Path) -> ImportReport:
     report = ImportReport()
     for row in rows:
         region = await _upsert(session, None, OrgKind.region, row.region, row.region_zone, report)
-        muni = await _upsert(session, region.id, OrgKind.municipality, row.municipality,
-                             row.municipality_zone, report)
+        muni = await _upsert(session, region.id, OrgKind.municipality, row.municipality, row.municipality_zone, report)
         if row.organization:
-            await _upsert(session, muni.id, row.kind, row.organization,
-                          row.organization_zone or row.municipality_zone, report)
+            await _upsert(
+                session, muni.id, row.kind, row.organization, row.organization_zone or row.municipality_zone, report
+            )
     return report

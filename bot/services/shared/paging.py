@@ -18,7 +18,7 @@ class Window:
     limit: int
 
     def slice(self, items: Sequence[T]) -> list[T]:
-        return list(items[self.offset:self.offset + self.limit])
+        return list(items[self.offset : self.offset + self.limit])
 
 
 def window(total: int, page: int, size: int) -> Window:

@@ -48,11 +48,14 @@ class Identity:
 async def load_identity(session: AsyncSession, telegram_id: int, admin_ids: list[int]) -> Identity:
     """The user row and every role grant in one round trip (this runs for every update)."""
     who = select(literal(telegram_id, BigInteger).label("tg")).subquery()
-    rows = (await session.execute(
-        select(User, RoleGrant).select_from(who)
-        .outerjoin(User, User.telegram_id == who.c.tg)
-        .outerjoin(RoleGrant, RoleGrant.telegram_id == who.c.tg)
-    )).all()
+    rows = (
+        await session.execute(
+            select(User, RoleGrant)
+            .select_from(who)
+            .outerjoin(User, User.telegram_id == who.c.tg)
+            .outerjoin(RoleGrant, RoleGrant.telegram_id == who.c.tg)
+        )
+    ).all()
     user = rows[0][0] if rows else None
     grants = [grant for _, grant in rows if grant is not None]
     return Identity(telegram_id, user, grants, env_admin=telegram_id in admin_ids)
@@ -99,10 +102,13 @@ async def grant(
     if scope_org_id is not None:
         await orgs.get(session, scope_org_id)
     scope = None if role == Role.admin else scope_org_id
-    existing = await session.scalar(select(RoleGrant).where(
-        RoleGrant.telegram_id == telegram_id, RoleGrant.role == role,
-        RoleGrant.scope_org_id.is_(None) if scope is None else RoleGrant.scope_org_id == scope,
-    ))
+    existing = await session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.telegram_id == telegram_id,
+            RoleGrant.role == role,
+            RoleGrant.scope_org_id.is_(None) if scope is None else RoleGrant.scope_org_id == scope,
+        )
+    )
     if existing is not None:
         return False
     actor_id = actor.telegram_id if actor else None
@@ -122,8 +128,14 @@ async def revoke(
         query = query.where(RoleGrant.scope_org_id == scope_org_id)
     removed = (await session.execute(query)).rowcount or 0
     if removed:
-        await audit.record(session, actor.telegram_id if actor else None, "role.revoke",
-                           f"tg:{telegram_id}", role=role.value, scope=scope_org_id)
+        await audit.record(
+            session,
+            actor.telegram_id if actor else None,
+            "role.revoke",
+            f"tg:{telegram_id}",
+            role=role.value,
+            scope=scope_org_id,
+        )
     return removed
 
 
@@ -136,8 +148,11 @@ async def list_grants(session: AsyncSession, role: Role, page: int = 0) -> tuple
     at = window(total, page, GRANTS_PAGE)
     page, pages = at.page, at.pages
     grants = await session.scalars(
-        select(RoleGrant).where(RoleGrant.role == role).order_by(RoleGrant.created_at, RoleGrant.id)
-        .offset(at.offset).limit(at.limit)
+        select(RoleGrant)
+        .where(RoleGrant.role == role)
+        .order_by(RoleGrant.created_at, RoleGrant.id)
+        .offset(at.offset)
+        .limit(at.limit)
     )
     return list(grants), page, pages
 
@@ -149,6 +164,12 @@ async def revoke_grant(session: AsyncSession, actor: Identity, grant_id: int, ro
     if grant is None or grant.role != role:
         raise InvalidInput("Эта роль уже снята.")
     await session.delete(grant)
-    await audit.record(session, actor.telegram_id, "role.revoke", f"tg:{grant.telegram_id}",
-                       role=grant.role.value, scope=grant.scope_org_id)
+    await audit.record(
+        session,
+        actor.telegram_id,
+        "role.revoke",
+        f"tg:{grant.telegram_id}",
+        role=grant.role.value,
+        scope=grant.scope_org_id,
+    )
     return grant

@@ -53,6 +53,4 @@ def parse_experience(text: str | None) -> int:
 
 
 def parse_birth_year(text: str | None, current_year: int) -> int:
-    return parse_int(
-        text, low=current_year - MAX_AGE, high=current_year - MIN_AGE, what="год рождения"
-    )
+    return parse_int(text, low=current_year - MAX_AGE, high=current_year - MIN_AGE, what="год рождения")

@@ -18,7 +18,16 @@ the other indicators, mentoring included) and `compute` (assembling it all, the 
 """
 
 from bot.services.monitoring.indicators.common import (
-    AreaDeficit, EventTotals, Group, Indicator, Ratio, Stats, latest_attempt, pair_in_period, people, scope_cte,
+    AreaDeficit,
+    EventTotals,
+    Group,
+    Indicator,
+    Ratio,
+    Stats,
+    latest_attempt,
+    pair_in_period,
+    people,
+    scope_cte,
 )
 from bot.services.monitoring.indicators.compute import compute, require_scope
 from bot.services.monitoring.indicators.deficits import AREAS, DEFICIT_ZONES, area_titles
@@ -26,15 +35,53 @@ from bot.services.monitoring.indicators.definitions import DEFINITIONS, Definiti
 from bot.services.monitoring.indicators.events import events_in_scope
 from bot.services.monitoring.indicators.overcome import ZONE_RANK, Overcome, overcome_rule
 from bot.services.monitoring.indicators.period import (
-    BAD_PERIOD, MAX_PERIOD_DAYS, PERIOD_TEXT, Period, Window, academic_year, last_days, parse_period, period_from_key,
+    BAD_PERIOD,
+    MAX_PERIOD_DAYS,
+    PERIOD_TEXT,
+    Period,
+    Window,
+    academic_year,
+    last_days,
+    parse_period,
+    period_from_key,
 )
 from bot.services.monitoring.indicators.routes import IOM_STATUSES, PK_FORMAT
 from bot.services.monitoring.indicators.teachers import LEADER_POSITIONS, YOUNG_AGE, YOUNG_EXPERIENCE
 
 __all__ = [
-    "AreaDeficit", "EventTotals", "Group", "Indicator", "Ratio", "Stats", "latest_attempt", "pair_in_period", "people",
-    "scope_cte", "compute", "require_scope", "AREAS", "DEFICIT_ZONES", "area_titles", "DEFINITIONS", "Definition",
-    "events_in_scope", "ZONE_RANK", "Overcome", "overcome_rule",
-    "BAD_PERIOD", "MAX_PERIOD_DAYS", "PERIOD_TEXT", "Period", "Window", "academic_year", "last_days", "parse_period",
-    "period_from_key", "IOM_STATUSES", "PK_FORMAT", "LEADER_POSITIONS", "YOUNG_AGE", "YOUNG_EXPERIENCE",
+    "AreaDeficit",
+    "EventTotals",
+    "Group",
+    "Indicator",
+    "Ratio",
+    "Stats",
+    "latest_attempt",
+    "pair_in_period",
+    "people",
+    "scope_cte",
+    "compute",
+    "require_scope",
+    "AREAS",
+    "DEFICIT_ZONES",
+    "area_titles",
+    "DEFINITIONS",
+    "Definition",
+    "events_in_scope",
+    "ZONE_RANK",
+    "Overcome",
+    "overcome_rule",
+    "BAD_PERIOD",
+    "MAX_PERIOD_DAYS",
+    "PERIOD_TEXT",
+    "Period",
+    "Window",
+    "academic_year",
+    "last_days",
+    "parse_period",
+    "period_from_key",
+    "IOM_STATUSES",
+    "PK_FORMAT",
+    "LEADER_POSITIONS",
+    "YOUNG_AGE",
+    "YOUNG_EXPERIENCE",
 ]

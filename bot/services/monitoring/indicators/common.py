@@ -76,30 +76,47 @@ class Stats:
 def scope_cte(root_id: int):
     """(org_id, group_id) for every organization of the subtree; group = the root's child above it."""
     o = Organization.__table__
-    tree = select(o.c.id.label("org_id"), o.c.id.label("group_id")).where(o.c.id == root_id).cte(
-        "scope_orgs", recursive=True)
+    tree = (
+        select(o.c.id.label("org_id"), o.c.id.label("group_id"))
+        .where(o.c.id == root_id)
+        .cte("scope_orgs", recursive=True)
+    )
     child = o.alias("child")
-    return tree.union_all(select(child.c.id, case((tree.c.org_id == root_id, child.c.id), else_=tree.c.group_id))
-                          .where(child.c.parent_id == tree.c.org_id))
+    return tree.union_all(
+        select(child.c.id, case((tree.c.org_id == root_id, child.c.id), else_=tree.c.group_id)).where(
+            child.c.parent_id == tree.c.org_id
+        )
+    )
 
 
 def people(scope, window: Window, *columns):
     """The population: users of the scope, not erased, registered before the period ended."""
-    return (select(User.id.label("user_id"), scope.c.group_id, *columns)
-            .join(scope, User.organization_id == scope.c.org_id)
-            .where(User.erased_at.is_(None), User.created_at < window.end_at))
+    return (
+        select(User.id.label("user_id"), scope.c.group_id, *columns)
+        .join(scope, User.organization_id == scope.c.org_id)
+        .where(User.erased_at.is_(None), User.created_at < window.end_at)
+    )
 
 
 def latest_attempt(user_id, before: datetime):
-    return (select(DiagnosisAttempt.id).where(
-        DiagnosisAttempt.user_id == user_id, DiagnosisAttempt.status == AttemptStatus.completed,
-        DiagnosisAttempt.completed_at < before,
-    ).order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc()).limit(1).scalar_subquery())
+    return (
+        select(DiagnosisAttempt.id)
+        .where(
+            DiagnosisAttempt.user_id == user_id,
+            DiagnosisAttempt.status == AttemptStatus.completed,
+            DiagnosisAttempt.completed_at < before,
+        )
+        .order_by(DiagnosisAttempt.completed_at.desc(), DiagnosisAttempt.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def pair_in_period(window: Window):
-    return and_(MentorPair.starts_on <= window.end,
-                or_(MentorPair.status == PairStatus.active, MentorPair.ended_at >= window.start_at))
+    return and_(
+        MentorPair.starts_on <= window.end,
+        or_(MentorPair.status == PairStatus.active, MentorPair.ended_at >= window.start_at),
+    )
 
 
 def flag(condition):

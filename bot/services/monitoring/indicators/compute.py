@@ -6,7 +6,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import roles
 from bot.services.monitoring.indicators.common import Group, Indicator, Ratio, Stats
 from bot.services.monitoring.indicators.deficits import area_deficits
 from bot.services.monitoring.indicators.definitions import DEFINITIONS
@@ -14,13 +13,15 @@ from bot.services.monitoring.indicators.events import event_totals
 from bot.services.monitoring.indicators.period import Period, Window
 from bot.services.monitoring.indicators.routes import route_level
 from bot.services.monitoring.indicators.teachers import user_level
+from bot.services.shared import roles
 from bot.services.shared.roles import Identity
 from models import Organization
 
 
 async def _groups(session: AsyncSession, scope: Organization, seen: set[int]) -> list[Group]:
-    children = await session.execute(select(Organization.id, Organization.name)
-                                     .where(Organization.parent_id == scope.id).order_by(Organization.name))
+    children = await session.execute(
+        select(Organization.id, Organization.name).where(Organization.parent_id == scope.id).order_by(Organization.name)
+    )
     groups = [Group(org_id, name) for org_id, name in children]
     return ([Group(scope.id, scope.name)] if scope.id in seen else []) + groups
 
@@ -45,9 +46,15 @@ async def compute(session: AsyncSession, scope: Organization, period: Period, zo
             by_group = _ratio(users, *spec.columns)
         total = Ratio(sum(r.num for r in by_group.values()), sum(r.den for r in by_group.values()))
         indicators.append(Indicator(spec, total, by_group))
-    return Stats(scope, period, sum(row["teachers"] for row in users.values()),
-                 await _groups(session, scope, set(users) | set(routes)), indicators,
-                 await area_deficits(session, areas), await event_totals(session, scope.id, window))
+    return Stats(
+        scope,
+        period,
+        sum(row["teachers"] for row in users.values()),
+        await _groups(session, scope, set(users) | set(routes)),
+        indicators,
+        await area_deficits(session, areas),
+        await event_totals(session, scope.id, window),
+    )
 
 
 async def require_scope(session: AsyncSession, identity: Identity, org_id: int) -> Organization:

@@ -5,8 +5,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
-from bot.services.shared.errors import DomainError
 from bot.services.monitoring.indicators.common import AreaDeficit
+from bot.services.shared.errors import DomainError
 from models import AreaResult
 
 DEFICIT_ZONES = ("severe", "partial")
@@ -18,13 +18,16 @@ def zones_code(attempt_id):
     is 2 for a severe deficit, 1 for a partial one, 0 otherwise. Flags and per-area counts then
     come from arithmetic instead of a second join on the largest table."""
     digit = case({"severe": 2, "partial": 1}, value=AreaResult.zone, else_=0)
-    weight = case({area: 3 ** k for k, area in enumerate(AREAS)}, value=AreaResult.area, else_=0)
-    return (select(func.sum(digit * weight))
-            .where(AreaResult.attempt_id == attempt_id, AreaResult.zone.in_(DEFICIT_ZONES)).scalar_subquery())
+    weight = case({area: 3**k for k, area in enumerate(AREAS)}, value=AreaResult.area, else_=0)
+    return (
+        select(func.sum(digit * weight))
+        .where(AreaResult.attempt_id == attempt_id, AreaResult.zone.in_(DEFICIT_ZONES))
+        .scalar_subquery()
+    )
 
 
 def digit(code, k: int):
-    return code // 3 ** k % 3
+    return code // 3**k % 3
 
 
 async def area_titles(session: AsyncSession) -> dict[str, str]:

@@ -60,8 +60,9 @@ def parse_period(text: str | None) -> Period:
 def period_from_key(start: int, end: int) -> Period:
     """Callback data is user input: rebuild and re-check the dates."""
     try:
-        return Period.checked(datetime.strptime(str(start), "%Y%m%d").date(),
-                              datetime.strptime(str(end), "%Y%m%d").date())
+        return Period.checked(
+            datetime.strptime(str(start), "%Y%m%d").date(), datetime.strptime(str(end), "%Y%m%d").date()
+        )
     except ValueError:
         raise InvalidInput(BAD_PERIOD) from None
 
@@ -69,6 +70,7 @@ def period_from_key(start: int, end: int) -> Period:
 @dataclass(frozen=True)
 class Window:
     """The period as dates (inclusive) and as UTC instants [start_at, end_at)."""
+
     start: date
     end: date
     start_at: datetime

@@ -22,41 +22,65 @@ def _flags_query(root_id: int, window: Window, ref_year: int, rule: Overcome):
     scope = scope_cte(root_id)
     uid = User.id
     # One lookup for both: 1 = a mentee in the period, 2 = (also) in a competency pair.
-    mentee = (select(func.max(case((MentorPair.type == PairType.competency, 2), else_=1)))
-              .where(MentorPair.mentee_id == uid, pair_in_period(window)).scalar_subquery())
+    mentee = (
+        select(func.max(case((MentorPair.type == PairType.competency, 2), else_=1)))
+        .where(MentorPair.mentee_id == uid, pair_in_period(window))
+        .scalar_subquery()
+    )
     young = and_(User.birth_year > ref_year - YOUNG_AGE, User.experience_years <= YOUNG_EXPERIENCE)
-    level1 = people(
-        scope, window,
-        func.coalesce(routes_code(uid, window), 0).label("routes"),
-        func.coalesce(mentee, 0).label("mentee"),
-        flag(exists().where(MentorPair.mentor_id == uid, pair_in_period(window))).label("mentor"),
-        flag(young).label("young"),
-        flag(User.position.in_(LEADER_POSITIONS)).label("leader"),
-        latest_attempt(uid, window.end_at).label("latest"),
-    ).cte("l1").prefix_with("MATERIALIZED")
+    level1 = (
+        people(
+            scope,
+            window,
+            func.coalesce(routes_code(uid, window), 0).label("routes"),
+            func.coalesce(mentee, 0).label("mentee"),
+            flag(exists().where(MentorPair.mentor_id == uid, pair_in_period(window))).label("mentor"),
+            flag(young).label("young"),
+            flag(User.position.in_(LEADER_POSITIONS)).label("leader"),
+            latest_attempt(uid, window.end_at).label("latest"),
+        )
+        .cte("l1")
+        .prefix_with("MATERIALIZED")
+    )
 
     # The latest attempt before the period ended lies in the period exactly when the teacher was
     # diagnosed in it; it is then the "new" attempt of a repeat diagnosis.
     recent = DiagnosisAttempt.__table__.alias("recent")
     prev = DiagnosisAttempt.__table__.alias("prev_attempt")
-    previous = (select(prev.c.id).where(
-        prev.c.user_id == level1.c.user_id, prev.c.status == AttemptStatus.completed.value,
-        prev.c.variant == recent.c.variant,
-        or_(prev.c.completed_at < recent.c.completed_at, and_(prev.c.completed_at == recent.c.completed_at,
-                                                              prev.c.id < recent.c.id)),
-    ).order_by(prev.c.completed_at.desc(), prev.c.id.desc()).limit(1).scalar_subquery())
-    level2 = (select(
-        level1, recent.c.id.label("recent"),
-        case((level1.c.latest.is_not(None), func.coalesce(zones_code(level1.c.latest), 0)), else_=0).label("zones"),
-        case((recent.c.id.is_not(None), previous), else_=None).label("repeat_old"),
-    ).select_from(level1.outerjoin(recent, and_(recent.c.id == level1.c.latest,
-                                                recent.c.completed_at >= window.start_at)))
-        .cte("l2").prefix_with("MATERIALIZED"))
+    previous = (
+        select(prev.c.id)
+        .where(
+            prev.c.user_id == level1.c.user_id,
+            prev.c.status == AttemptStatus.completed.value,
+            prev.c.variant == recent.c.variant,
+            or_(
+                prev.c.completed_at < recent.c.completed_at,
+                and_(prev.c.completed_at == recent.c.completed_at, prev.c.id < recent.c.id),
+            ),
+        )
+        .order_by(prev.c.completed_at.desc(), prev.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    level2 = (
+        select(
+            level1,
+            recent.c.id.label("recent"),
+            case((level1.c.latest.is_not(None), func.coalesce(zones_code(level1.c.latest), 0)), else_=0).label("zones"),
+            case((recent.c.id.is_not(None), previous), else_=None).label("repeat_old"),
+        )
+        .select_from(
+            level1.outerjoin(recent, and_(recent.c.id == level1.c.latest, recent.c.completed_at >= window.start_at))
+        )
+        .cte("l2")
+        .prefix_with("MATERIALIZED")
+    )
     return level2, overcame(level2.c.repeat_old, level2.c.recent, rule)
 
 
-async def user_level(session: AsyncSession, root_id: int, window: Window, ref_year: int
-                     ) -> tuple[dict[int, dict], list[tuple[str, int, int]]]:
+async def user_level(
+    session: AsyncSession, root_id: int, window: Window, ref_year: int
+) -> tuple[dict[int, dict], list[tuple[str, int, int]]]:
     """Per-group counts and the per-area deficit counts, in one pass over the teachers."""
     flags, overcome = _flags_query(root_id, window, ref_year, await overcome_rule(session))
     c = flags.c
@@ -65,11 +89,21 @@ async def user_level(session: AsyncSession, root_id: int, window: Window, ref_ye
     severe = or_(*(digit(c.zones, k) == 2 for k in range(len(AREAS))))
     count = lambda *conditions: func.sum(flag(and_(*conditions)))  # noqa: E731
     counts = {
-        "teachers": func.count(), "diag": count(diag), "iom": count(iom), "deficit": count(deficit),
-        "deficit_iom": count(deficit, iom), "repeat": count(repeat), "overcome": count(repeat, overcome),
-        "pk": count(pk), "young": count(young), "young_support": count(young, or_(c.mentee > 0, iom)),
-        "young_mentor": count(young, c.mentee > 0), "severe": count(severe),
-        "severe_pair": count(severe, c.mentee == 2), "mentor": count(c.mentor == 1), "leader": count(c.leader == 1),
+        "teachers": func.count(),
+        "diag": count(diag),
+        "iom": count(iom),
+        "deficit": count(deficit),
+        "deficit_iom": count(deficit, iom),
+        "repeat": count(repeat),
+        "overcome": count(repeat, overcome),
+        "pk": count(pk),
+        "young": count(young),
+        "young_support": count(young, or_(c.mentee > 0, iom)),
+        "young_mentor": count(young, c.mentee > 0),
+        "severe": count(severe),
+        "severe_pair": count(severe, c.mentee == 2),
+        "mentor": count(c.mentor == 1),
+        "leader": count(c.leader == 1),
         "leader_ok": count(c.leader == 1, diag, pk),
     }
     per_area = [count(digit(c.zones, k) == zone) for k in range(len(AREAS)) for zone in (2, 1)]
@@ -77,9 +111,12 @@ async def user_level(session: AsyncSession, root_id: int, window: Window, ref_ye
     groups, areas = {}, [[0, 0] for _ in AREAS]
     for row in await session.execute(query):
         groups[row.group_id] = {name: int(row._mapping[name] or 0) for name in counts}
-        tail = row[1 + len(counts):]
+        tail = row[1 + len(counts) :]
         for k in range(len(AREAS)):
             areas[k][0] += int(tail[2 * k] or 0)
             areas[k][1] += int(tail[2 * k + 1] or 0)
-    return groups, [(area, severe_n, partial_n) for area, (severe_n, partial_n) in zip(AREAS, areas)
-                    if severe_n or partial_n]
+    return groups, [
+        (area, severe_n, partial_n)
+        for area, (severe_n, partial_n) in zip(AREAS, areas, strict=True)
+        if severe_n or partial_n
+    ]
