@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.services.route import Report
-from bot.services.route.builder import FORM_LABELS, KIND_LABELS
-from bot.services.shared.labels import ZONE_TITLES, area_title
+from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, ZONE_TITLES, area_title
 from bot.services.shared.timefmt import fmt, local
 from models import Position, RouteStatus, StepStatus
 

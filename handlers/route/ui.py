@@ -5,8 +5,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.route import ActivityPage, Overview, StepView, progress
-from bot.services.route.builder import FORM_LABELS, KIND_LABELS
-from bot.services.shared.labels import area_title
+from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, area_title
 from bot.services.shared.paging import window
 from bot.services.shared.timefmt import fmt
 from handlers.shared.keyboard_builder import KeyboardBuilder

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.services import route as routes
 from bot.services.route import builder as route_builder
+from bot.services.route import plan as route_plan
 from bot.services.shared import roles
 from bot.services.shared.errors import AccessDenied
 from models import (
@@ -107,7 +108,7 @@ def test_priority_order_and_the_cap_of_three():
         result("4", 12, "norm"),
         result("6", 15, "resource"),
     ]
-    assert [r.area for r in route_builder.priority_deficits(results)] == ["3", "8", "5"]
+    assert [r.area for r in route_plan.priority_deficits(results)] == ["3", "8", "5"]
     partial_only = [
         result("1", 8, "partial"),
         result("7", 8, "partial"),
@@ -115,8 +116,8 @@ def test_priority_order_and_the_cap_of_three():
         result("5", 9, "partial"),
         result("4", 12, "norm"),
     ]
-    assert [r.area for r in route_builder.priority_deficits(partial_only)] == ["2", "1", "7"]
-    assert route_builder.priority_deficits([result("4", 12, "norm"), result("6", 14, "resource")]) == []
+    assert [r.area for r in route_plan.priority_deficits(partial_only)] == ["2", "1", "7"]
+    assert route_plan.priority_deficits([result("4", 12, "norm"), result("6", 14, "resource")]) == []
 
 
 async def test_forms_mix_per_deficit_kind(sessionmaker):
@@ -235,7 +236,7 @@ async def test_deadlines_spread_over_the_period_in_the_teachers_zone(sessionmake
     first_of_each = {s.area: s.deadline for s in reversed(rows)}
     assert max(first_of_each.values()) < date(2026, 6, 1)  # every deficit starts early, not in turn
     assert short.period_end == date(2026, 6, 11)
-    assert route_builder.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert route_plan.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
 
 
 async def test_rebuild_keeps_done_steps(sessionmaker):

@@ -5,7 +5,7 @@ import pytest
 
 from bot.content import CONTENT_DIR
 from bot.services import content
-from bot.services.diagnosis import AreaScore, compare, is_mentor_candidate, is_overcome, score_areas
+from bot.services.diagnosis.scoring import AreaScore, compare, is_mentor_candidate, is_overcome, score_areas
 
 
 def load(kind: str) -> content.Questionnaire:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.diagnosis.scoring import DEFICIT_ZONES
 from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared import orgs, roles
 from bot.services.shared.errors import InvalidInput, NotFound
@@ -32,7 +33,6 @@ from models import (
 )
 
 AREAS = ("1", "2", "3", "4", "5", "6", "7", "8", "L1", "L2", "L3", "L4")
-DEFICIT_ZONES = ("severe", "partial")
 AUDIENCE_ROLES = ("teacher", "mentor")  # mentor: holds a mentor grant; teacher: does not
 YOUNG_MAX_AGE, YOUNG_MAX_EXPERIENCE = 35, 3
 LIST_KEYS = ("orgs", "roles", "positions", "subjects", "deficit")

@@ -12,7 +12,7 @@ from bot.services import route as routes
 from bot.services.mentoring.access import member_pair, mentor_pair
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import MAX_TEXT, parse_day
-from bot.services.route.builder import add_months
+from bot.services.route.plan import add_months
 from bot.services.shared import outbox
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.validation import clean_text

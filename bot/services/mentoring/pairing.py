@@ -24,7 +24,7 @@ from bot.services.mentoring.rules import (
     parse_day,
     plural,
 )
-from bot.services.route.builder import add_months
+from bot.services.route.plan import add_months
 from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.roles import Identity

@@ -3,7 +3,7 @@ typed by people, labels."""
 
 from datetime import date
 
-from bot.services.route.builder import add_months
+from bot.services.route.plan import add_months
 from bot.services.shared.errors import InvalidInput
 from models import PairType
 

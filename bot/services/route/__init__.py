@@ -5,7 +5,8 @@ Every step id arrives from a button, so each action loads the step through `owne
 of someone else's (or an archived) route is reported as not found and nothing changes.
 
 This package is the public API (callers use `routes.X`); the parts live in sub-modules: `common`
-(the current route, its steps, progress, the step gate, status refresh), `building`, `inputs`
+(the current route, its steps, progress, the step gate, status refresh), `building` (with
+`plan`, the pure priority rule and step drafting, and `builder`, its database side), `inputs`
 (typed text and files), `steps` (step actions and completion by attendance), `approval`,
 `nudges` and `document` (what the PDF needs).
 """

@@ -1,26 +1,21 @@
-"""Building an ИОМ from a completed diagnosis: the priority rule of domain.md §2 picks the
-deficits, each gets 2–4 steps mixing forms, and every step carries the §4 table fields.
+"""Building an ИОМ from a completed diagnosis in the database: the teacher's upcoming events, the
+catalogue and the attempt's results go through the plan (route.plan); a rebuild archives the old
+route and carries its finished steps over."""
 
-Real upcoming events in the teacher's scope are preferred over catalogue activities; a rebuild
-archives the old route and carries its finished steps over."""
-
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.route.plan import Picker, Rules, add_months, plan, spread, step_from
 from bot.services.shared import orgs
-from bot.services.shared.labels import AREA_TITLES, area_title, event_format
 from bot.services.shared.timefmt import local
 from models import (
     Activity,
     AreaResult,
     DiagnosisAttempt,
     Event,
-    EventFormat,
     EventStatus,
     Organization,
     Route,
@@ -29,203 +24,6 @@ from models import (
     StepStatus,
     User,
 )
-
-FORM_LABELS = {"formal": "формальная", "non_formal": "неформальная", "informal": "информальная"}
-KIND_LABELS = {
-    "severe": "выраженный дефицит",
-    "partial": "частичный дефицит",
-    "point": "точечный дефицит",
-    "own": "собственная цель",
-}
-# §2: at equal rank, the areas closest to pupils' results come first: assessment, methodical, subject.
-PRIORITY = ("3", "2", "1")
-MAX_DEFICITS, MAX_AREA_STEPS, MAX_POINT_STEPS = 3, 4, 2
-BASE_FORMS = {"severe": ("formal", "non_formal", "informal"), "partial": ("non_formal", "informal")}
-# (keyword of the activity format, planned product, report form); the first match wins.
-PRODUCTS = (
-    ("курс", "Удостоверение о ПК и план применения на уроках", "Удостоверение (скан или фото)"),
-    ("стажир", "Отчёт о стажировке и урок с применением опыта", "Отчёт о стажировке"),
-    ("наставн", "План и записи встреч, разбор взаимопосещений", "Лист взаимопосещений, отзыв наставника"),
-    ("конкурс", "Конкурсные материалы, представленные коллегам", "Диплом или сертификат участника"),
-)
-FORM_PRODUCTS = {
-    "formal": ("Удостоверение о ПК и план применения на уроках", "Удостоверение (скан или фото)"),
-    "non_formal": ("Приём, опробованный на своём уроке, и его разбор", "Сертификат участника, рефлексия в боте"),
-    "informal": ("Конспект и 2–3 приёма, введённые на уроках", "Рефлексия в боте"),
-}
-FALLBACK_TITLES = {
-    "formal": ("Курс повышения квалификации из ФР ДПП: {area}", 36),
-    "non_formal": ("Семинар или мастер-класс методического объединения: {area}", 4),
-    "informal": ("Самостоятельное изучение: {area}", 10),
-}
-
-
-def add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return date(day.year + year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What the builder takes from the questionnaire version the attempt was taken on."""
-
-    priority: tuple[str, ...] = PRIORITY
-    limit: int = MAX_DEFICITS
-    deficit_zones: frozenset[str] = frozenset(BASE_FORMS)
-    titles: Mapping[str, str] = field(default_factory=lambda: AREA_TITLES)
-    items: Mapping[str, str] = field(default_factory=dict)  # item code → statement
-
-    @classmethod
-    def of(cls, q: content.Questionnaire) -> "Rules":
-        return cls(
-            q.scoring.priority,
-            q.scoring.max_priorities,
-            q.scoring.deficit_zones & frozenset(BASE_FORMS),
-            {a.code: a.title for a in q.areas},
-            {i.code: i.text for i in q.items},
-        )
-
-
-def priority_deficits(results: list[AreaResult], rules: Rules = Rules()) -> list[AreaResult]:
-    """Severe first, then partial; ties by the area priority order, then by the lower score."""
-    priority = rules.priority
-    ranked = [r for r in results if r.zone in rules.deficit_zones]
-    rank = {area: index for index, area in enumerate(priority)}
-    ranked.sort(
-        key=lambda r: (r.zone != "severe", rank.get(r.area, len(priority)), r.score / max(r.max_score, 1), r.area)
-    )
-    return ranked[: rules.limit]
-
-
-def spread(start: date, end: date, count: int) -> list[date]:
-    """`count` deadlines evenly over the period, the last one on its final day."""
-    total = max((end - start).days, count)
-    return [min(end, start + timedelta(days=max(1, round(total * (i + 1) / count)))) for i in range(count)]
-
-
-def product_of(format_label: str, form: str) -> tuple[str, str]:
-    lowered = format_label.lower()
-    return next(((p, r) for key, p, r in PRODUCTS if key in lowered), FORM_PRODUCTS[form])
-
-
-@dataclass
-class Draft:
-    area: str
-    kind: str
-    form: str
-    slot: int  # order within its area: deadlines go round-robin over the areas
-    items: list[str] = field(default_factory=list)  # point deficits this step answers
-    activity: Activity | None = None
-    event: Event | None = None
-
-
-class Picker:
-    """Hands out catalogue activities and events, each at most once per route."""
-
-    def __init__(
-        self, activities: list[Activity], events: list[Event], used_activities: set[int], used_events: set[int]
-    ) -> None:
-        self.activities, self.events = activities, events
-        self.used_activities, self.used_events = used_activities, used_events
-
-    def event(self, area: str, form: str) -> Event | None:
-        if form == "informal" or not area.isdigit():
-            return None
-        for event in self.events:
-            if event.id in self.used_events or int(area) not in (event.areas or []):
-                continue
-            if (event.format == EventFormat.course) == (form == "formal"):
-                self.used_events.add(event.id)
-                return event
-        return None
-
-    def activity(self, area: str, form: str) -> Activity | None:
-        for activity in self.activities:
-            if activity.area == area and activity.form.value == form and activity.id not in self.used_activities:
-                self.used_activities.add(activity.id)
-                return activity
-        return None
-
-
-def plan(results: list[AreaResult], picker: Picker, rules: Rules = Rules()) -> list[Draft]:
-    chosen = priority_deficits(results, rules)
-    chosen_areas = {r.area for r in chosen}
-    drafts: list[Draft] = []
-    for result in chosen:
-        points = list(result.point_deficits or [])
-        area = [Draft(result.area, result.zone, form, slot) for slot, form in enumerate(BASE_FORMS[result.zone])]
-        area[-1].items = points[:1]
-        for code in points[1:]:
-            if len(area) < MAX_AREA_STEPS:
-                area.append(Draft(result.area, "point", "informal", len(area), [code]))
-            else:
-                area[-1].items.append(code)
-        drafts += area
-    rank = {a: i for i, a in enumerate(rules.priority)}
-    rest = sorted(
-        (r for r in results if r.area not in chosen_areas and r.point_deficits),
-        key=lambda r: (rank.get(r.area, len(rank)), r.area),
-    )
-    for result in rest:
-        codes = list(result.point_deficits)
-        area = [
-            Draft(result.area, "point", "informal", slot, [code]) for slot, code in enumerate(codes[:MAX_POINT_STEPS])
-        ]
-        area[-1].items += codes[MAX_POINT_STEPS:]
-        drafts += area
-    for draft in drafts:
-        draft.event = picker.event(draft.area, draft.form)
-        draft.activity = None if draft.event else picker.activity(draft.area, draft.form)
-    return drafts
-
-
-def task_of(draft: Draft, rules: Rules) -> str:
-    where = f"в области «{rules.titles.get(draft.area, area_title(draft.area))}»"
-    base = {
-        "severe": f"Устранить выраженный дефицит {where}",
-        "partial": f"Восполнить частичный дефицит {where}",
-        "point": f"Закрыть точечный дефицит {where}",
-    }[draft.kind]
-    if len(draft.items) == 1:
-        statement = rules.items.get(draft.items[0], "")
-        statement = statement if len(statement) <= 160 else statement[:160].rstrip() + "…"
-        return f"{base}: пункт {draft.items[0]}" + (f" — «{statement}»" if statement else "")
-    return f"{base}: пункты {', '.join(draft.items)}" if draft.items else base
-
-
-def step_from(draft: Draft, position: int, deadline: date, zone: str, rules: Rules) -> RouteStep:
-    if draft.event is not None:
-        event = draft.event
-        title, hours = event.title, max(1, -(-event.duration_min // 60))
-        fmt_label = event_format(event.format, in_sentence=True)
-        deadline = local(event.starts_at, zone).date()
-    elif draft.activity is not None:
-        title, hours, fmt_label = draft.activity.title, draft.activity.hours, draft.activity.format
-    else:
-        template, hours = FALLBACK_TITLES[draft.form]
-        title, fmt_label = template.format(area=rules.titles.get(draft.area, area_title(draft.area))), ""
-    product, report = product_of(fmt_label, draft.form)
-    return RouteStep(
-        position=position,
-        area=draft.area,
-        deficit_kind=draft.kind,
-        item_code=(draft.items or [None])[0],
-        activity_id=draft.activity.id if draft.activity else None,
-        event_id=draft.event.id if draft.event else None,
-        title=title[:300],
-        form=draft.form,
-        hours=hours,
-        task=task_of(draft, rules),
-        expected_result=product,
-        report_form=report,
-        deadline=deadline,
-        status=StepStatus.planned,
-    )
 
 
 async def upcoming_events(session: AsyncSession, user: User, now: datetime, until: date) -> list[Event]:

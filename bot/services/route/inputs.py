@@ -3,8 +3,8 @@
 import re
 from datetime import date, datetime
 
-from bot.services.route import builder as route_builder
 from bot.services.route.common import today
+from bot.services.route.plan import add_months
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.validation import clean_text
 from models import User
@@ -33,7 +33,7 @@ def parse_deadline(text: str | None, user: User, now: datetime) -> date:
     first = today(user, now)
     if day <= first:
         raise InvalidInput("Дата должна быть в будущем.")
-    if day > route_builder.add_months(first, 12):
+    if day > add_months(first, 12):
         raise InvalidInput("Срок можно перенести не дальше чем на год вперёд.")
     return day
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.route import builder as route_builder
 from bot.services.route.common import LIVE, current, owned_step, refresh
 from bot.services.route.inputs import parse_deadline, parse_reflection, parse_title
+from bot.services.route.plan import product_of
 from bot.services.shared import outbox
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.paging import window
@@ -112,7 +112,7 @@ async def replace(session: AsyncSession, user: User, step_id: int, activity_id: 
         .limit(1)
     ):
         raise InvalidInput("Это мероприятие уже есть в вашем маршруте: выберите другое.")
-    product, report = route_builder.product_of(activity.format, activity.form.value)
+    product, report = product_of(activity.format, activity.form.value)
     step.activity_id, step.event_id, step.title = activity.id, None, activity.title[:300]
     step.form, step.hours, step.expected_result, step.report_form = activity.form.value, activity.hours, product, report
     return step

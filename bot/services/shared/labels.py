@@ -1,5 +1,5 @@
-"""Russian names of competency areas, deficit zones and event formats: one home for every screen,
-file and report.
+"""Russian names of competency areas, deficit zones, forms of learning, kinds of route-step
+deficits and event formats: one home for every screen, file and report.
 
 The area titles are those of the shipped questionnaires (bot/content/questionnaire_*.yaml,
 domain.md §2-3; a unit test keeps them equal). A screen that shows a finished diagnosis may use the
@@ -29,6 +29,14 @@ ZONE_TITLES = {
     "partial": "частичный дефицит",
     "norm": "норма",
     "resource": "ресурсная зона",
+}
+# A route step's form of learning and the kind of deficit it answers («own»: the teacher's own goal).
+FORM_LABELS = {"formal": "формальная", "non_formal": "неформальная", "informal": "информальная"}
+KIND_LABELS = {
+    "severe": ZONE_TITLES["severe"],
+    "partial": ZONE_TITLES["partial"],
+    "point": "точечный дефицит",
+    "own": "собственная цель",
 }
 EVENT_FORMATS = {
     EventFormat.seminar: "Семинар",

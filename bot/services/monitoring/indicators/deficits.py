@@ -5,11 +5,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.diagnosis.scoring import DEFICIT_ZONES
 from bot.services.monitoring.indicators.common import AreaDeficit
 from bot.services.shared.errors import DomainError
 from models import AreaResult
 
-DEFICIT_ZONES = ("severe", "partial")
 AREAS = content.AREA_CODES["questionnaire_teacher"] + content.AREA_CODES["questionnaire_leader"]
 
 
