@@ -26,7 +26,7 @@ from bot.middlewares import (
     commit_before_replies,
     install_transaction_middleware,
 )
-from bot.services.events.signups import SignupPolicy
+from bot.services.events.seats import SignupPolicy
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:

@@ -18,7 +18,7 @@ from bot.infra import metrics
 from bot.infra.clock import Clock
 from bot.services import route as routes
 from bot.services.broadcasts import report as broadcast_report
-from bot.services.events import signups
+from bot.services.events import seats, waitlist
 from bot.services.mentoring import cadence
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate
 
@@ -45,7 +45,7 @@ class Jobs:
         bot: Bot,
         sessionmaker: async_sessionmaker[AsyncSession],
         settings: Settings,
-        policy: signups.SignupPolicy,
+        policy: seats.SignupPolicy,
         clock: Clock,
         pack_callback: CallbackPacker = refuse_to_pack,
     ) -> None:
@@ -96,7 +96,7 @@ class Jobs:
             log.exception("delivery run failed; it will run again")
 
     async def expire_offers(self) -> None:
-        await self._guarded("expiring seat offers", lambda s: signups.expire_offers(s, self.policy, self.clock()))
+        await self._guarded("expiring seat offers", lambda s: waitlist.expire_offers(s, self.policy, self.clock()))
 
     async def route_nudges(self) -> None:
         await self._guarded("route nudges", lambda s: routes.enqueue_nudges(s, self.clock()))

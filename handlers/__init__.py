@@ -23,6 +23,7 @@ _FEATURE_MODULES = [
     "handlers.shared.org_picker",
     "handlers.onboarding.registration",
     "handlers.events.create",
+    "handlers.events.edit",
     "handlers.events.manage",
     "handlers.events.teacher",
     "handlers.diagnosis.handlers",

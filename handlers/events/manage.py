@@ -1,6 +1,6 @@
 """/events_admin: the methodist's events in scope and one event's card with its actions: cancel,
 registrants and their XLSX export, attendance, closing (feedback requests go out) and the feedback
-summary. Field edits live in handlers.events.create, next to the dialog whose parsers they share.
+summary. Field edits live in handlers.events.edit, sharing the /new_event steps (handlers.events.dialog).
 Every button carries an event id, i.e. user input: the services re-check scope and status."""
 
 from aiogram import Bot, F, Router
@@ -13,12 +13,12 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import xlsx
 from bot.services import events
-from bot.services.events import inputs as event_input
+from bot.services.events import draft as event_draft
 from bot.services.shared import orgs
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
 from handlers.events import manage_ui as kit
-from handlers.events.manage_ui import EventAdminCb, EventEdit
+from handlers.events.callbacks import EventAdminCb, EventEdit
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Methodist
 from handlers.shared.texts import POSITION_LABELS
@@ -42,7 +42,7 @@ async def render_card(session: AsyncSession, identity: Identity, event_id: int, 
     started = clock() >= event.starts_at
     text = kit.card(
         event,
-        event_input.draft_from_event(event),
+        event_draft.draft_from_event(event),
         await orgs.display_name(session, event.scope_org_id),
         counts,
         zone,

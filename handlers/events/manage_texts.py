@@ -2,7 +2,8 @@
 statuses, and the event's description and card as the methodist sees them."""
 
 from bot.services.events import Counts, Registrant
-from bot.services.events.inputs import FIELDS, moment
+from bot.services.events.draft import FIELDS
+from bot.services.events.inputs import moment
 from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import area_label
 from bot.services.shared.timefmt import fmt, phrase

@@ -1,50 +1,20 @@
-"""The methodist's event screens: callback data, dialog states and keyboards; the screens that
-list (events, registrants, attendance, feedback) build their text here too. Fixed texts, prompts
-and the event's description live in `events_admin_texts`; they are re-exported, so the handlers
-reach everything as `events_admin_ui.X`."""
+"""The methodist's event screens after publishing: the list, an event's card and its actions, the
+registrants, attendance and feedback; the screens that list build their text here too. Fixed texts
+and the event's card live in `manage_texts`; the ones handlers.events.manage uses are re-exported,
+so it reaches everything as `kit.X`. The /new_event keyboards are `create_ui`."""
 
-from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
-from bot.services.events.inputs import FIELDS
-from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
-from bot.services.shared.labels import TEACHER_AREAS, area_label
-from bot.services.shared.orgs import Page
+from bot.services.events.draft import FIELDS
 from bot.services.shared.timefmt import fmt, local
 from handlers.broadcasts.ui import BroadcastAnnounceCb
-from handlers.events.manage_texts import (
-    ASK_BUTTON,
-    CANCEL_HINT,
-    DRAFT_DROPPED,
-    EVENT_STATUS,
-    FIELD_LABELS,
-    PROMPTS,
-    REG_STATUS,
-    card,
-    cut,
-    describe,
-    duration_text,
-    prompt,
-    registrant_line,
-)
+from handlers.events.callbacks import EventAdminCb
+from handlers.events.manage_texts import EVENT_STATUS, FIELD_LABELS, REG_STATUS, card, cut, registrant_line
 from handlers.shared.keyboard_builder import KeyboardBuilder
-from models import Event, EventFormat, EventStatus, Organization
+from models import Event, EventStatus
 
 __all__ = [
-    "NewEventCb",
-    "EventScopeCb",
-    "EventAdminCb",
-    "NewEvent",
-    "EventEdit",
-    "FORMATS",
-    "formats",
-    "areas",
-    "single",
-    "preview",
-    "draft_fields",
-    "scope_level",
     "event_list",
     "card_menu",
     "event_fields",
@@ -52,122 +22,11 @@ __all__ = [
     "registrants",
     "attendance",
     "feedback",
-    # texts, from events_admin_texts
-    "ASK_BUTTON",
-    "CANCEL_HINT",
-    "DRAFT_DROPPED",
-    "EVENT_STATUS",
-    "FIELD_LABELS",
-    "PROMPTS",
+    # texts, from manage_texts
     "REG_STATUS",
     "card",
     "cut",
-    "describe",
-    "duration_text",
-    "prompt",
-    "registrant_line",
 ]
-
-
-class NewEventCb(CallbackData, prefix="evnew"):
-    action: str  # fmt | area | areas_done | cap0 | dl0 | pub | edit | field | back | drop
-    value: int = 0
-
-
-class EventScopeCb(CallbackData, prefix="evscope"):
-    action: str  # open | pick
-    org_id: int = 0
-    page: int = 0
-
-
-class EventAdminCb(CallbackData, prefix="evadm"):
-    action: str  # list | card | edit | field | cancel | cancel_yes | regs | xlsx | att | att_on | att_off
-    event_id: int = 0  #   | att_all | close | close_yes | fb
-    page: int = 0
-    arg: int = 0  # a field index or a registration id
-
-
-class NewEvent(StatesGroup):
-    title = State()
-    description = State()
-    format = State()
-    areas = State()
-    scope = State()
-    starts_at = State()
-    duration = State()
-    location = State()
-    capacity = State()
-    deadline = State()
-    preview = State()
-
-
-class EventEdit(StatesGroup):
-    value = State()  # FSM data: event_id, field, draft
-
-
-FORMATS = list(EventFormat)
-
-
-def formats() -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    for index, value in enumerate(FORMATS):
-        kb.button(text=FORMAT_LABELS[value], callback_data=NewEventCb(action="fmt", value=index))
-    return kb.adjust(2).as_markup()
-
-
-def areas(chosen: list[int]) -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    for area in TEACHER_AREAS:
-        kb.button(
-            text=f"{'☑️' if area in chosen else '▫️'} {area_label(area)}",
-            callback_data=NewEventCb(action="area", value=area),
-        )
-    kb.button(text="Готово ➡", callback_data=NewEventCb(action="areas_done"))
-    return kb.adjust(1).as_markup()
-
-
-def single(text: str, action: str) -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    kb.button(text=text, callback_data=NewEventCb(action=action))
-    return kb.as_markup()
-
-
-def preview(token: int) -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    kb.button(text="✅ Опубликовать", callback_data=NewEventCb(action="pub", value=token))
-    kb.button(text="✏️ Изменить…", callback_data=NewEventCb(action="edit"))
-    kb.button(text="Отмена", callback_data=NewEventCb(action="drop"))
-    return kb.adjust(1, 2).as_markup()
-
-
-def draft_fields() -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    for index, field in enumerate(FIELDS):
-        kb.button(text=FIELD_LABELS[field], callback_data=NewEventCb(action="field", value=index))
-    kb.button(text="◀ К предпросмотру", callback_data=NewEventCb(action="back"))
-    return kb.adjust(2).as_markup()
-
-
-def scope_level(parent: Organization | None, page: Page, up_to: int | None) -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    sizes = []
-    if parent is not None:
-        kb.button(text=f"✅ Все: {parent.name[:48]}", callback_data=EventScopeCb(action="pick", org_id=parent.id))
-        sizes.append(1)
-    for org in page.items:
-        leaf = org.kind.value in ("school", "other")
-        kb.button(
-            text=org.name[:60] if leaf else f"{org.name[:56]} ▸",
-            callback_data=EventScopeCb(action="pick" if leaf else "open", org_id=org.id),
-        )
-        sizes.append(1)
-    parent_id = parent.id if parent else 0
-    nav = kb.page_nav(page.page, page.pages, lambda p: EventScopeCb(action="open", org_id=parent_id, page=p))
-    sizes += [nav] if nav else []
-    if up_to is not None:
-        kb.button(text="↑ Назад", callback_data=EventScopeCb(action="open", org_id=up_to))
-        sizes.append(1)
-    return kb.adjust(*sizes).as_markup()
 
 
 def event_list(paged: Paged[Event], counts: dict[int, Counts], zone: str) -> tuple[str, InlineKeyboardMarkup]:

@@ -11,11 +11,11 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import ics
 from bot.services.events import catalog as event_catalog
-from bot.services.events import feedback, signups
+from bot.services.events import feedback, seats, waitlist
 from bot.services.events.catalog import View
 from bot.services.shared.roles import Identity
 from handlers.events import teacher_ui as ui_ev
-from handlers.events.teacher_ui import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
+from handlers.events.callbacks import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import IS_COMMAND, NO_TEXT, TYPED
@@ -57,7 +57,7 @@ async def join(
     callback_data: EventCb,
     session: AsyncSession,
     identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: seats.SignupPolicy,
     clock: Clock,
 ) -> None:
     user = identity.user
@@ -81,7 +81,7 @@ async def leave(
     callback_data: EventCb,
     session: AsyncSession,
     identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: seats.SignupPolicy,
     clock: Clock,
 ) -> None:
     user = identity.user
@@ -110,11 +110,11 @@ async def answer_offer(
     callback_data: OfferCb,
     session: AsyncSession,
     identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: seats.SignupPolicy,
     clock: Clock,
 ) -> None:
     user = identity.user
-    registration, event = await signups.answer_offer(
+    registration, event = await waitlist.answer_offer(
         session, user, callback_data.reg_id, callback_data.accept, signup_policy, clock()
     )
     await ui.show(query, ui_ev.offer_answered(registration, event, user.timezone), ui_ev.open_event_kb(event.id))

@@ -1,53 +1,18 @@
-"""The teacher's event screens: callback data, dialog state, Russian texts and keyboards."""
+"""The teacher's event screens: Russian texts and keyboards. Callback data and the feedback
+comment state are handlers.events.callbacks."""
 
-from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.events.catalog import PAGE_SIZE, EventCard, EventPage, View
 from bot.services.events.feedback import MAX_COMMENT
-from bot.services.events.signups import signup_closes_at
+from bot.services.events.seats import signup_closes_at
 from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS
 from bot.services.shared.timefmt import fmt, local
+from handlers.events.callbacks import EventCb, EventListCb, FeedbackSkipCb, OfferCb
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import Event, EventRegistration, EventStatus, RegistrationStatus
-
-
-class EventListCb(CallbackData, prefix="evlist"):
-    view: str  # rec | all | my
-    page: int = 0
-
-
-class EventCb(CallbackData, prefix="evcard"):
-    action: str  # open | join | leave_ask | leave | ics
-    event_id: int
-    view: str = "all"  # where «Назад к списку» leads
-    page: int = 0
-
-
-class OfferCb(CallbackData, prefix="offer"):
-    """The waitlist offer's buttons (outbox kind "seat_offer", see handlers.shared.outbox_buttons)."""
-
-    reg_id: int
-    accept: bool
-
-
-class FeedbackCb(CallbackData, prefix="fb"):
-    """The rating buttons of the event-closing outbox message (kind "event_feedback")."""
-
-    event_id: int
-    rating: int
-
-
-class FeedbackSkipCb(CallbackData, prefix="fbskip"):
-    event_id: int
-
-
-class FeedbackComment(StatesGroup):
-    comment = State()
-
 
 VIEW_LABELS = {View.recommended: "Рекомендованные", View.all: "Все", View.mine: "Мои записи"}
 LIST_MARKS = {

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.services.events import signups
+from bot.services.events import seats
 from bot.services.onboarding import users
 from bot.services.shared.roles import Identity
 from handlers.shared import keyboards, texts, ui
@@ -36,7 +36,7 @@ async def delete_confirmed(
     state: FSMContext,
     session: AsyncSession,
     identity: Identity,
-    signup_policy: signups.SignupPolicy,
+    signup_policy: seats.SignupPolicy,
     clock: Clock,
 ) -> None:
     if identity.user is None:

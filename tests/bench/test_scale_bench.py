@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.infra.gc_tuning import freeze_startup_heap
-from handlers.events.teacher_ui import EventListCb
+from handlers.events.callbacks import EventListCb
 from tests.bench.scale_support import (
     BARE_APP,
     FIRST_USER,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.services.events import signups
+from bot.services.events import seats, signups
 from models import (
     Event,
     EventFormat,
@@ -20,7 +20,7 @@ from models import (
     utcnow,
 )
 
-POLICY = signups.SignupPolicy()
+POLICY = seats.SignupPolicy()
 
 
 async def setup(sessionmaker, users: int, capacity: int) -> tuple[int, list[int]]:
@@ -79,7 +79,7 @@ async def test_fifty_concurrent_signups_for_ten_seats(sessionmaker):
                 )
             )
         )
-        positions = sorted([await signups.waitlist_position(session, r) for r in waitlist])
+        positions = sorted([await seats.waitlist_position(session, r) for r in waitlist])
         reminders = await session.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == "event_reminder")
         )

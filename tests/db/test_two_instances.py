@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.infra import migrate
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.services import route as routes
-from bot.services.events import signups
+from bot.services.events import seats, waitlist
 from models import (
     Event,
     EventFormat,
@@ -224,13 +224,13 @@ async def _seed_jobs(sessionmaker) -> None:
 
 async def _instance_runs(sessionmaker, rounds: int) -> tuple[int, int]:
     """One instance's scheduler firing both jobs again and again, each run its own transaction."""
-    policy = signups.SignupPolicy()
+    policy = seats.SignupPolicy()
     nudged = lapsed = 0
     for _ in range(rounds):
         async with sessionmaker() as session, session.begin():
             nudged += await routes.enqueue_nudges(session, utcnow())
         async with sessionmaker() as session, session.begin():
-            lapsed += await signups.expire_offers(session, policy, utcnow())
+            lapsed += await waitlist.expire_offers(session, policy, utcnow())
     return nudged, lapsed
 
 

@@ -14,7 +14,7 @@ from bot.services.broadcasts import audience
 from bot.services.broadcasts import report as broadcast_report
 from bot.services.shared import roles
 from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb
-from handlers.events.teacher_ui import EventCb
+from handlers.events.callbacks import EventCb
 from models import (
     AreaResult,
     AttemptStatus,

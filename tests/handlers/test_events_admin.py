@@ -8,9 +8,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from bot.services.events import signups
-from bot.services.events.signups import SignupPolicy
-from handlers.events.manage_ui import EventAdminCb, EventScopeCb, NewEventCb
-from handlers.events.teacher_ui import FeedbackCb
+from bot.services.events.seats import SignupPolicy
+from handlers.events.callbacks import EventAdminCb, EventScopeCb, FeedbackCb, NewEventCb
 from handlers.shared.outbox_buttons import pack
 from models import (
     AuditEntry,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from sqlalchemy import func, select, update
 
-from handlers.events.teacher_ui import EventCb, EventListCb, FeedbackCb, OfferCb
+from handlers.events.callbacks import EventCb, EventListCb, FeedbackCb, OfferCb
 from handlers.shared.outbox_buttons import pack
 from models import (
     EventFeedback,

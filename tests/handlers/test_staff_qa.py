@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.services.shared import roles
 from handlers.broadcasts.ui import BcCb
-from handlers.events.manage_ui import EventAdminCb
+from handlers.events.callbacks import EventAdminCb
 from handlers.shared.callbacks import MethodistsCb, RevokeCb
 from models import BroadcastStatus, OutboxMessage, Role, RoleGrant
 from tests.support.factories import (

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.events.teacher_ui import EventCb, FeedbackCb
+from handlers.events.callbacks import EventCb, FeedbackCb
 from handlers.route.ui import ReplaceCb
 from models import EventFeedback, EventRegistration, EventStatus, OutboxMessage, RegistrationStatus, User, utcnow
 from tests.support.factories import attended, built, count_users, make_event, register, registration, route_steps

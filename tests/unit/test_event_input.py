@@ -2,6 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from bot.services.events import draft as ed
 from bot.services.events import inputs as ei
 from bot.services.shared.errors import InvalidInput
 
@@ -157,18 +158,18 @@ def _draft(**changes) -> dict:
 def test_moving_the_start_before_the_deadline_pulls_the_deadline_along():
     draft = _draft()
     earlier = (NOW + timedelta(days=5)).isoformat()
-    assert ei.merge(draft, {"starts_at": earlier})["deadline"] is None
+    assert ed.merge(draft, {"starts_at": earlier})["deadline"] is None
     later = (NOW + timedelta(days=20)).isoformat()
-    assert ei.merge(draft, {"starts_at": later})["deadline"] == draft["deadline"]
+    assert ed.merge(draft, {"starts_at": later})["deadline"] == draft["deadline"]
 
 
 def test_validate_rechecks_time_at_publish():
-    ei.validate(_draft(), NOW)
+    ed.validate(_draft(), NOW)
     stale = _draft(starts_at=(NOW - timedelta(minutes=1)).isoformat(), deadline=None)
     with pytest.raises(InvalidInput, match="уже прошло"):
-        ei.validate(stale, NOW)
-    ei.validate(stale, NOW, changed={"title"})  # an ongoing event can still get a new title
+        ed.validate(stale, NOW)
+    ed.validate(stale, NOW, changed={"title"})  # an ongoing event can still get a new title
     with pytest.raises(InvalidInput, match="не все поля"):
-        ei.validate(_draft(place=None), NOW)
-    values = ei.event_values(_draft(deadline=None))
+        ed.validate(_draft(place=None), NOW)
+    values = ed.event_values(_draft(deadline=None))
     assert values["registration_deadline"] == values["starts_at"]

@@ -9,7 +9,7 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import broadcasts, events
-from bot.services.events import signups
+from bot.services.events import seats
 from bot.services.shared import outbox
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import event_format
@@ -39,7 +39,7 @@ def announcement_text(event: Event) -> str:
     if description:
         lines.append(f"\n{escape(description)}")
     lines.append(
-        f"\nЗапись до {fmt(signups.signup_closes_at(event), zone)}. "
+        f"\nЗапись до {fmt(seats.signup_closes_at(event), zone)}. "
         "Нажмите «Записаться», чтобы открыть карточку мероприятия."
     )
     return "\n".join(lines)

@@ -5,6 +5,9 @@ come from callback_data, i.e. from the user) and that the action fits the event'
 This package is the public API (callers use `events.X`); the parts live in sub-modules: `common`
 (the scope gate, status checks, paging, telling participants), `listing`, `editing` (create,
 edit, cancel), `attendance` (registrants, attendance, closing) and `ratings` (feedback).
+The teacher's side lives in sub-modules used directly: `catalog` (lists and cards), `seats`,
+`signups`, `waitlist` and `reminders` (sign-up rules), `feedback`; `inputs` and `draft` parse and
+check what a methodist types.
 """
 
 from bot.services.events.attendance import REGISTRANTS_PAGE, Registrant, close, registrants, set_attendance

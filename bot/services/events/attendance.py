@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import route as routes
 from bot.services.events.common import Paged, active, get_for_methodist, require_started, require_status
 from bot.services.events.ratings import request_feedback
-from bot.services.events.signups import ACTIVE
+from bot.services.events.seats import ACTIVE
 from bot.services.shared import audit
 from bot.services.shared.errors import NotFound
 from bot.services.shared.paging import window

@@ -1,6 +1,6 @@
 """What a teacher sees of events: the lists (recommended, all, own sign-ups) and one event's card.
 
-Seat rules live in bot.services.events.signups; this module only reads, and wraps sign-up and
+Seat rules live in bot.services.events.seats, signups and waitlist; this module only reads, and wraps sign-up and
 cancellation so a handler gets the refreshed card back from one call.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis
-from bot.services.events import signups
+from bot.services.events import seats, signups
 from bot.services.shared import orgs
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.paging import window
@@ -87,7 +87,7 @@ async def _items(session: AsyncSession, user: User, ids: list[int]) -> list[List
                 select(EventRegistration.event_id, EventRegistration.status).where(
                     EventRegistration.user_id == user.id,
                     EventRegistration.event_id.in_(ids),
-                    EventRegistration.status.in_(signups.ACTIVE),
+                    EventRegistration.status.in_(seats.ACTIVE),
                 )
             )
         ).all()
@@ -130,7 +130,7 @@ async def my_page(session: AsyncSession, user: User, page: int = 0, *, now: date
     rows = await session.scalars(
         select(Event.id)
         .join(EventRegistration, EventRegistration.event_id == Event.id)
-        .where(EventRegistration.user_id == user.id, EventRegistration.status.in_(signups.ACTIVE))
+        .where(EventRegistration.user_id == user.id, EventRegistration.status.in_(seats.ACTIVE))
         .order_by(past, case((past, None), else_=Event.starts_at), Event.starts_at.desc(), Event.id)
     )
     page_ids, page, pages = _paginate(list(rows), page)
@@ -149,31 +149,31 @@ async def visible_event(session: AsyncSession, user: User, event_id: int) -> Eve
     event = await session.get(Event, event_id)
     if event is None:
         raise NotFound("Мероприятие не найдено: возможно, оно удалено.")
-    if not await signups.is_visible(session, user, event):
+    if not await seats.is_visible(session, user, event):
         raise AccessDenied("Это мероприятие недоступно для вашей организации.")
     return event
 
 
 async def card(session: AsyncSession, user: User, event_id: int, now: datetime) -> EventCard:
     event = await visible_event(session, user, event_id)
-    registration = await signups.registration_of(session, user, event.id)
-    if registration is not None and registration.status not in signups.ACTIVE:
+    registration = await seats.registration_of(session, user, event.id)
+    if registration is not None and registration.status not in seats.ACTIVE:
         registration = None
     position = None
     if registration is not None and registration.status == RegistrationStatus.waitlisted:
-        position = await signups.waitlist_position(session, registration)
+        position = await seats.waitlist_position(session, registration)
     return EventCard(
         event=event,
-        seats_left=await signups.seats_left(session, event),
+        seats_left=await seats.seats_left(session, event),
         registration=registration,
         waitlist_position=position,
-        signup_open=event.status == EventStatus.published and now < signups.signup_closes_at(event),
+        signup_open=event.status == EventStatus.published and now < seats.signup_closes_at(event),
         started=now >= event.starts_at,
     )
 
 
 async def join(
-    session: AsyncSession, user: User, event_id: int, policy: signups.SignupPolicy, now: datetime
+    session: AsyncSession, user: User, event_id: int, policy: seats.SignupPolicy, now: datetime
 ) -> EventCard:
     """Sign up (or join the waitlist when full); a repeated tap keeps the existing place."""
     await signups.sign_up(session, user, event_id, policy, now)
@@ -181,7 +181,7 @@ async def join(
 
 
 async def leave(
-    session: AsyncSession, user: User, event_id: int, policy: signups.SignupPolicy, now: datetime
+    session: AsyncSession, user: User, event_id: int, policy: seats.SignupPolicy, now: datetime
 ) -> EventCard:
     event = await visible_event(session, user, event_id)
     if now >= event.starts_at:

@@ -9,8 +9,8 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.events import signups
-from bot.services.events.signups import ACTIVE
+from bot.services.events import seats
+from bot.services.events.seats import ACTIVE
 from bot.services.shared import outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.roles import Identity
@@ -45,7 +45,7 @@ async def author_zone(session: AsyncSession, identity: Identity, org_id: int | N
 
 async def get_for_methodist(session: AsyncSession, identity: Identity, event_id: int, *, lock: bool = False) -> Event:
     roles.require_methodist(identity)
-    event = await signups.locked_event(session, event_id) if lock else await session.get(Event, event_id)
+    event = await seats.locked_event(session, event_id) if lock else await session.get(Event, event_id)
     if event is None:
         raise NotFound("Мероприятие не найдено: возможно, оно удалено.")
     if not await roles.methodist_covers(session, identity, event.scope_org_id):

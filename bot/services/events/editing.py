@@ -7,10 +7,10 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.events import inputs as event_input
-from bot.services.events import signups
+from bot.services.events import draft as event_draft
+from bot.services.events import reminders, seats, waitlist
 from bot.services.events.common import active, author_zone, get_for_methodist, require_status, tell_active
-from bot.services.events.signups import SignupPolicy
+from bot.services.events.seats import SignupPolicy
 from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
@@ -20,8 +20,8 @@ from models import AuditEntry, Event, EventStatus, RegistrationStatus, User
 
 async def create(session: AsyncSession, identity: Identity, draft: dict, now: datetime) -> Event:
     roles.require_methodist(identity)
-    event_input.validate(draft, now)
-    values = event_input.event_values(draft)
+    event_draft.validate(draft, now)
+    values = event_draft.event_values(draft)
     await orgs.get(session, values["scope_org_id"])
     await roles.require_methodist_for(session, identity, values["scope_org_id"])
     event = Event(
@@ -48,12 +48,12 @@ async def edit_from_text(
     now: datetime,
 ) -> int:
     event = await get_for_methodist(session, identity, event_id)
-    changes = event_input.parse_field(
+    changes = event_draft.parse_field(
         field,
         text,
         zone=await author_zone(session, identity, event.scope_org_id),
         now=now,
-        draft=event_input.draft_from_event(event),
+        draft=event_draft.draft_from_event(event),
     )
     return await update(session, identity, event_id, changes, policy, now)
 
@@ -69,17 +69,17 @@ async def update(
     """Apply draft-shaped changes; returns how many participants were told about them."""
     event = await get_for_methodist(session, identity, event_id, lock=True)
     require_status(event, EventStatus.published)
-    before = event_input.draft_from_event(event)
-    after = event_input.merge(before, changes)
+    before = event_draft.draft_from_event(event)
+    after = event_draft.merge(before, changes)
     changed = {name for name, value in after.items() if before.get(name) != value}
     if not changed:
         return 0
-    event_input.validate(after, now, changed)
+    event_draft.validate(after, now, changed)
     if "scope_org_id" in changed:
         await orgs.get(session, after["scope_org_id"])
         await roles.require_methodist_for(session, identity, after["scope_org_id"])
     if "capacity" in changed and after["capacity"] is not None:
-        taken = await signups.seats_taken(session, event.id)
+        taken = await seats.seats_taken(session, event.id)
         if after["capacity"] < taken:
             raise InvalidInput(f"Мест не может быть меньше, чем уже занято: {taken}.")
     grew = (
@@ -88,7 +88,7 @@ async def update(
         and (after["capacity"] is None or event.capacity < after["capacity"])
     )
     old_start = event.starts_at
-    for name, value in event_input.event_values(after).items():
+    for name, value in event_draft.event_values(after).items():
         setattr(event, name, value)
     version = 1 + (
         await session.scalar(
@@ -109,9 +109,9 @@ async def update(
             lambda user: _change_text(event, old_start, "starts_at" in changed, user),
         )
         # Reminders carry the time and the place in their text: rewrite them.
-        await signups.reschedule_reminders(session, event, policy, now)
+        await reminders.reschedule_reminders(session, event, policy, now)
     if grew:
-        await signups.fill_free_seats(session, event, policy, now)
+        await waitlist.fill_free_seats(session, event, policy, now)
     return told
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.db import dialect_insert
-from bot.services.events import signups
+from bot.services.events import seats
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.validation import clean_text
 from models import Event, EventFeedback, User
@@ -21,7 +21,7 @@ async def save_rating(session: AsyncSession, user: User, event_id: int, rating: 
         raise InvalidInput("Оценка — число от 1 до 5.")
     if await session.get(Event, event_id) is None:
         raise NotFound("Мероприятие не найдено: возможно, оно удалено.")
-    registration = await signups.registration_of(session, user, event_id)
+    registration = await seats.registration_of(session, user, event_id)
     if registration is None or registration.attended is not True:
         raise AccessDenied("Оценить мероприятие могут только его участники.")
     # An upsert, so a double tap or a redelivered update cannot trip the unique constraint.
