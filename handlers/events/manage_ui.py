@@ -13,7 +13,7 @@ from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS, area_label
 from bot.services.shared.orgs import Page
 from bot.services.shared.timefmt import fmt, local
-from handlers.broadcasts.ui import BroadcastAnnounceCb
+from handlers.broadcasts.callbacks import BroadcastAnnounceCb
 from handlers.events.manage_texts import (
     ASK_BUTTON,
     CANCEL_HINT,
