@@ -1,9 +1,9 @@
 """Broadcast texts in Russian: the compose prompts, the titles of the audience screens, the audience
 summary, the confirm / started / stop messages and one line per recent broadcast."""
 
-from bot.services.shared.labels import area_label
+from bot.services.shared.labels import area_label, plural
 from bot.services.shared.timefmt import phrase
-from handlers.shared.texts import POSITION_LABELS, esc, plural
+from handlers.shared.texts import POSITION_LABELS, esc
 from models import Broadcast, BroadcastStatus, Event, Organization, Position
 
 ROLE_NAMES = {"teacher": "педагоги без роли наставника", "mentor": "наставники"}
