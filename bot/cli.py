@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.infra.seed import seed
-from bot.services.shared import orgs, roles
+from bot.services.shared import org_import, roles
 from bot.services.shared.errors import DomainError
 from models import Organization, Role
 
@@ -63,7 +63,7 @@ async def _run(session, args: argparse.Namespace) -> str:
         removed = await roles.revoke(session, None, Role(args.role), args.telegram_id, args.scope)
         return f"revoked {removed} grant(s)"
     if args.orgs_command == "import":
-        report = await orgs.import_file(session, args.file)
+        report = await org_import.import_file(session, args.file)
         return f"imported: {report.created} created, {report.existing} updated"
     return await _tree(session)
 

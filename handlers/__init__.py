@@ -32,6 +32,7 @@ _FEATURE_MODULES = [
     "handlers.mentoring.dashboard",
     "handlers.mentoring.relay",
     "handlers.broadcasts.handlers",
+    "handlers.broadcasts.audience",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
     "handlers.admin.content",

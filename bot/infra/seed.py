@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import CONTENT_DIR
 from bot.services import content
-from bot.services.shared import orgs
+from bot.services.shared import org_import
 from models import Organization
 
 log = logging.getLogger(__name__)
@@ -15,6 +15,6 @@ log = logging.getLogger(__name__)
 
 async def seed(session: AsyncSession) -> None:
     if not await session.scalar(select(func.count()).select_from(Organization)):
-        report = await orgs.import_file(session, CONTENT_DIR / "organizations.yaml")
+        report = await org_import.import_file(session, CONTENT_DIR / "organizations.yaml")
         log.info("seeded starter organizations: %s created", report.created)
     await content.seed_content(session)  # questionnaires and catalogue; a no-op when unchanged

@@ -1,30 +1,21 @@
 """The ИОМ as a PDF in the template of domain.md §4: the header with the profile by areas, the
 plan table on landscape A4 with wrapped cells, and the final block left for signatures.
-
-Cyrillic comes from DejaVu Sans, which matplotlib bundles, so a fresh machine renders it; glyphs
-the font lacks (emoji someone typed) are dropped rather than drawn as boxes.
-
-fpdf2 (~25 MB resident with PIL and fontTools) is imported on the first PDF, not with this
-module: handlers import it at startup and most processes never render a route."""
+The document itself (font, page footer, text cleaning) is set up in `pdf_doc`."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timedelta
-from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.render.pdf_doc import FAMILY, clean, doc_class, font_files
 from bot.services.route import Report
-from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, ZONE_TITLES, area_title
+from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, ZONE_TITLES, area_title, plural
 from bot.services.shared.timefmt import fmt, local
 from models import Position, RouteStatus, StepStatus
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-FAMILY = "DejaVu"
 HEADERS = (
     "№",
     "Дефицит (область / пункт)",
@@ -56,47 +47,6 @@ STATUSES = {
     RouteStatus.archived: "в архиве",
 }
 BLANK = "_" * 40
-
-
-@cache
-def _font_files() -> tuple[Path, Path]:
-    # matplotlib's bundled fonts, found without importing matplotlib (and numpy) just for a path
-    folder = Path(find_spec("matplotlib").submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
-    return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-
-
-@cache
-def _glyphs() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    return frozenset(TTFont(_font_files()[0]).getBestCmap())
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
-
-
-def clean(text: object) -> str:
-    """Printable text the font can draw: control characters and missing glyphs are dropped."""
-    glyphs = _glyphs()
-    return "".join(
-        ch for ch in str(text or "") if ch in "\n" or (unicodedata.category(ch)[0] != "C" and ord(ch) in glyphs)
-    )
-
-
-@cache
-def _doc_class() -> type[FPDF]:
-    from fpdf import FPDF
-
-    class _Doc(FPDF):
-        def footer(self) -> None:
-            self.set_y(-10)
-            self.set_font(FAMILY, size=7)
-            self.cell(0, 5, f"Стр. {self.page_no()}/{{nb}}", align="R")
-
-    return _Doc
 
 
 def _line(pdf: FPDF, label: str, value: str, size: float = 9) -> None:
@@ -260,8 +210,8 @@ def _final(pdf: FPDF, r: Report) -> None:
 
 
 def iom(report: Report, now: datetime) -> bytes:
-    pdf = _doc_class()(orientation="L", unit="mm", format="A4")
-    regular, bold = _font_files()
+    pdf = doc_class()(orientation="L", unit="mm", format="A4")
+    regular, bold = font_files()
     pdf.add_font(FAMILY, "", regular)
     pdf.add_font(FAMILY, "B", bold)
     pdf.set_margins(10, 10, 10)

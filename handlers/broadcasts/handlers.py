@@ -1,21 +1,20 @@
-"""/broadcast: compose (the methodist's own message), audience, send now or later, live progress,
-stop. Every press re-checks the role, the author and the broadcast's status in the service."""
+"""/broadcast: compose (the methodist's own message) or announce an event, send now or later, live
+progress, stop. The audience screens are in `audience`. Every press re-checks the role, the author
+and the broadcast's status in the service."""
 
 from contextlib import suppress
-from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services import broadcasts
-from bot.services.broadcasts import audience
 from bot.services.broadcasts import report as broadcast_report
 from bot.services.broadcasts.announce import (
     announceable_event,
@@ -27,23 +26,14 @@ from bot.services.events.inputs import parse_moment
 from bot.services.shared import timefmt
 from bot.services.shared.errors import DomainError, InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.broadcasts import texts as btexts
 from handlers.broadcasts import ui as bui
-from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb, BroadcastFlow
+from handlers.broadcasts.audience import render_screen
+from handlers.broadcasts.callbacks import BcCb, BroadcastAnnounceCb, BroadcastFlow
 from handlers.shared import outbox_buttons, ui
 from handlers.shared.access import GatedRouter, Methodist
 from handlers.shared.filters import NOT_COMMAND, TYPED
-from models import Broadcast, BroadcastStatus, Event
-
-# action → (audience dimension it toggles, screen shown again afterwards)
-TOGGLES = {
-    "org": ("org", "orgs"),
-    "role": ("role", "roles"),
-    "pos": ("position", "positions"),
-    "subj": ("subject", "subjects"),
-    "area": ("deficit", "areas"),
-    "ev": ("event", "events"),
-}
-SCREENS = ("aud", "orgs", "roles", "positions", "subjects", "areas", "events")
+from models import BroadcastStatus
 
 
 def _zone(identity: Identity, settings: Settings) -> str:
@@ -53,16 +43,16 @@ def _zone(identity: Identity, settings: Settings) -> str:
 async def broadcast_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
     await state.set_state(BroadcastFlow.compose)
     await state.set_data({})
-    await message.answer(bui.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
+    await message.answer(btexts.COMPOSE, reply_markup=bui.recent_kb(await broadcasts.recent(session, identity)))
 
 
 async def compose(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
 ) -> None:
     if message.media_group_id:
-        raise InvalidInput(bui.NO_ALBUMS)
+        raise InvalidInput(btexts.NO_ALBUMS)
     if not (message.text or message.photo or message.document):
-        raise InvalidInput(bui.NEED_CONTENT)
+        raise InvalidInput(btexts.NEED_CONTENT)
     fallback = "[фото]" if message.photo else "[документ]"
     preview = broadcasts.preview_of(message.text or message.caption, fallback)
     draft_id = (await state.get_data()).get("id")
@@ -73,11 +63,11 @@ async def compose(
     else:
         b = await broadcasts.create(session, identity, message.chat.id, message.message_id, preview)
     await state.clear()
-    await message.answer(bui.PREVIEW_HEAD)
+    await message.answer(btexts.PREVIEW_HEAD)
     await bot.copy_message(
         message.chat.id, message.chat.id, message.message_id, reply_markup=outbox_buttons.markup(b.buttons)
     )
-    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
+    text, markup = await render_screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await message.answer(text, reply_markup=markup)
 
 
@@ -127,56 +117,8 @@ async def announce(
         query.from_user.id, announcement_text(event), reply_markup=outbox_buttons.markup(announcement_buttons(event.id))
     )
     b = await create_announcement(session, identity, event, sent.chat.id, sent.message_id)
-    text, markup = await _screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
+    text, markup = await render_screen(session, identity, b, BcCb(action="aud", id=b.id), clock())
     await bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-async def open_screen(
-    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
-) -> None:
-    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
-    await ui.show(query, *await _screen(session, identity, b, callback_data, clock()))
-
-
-async def toggle(
-    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
-) -> None:
-    if callback_data.action == "t":
-        dimension, value, screen = callback_data.value, "", "aud"
-    else:
-        (dimension, screen), value = TOGGLES[callback_data.action], callback_data.value
-    b = await broadcasts.toggle(session, identity, callback_data.id, dimension, value)
-    view = BcCb(action=screen, id=b.id, parent=callback_data.parent, page=callback_data.page)
-    await ui.show(query, *await _screen(session, identity, b, view, clock()))
-
-
-async def _screen(
-    session: AsyncSession, identity: Identity, b: Broadcast, cb: BcCb, now: datetime
-) -> tuple[str, InlineKeyboardMarkup]:
-    spec = b.audience
-    if cb.action == "orgs":
-        parent, level, up = await audience.org_level(session, identity, cb.parent, cb.page)
-        return bui.orgs_title(parent), bui.orgs_kb(b, parent, level, up)
-    if cb.action == "events":
-        items, page, pages = await audience.event_page(session, identity, cb.page)
-        return (bui.EVENTS_TITLE if items else bui.NO_EVENTS), bui.events_kb(b, items, page, pages)
-    if cb.action in bui.CHOICE_SCREENS:
-        action, build, title, width = bui.CHOICE_SCREENS[cb.action]
-        return bui.choices_title(title), bui.choices_kb(b, action, build(spec), width)
-    event = await session.get(Event, spec["event"]) if spec.get("event") else None
-    recipients = await broadcasts.count(session, identity, b, now)
-    text = bui.audience(b, await audience.org_names(session, spec), event, recipients)
-    return text, bui.audience_kb(b)
-
-
-async def ready(
-    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
-) -> None:
-    b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
-    recipients = await broadcasts.count(session, identity, b, clock())
-    if not recipients:
-        raise InvalidInput("По этому фильтру нет ни одного получателя. Измените аудиторию.")
-    await ui.show(query, bui.confirm(b, recipients), bui.confirm_kb(b))
 
 
 async def send_now(
@@ -190,7 +132,7 @@ async def send_now(
     """The live progress message is sent first, saying nothing is done yet: the broadcast is then
     started with that message attached, and the update's writes commit once, before the replies."""
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)  # a second tap stops here
-    card = await query.bot.send_message(query.from_user.id, bui.starting(b))
+    card = await query.bot.send_message(query.from_user.id, btexts.starting(b))
     now = clock()
     try:
         b = await broadcasts.start(session, identity, b.id, now)
@@ -200,7 +142,7 @@ async def send_now(
         raise
     await broadcasts.attach_progress(session, identity, b.id, card.chat.id, card.message_id)
     p = await broadcast_report.progress(session, b, now)
-    await ui.show(query, bui.started(b))
+    await ui.show(query, btexts.started(b))
     await query.bot.edit_message_text(
         broadcast_report.progress_text(b, p, _zone(identity, settings)),
         chat_id=card.chat.id,
@@ -221,7 +163,9 @@ async def ask_text(
     await state.set_state(BroadcastFlow.when if callback_data.action == "when" else BroadcastFlow.compose)
     prompt = query.message.message_id if isinstance(query.message, Message) else None
     await state.set_data({"id": b.id, "prompt": prompt})
-    await ui.show(query, bui.ask_when(_zone(identity, settings)) if callback_data.action == "when" else bui.RECOMPOSE)
+    await ui.show(
+        query, btexts.ask_when(_zone(identity, settings)) if callback_data.action == "when" else btexts.RECOMPOSE
+    )
 
 
 async def drop(
@@ -236,7 +180,7 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
     await query.answer()
     # A new message: the progress message itself keeps being edited by the progress job.
-    await query.bot.send_message(query.from_user.id, bui.stop_question(b), reply_markup=bui.stop_kb(b))
+    await query.bot.send_message(query.from_user.id, btexts.stop_question(b), reply_markup=bui.stop_kb(b))
 
 
 async def stop(
@@ -244,7 +188,7 @@ async def stop(
 ) -> None:
     withdrawn = await broadcasts.cancel(session, identity, callback_data.id, clock())
     b = await broadcasts.get(session, identity, callback_data.id)
-    await ui.show(query, bui.stopped(b, withdrawn))
+    await ui.show(query, btexts.stopped(b, withdrawn))
 
 
 async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
@@ -271,9 +215,6 @@ def setup() -> Router:
     router.message.register(compose, StateFilter(BroadcastFlow.compose), NOT_COMMAND)
     router.message.register(schedule, StateFilter(BroadcastFlow.when), TYPED)
     router.callback_query.register(announce, BroadcastAnnounceCb.filter())
-    router.callback_query.register(open_screen, BcCb.filter(F.action.in_(SCREENS)), flags=READ_ONLY)
-    router.callback_query.register(toggle, BcCb.filter(F.action.in_(TOGGLES) | (F.action == "t")))
-    router.callback_query.register(ready, BcCb.filter(F.action == "next"), flags=READ_ONLY)
     router.callback_query.register(send_now, BcCb.filter(F.action == "now"))
     router.callback_query.register(ask_text, BcCb.filter(F.action.in_(("when", "retext"))))
     router.callback_query.register(drop, BcCb.filter(F.action == "drop"))

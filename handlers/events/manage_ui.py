@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.events import Counts, FeedbackSummary, Paged, Registrant
 from bot.services.events.draft import FIELDS
 from bot.services.shared.timefmt import fmt, local
-from handlers.broadcasts.ui import BroadcastAnnounceCb
+from handlers.broadcasts.callbacks import BroadcastAnnounceCb
 from handlers.events.callbacks import EventAdminCb
 from handlers.events.manage_texts import EVENT_STATUS, FIELD_LABELS, REG_STATUS, card, cut, registrant_line
 from handlers.shared.keyboard_builder import KeyboardBuilder

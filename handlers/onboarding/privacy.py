@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services.events import seats
-from bot.services.onboarding import users
+from bot.services.onboarding import privacy
 from bot.services.shared.roles import Identity
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.access import GatedRouter, Registered
@@ -19,7 +19,7 @@ from handlers.shared.callbacks import DeleteMeCb
 
 
 async def my_data(message: Message, session: AsyncSession, identity: Identity) -> None:
-    payload = json.dumps(await users.export_data(session, identity.user), ensure_ascii=False, indent=2)
+    payload = json.dumps(await privacy.export_data(session, identity.user), ensure_ascii=False, indent=2)
     await message.answer_document(
         BufferedInputFile(payload.encode("utf-8"), filename="my_data.json"),
         caption="Все данные, которые бот хранит о вас.",
@@ -47,7 +47,7 @@ async def delete_confirmed(
         await ui.show(query, texts.DELETE_KEPT)
         return
     await state.clear()
-    await users.erase(session, identity.user, signup_policy, clock())
+    await privacy.erase(session, identity.user, signup_policy, clock())
     await ui.show(query, texts.DELETED)
     await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.from_user.id))
 

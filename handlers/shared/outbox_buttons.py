@@ -9,7 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.delivery.worker import markup_of
-from handlers.broadcasts.ui import BcCb
+from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import EventCb, FeedbackCb, OfferCb
 from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
 from handlers.route.ui import StepCb

@@ -3,6 +3,7 @@
 from html import escape
 
 from bot.services.shared import timefmt
+from bot.services.shared.labels import plural
 from models import Position, Role, User
 
 POSITION_LABELS = {
@@ -100,12 +101,3 @@ def profile(user: User, org_name: str, roles: list[Role]) -> str:
         f"Роли: {', '.join(ROLE_LABELS[r] for r in roles)}\n\n"
         "Что изменить?"
     )
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form: 1 год, 2 года, 5 лет, 21 год, 11 лет."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.shared import orgs
+from bot.services.shared import org_import, orgs
 from bot.services.shared.errors import InvalidInput
 from models import Organization, OrgKind
 
@@ -19,7 +19,7 @@ async def test_csv_import_is_idempotent_and_builds_the_tree(sessionmaker, tmp_pa
     )
     for _ in range(2):
         async with sessionmaker() as session, session.begin():
-            await orgs.import_file(session, csv_file)
+            await org_import.import_file(session, csv_file)
     async with sessionmaker() as session:
         region = await session.scalar(select(Organization).where(Organization.name == "Красноярский край"))
         school = await session.scalar(select(Organization).where(Organization.name == "МБОУ СШ № 1"))
@@ -45,7 +45,7 @@ async def test_bad_csv_names_the_line(sessionmaker, tmp_path: Path, content, err
     csv_file.write_text(content, encoding="utf-8")
     async with sessionmaker() as session, session.begin():
         with pytest.raises(InvalidInput) as info:
-            await orgs.import_file(session, csv_file)
+            await org_import.import_file(session, csv_file)
     assert error in info.value.user_message
 
 
@@ -56,5 +56,5 @@ async def test_yaml_errors_name_the_entry(sessionmaker, tmp_path: Path):
     )
     async with sessionmaker() as session, session.begin():
         with pytest.raises(InvalidInput) as info:
-            await orgs.import_file(session, yaml_file)
+            await org_import.import_file(session, yaml_file)
     assert "муниципалитет №1, организация №1: нужно поле name" in info.value.user_message

@@ -13,7 +13,7 @@ from bot.services import broadcasts
 from bot.services.broadcasts import audience
 from bot.services.broadcasts import report as broadcast_report
 from bot.services.shared import roles
-from handlers.broadcasts.ui import BcCb, BroadcastAnnounceCb
+from handlers.broadcasts.callbacks import BcCb, BroadcastAnnounceCb
 from handlers.events.callbacks import EventCb
 from models import (
     AreaResult,

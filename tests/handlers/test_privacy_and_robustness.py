@@ -117,7 +117,7 @@ async def test_unexpected_error_gets_an_apology(harness, monkeypatch):
     async def boom(*args, **kwargs):
         raise RuntimeError("database exploded")
 
-    monkeypatch.setattr("bot.services.onboarding.users.export_data", boom)
+    monkeypatch.setattr("bot.services.onboarding.privacy.export_data", boom)
     replies = await teacher.send("/my_data")
     assert replies[-1].startswith("Что-то пошло не так")
     assert [r.exc_info[1].args for r in harness.errors.records] == [("database exploded",)]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.services.shared import roles
-from handlers.broadcasts.ui import BcCb
+from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import EventAdminCb
 from handlers.shared.callbacks import MethodistsCb, RevokeCb
 from models import BroadcastStatus, OutboxMessage, Role, RoleGrant

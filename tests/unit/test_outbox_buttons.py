@@ -8,7 +8,7 @@ import pytest
 
 from bot.delivery.worker import markup_of
 from bot.services.shared import outbox
-from handlers.broadcasts.ui import BcCb
+from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import EventCb, OfferCb
 from handlers.mentoring.ui import PairCb, RelayCb
 from handlers.shared import outbox_buttons

@@ -1,5 +1,6 @@
 """Russian names of competency areas, deficit zones, forms of learning, kinds of route-step
-deficits and event formats: one home for every screen, file and report.
+deficits and event formats, and the plural form of a counted word: one home for every screen,
+file and report.
 
 The area titles are those of the shipped questionnaires (bot/content/questionnaire_*.yaml,
 domain.md §2-3; a unit test keeps them equal). A screen that shows a finished diagnosis may use the
@@ -70,3 +71,12 @@ def event_format(value: EventFormat, *, in_sentence: bool = False) -> str:
     """«Семинар» on its own line, «семинар» inside a sentence (abbreviations such as МО stay)."""
     label = EVENT_FORMATS[value]
     return label[0].lower() + label[1:] if in_sentence else label
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural form: 1 год, 2 года, 5 лет, 21 год, 11 лет."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many

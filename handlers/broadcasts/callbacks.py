@@ -1,0 +1,24 @@
+"""Broadcast callback data and dialog states: the action buttons of one broadcast (`BcCb`), the
+«announce» button on an event card, and the compose / «when?» states of /broadcast."""
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+
+
+class BcCb(CallbackData, prefix="bc"):
+    """Every action on one broadcast; the id is re-checked (author, status) on each press."""
+
+    action: str
+    id: int
+    value: str = ""
+    parent: int = 0
+    page: int = 0
+
+
+class BroadcastAnnounceCb(CallbackData, prefix="bcann"):
+    event_id: int
+
+
+class BroadcastFlow(StatesGroup):
+    compose = State()  # data: {"id": draft id} when replacing the message of an existing draft
+    when = State()  # data: {"id": broadcast id}
