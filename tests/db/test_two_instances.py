@@ -3,6 +3,7 @@ processes claiming with FOR UPDATE SKIP LOCKED + a lease against one fake Bot AP
 periodic jobs run concurrently from two engines write each outbox row once (idempotency keys)."""
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -32,7 +33,7 @@ from models import (
 from models.event import EventStatus, RegistrationStatus
 from models.route import RouteStatus, StepStatus
 from tests.bench.support import ROOT, api_stats, fake_api, seed_outbox
-from tests.support import databases
+from tests.support import clock, databases
 
 pytestmark = pytest.mark.skipif(not databases.postgres_admin_url(), reason=databases.POSTGRES_SKIP_REASON)
 
@@ -44,6 +45,8 @@ RATE = 25  # per process; a claim is max(batch, 2 * rate) = 50 rows, so the two 
 CHILD = """
 import asyncio, os, sys, time
 from datetime import timedelta
+from tests.support import clock
+clock.travel().start()  # the parent's instant (TEST_NOW from clock.child_env): its rows are due
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -102,6 +105,7 @@ def test_two_processes_deliver_each_message_once(pg_url, tmp_path):
             subprocess.Popen(
                 [sys.executable, "-c", CHILD, pg_url, base, str(RATE), str(go)],
                 cwd=ROOT,
+                env=clock.child_env(dict(os.environ)),
                 stdout=subprocess.PIPE,
                 text=True,
             )
