@@ -17,6 +17,7 @@ These checks only decide which screens a person reaches. Services re-check acces
 action on an object (ids in callback data are user input), and orgs.Scope limits organizations.
 """
 
+from abc import abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -41,8 +42,9 @@ class Access(Filter):
     ) -> bool:
         return identity is not None and await self.admits(identity, session)
 
+    @abstractmethod
     async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
-        raise NotImplementedError
+        """Whether this person passes; each access rule says it its own way."""
 
 
 class Registered(Access):

@@ -22,11 +22,11 @@ from bot.services.mentoring.rules import (
     cadence_label,
     check_term,
     parse_day,
-    plural,
 )
 from bot.services.route.plan import add_months
 from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.shared.labels import plural
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
 from models import MentorPair, PairStatus, PairType, Role, RoleGrant, User

@@ -28,12 +28,6 @@ def is_young_specialist(birth_year: int | None, experience_years: int | None, to
     return today.year - birth_year < YOUNG_AGE and experience_years <= YOUNG_EXPERIENCE
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
-
-
 def cadence_label(days: int) -> str:
     return {7: "раз в неделю", 14: "раз в 2 недели", 30: "раз в месяц"}.get(days, f"раз в {days} дн.")
 

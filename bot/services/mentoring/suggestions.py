@@ -17,11 +17,10 @@ from bot.services.mentoring.rules import (
     YOUNG_AGE,
     YOUNG_EXPERIENCE,
     is_young_specialist,
-    plural,
 )
 from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput
-from bot.services.shared.labels import area_title
+from bot.services.shared.labels import area_title, plural
 from bot.services.shared.paging import window
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
