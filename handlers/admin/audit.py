@@ -15,6 +15,7 @@ from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import fmt
 from handlers.shared import ui
 from handlers.shared.access import Admin, GatedRouter
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 
@@ -23,7 +24,7 @@ MAX_DETAILS, MAX_NAME, MAX_TARGET, MAX_TEXT = 120, 40, 60, 4000
 
 class AuditCb(CallbackData, prefix="audit"):
     kind: str  # a key of audit_log.FILTERS, re-checked there
-    page: int = 0
+    page: Int64 = 0
 
 
 FILTER_LABELS = {

@@ -20,6 +20,7 @@ from bot.services import content
 from bot.services.admin import content as content_admin
 from bot.services.admin.content import KINDS, ActivityDraft
 from bot.services.monitoring import indicators
+from bot.services.shared import validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_label
 from bot.services.shared.roles import Identity
@@ -92,7 +93,7 @@ async def download(
     query: CallbackQuery, callback_data: ContentCb, session: AsyncSession, identity: Identity, bot: Bot
 ) -> None:
     filename, data = await content_admin.download(session, identity, callback_data.value)
-    await query.answer()
+    await ui.answer(query)
     await bot.send_document(
         query.from_user.id,
         BufferedInputFile(data, filename=filename),
@@ -193,9 +194,10 @@ async def activity_title(message: Message, state: FSMContext) -> None:
 
 async def activity_format(query: CallbackQuery, callback_data: ContentCb, state: FSMContext) -> None:
     await _expect(state, ContentFlow.format)
-    if not callback_data.value.isdigit() or int(callback_data.value) >= len(content.FORMATS):
+    index = validation.ascii_number(callback_data.value, 2)
+    if index is None or index >= len(content.FORMATS):
         raise InvalidInput(texts.STALE_BUTTON)
-    await state.update_data(format=content.FORMATS[int(callback_data.value)])
+    await state.update_data(format=content.FORMATS[index])
     await state.set_state(ContentFlow.form)
     await ui.show(query, "Форма обучения?", choices_kb("form", list(FORM_LABELS.items())))
 

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.middlewares.db import READ_ONLY
-from bot.services.shared import orgs, outbox, roles
+from bot.services.shared import orgs, outbox, roles, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.shared import keyboards, texts, ui
@@ -28,14 +28,14 @@ GRANT_USAGE = (
 async def grant_start(
     message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    raw = (command.args or "").strip()
-    if not raw.isdigit() or not 0 < int(raw) < 10**15:
+    target = validation.ascii_number(command.args, 15)
+    if not target:
         await message.answer(GRANT_USAGE)
         return
     await state.set_state(Grant.scope)
-    await state.set_data({"target": int(raw)})
+    await state.set_data({"target": target})
     text, markup = await render_level(session, identity, "grant", 0, 0)
-    await message.answer(f"Зона ответственности методиста {raw}.\n{text}", reply_markup=markup)
+    await message.answer(f"Зона ответственности методиста {target}.\n{text}", reply_markup=markup)
 
 
 async def grant_scope(

@@ -4,19 +4,21 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from handlers.shared.callbacks import Int64
+
 
 class BcCb(CallbackData, prefix="bc"):
     """Every action on one broadcast; the id is re-checked (author, status) on each press."""
 
     action: str
-    id: int
+    id: Int64
     value: str = ""
-    parent: int = 0
-    page: int = 0
+    parent: Int64 = 0
+    page: Int64 = 0
 
 
 class BroadcastAnnounceCb(CallbackData, prefix="bcann"):
-    event_id: int
+    event_id: Int64
 
 
 class BroadcastFlow(StatesGroup):

@@ -112,7 +112,7 @@ async def announce(
     """The bot sends the announcement to the methodist, then creates the draft that copies that
     message: the update's writes come after that first message and commit once, before the next."""
     event = await announceable_event(session, identity, callback_data.event_id, clock())
-    await query.answer()
+    await ui.answer(query)
     sent = await bot.send_message(
         query.from_user.id, announcement_text(event), reply_markup=outbox_buttons.markup(announcement_buttons(event.id))
     )
@@ -178,7 +178,7 @@ async def drop(
 
 async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.scheduled, BroadcastStatus.sending)
-    await query.answer()
+    await ui.answer(query)
     # A new message: the progress message itself keeps being edited by the progress job.
     await query.bot.send_message(query.from_user.id, btexts.stop_question(b), reply_markup=bui.stop_kb(b))
 

@@ -19,6 +19,7 @@ from bot.services.diagnosis import Step
 from bot.services.shared.roles import Identity
 from handlers.diagnosis import ui as ui_dg
 from handlers.diagnosis.ui import AnswerCb, MenuCb
+from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
 from models import User
 
@@ -32,7 +33,7 @@ def _message_id(query: CallbackQuery) -> int | None:
 async def _edit_question(query: CallbackQuery, step: Step) -> None:
     """Edit the attempt's message to the current question; if it can't be edited, send a new one
     and make that the attempt's message."""
-    await query.answer()
+    await ui.answer(query)
     try:
         await query.bot.edit_message_text(
             ui_dg.question(step),
@@ -85,13 +86,13 @@ async def start(
     if created:
         await _edit_question(query, step)  # the intro turns into the first question
     else:
-        await query.answer()
+        await ui.answer(query)
         await _send_question(query.bot, query.from_user.id, step)
 
 
 async def resume(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
     step = await diagnosis.resume(session, identity.user, callback_data.attempt_id)
-    await query.answer()
+    await ui.answer(query)
     await _send_question(query.bot, query.from_user.id, step)
 
 
@@ -104,7 +105,7 @@ async def restart(
 
 async def show_result(query: CallbackQuery, callback_data: MenuCb, session: AsyncSession, identity: Identity) -> None:
     res = await diagnosis.result(session, identity.user, callback_data.attempt_id)  # a refusal is the one answer
-    await query.answer()
+    await ui.answer(query)
     await _send_result(query.bot, query.from_user.id, identity.user, res)
 
 
@@ -118,7 +119,7 @@ async def answer(
     if not step.finished:
         await _edit_question(query, step)
         return
-    await query.answer("Готово!")
+    await ui.answer(query, "Готово!")
     try:
         await query.bot.edit_message_text(ui_dg.DONE, chat_id=query.from_user.id, message_id=step.attempt.message_id)
     except TelegramBadRequest:
@@ -137,7 +138,7 @@ async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSes
     step = await diagnosis.pause(
         session, identity.user, callback_data.attempt_id, callback_data.index, _message_id(query)
     )
-    await query.answer()
+    await ui.answer(query)
     try:
         await query.bot.edit_message_text(
             ui_dg.paused(step),

@@ -11,6 +11,7 @@ from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
 from handlers.route.ui import RouteBuildCb  # the route feature checks the attempt again on its side
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
 
@@ -19,15 +20,15 @@ class AnswerCb(CallbackData, prefix="dg"):
     """A question button: the server re-checks the attempt's owner, status, message and index."""
 
     action: str  # a: answer | b: back | p: pause
-    attempt_id: int
-    index: int
-    value: int = 0
+    attempt_id: Int64
+    index: Int64
+    value: Int64 = 0
 
 
 class MenuCb(CallbackData, prefix="dgm"):
     action: str  # start | resume | restart | show
     variant: str = ""
-    attempt_id: int = 0
+    attempt_id: Int64 = 0
 
 
 ZONE_MARKS = {"severe": "🔴", "partial": "🟠", "norm": "🟢", "resource": "🔵"}

@@ -6,23 +6,25 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from handlers.shared.callbacks import Int64
+
 
 class NewEventCb(CallbackData, prefix="evnew"):
     action: str  # fmt | area | areas_done | cap0 | dl0 | pub | edit | field | back | drop
-    value: int = 0
+    value: Int64 = 0
 
 
 class EventScopeCb(CallbackData, prefix="evscope"):
     action: str  # open | pick
-    org_id: int = 0
-    page: int = 0
+    org_id: Int64 = 0
+    page: Int64 = 0
 
 
 class EventAdminCb(CallbackData, prefix="evadm"):
     action: str  # list | card | edit | field | cancel | cancel_yes | regs | xlsx | att | att_on | att_off
-    event_id: int = 0  #   | att_all | close | close_yes | fb
-    page: int = 0
-    arg: int = 0  # a field index or a registration id
+    event_id: Int64 = 0  #   | att_all | close | close_yes | fb
+    page: Int64 = 0
+    arg: Int64 = 0  # a field index or a registration id
 
 
 class NewEvent(StatesGroup):
@@ -45,32 +47,32 @@ class EventEdit(StatesGroup):
 
 class EventListCb(CallbackData, prefix="evlist"):
     view: str  # rec | all | my
-    page: int = 0
+    page: Int64 = 0
 
 
 class EventCb(CallbackData, prefix="evcard"):
     action: str  # open | join | leave_ask | leave | ics
-    event_id: int
+    event_id: Int64
     view: str = "all"  # where «Назад к списку» leads
-    page: int = 0
+    page: Int64 = 0
 
 
 class OfferCb(CallbackData, prefix="offer"):
     """The waitlist offer's buttons (outbox kind "seat_offer", see handlers.shared.outbox_buttons)."""
 
-    reg_id: int
+    reg_id: Int64
     accept: bool
 
 
 class FeedbackCb(CallbackData, prefix="fb"):
     """The rating buttons of the event-closing outbox message (kind "event_feedback")."""
 
-    event_id: int
-    rating: int
+    event_id: Int64
+    rating: Int64
 
 
 class FeedbackSkipCb(CallbackData, prefix="fbskip"):
-    event_id: int
+    event_id: Int64
 
 
 class FeedbackComment(StatesGroup):

@@ -145,7 +145,7 @@ async def export(
         for item in everyone.items
     ]
     document = BufferedInputFile(xlsx.registrants(rows, event.title), filename=f"event_{event.id}_registrants.xlsx")
-    await query.answer()
+    await ui.answer(query)
     await bot.send_document(
         query.from_user.id, document, caption=f"Записавшиеся: {kit.cut(event.title, 200)} ({len(rows)} чел.)"
     )

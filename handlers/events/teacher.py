@@ -97,7 +97,7 @@ async def calendar_file(
     query: CallbackQuery, callback_data: EventCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     event = await event_catalog.calendar_event(session, identity.user, callback_data.event_id)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_document(
         query.from_user.id,
         BufferedInputFile(ics.event_ics(event, clock()), filename=ics.filename(event)),

@@ -72,7 +72,7 @@ async def mentee_card(
     user = identity.user
     text, markup, mentee = await _card(session, identity, callback_data.pair_id, clock=clock)
     result = await dashboard.mentee_result(session, user, callback_data.pair_id)
-    await query.answer()
+    await ui.answer(query)
     if result is not None and len(result.areas) >= 3:  # a radar needs three axes
         png = await asyncio.to_thread(lambda: chart.radar(**diagnosis_ui.chart_input(result, user.timezone)))
         await bot.send_photo(

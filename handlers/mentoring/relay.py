@@ -51,7 +51,7 @@ async def relay_start(
     _, peer = await interactions.relay_peer(session, identity.user, callback_data.pair_id)
     await state.set_state(Mentoring.relay)
     await state.set_data({"pair_id": callback_data.pair_id})
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, kit.ask_relay(peer))
 
 

@@ -13,27 +13,28 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from bot.services.shared.timefmt import local
 from handlers.shared import ui
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 
 
 class PairsCb(CallbackData, prefix="mpm"):
     view: str  # menu | young | active | ended | search
-    page: int = 0
+    page: Int64 = 0
 
 
 class MenteeTypeCb(CallbackData, prefix="mtype"):
-    mentee_id: int
+    mentee_id: Int64
 
 
 class SuggestCb(CallbackData, prefix="msug"):
-    mentee_id: int
+    mentee_id: Int64
     kind: str  # a PairType value
-    page: int = 0
+    page: Int64 = 0
 
 
 class PickCb(CallbackData, prefix="mpick"):
-    mentee_id: int
-    mentor_id: int
+    mentee_id: Int64
+    mentor_id: Int64
     kind: str
 
 
@@ -41,32 +42,32 @@ class PairCb(CallbackData, prefix="mpair"):
     """card | months | cadence | start | end_date | end_ask | end (outbox kind "pair_card": the card)."""
 
     action: str
-    pair_id: int
-    value: int = 0
+    pair_id: Int64
+    value: Int64 = 0
 
 
 class MentorCb(CallbackData, prefix="mnt"):
     action: str  # list | card (with the chart) | view | steps | cmt_route | cmt_step | approve | propose | ...
-    pair_id: int = 0
-    step_id: int = 0
-    page: int = 0
+    pair_id: Int64 = 0
+    step_id: Int64 = 0
+    page: Int64 = 0
 
 
 class MenteeOpenCb(CallbackData, prefix="mopen"):
-    pair_id: int
+    pair_id: Int64
 
 
 class ProposalCb(CallbackData, prefix="mprop"):
-    proposal_id: int
+    proposal_id: Int64
     accept: bool
 
 
 class ReviewCb(CallbackData, prefix="mrev"):
-    pair_id: int
+    pair_id: Int64
 
 
 class RelayCb(CallbackData, prefix="mrel"):
-    pair_id: int
+    pair_id: Int64
 
 
 class Mentoring(StatesGroup):

@@ -3,8 +3,11 @@ the period, read the indicators with their breakdown, get the charts and the XLS
 Every button carries an organization id and dates, i.e. user input: both are re-checked here."""
 
 import asyncio
+import logging
+from collections.abc import Awaitable
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
@@ -26,6 +29,7 @@ from handlers.shared.filters import TYPED
 from handlers.shared.texts import esc
 from models import Organization, OrgKind
 
+log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
 CAPTION_CHARS = 900  # escaping may lengthen it; Telegram allows 1024
 
@@ -146,7 +150,7 @@ async def show_stats(
     if len(text) <= TEXT_LIMIT:
         await ui.show(query, text, markup)
     else:
-        await query.answer()
+        await ui.answer(query)
         await _send_long(query.bot, query.from_user.id, text, markup)
 
 
@@ -167,7 +171,7 @@ async def charts(
 ) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
     stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
-    await query.answer("Рисую графики…")
+    await ui.answer(query, "Рисую графики…")
     where = f"{stats.scope.name}, {period.label}"
     coverage = [(g.name, stats.indicator("1").by_group.get(g.org_id, indicators.Ratio(0, 0))) for g in stats.groups]
     if not coverage:
@@ -187,9 +191,10 @@ async def charts(
         return
     files = [BufferedInputFile(png, filename=f"chart_{n}.png") for n, png in enumerate(pictures, start=1)]
     if len(files) == 1:
-        await bot.send_photo(query.from_user.id, files[0])
+        sending = bot.send_photo(query.from_user.id, files[0])
     else:
-        await bot.send_media_group(query.from_user.id, [InputMediaPhoto(media=f) for f in files])
+        sending = bot.send_media_group(query.from_user.id, [InputMediaPhoto(media=f) for f in files])
+    await _send_or_say(bot, query.from_user.id, sending, sui.CHARTS_FAILED)
 
 
 async def report_button(
@@ -205,7 +210,7 @@ async def report_button(
     await _leave_period_prompt(state)
     # The scope is checked before the press is answered: a refusal must be the one answer.
     await indicators.require_scope(session, identity, callback_data.org_id)
-    await query.answer("Собираю отчёт…")
+    await ui.answer(query, "Собираю отчёт…")
     await send_report(bot, query.from_user.id, session, identity, callback_data.org_id, period, clock=clock)
 
 
@@ -225,7 +230,22 @@ async def send_report(
     data = await asyncio.to_thread(report_xlsx.workbook, *rows)
     name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"
     caption = f"Отчёт: {stats.scope.name}, {period.label}. Педагогов: {len(teachers)}."
-    await bot.send_document(chat_id, BufferedInputFile(data, filename=name), caption=esc(caption[:CAPTION_CHARS]))
+    document = BufferedInputFile(data, filename=name)
+    await _send_or_say(
+        bot, chat_id, bot.send_document(chat_id, document, caption=esc(caption[:CAPTION_CHARS])), sui.REPORT_FAILED
+    )
+
+
+async def _send_or_say(bot: Bot, chat_id: int, sending: Awaitable[object], failed: str) -> None:
+    """The press was answered «Рисую графики…» / «Собираю отчёт…»: if the file does not go out,
+    say so in the chat rather than leave the promise hanging. A blocked bot is the error handler's."""
+    try:
+        await sending
+    except TelegramForbiddenError:
+        raise
+    except TelegramAPIError as exc:
+        log.warning("could not send a file to %s: %s", chat_id, exc)
+        await bot.send_message(chat_id, failed)
 
 
 async def _leave_period_prompt(state: FSMContext) -> None:

@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.monitoring.indicators import Period, Ratio, Stats, academic_year, last_days
 from bot.services.shared.orgs import Page
 from bot.services.shared.paging import window
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
 from models import Organization, OrgKind
@@ -20,11 +21,11 @@ TOP_DEFICITS = 6
 
 class StatsCb(CallbackData, prefix="st"):
     action: str  # org | per | show | brk | png | xls
-    org_id: int = 0
-    start: int = 0  # the period as YYYYMMDD; re-checked on the server like every other field
-    end: int = 0
-    ind: int = 0  # index into the indicators (breakdown)
-    page: int = 0
+    org_id: Int64 = 0
+    start: Int64 = 0  # the period as YYYYMMDD; re-checked on the server like every other field
+    end: Int64 = 0
+    ind: Int64 = 0  # index into the indicators (breakdown)
+    page: Int64 = 0
     mode: str = "s"  # s: show the indicators once a period is chosen; r: send the workbook
 
 
@@ -34,6 +35,8 @@ class StatsFlow(StatesGroup):
 
 WHAT = {"s": "считать показатели", "r": "собрать отчёт (XLSX)"}
 NO_CHART_DATA = "За этот период нет данных для графиков: диагностик и педагогов в зоне нет."
+CHARTS_FAILED = "Не удалось отправить графики. Попробуйте ещё раз через минуту."
+REPORT_FAILED = "Не удалось отправить отчёт. Попробуйте ещё раз через минуту."
 
 
 def percent(ratio: Ratio | None) -> str:

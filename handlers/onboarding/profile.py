@@ -81,7 +81,7 @@ async def new_birth_year(message: Message, state: FSMContext, session: AsyncSess
 async def new_position(
     query: CallbackQuery, callback_data: PositionCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    await query.answer()
+    await ui.answer(query)
     await _saved(query.message, state, session, identity, position=parse_position(callback_data.value))
 
 
@@ -89,7 +89,7 @@ async def new_subjects(
     query: CallbackQuery, callback_data: SubjectCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
     if await toggle_subject(query, callback_data, state) is None:
-        await query.answer()
+        await ui.answer(query)
         await _saved(query.message, state, session, identity, subjects=(await state.get_data()).get("subjects", []))
 
 
@@ -98,7 +98,7 @@ async def new_timezone(
 ) -> None:
     if not timefmt.is_listed(callback_data.zone):
         raise InvalidInput("Выберите часовой пояс кнопкой из списка.")
-    await query.answer()
+    await ui.answer(query)
     await _saved(query.message, state, session, identity, timezone=callback_data.zone)
 
 
@@ -108,7 +108,7 @@ async def new_organization(
     org = await orgs.get(session, callback_data.org_id)
     if org.kind not in (OrgKind.school, OrgKind.other):
         raise InvalidInput("Выберите конкретную организацию, а не муниципалитет.")
-    await query.answer()
+    await ui.answer(query)
     await _saved(query.message, state, session, identity, organization_id=org.id, timezone=org.timezone)
 
 

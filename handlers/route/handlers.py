@@ -73,7 +73,7 @@ async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, r
 
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity, clock: Clock) -> None:
     report = await routes.report(session, identity.user)
-    await query.answer()
+    await ui.answer(query)
     document = BufferedInputFile(pdf.iom(report, clock()), filename="IOM.pdf")
     await query.bot.send_document(query.from_user.id, document, caption="Ваш ИОМ по шаблону методической службы.")
 
@@ -124,7 +124,7 @@ async def skip_file(
     data = await state.get_data()
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
-    await query.answer()
+    await ui.answer(query)
     await _finish(
         query.from_user.id, query.bot, state, session, identity.user, data.get("reflection"), None, None, clock=clock
     )

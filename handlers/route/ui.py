@@ -8,6 +8,7 @@ from bot.services.route import ActivityPage, Overview, StepView, progress
 from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, area_title
 from bot.services.shared.paging import window
 from bot.services.shared.timefmt import fmt
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import Route, RouteStatus, RouteStep, StepStatus
@@ -16,33 +17,33 @@ from models import Route, RouteStatus, RouteStep, StepStatus
 class RouteBuildCb(CallbackData, prefix="rbuild"):
     """Also the «Построить ИОМ» button of the diagnosis result message."""
 
-    attempt_id: int
+    attempt_id: Int64
 
 
 class RebuildCb(CallbackData, prefix="rbok"):
-    attempt_id: int
+    attempt_id: Int64
 
 
 class RouteCb(CallbackData, prefix="route"):
     action: str  # view | pdf | own
-    page: int = 0
+    page: Int64 = 0
 
 
 class StepCb(CallbackData, prefix="rstep"):
     """The deadline nudge's «Открыть шаг» is kind "route_step" (see handlers.shared.outbox_buttons)."""
 
     action: str  # open | done | postpone | replace | remove_ask | remove
-    step_id: int
+    step_id: Int64
 
 
 class ReplaceCb(CallbackData, prefix="rrepl"):
-    step_id: int
-    activity_id: int = 0  # 0: show the page of choices
-    page: int = 0
+    step_id: Int64
+    activity_id: Int64 = 0  # 0: show the page of choices
+    page: Int64 = 0
 
 
 class SkipFileCb(CallbackData, prefix="rskip"):
-    step_id: int
+    step_id: Int64
 
 
 class RouteDialog(StatesGroup):

@@ -12,14 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.infra.clock import Clock
 from bot.services.onboarding import users
 from bot.services.shared.errors import DomainError
-from handlers.shared import texts
+from handlers.shared import texts, ui
 
 log = logging.getLogger(__name__)
 
 
 async def _reply(update: Update, text: str) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
+    query = update.callback_query
+    if query is not None:
+        # A press Telegram no longer takes an answer for (too old, or a bug answered it already)
+        # still gets the message, in the chat.
+        if not await ui.answer(query, text[:200], show_alert=True) and query.message is not None:
+            await query.bot.send_message(query.message.chat.id, text)
     elif update.message is not None:
         await update.message.answer(text)
 

@@ -3,7 +3,9 @@ tests/mocked_bot.py, which is not shipped in the wheel). Requests are kept in or
 
 It refuses what Telegram refuses, with Telegram's own descriptions raised as aiogram raises them
 (TelegramBadRequest), so a handler that only works against a lenient fake fails here:
-- a second answerCallbackQuery for the same query id;
+- a second answerCallbackQuery for the same query id (kept in `double_answers`: the harness fails a
+  test that answered a press twice, even if the code carried on), and any answer to a press marked
+  `too_old` (pressed while the bot was down: Telegram refuses answers after about 15 s);
 - editMessageText / editMessageCaption / editMessageReplyMarkup of a message it never sent (or
   deleted), and an edit that changes neither the content nor the keyboard.
 A benchmark that presses buttons on synthetic message ids sets `like_telegram = False`: it then
@@ -52,6 +54,8 @@ class RecordingSession(BaseSession):
         self.failures: dict[tuple[str, int | None], Exception] = {}
         self.messages: dict[tuple[int, int], Shown] = {}  # (chat id, message id) -> what it shows
         self.answered: set[str] = set()  # callback query ids already answered
+        self.too_old: set[str] = set()  # callback query ids Telegram no longer takes an answer for
+        self.double_answers: list[str] = []  # query ids answered a second time (a handler's bug)
         self.message_ids: dict[int, int] = {}  # index in `requests` -> id of the message it showed
         self._ids = itertools.count(1)
         self.like_telegram = True
@@ -83,6 +87,9 @@ class RecordingSession(BaseSession):
     def _refuse_like_telegram(self, method: TelegramMethod, name: str) -> None:
         if name == "AnswerCallbackQuery":
             if method.callback_query_id in self.answered:
+                self.double_answers.append(method.callback_query_id)
+                raise TelegramBadRequest(method=method, message=QUERY_TOO_OLD)
+            if method.callback_query_id in self.too_old:
                 raise TelegramBadRequest(method=method, message=QUERY_TOO_OLD)
             self.answered.add(method.callback_query_id)
         elif name in EDITS and getattr(method, "inline_message_id", None) is None:

@@ -61,7 +61,9 @@ class Harness:
 
     def assert_no_errors(self) -> None:
         """Nothing was logged at ERROR: an update that failed (say, a callback answered twice) is
-        apologised for and logged, which the user-facing assertions alone would not notice."""
+        apologised for and logged, which the user-facing assertions alone would not notice. Nor was
+        a press answered twice (Telegram keeps only the first answer; the second is lost)."""
+        assert not self.api.double_answers, f"callback queries answered twice: {self.api.double_answers}"
         assert not self.errors.records, [
             r.getMessage() + f" {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in self.errors.records
         ][:3]
@@ -108,11 +110,14 @@ class FakeUser:
         await self.h.feed(Update(update_id=self.h.next_update_id(), message=message))
         return self._texts_since(mark)
 
-    async def click(self, data: str | CallbackData, message_id: int | None = None) -> list[str]:
+    async def click(
+        self, data: str | CallbackData, message_id: int | None = None, *, too_old: bool = False
+    ) -> list[str]:
         """Press a button with this callback_data (even a stale or forged one) on the message
         `message_id`. By default: the latest message that has this button, else the latest message
         the bot showed this user, else an old message sent before the test began (Telegram only
-        delivers presses on messages the bot sent). A double tap is two clicks on one message_id."""
+        delivers presses on messages the bot sent). A double tap is two clicks on one message_id.
+        `too_old`: the press waited longer than Telegram takes an answer for (the bot was down)."""
         mark = len(self.h.api.requests)
         packed = data.pack() if isinstance(data, CallbackData) else data
         if message_id is None:
@@ -131,6 +136,8 @@ class FakeUser:
         query = CallbackQuery(
             id=str(self.h.next_update_id()), from_user=self.tg, chat_instance="ci", data=packed, message=message
         )
+        if too_old:
+            self.h.api.too_old.add(query.id)
         await self.h.feed(Update(update_id=self.h.next_update_id(), callback_query=query))
         return self._texts_since(mark) + self._alerts_since(mark)
 

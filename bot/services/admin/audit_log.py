@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.shared import roles
+from bot.services.shared import roles, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.paging import window
 from bot.services.shared.roles import Identity
@@ -48,9 +48,7 @@ def _prefix(filter_key: str) -> str:
 
 
 def _telegram_target(target: str | None) -> int | None:
-    if target and target.startswith("tg:") and target[3:].isdigit():
-        return int(target[3:])
-    return None
+    return validation.ascii_number(target[3:], 19) if target and target.startswith("tg:") else None
 
 
 async def read(session: AsyncSession, identity: Identity, filter_key: str = "all", page: int = 0) -> AuditPage:

@@ -12,7 +12,7 @@ from bot.services import content
 from bot.services.shared import audit
 from bot.services.shared.errors import AccessDenied, InvalidInput
 from bot.services.shared.roles import Identity
-from bot.services.shared.validation import clean_text
+from bot.services.shared.validation import ascii_number, clean_text
 from models import Activity, ActivityForm, ContentVersion, Organization, OrgKind, Role
 
 KINDS = tuple(content.FILES)  # questionnaire_teacher | questionnaire_leader | catalog
@@ -124,10 +124,10 @@ def parse_title(text: str | None) -> str:
 
 
 def parse_hours(text: str | None) -> int:
-    value = (text or "").strip()
-    if not value.isdigit() or not 1 <= int(value) <= MAX_HOURS:
+    value = ascii_number(text, 4)
+    if value is None or not 1 <= value <= MAX_HOURS:
         raise InvalidInput(f"Часы — целое число от 1 до {MAX_HOURS}, например 36.")
-    return int(value)
+    return value
 
 
 def parse_details(text: str | None) -> tuple[str, str | None]:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.timefmt import fmt
-from bot.services.shared.validation import clean_text
+from bot.services.shared.validation import ascii_number, clean_text
 from models import EventFormat
 
 TITLE_MAX, DESCRIPTION_MAX, PLACE_MAX, URL_MAX, CAPACITY_MAX = 200, 3000, 300, 500, 10_000
@@ -20,10 +20,11 @@ MIN_DURATION, MAX_DURATION = 5, 180 * 24 * 60  # a long course runs for months
 MAX_AHEAD = timedelta(days=3 * 366)
 DATE_HINT = "Введите дату и время так: <code>25.12.2026 15:00</code>."
 DURATION_HINT = "Примеры: <code>90</code> (минуты), <code>1,5 ч</code>, <code>2 ч 30 мин</code>, <code>3 дн</code>."
+DURATION_RANGE = f"Продолжительность должна быть от {MIN_DURATION} минут до 180 дней. {DURATION_HINT}"
 URL_HINT = "Ссылка должна быть полной, например <code>https://sferum.ru/?call_link=…</code>."
 
-MOMENT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})[\s,]+(\d{1,2})[:.](\d{2})")
-DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zа-яё]*)\.?\s*")
+MOMENT = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}|[0-9]{2})[\s,]+([0-9]{1,2})[:.]([0-9]{2})")
+DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([a-zа-яё]*)\.?\s*")
 HOST = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]{2,})")
 UNITS = (
     ("нед", 7 * 1440),
@@ -88,21 +89,32 @@ def parse_moment(text: str | None, zone: str, now: datetime) -> datetime:
 def parse_duration(text: str | None) -> int:
     """Minutes: '90' → 90, '1,5 ч' → 90, '2 ч 30 мин' → 150, '3 дн' → 4320."""
     raw = (text or "").strip().lower().replace(",", ".")
-    if re.fullmatch(r"\d+", raw):
-        minutes = float(raw)
-    else:
-        parts = list(DURATION_PART.finditer(raw))
-        if not parts or "".join(p.group(0) for p in parts) != raw:
-            raise InvalidInput(f"Не понял продолжительность. {DURATION_HINT}")
-        minutes = 0.0
-        for part in parts:
-            unit = next((size for prefix, size in UNITS if part.group(2).startswith(prefix)), None)
-            if unit is None or not part.group(2):
-                raise InvalidInput(f"Не понял единицу «{part.group(2) or '?'}». {DURATION_HINT}")
-            minutes += float(part.group(1)) * unit
+    if re.fullmatch(r"[0-9]+", raw):  # a bare number: minutes
+        return _in_range(_number(raw))
+    parts = list(DURATION_PART.finditer(raw))
+    if not parts or "".join(p.group(0) for p in parts) != raw:
+        raise InvalidInput(f"Не понял продолжительность. {DURATION_HINT}")
+    minutes = 0.0
+    for part in parts:
+        unit = next((size for prefix, size in UNITS if part.group(2).startswith(prefix)), None)
+        if unit is None or not part.group(2):
+            raise InvalidInput(f"Не понял единицу «{part.group(2) or '?'}». {DURATION_HINT}")
+        minutes += _number(part.group(1)) * unit
+    return _in_range(minutes)
+
+
+def _number(digits: str) -> float:
+    """A typed number is bounded before float(): 400 digits would be infinity, and round() raises."""
+    whole = digits.split(".")[0].lstrip("0")
+    if len(whole) > len(str(MAX_DURATION)):
+        raise InvalidInput(DURATION_RANGE)
+    return float(digits)
+
+
+def _in_range(minutes: float) -> int:
     result = round(minutes)
     if not MIN_DURATION <= result <= MAX_DURATION:
-        raise InvalidInput(f"Продолжительность должна быть от {MIN_DURATION} минут до 180 дней. {DURATION_HINT}")
+        raise InvalidInput(DURATION_RANGE)
     return result
 
 
@@ -138,9 +150,9 @@ def parse_capacity(text: str | None) -> int | None:
     raw = (text or "").strip().lower()
     if raw in ("без ограничений", "нет", "-", "—", "∞"):
         return None
-    if not re.fullmatch(r"\d{1,7}", raw):
+    value = ascii_number(raw, 7)
+    if value is None:
         raise InvalidInput("Введите число мест цифрами (например, 30) или нажмите «Без ограничений».")
-    value = int(raw)
     if value <= 0:
         raise InvalidInput("Число мест должно быть больше нуля. Если мест без ограничений — нажмите кнопку.")
     if value > CAPACITY_MAX:

@@ -1,12 +1,14 @@
 """Mentoring constants and pure rules: who is a young specialist, the pair term, dates and texts
 typed by people, labels."""
 
+import re
 from datetime import date
 
 from bot.services.route.plan import add_months
 from bot.services.shared.errors import InvalidInput
 from models import PairType
 
+DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 DEFAULT_CAPACITY = 3  # active mentees per mentor; the deployment sets its own (MENTOR_CAPACITY)
 DEFAULT_CADENCE, CADENCES = 14, (7, 14, 30)
 MIN_CADENCE, MAX_CADENCE = 7, 60
@@ -33,11 +35,11 @@ def cadence_label(days: int) -> str:
 
 
 def parse_day(text: str | None) -> date:
-    parts = (text or "").strip().split(".")
+    match = DAY.fullmatch((text or "").strip())
     try:
-        if len(parts) != 3 or len(parts[2]) != 4:
+        if match is None:
             raise ValueError
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        return date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
         raise InvalidInput("Не понял дату. Введите её так: <code>25.12.2026</code>.") from None
 

@@ -10,7 +10,7 @@ from bot.services.shared.validation import clean_text
 from models import User
 
 MAX_REFLECTION, MAX_TITLE = 2000, 300
-DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
 def parse_reflection(text: str | None) -> str:

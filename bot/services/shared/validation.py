@@ -13,6 +13,16 @@ MAX_EXPERIENCE = 60
 MIN_AGE, MAX_AGE = 17, 90
 
 
+def ascii_number(text: str | None, max_digits: int) -> int | None:
+    """The whole text as a whole number written in ASCII digits, at most `max_digits` of them; None
+    otherwise. Every typed number and id goes through this or an [0-9] pattern: `str.isdigit()` and
+    `\\d` also accept «²» or «٣», and an unbounded number turns into infinity in float()."""
+    raw = (text or "").strip()
+    if not re.fullmatch(f"[0-9]{{1,{max_digits}}}", raw):
+        return None
+    return int(raw)
+
+
 def clean_text(text: str | None, limit: int, what: str, *, empty: str | None = None) -> str:
     """The one check for free text people type (titles, comments, messages, reviews): trimmed, not
     empty, at most `limit` characters, no invisible control characters (line breaks and tabs are
@@ -39,10 +49,9 @@ def parse_full_name(text: str | None) -> str:
 
 
 def parse_int(text: str | None, *, low: int, high: int, what: str) -> int:
-    raw = (text or "").strip()
-    if not re.fullmatch(r"\d{1,4}", raw):
+    value = ascii_number(text, 4)
+    if value is None:
         raise InvalidInput(f"Введите {what} числом от {low} до {high}.")
-    value = int(raw)
     if not low <= value <= high:
         raise InvalidInput(f"{what.capitalize()} должен быть от {low} до {high}.")
     return value

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from bot.services.shared.errors import InvalidInput
 
 MAX_PERIOD_DAYS = 5 * 366
-PERIOD_TEXT = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:[-–—]|по)\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+PERIOD_TEXT = re.compile(
+    r"^\s*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\s*(?:[-–—]|по)\s*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\s*$"
+)
 BAD_PERIOD = "Не понял период. Введите его так: <code>01.09.2026–31.05.2027</code>."
 
 
