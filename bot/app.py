@@ -22,6 +22,7 @@ from bot.middlewares import (
     DedupMiddleware,
     IdentityMiddleware,
     InFlightMiddleware,
+    PrivateChatsOnly,
     ThrottlingMiddleware,
     commit_before_replies,
     install_transaction_middleware,
@@ -96,6 +97,7 @@ def create_dispatcher(
         metrics.enable()
         dp.update.outer_middleware(metrics.MetricsMiddleware())
     dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_rate, settings.throttle_window_s))
+    dp.update.outer_middleware(PrivateChatsOnly())
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
