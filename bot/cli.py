@@ -61,7 +61,7 @@ def migrate_and_seed_in_child(settings: Settings) -> int:
     child process: Alembic's modules (~11 MB) and whatever migrating and seeding allocate are gone
     with the child instead of staying in the long-running bot. The child logs to the same stderr
     and explains a failure itself in one line; returns its exit code (0: ready)."""
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "DEMO_DATA": "1" if settings.demo_data else ""}
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "DEMO_DATA": "1" if settings.demo_data else "0"}
     child = subprocess.run(
         [sys.executable, "-m", "bot", "seed"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False
     )
