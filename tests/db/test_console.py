@@ -117,3 +117,12 @@ async def test_grant_reaches_postgres_through_a_plain_postgresql_url(tmp_path):
         await engine.dispose()
     finally:
         await databases.drop_postgres_database(url)
+
+
+def test_run_reads_the_same_env_file(tmp_path):
+    """The service's own start reads the env file too: its settings are checked before anything runs."""
+    env_file = tmp_path / "growthbot.env"
+    env_file.write_text(f"BOT_TOKEN=not-a-token\nDATABASE_URL=sqlite:///{tmp_path / 'bot.db'}\n", encoding="utf-8")
+    result = console(tmp_path, env_file, "run")
+    assert result.returncode == 2 and "BOT_TOKEN is malformed" in result.stderr
+    assert not (tmp_path / "bot.db").exists()  # refused before touching the database
