@@ -90,6 +90,8 @@ def _run(args: argparse.Namespace, settings: Settings, files: EnvFiles) -> None:
     )
     if code := cli.migrate_and_seed_in_child(settings):
         sys.exit(code)  # the child has said why, in one line on stderr
+    from aiogram.exceptions import TelegramNetworkError
+
     from bot.runner import run_polling, run_webhook
 
     try:
@@ -98,6 +100,8 @@ def _run(args: argparse.Namespace, settings: Settings, files: EnvFiles) -> None:
         pass
     except cli.StartupError as exc:
         _fail(str(exc), exc.exit_code)
+    except TelegramNetworkError as exc:  # lost between getMe and the first poll or setWebhook: systemd retries
+        _fail(f"Telegram became unreachable while starting: {exc}", 1)
 
 
 def main(argv: list[str] | None = None) -> None:
