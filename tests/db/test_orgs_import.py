@@ -165,6 +165,7 @@ async def test_a_changed_row_counts_as_updated_and_an_empty_approval_leaves_it_a
         ),
         ("region;municipality;organization;timezone\n\nA;B;C;\n", "строка 3: не указан часовой пояс"),
         ("region;municipality;timezone\n", "после заголовка нет ни одной строки"),
+        ("\n\n", "файл пуст"),
     ],
 )
 async def test_excel_file_errors_name_the_row_and_the_problem(sessionmaker, tmp_path: Path, content, error):

@@ -113,6 +113,8 @@ def _xlsx_cells(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def _rows_from_table(name: str, cells: Iterator[tuple[int, list[str]]]) -> list[OrgRow]:
     header_line, header = next(((i, c) for i, c in cells if any(x.strip() for x in c)), (0, []))
+    if not header:
+        raise InvalidInput(f"{name}: файл пуст; первая строка — заголовок со столбцами {HEADER_HINT}")
     fields = [COLUMNS.get(cell.strip().lstrip("\ufeff").lower()) for cell in header]
     missing = [column for column in REQUIRED if column not in fields]
     if missing and not any(fields):
