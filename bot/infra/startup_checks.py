@@ -48,13 +48,24 @@ async def reach_telegram(
     bot: Bot, proxy: str | None, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
 ) -> User:
     """`getMe` until it answers: a network error waits (5 s, doubling up to 5 min) with one log line."""
+    # A proxy that refuses or times out surfaces as aiohttp-socks' own errors, not aiogram's.
+    from aiohttp_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError
+
+    unreachable = (
+        TelegramNetworkError,
+        OSError,
+        asyncio.TimeoutError,
+        ProxyError,
+        ProxyConnectionError,
+        ProxyTimeoutError,
+    )
     delay = FIRST_RETRY_S
     while True:
         try:
             return await bot.me()
         except TelegramUnauthorizedError:
             raise StartupError("Telegram rejected BOT_TOKEN: check it with @BotFather") from None
-        except (TelegramNetworkError, OSError, asyncio.TimeoutError) as exc:
+        except unreachable as exc:
             through = (
                 f"through the proxy {masked(proxy)}" if proxy else "directly (set TELEGRAM_PROXY if it is filtered)"
             )

@@ -3,6 +3,7 @@ with backoff and one log line per attempt instead of a traceback."""
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,9 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.methods import GetMe
 from aiogram.types import User
 
+from bot.app import create_bot
 from bot.cli import StartupError, Unreachable
+from bot.config import Settings
 from bot.infra.startup_checks import check_redis, masked, reach_telegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,3 +103,28 @@ async def test_a_rejected_token_is_not_retried():
 
 def test_masked_leaves_urls_without_a_password_alone():
     assert masked("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
+async def test_a_proxy_that_refuses_is_waited_for_too(caplog):
+    """A real session through a SOCKS proxy that is down: aiohttp-socks' own error, one line, a wait."""
+    with socket.socket() as probe:  # a local port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proxy = f"socks5://u:secret@127.0.0.1:{port}"
+    bot = create_bot(Settings(_env_file=None, bot_token="123456:AAH-valid_Token", telegram_proxy=proxy))
+
+    class Stop(Exception):
+        pass
+
+    async def sleep(_seconds: float) -> None:
+        raise Stop
+
+    caplog.set_level(logging.WARNING, logger="bot.infra.startup_checks")
+    try:
+        with pytest.raises(Stop):
+            await reach_telegram(bot, proxy, sleep=sleep)
+    finally:
+        await bot.session.close()
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert f"Telegram is unreachable through the proxy socks5://u:***@127.0.0.1:{port}" in line
+    assert "retrying in 5 s" in line and "secret" not in line
