@@ -23,8 +23,9 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 npm: $(EMULATOR)/node_modules/.package-lock.json
 
+# Local trial: the sample organization directory (--demo); production imports its own (docs/deploy.md).
 run: install
-	$(PY) -m bot run
+	$(PY) -m bot run --demo
 
 migrate: install
 	$(PY) -m bot migrate

@@ -32,7 +32,9 @@ from bot.services.events.seats import SignupPolicy
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
     if session is None:
-        session = AiohttpSession()
+        # TELEGRAM_PROXY: school networks often filter Telegram; aiogram hands the proxy (HTTP or
+        # SOCKS) to aiohttp-socks.
+        session = AiohttpSession(proxy=settings.telegram_proxy) if settings.telegram_proxy else AiohttpSession()
         if settings.telegram_api_base:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
     bot = Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

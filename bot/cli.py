@@ -1,4 +1,7 @@
-"""The console commands that touch the database (everything but `run`), and `run`'s preparation."""
+"""The console commands that touch the database (everything but `run`), and `run`'s preparation.
+
+Every command reads the same settings as the service (`bot.config.env_files`) and says which
+database it acted on, password masked."""
 
 import argparse
 import os
@@ -10,34 +13,59 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.infra.seed import seed
-from bot.services.shared import org_import, roles
+from bot.services.shared import org_import, org_removal, roles
 from bot.services.shared.errors import DomainError
 from models import Organization, Role
 
 
 class StartupError(Exception):
-    """A problem worth one line on stderr and exit code 2, never a traceback."""
+    """A problem worth one line on stderr, never a traceback. Exit code 2: a configuration error,
+    which systemd does not restart (RestartPreventExitStatus=2)."""
+
+    exit_code = 2
 
 
-def migrate(settings: Settings) -> None:
+class Unreachable(StartupError):
+    """A service that may come back (the database server, Redis): exit code 1, systemd retries."""
+
+    exit_code = 1
+
+
+def _is_network_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError):
+            return True
+        stack += [current.__cause__, current.__context__, getattr(current, "orig", None)]
+    return False
+
+
+def migrate(settings: Settings) -> str:
+    """Upgrade the schema; returns «schema upgraded 0004 → 0005», «schema already at 0005»..."""
     from bot.infra import migrate as migrations  # Alembic: only in the processes that migrate
 
     try:
-        migrations.upgrade(settings.database_url)
+        return migrations.upgrade(settings.database_url).describe()
     except Exception as exc:  # a wrong URL or an unreachable server: say so in one line
-        raise StartupError(f"cannot migrate {settings.database_url.split('@')[-1]}: {exc}") from None
+        error = Unreachable if _is_network_error(exc) else StartupError
+        raise error(f"cannot migrate {settings.database_shown}: {exc}") from None
 
 
-def migrate_and_seed_in_child(settings: Settings) -> bool:
+def migrate_and_seed_in_child(settings: Settings) -> int:
     """`run`'s preparation, done by `python -m bot seed` (migrate, then load bundled content) in a
     child process: Alembic's modules (~11 MB) and whatever migrating and seeding allocate are gone
     with the child instead of staying in the long-running bot. The child logs to the same stderr
-    and explains a failure itself in one line; False means it failed."""
-    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    and explains a failure itself in one line; returns its exit code (0: ready)."""
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "DEMO_DATA": "1" if settings.demo_data else "0"}
     child = subprocess.run(
         [sys.executable, "-m", "bot", "seed"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False
     )
-    return child.returncode == 0
+    return child.returncode
 
 
 async def dispatch(settings: Settings, args: argparse.Namespace) -> str:
@@ -45,17 +73,17 @@ async def dispatch(settings: Settings, args: argparse.Namespace) -> str:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             try:
-                return await _run(session, args)
+                return await _run(session, settings, args)
             except DomainError as exc:
                 raise StartupError(exc.user_message) from None
     finally:
         await engine.dispose()
 
 
-async def _run(session, args: argparse.Namespace) -> str:
+async def _run(session, settings: Settings, args: argparse.Namespace) -> str:
     if args.command == "seed":
-        await seed(session)
-        return "content is loaded"
+        organizations = await seed(session, demo=settings.demo_data)
+        return f"content is loaded; organizations: {organizations}"
     if args.command == "grant":
         created = await roles.grant(session, None, Role(args.role), args.telegram_id, args.scope)
         return f"{args.role} granted to {args.telegram_id}" if created else "already granted"
@@ -64,7 +92,10 @@ async def _run(session, args: argparse.Namespace) -> str:
         return f"revoked {removed} grant(s)"
     if args.orgs_command == "import":
         report = await org_import.import_file(session, args.file)
-        return f"imported: {report.created} created, {report.existing} updated"
+        return f"imported {args.file.name}: {report.describe()}"
+    if args.orgs_command == "remove":
+        removed = await org_removal.remove_subtree(session, args.org_id)
+        return f"removed «{removed.root}» and {removed.count - 1} organization(s) under it"
     return await _tree(session)
 
 

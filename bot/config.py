@@ -1,9 +1,13 @@
-"""Application settings, read from the environment and `.env`.
+"""Application settings, read from the environment, the project's `.env` and the service's env file.
 
-Built once in `bot.__main__.main()` and passed down; nothing reads the environment at import time.
+Built once in `bot.__main__.main()` (`load_settings`) and passed down; nothing reads the environment
+at import time. The service (systemd's EnvironmentFile) and every console command read the same env
+file, so `python -m bot grant ...` acts on the database the running bot uses.
 """
 
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,16 +19,30 @@ from bot.services.shared.timefmt import MOSCOW
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
+# The env file docs/deploy.md installs; BOT_ENV_FILE names another one (empty: none).
+ENV_FILE_VARIABLE = "BOT_ENV_FILE"
+SERVICE_ENV_FILE = Path("/etc/growthbot.env")
+# URL schemes people write, and the async driver each one means here.
+ASYNC_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, a secret.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{5,}$")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # The env files are chosen by load_settings(); Settings() alone reads only the environment.
+    model_config = SettingsConfigDict(env_file=None, env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr | None = None
     database_url: str = DEFAULT_SQLITE_URL
     telegram_api_base: str | None = None
+    # A proxy for every request to Telegram: http://host:3128, socks5://user:pass@host:1080.
+    telegram_proxy: str | None = None
     redis_url: str | None = None
     default_timezone: str = MOSCOW
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -35,11 +53,16 @@ class Settings(BaseSettings):
     polling_timeout_s: int = 30
     max_concurrent_updates: int = 100
     log_format: str = "text"  # text | json
+    # The bundled sample directory (15 organizations of the Rostov region) for trying the bot out;
+    # a district imports its own directory instead (`orgs import`). `--demo` sets it too.
+    demo_data: bool = False
 
-    # Webhook mode (`python -m bot run --webhook`).
+    # Webhook mode: chosen when WEBHOOK_URL is set (or with `run --webhook`). The server listens on
+    # the local interface only: a TLS proxy in front of it forwards WEBHOOK_URL's path, and /metrics
+    # and /healthz beside it stay private.
     webhook_url: str | None = None  # public https URL Telegram calls, e.g. https://bot.example.org/webhook
     webhook_secret: SecretStr | None = None
-    webhook_host: str = "0.0.0.0"
+    webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_path: str = "/webhook"
 
@@ -57,6 +80,24 @@ class Settings(BaseSettings):
     mentoring_interval_s: int = 3600
     # Mentoring: how many active mentees one mentor may have at a time.
     mentor_capacity: int = Field(default=3, ge=1, le=30)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """`postgresql://...` (what pg_dump and psql take) means asyncpg here; `sqlite:///` aiosqlite."""
+        scheme, sep, rest = value.strip().partition("://")
+        if not sep:
+            raise ValueError("expected a URL like postgresql://user:password@host:5432/db or sqlite:///path/bot.db")
+        return f"{ASYNC_DRIVERS.get(scheme.lower(), scheme)}://{rest}"
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _check_proxy(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if value.split("://", 1)[0].lower() not in ("http", "https", "socks4", "socks5"):
+            raise ValueError("expected http://host:port or socks5://user:password@host:port")
+        return value.strip()
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -112,6 +153,55 @@ class Settings(BaseSettings):
         return None
 
     @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
+
+    @property
+    def database_shown(self) -> str:
+        """The database URL with the password masked, for logs and console output."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
     def token(self) -> str:
         assert self.bot_token is not None
         return self.bot_token.get_secret_value().strip()
+
+
+@dataclass(frozen=True)
+class EnvFiles:
+    read: tuple[Path, ...]  # lowest priority first; the real environment beats them all
+    problem: str | None = None  # a reason to stop: an env file that was asked for but cannot be read
+
+
+def env_files(environ: dict[str, str] | None = None) -> EnvFiles:
+    """The project's `.env`, then the service's env file (BOT_ENV_FILE, default /etc/growthbot.env):
+    the service's file wins, as it does for the service itself (systemd puts it in the environment)."""
+    environ = os.environ if environ is None else environ
+    files = [path for path in (PROJECT_ROOT / ".env",) if path.is_file()]
+    named = environ.get(ENV_FILE_VARIABLE)
+    service = Path(named) if named else (None if named == "" else SERVICE_ENV_FILE)
+    if service is not None and (service.exists() or named):
+        if not service.is_file():
+            return EnvFiles(tuple(files), f"{ENV_FILE_VARIABLE}={service}: no such file")
+        if not os.access(service, os.R_OK):
+            owner = _owner_name(service)
+            return EnvFiles(
+                tuple(files),
+                f"cannot read {service} (the service's settings): run this as {owner}, "
+                f"e.g. sudo -u {owner} .venv/bin/python -m bot ...",
+            )
+        files.append(service)
+    return EnvFiles(tuple(files))
+
+
+def _owner_name(path: Path) -> str:
+    try:
+        return path.owner()
+    except (KeyError, OSError):
+        return "the service user"
+
+
+def load_settings(files: EnvFiles) -> Settings:
+    return Settings(_env_file=files.read or None)

@@ -8,15 +8,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramUnauthorizedError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_bot, create_dispatcher, outbox_callback_packer, publish_default_menu
-from bot.cli import StartupError
 from bot.config import Settings
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.infra.gc_tuning import freeze_startup_heap
+from bot.infra.startup_checks import check_redis, reach_telegram
 from bot.scheduler import Jobs
+from bot.version import describe
 
 log = logging.getLogger(__name__)
 HANDLER_SHUTDOWN_WAIT_S = 10.0
@@ -39,6 +39,8 @@ async def _let_handlers_finish(in_flight) -> None:
 @asynccontextmanager
 async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Running]:
     """The database is already migrated and seeded (`python -m bot run` does it in a child process)."""
+    if settings.redis_url:
+        await check_redis(settings.redis_url)
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     bot = create_bot(settings)
@@ -49,11 +51,8 @@ async def running_bot(settings: Settings, *, webhook: bool) -> AsyncIterator[Run
     dp.shutdown.register(_let_handlers_finish)
     dp.shutdown.register(jobs.shutdown)
     try:
-        try:
-            me = await bot.me()
-        except TelegramUnauthorizedError:
-            raise StartupError("Telegram rejected BOT_TOKEN: check it with @BotFather") from None
-        log.info("starting as @%s", me.username)
+        me = await reach_telegram(bot, settings.telegram_proxy)
+        log.info("starting as @%s, version %s", me.username, describe())
         await publish_default_menu(bot)
         freeze_startup_heap()
         yield Running(bot, dp, sessionmaker)
@@ -91,7 +90,13 @@ async def run_webhook(settings: Settings) -> None:
             allowed_updates=app.dp.resolve_used_update_types(),
             drop_pending_updates=False,
         )
-        log.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+        log.info(
+            "webhook set to %s; listening on %s:%s%s",
+            settings.webhook_url,
+            settings.webhook_host,
+            settings.webhook_port,
+            settings.webhook_path,
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

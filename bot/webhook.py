@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.infra.metrics import exposition
+from bot.version import __version__, commit
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -36,14 +37,16 @@ def build_web_app(
     setup_application(app, dp, bot=bot)
     updates.register(app, path=settings.webhook_path)
 
+    build = {"version": __version__, "commit": commit()}
+
     async def healthz(_request: web.Request) -> web.Response:
         try:
             async with sessionmaker() as session:
                 await session.execute(text("SELECT 1"))
         except Exception as exc:  # report, don't crash: the orchestrator decides what to do
             log.warning("health check failed: %s", exc)
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True})
+            return web.json_response({"ok": False, "database": "unreachable", **build}, status=503)
+        return web.json_response({"ok": True, **build})
 
     async def metrics(_request: web.Request) -> web.Response:
         body, content_type = exposition()

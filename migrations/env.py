@@ -36,9 +36,9 @@ async def _run_async(url: str) -> None:
 def _database_url() -> str:
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
     if not url:
-        from bot.config import Settings
+        from bot.config import env_files, load_settings
 
-        url = Settings().database_url
+        url = load_settings(env_files()).database_url  # the same settings as the service
     return url
 
 

@@ -4,6 +4,7 @@ PostgreSQL), a sessionmaker, and the handler-test `harness`. A test that uses th
 the bundled content too, loaded once per run."""
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ _SESSION_CLOCK = pytest.StashKey[object]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The bots and console commands the tests start must not read this machine's service settings
+    # (/etc/growthbot.env): each test names its database itself.
+    os.environ["BOT_ENV_FILE"] = ""
     # From collection on (module-level constants included) the clock reads the known instant.
     traveller = clock.travel()
     traveller.start()

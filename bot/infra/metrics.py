@@ -30,7 +30,13 @@ def enable() -> None:
     global _enabled
     if _enabled is not None:  # collectors register once per process
         return
-    from prometheus_client import Counter, Gauge, Histogram
+    from prometheus_client import Counter, Gauge, Histogram, Info
+
+    from bot.version import __version__, commit
+
+    Info("bot_build", "Which release (and git commit) is running").info(
+        {"version": __version__, "commit": commit() or "unknown"}
+    )
 
     _enabled = _Prometheus(
         updates=Counter("bot_updates_handled_total", "Updates handled", ["type"]),

@@ -179,6 +179,7 @@ def bot_env(url: str, api_base: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": url,
         "ADMIN_IDS": "",
         "REDIS_URL": "",
+        "DEMO_DATA": "1",  # the sample organization directory, as `make run` loads it
         **extra,
     }
 

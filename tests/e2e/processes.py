@@ -170,6 +170,8 @@ def start_bot(
             "PYTHONUNBUFFERED": "1",
             # Scripted users tap far faster than people; flood control has its own handler test.
             "THROTTLE_RATE": "500",
+            # The scripted users register in the sample organization directory.
+            "DEMO_DATA": "1",
         }
         | (extra_env or {})
     )

@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+import bot as bot_package
 from tests.e2e.processes import REPO_ROOT, ManagedProcess, free_port
 from tests.support import clock
 from tests.support.waiting import wait_until
@@ -107,7 +108,9 @@ def webhook_bot(emulator, tmp_path):
 async def test_secret_health_metrics_and_dedup(emulator, webhook_bot):
     assert webhook_bot.post_update(start_update(1, 555001), secret=None) == 401
     assert webhook_bot.post_update(start_update(1, 555001), secret="wrong-secret-0000000000") == 401
-    assert webhook_bot.get("/healthz") == (200, b'{"ok": true}')
+    status, health = webhook_bot.get("/healthz")
+    assert status == 200 and json.loads(health)["ok"] is True
+    assert json.loads(health)["version"] == bot_package.__version__  # which build answers
     assert webhook_bot.post_update(start_update(2, 555001)) == 200
     assert webhook_bot.post_update(start_update(2, 555001)) == 200  # Telegram's retry of the same update
     await wait_until(lambda: handled(webhook_bot) >= 2, 30, what="both deliveries of update 2 handled")
@@ -121,6 +124,8 @@ async def test_secret_health_metrics_and_dedup(emulator, webhook_bot):
     status, body = webhook_bot.get("/metrics")
     assert status == 200 and b"bot_updates_handled_total" in body and b"bot_handler_latency_seconds" in body
     assert re.search(rb'bot_updates_handled_total\{type="message"\} [1-9]', body)  # recorded, not just declared
+    assert b"bot_build_info{commit=" in body and f'version="{bot_package.__version__}"'.encode() in body
+    assert "webhook set to https://example.org/wh; listening on 127.0.0.1:" in webhook_bot.log_path.read_text()
 
 
 async def test_sigterm_lets_updates_in_flight_finish(emulator, webhook_bot):

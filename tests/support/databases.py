@@ -68,7 +68,7 @@ def migrated_sqlite_template(directory: Path) -> Path:
 async def load_content(url: str) -> None:
     engine = create_engine(url)
     async with create_sessionmaker(engine)() as session, session.begin():
-        await seed(session)
+        await seed(session, demo=True)
     await engine.dispose()
 
 

@@ -47,7 +47,7 @@ class Harness:
         self.restart()
         async with self.sessionmaker() as session, session.begin():
             if not await session.scalar(select(ContentVersion.id).limit(1)):  # not from a seeded template
-                await seed(session)
+                await seed(session, demo=True)
 
     def restart(self) -> None:
         """A new dispatcher over the same database: what a process restart leaves behind."""

@@ -183,7 +183,7 @@ async def seed_dataset(sessionmaker) -> dict[str, int]:
     N1   Новошахтинск №24 teacher               diag (norm); mentor of V1
     """
     async with sessionmaker() as session, session.begin():
-        await seed(session)
+        await seed(session, demo=True)
         b = Builder(session)
         course = await session.scalar(select(Activity.id).where(Activity.format == "курс ДПО").limit(1))
         sch1, sch3, v5, n24 = "МБОУ СОШ № 1", "МБОУ СОШ № 3", "МБОУ СШ № 5", "МБОУ СОШ № 24"

@@ -36,6 +36,9 @@ def test_admin_ids_from_a_comma_list(monkeypatch):
         ({}, "BOT_TOKEN is not set"),
         ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN is malformed"),
         ({"BOT_TOKEN": "123456:AAH-ok", "DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
+        # WEBHOOK_URL alone selects webhook mode (as the env file's comment says), so its secret is required.
+        ({"BOT_TOKEN": "123456:AAH-ok", "WEBHOOK_URL": "https://bot.example.org/webhook"}, "WEBHOOK_SECRET"),
+        ({"BOT_TOKEN": "123456:AAH-ok", "TELEGRAM_PROXY": "ftp://proxy:21"}, "TELEGRAM_PROXY"),
     ],
 )
 def test_run_fails_in_one_line_with_exit_code_2(tmp_path, env, message):
@@ -48,6 +51,7 @@ def test_run_fails_in_one_line_with_exit_code_2(tmp_path, env, message):
         env={
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": str(ROOT),
+            "BOT_ENV_FILE": "",
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db",
             **env,
         },

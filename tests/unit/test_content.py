@@ -168,8 +168,8 @@ async def counts(session) -> tuple[int, int]:
 
 async def test_seed_is_idempotent_and_versions_are_kept(sessionmaker):
     async with sessionmaker() as session, session.begin():
-        await seed(session)
-        await seed(session)
+        await seed(session, demo=True)
+        await seed(session, demo=True)
         assert await counts(session) == (3, 44)
         teacher = await content.current_version(session, "questionnaire_teacher")
         org_id = await session.scalar(select(Organization.id).limit(1))
@@ -195,14 +195,14 @@ async def test_seed_is_idempotent_and_versions_are_kept(sessionmaker):
         assert old_rules.scoring.zone_for(7).code == "severe"
         assert (await content.questionnaire(session, newer.id)).scoring.zone_for(7).code == "partial"
 
-        await seed(session)  # a restart must not undo the upload
+        await seed(session, demo=True)  # a restart must not undo the upload
         assert (await content.current_version(session, "questionnaire_teacher")).id == newer.id
         assert await counts(session) == (4, 44)
 
 
 async def test_failed_upload_changes_nothing_and_catalogue_upserts_by_code(sessionmaker):
     async with sessionmaker() as session, session.begin():
-        await seed(session)
+        await seed(session, demo=True)
         before = await content.current_version(session, "catalog")
         broken = bundled("catalog")
         broken["activities"][10]["form"] = "online"

@@ -88,7 +88,7 @@ def test_cadence_reminders_and_escalation_at_twice_and_three_times():
 
 async def setup_pair(sessionmaker, *, school_methodist: bool = True, mentor_is_methodist: bool = False) -> int:
     async with sessionmaker() as session, session.begin():
-        await seed(session)
+        await seed(session, demo=True)
         school = await session.scalar(select(Organization).where(Organization.name == "МБОУ СОШ № 1"))
         people = [
             User(
