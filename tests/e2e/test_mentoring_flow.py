@@ -227,7 +227,7 @@ async def test_young_specialist_pair_story(make_user, bot_process, db):
     assert f"последняя — {mentor_today:%d.%m.%Y}" in mine.text
     assert str(mentor.user_id) not in mine.text and mentor.user["username"] not in mine.text
     await mentee.click(button_with(mine, "Написать"))
-    await mentee.wait_reply(contains="Напишите сообщение для Опытная Мария", timeout=30)
+    await mentee.wait_reply(contains="Получатель: Опытная Мария", timeout=30)
     await mentee.send("Можно перенести встречу на <среду>?")
     await mentee.wait_reply(contains="Сообщение передано", timeout=30)
 
@@ -236,7 +236,7 @@ async def test_young_specialist_pair_story(make_user, bot_process, db):
     assert str(mentee.user_id) not in relayed.text and mentee.user["username"] not in relayed.text
     assert [b["text"] for b in relayed.buttons] == ["↩️ Ответить"]
     await mentor.click("↩️ Ответить")
-    await mentor.wait_reply(contains="Напишите сообщение для Молодая Анна", timeout=30)
+    await mentor.wait_reply(contains="Получатель: Молодая Анна", timeout=30)
     await mentor.send("Да, в среду в 15:00 в 214 кабинете")
     await mentor.wait_reply(contains="Сообщение передано", timeout=30)
     back = await mentee.wait_reply(contains="Сообщение от наставника", timeout=30)
