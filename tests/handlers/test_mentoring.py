@@ -331,7 +331,9 @@ async def test_mentee_writes_through_the_bot_and_the_reply_comes_back(harness, s
     await mentor.send("Конечно, завтра в 15:00")
     await worker.run_once()
     back = api.sent(chat_id=832)[-1]
-    assert "Сообщение от наставника\nНаставник: <b>Наставник Глеб</b>" in back.text and back.text.endswith("Конечно, завтра в 15:00")
+    assert "Сообщение от наставника\nНаставник: <b>Наставник Глеб</b>" in back.text and back.text.endswith(
+        "Конечно, завтра в 15:00"
+    )
     # A redelivered update relays nothing twice (the key is the sender's message).
     source_message_id = int(queued.idempotency_key.rsplit(":", 1)[1])
     async with sessionmaker() as session, session.begin():
