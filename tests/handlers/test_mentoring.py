@@ -387,7 +387,7 @@ async def test_a_fourth_mentee_is_refused(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 851, "г. Новочеркасск")
     await person(harness, sessionmaker, 852, "Занятой Наставник")
     for n in range(3):
-        await person(harness, sessionmaker, 853 + n, f"Подопечный Номер{'ABC'[n]}")
+        await person(harness, sessionmaker, 853 + n, f"Подопечный Номер{'ABC'[n]}", experience_years=10)
         await make_pair(sessionmaker, 852, 853 + n)
     await person(harness, sessionmaker, 857, "Четвёртый Педагог")
     mentee, busy = await uid(sessionmaker, 857), await uid(sessionmaker, 852)

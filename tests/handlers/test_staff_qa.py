@@ -71,6 +71,7 @@ async def test_teacher_search_buttons_cut_the_organization_visibly(harness, sess
 
 async def test_stopping_a_scheduled_broadcast_says_nobody_gets_it(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 850, "г. Новочеркасск")
+    await register(harness.user(851), name="Петрова Анна Сергеевна")  # a recipient: not the author
     await methodist.send("/broadcast")
     await methodist.send("Завтра методический день")
     b = await the_broadcast(sessionmaker)
