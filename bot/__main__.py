@@ -1,4 +1,5 @@
-"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import | orgs list | backup."""
+"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import | orgs list |
+orgs approval | backup."""
 
 import argparse
 import asyncio
@@ -30,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     orgs_sub = orgs_cmd.add_subparsers(dest="orgs_command", required=True)
     orgs_sub.add_parser("import", help="import a CSV or YAML directory").add_argument("file", type=Path)
     orgs_sub.add_parser("list", help="print the organization tree with ids")
+    approval = orgs_sub.add_parser("approval", help="require a methodist's or mentor's approval of new routes")
+    approval.add_argument("org_id", type=int, help="an organization id (see `orgs list`); its subtree too")
+    approval.add_argument("state", choices=["on", "off"])
     return parser
 
 

@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("stats", "Показатели мониторинга", Role.methodist),
     ("report", "Отчёт в Excel", Role.methodist),
     ("content", "Анкеты и каталог (регион)", Role.methodist),
+    ("approval", "Согласование ИОМ", Role.methodist),
     ("grant", "Назначить методиста", Role.admin),
     ("methodists", "Методисты и снятие роли", Role.admin),
     ("audit", "Журнал действий", Role.admin),
