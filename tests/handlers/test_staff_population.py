@@ -4,7 +4,7 @@ staff of a methodological office."""
 
 from sqlalchemy import update
 
-from models import Position, User
+from models import Position, User, utcnow
 from tests.support.factories import compose, make_methodist, org_id, register
 
 
@@ -23,3 +23,11 @@ async def test_methodists_and_methodological_office_staff_are_not_counted_as_tea
     await methodist.send("/stats")
     text = (await methodist.press("Текущий учебный год"))[-1]
     assert "Педагогов в зоне: 1." in text  # was 4
+
+    # The list of young specialists to pair counts the same people as the indicators.
+    async with sessionmaker() as session, session.begin():
+        young = {"birth_year": utcnow().year - 25, "experience_years": 1}
+        await session.execute(update(User).where(User.telegram_id.in_((701, 703))).values(**young))
+    await methodist.send("/pairs")
+    listed = (await methodist.press("Молодые специалисты"))[-1]
+    assert listed.count("Петрова Анна Сергеевна") == 1  # 701; not 703 of the methodological office

@@ -98,6 +98,7 @@ async def young_specialists(session: AsyncSession, identity: Identity, now: date
             User.birth_year > now.year - YOUNG_AGE,
             User.experience_years <= YOUNG_EXPERIENCE,
             ~_has_active_mentor(),
+            pedagogical_worker(),  # as in the indicators' «молодые специалисты»
         )
         .order_by(User.full_name, User.id)
     )
