@@ -1,4 +1,5 @@
-"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import|list|remove | backup."""
+"""`python -m bot <command>`: run | migrate | seed | grant | revoke | orgs import|list|remove|approval |
+backup."""
 
 import argparse
 import asyncio
@@ -41,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     orgs_sub.add_parser("remove", help="remove an organization and its subtree, if nobody uses them").add_argument(
         "org_id", type=int
     )
+    approval = orgs_sub.add_parser("approval", help="require a methodist's or mentor's approval of new routes")
+    approval.add_argument("org_id", type=int, help="an organization id (see `orgs list`); its subtree too")
+    approval.add_argument("state", choices=["on", "off"])
     return parser
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.infra.db import create_engine, create_sessionmaker
 from bot.infra.seed import seed
+from bot.services.route import approval
 from bot.services.shared import org_import, org_removal, roles
 from bot.services.shared.errors import DomainError
 from models import Organization, Role
@@ -90,6 +91,9 @@ async def _run(session, settings: Settings, args: argparse.Namespace) -> str:
     if args.command == "revoke":
         removed = await roles.revoke(session, None, Role(args.role), args.telegram_id, args.scope)
         return f"revoked {removed} grant(s)"
+    if args.orgs_command == "approval":
+        changed = await approval.set_required(session, None, args.org_id, args.state == "on")
+        return f"route approval {args.state} under organization {args.org_id}: {changed} organization(s) changed"
     if args.orgs_command == "import":
         report = await org_import.import_file(session, args.file)
         return f"imported {args.file.name}: {report.describe()}"
@@ -108,7 +112,8 @@ async def _tree(session) -> str:
 
     def walk(parent: int | None, depth: int) -> None:
         for org in children.get(parent, []):
-            lines.append(f"{'  ' * depth}{org.id}\t{org.kind.value}\t{org.name}\t{org.timezone}")
+            flag = "\troute approval" if org.route_approval_required else ""
+            lines.append(f"{'  ' * depth}{org.id}\t{org.kind.value}\t{org.name}\t{org.timezone}{flag}")
             walk(org.id, depth + 1)
 
     walk(None, 0)

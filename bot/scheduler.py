@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.delivery.quiet import parse_quiet_hours
 from bot.delivery.worker import CallbackPacker, DeliveryConfig, DeliveryWorker, refuse_to_pack
 from bot.infra import metrics
 from bot.infra.clock import Clock
@@ -53,6 +54,7 @@ class Jobs:
         self.worker = DeliveryWorker(bot, sessionmaker, delivery_config(settings), clock, pack_callback=pack_callback)
         self.bot, self.sessionmaker, self.policy, self.admin_ids = bot, sessionmaker, policy, settings.admin_ids
         self.clock = clock
+        self.quiet = parse_quiet_hours(settings.quiet_hours)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         every = {
             self.deliver: settings.delivery_interval_s,
@@ -108,7 +110,9 @@ class Jobs:
 
     async def broadcast_progress(self) -> None:
         """Start scheduled broadcasts, finish done ones, queue the edits of live progress messages."""
-        await self._guarded("broadcast progress", lambda s: broadcast_report.tick(s, self.clock(), self.admin_ids))
+        await self._guarded(
+            "broadcast progress", lambda s: broadcast_report.tick(s, self.clock(), self.admin_ids, self.quiet)
+        )
 
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""

@@ -28,6 +28,7 @@ _FEATURE_MODULES = [
     "handlers.events.teacher",
     "handlers.diagnosis.handlers",
     "handlers.route.handlers",
+    "handlers.route.approval",
     "handlers.mentoring.pairs",
     "handlers.mentoring.dashboard",
     "handlers.mentoring.relay",

@@ -33,6 +33,8 @@ class ContentVersion(Base):
     version: Mapped[str] = mapped_column(String(32))
     checksum: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict] = mapped_column(JSON)
+    # The file as it was loaded, comments included: what /content gives back to edit and upload again.
+    source: Mapped[str | None] = mapped_column(Text)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     loaded_by: Mapped[int | None] = mapped_column(BigInteger)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,16 +1,11 @@
-"""/content: regional methodists and admins download the current questionnaires and catalogue as
-YAML, upload new versions (a .yaml document, its kind from the caption, the chosen button or the
-file name) and add a catalogue activity through a short dialog. Validation errors come from the
-content service and name the file, the entry and the problem; the update's transaction then rolls
-back, so nothing changes."""
-
-from io import BytesIO
+"""/content: regional methodists and admins download the current questionnaires and catalogue (the
+files as they were loaded), upload new versions (content_upload) and add a catalogue activity
+through a short dialog. Uploads and additions are audited by the content service."""
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,50 +20,14 @@ from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_label
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import fmt, reader_zone
+from handlers.admin import content_upload
+from handlers.admin.content_kit import FORM_LABELS, KIND_LABELS, ContentCb, ContentFlow, choices_kb, menu_kb
 from handlers.shared import texts, ui
 from handlers.shared.access import ContentAdmin, GatedRouter
-from handlers.shared.filters import NO_TEXT, TYPED, Caption, DocumentNamed, Has
-from handlers.shared.keyboard_builder import KeyboardBuilder
+from handlers.shared.filters import NO_TEXT, TYPED
 from handlers.shared.texts import esc
 
-KIND_LABELS = {
-    "questionnaire_teacher": "Анкета педагога",
-    "questionnaire_leader": "Анкета руководителя",
-    "catalog": "Каталог мероприятий",
-}
-FORM_LABELS = {"formal": "формальная (курсы ДПО)", "non_formal": "неформальная", "informal": "информальная"}
-
-
-class ContentCb(CallbackData, prefix="cnt"):
-    action: str  # get | up | act | area | fmt | form
-    value: str = ""
-
-
-class ContentFlow(StatesGroup):
-    upload = State()  # data: kind
-    area = State()
-    title = State()
-    format = State()
-    form = State()
-    hours = State()
-    details = State()
-
-
-def menu_kb():
-    kb = KeyboardBuilder()
-    for kind in KINDS:
-        kb.button(text=f"⬇ {KIND_LABELS[kind]}", callback_data=ContentCb(action="get", value=kind))
-    for kind in KINDS:
-        kb.button(text=f"⬆ Загрузить: {KIND_LABELS[kind].lower()}", callback_data=ContentCb(action="up", value=kind))
-    kb.button(text="➕ Добавить мероприятие в каталог", callback_data=ContentCb(action="act"))
-    return kb.adjust(1).as_markup()
-
-
-def choices_kb(action: str, options: list[tuple[str, str]], columns: int = 1):
-    kb = KeyboardBuilder()
-    for value, label in options:
-        kb.button(text=label[:60], callback_data=ContentCb(action=action, value=value))
-    return kb.adjust(columns).as_markup()
+__all__ = ["ContentCb", "ContentFlow", "KIND_LABELS", "setup"]
 
 
 async def content_menu(
@@ -108,52 +67,6 @@ async def ask_upload(
     await state.set_state(ContentFlow.upload)
     await state.set_data({"kind": kind})
     await ui.show(query, f"Пришлите новый файл «{KIND_LABELS[kind]}» документом (.yaml). /cancel — отменить.")
-
-
-async def _upload(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot, kind: str
-) -> None:
-    document = message.document
-    content_admin.check_file(document.file_name, document.file_size)
-    buffer = BytesIO()
-    await bot.download(document, destination=buffer)
-    try:
-        row, created = await content_admin.upload(session, identity, kind, document.file_name or "", buffer.getvalue())
-    except InvalidInput as exc:  # the message quotes the file's own text: keep it out of the HTML
-        raise InvalidInput(esc(exc.user_message)) from None
-    await state.clear()
-    label = KIND_LABELS[kind]
-    if created:
-        await message.answer(
-            f"Готово: «{label}», версия {esc(row.version)}, теперь текущая. Новые диагностики и "
-            "маршруты пойдут по ней; пройденные диагностики сохраняют свою версию."
-        )
-    else:
-        await message.answer(f"Этот файл уже загружался: «{label}», версия {esc(row.version)}, снова текущая.")
-
-
-async def upload_chosen(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
-) -> None:
-    caption = (message.caption or "").strip()
-    kind = caption if caption in KINDS else (await state.get_data()).get("kind", "")
-    await _upload(message, state, session, identity, bot, content_admin.check_kind(kind))
-
-
-async def upload_not_document(message: Message) -> None:
-    await message.answer("Пришлите файл .yaml документом или отправьте /cancel.")
-
-
-async def upload_with_caption(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
-) -> None:
-    await _upload(message, state, session, identity, bot, message.caption.strip())
-
-
-async def upload_by_name(
-    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, bot: Bot
-) -> None:
-    await _upload(message, state, session, identity, bot, content_admin.kind_from_filename(message.document.file_name))
 
 
 # --- adding one catalogue activity ----------------------------------------------------------
@@ -249,12 +162,7 @@ def setup() -> Router:
     router.message.register(content_menu, Command("content"))
     router.callback_query.register(download, ContentCb.filter(F.action == "get"), flags=READ_ONLY)
     router.callback_query.register(ask_upload, ContentCb.filter(F.action == "up"))
-    router.message.register(upload_chosen, StateFilter(ContentFlow.upload), Has("document"))
-    router.message.register(upload_not_document, StateFilter(ContentFlow.upload), flags=READ_ONLY)
-    router.message.register(upload_with_caption, Has("document"), Caption(KINDS))
-    router.message.register(
-        upload_by_name, StateFilter(None), Has("document"), DocumentNamed(content_admin.kind_from_filename)
-    )
+    content_upload.register(router)
     router.callback_query.register(activity_start, ContentCb.filter(F.action == "act"))
     router.callback_query.register(activity_area, ContentCb.filter(F.action == "area"))
     router.message.register(activity_title, StateFilter(ContentFlow.title), TYPED)

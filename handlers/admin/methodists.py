@@ -25,6 +25,17 @@ GRANT_USAGE = (
 )
 
 
+NOT_NOTIFIED = (
+    "Уведомление не отправлено: этот человек ещё не зарегистрирован в боте (возможно, ни разу его не "
+    "запускал). Попросите его открыть бота и отправить /help — там будут его команды методиста."
+)
+
+
+def person(telegram_id: int, name: str | None) -> str:
+    """Who a grant is for: the name once the person has registered, the Telegram id always."""
+    return f"{texts.esc(name)} (ID {telegram_id})" if name else f"Пользователь с ID {telegram_id}"
+
+
 async def grant_start(
     message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
@@ -54,7 +65,12 @@ async def grant_scope(
     await state.clear()
     verdict = "назначен методистом" if created else "уже был методистом"
     target_identity = await roles.load_identity(session, target, [])
-    if created and target_identity.user is not None:
+    who = person(target, target_identity.user.full_name if target_identity.user else None)
+    if target_identity.user is None:
+        # Telegram lets a bot write only to people who started it; the bot knows only registered ones.
+        await ui.show(query, f"{who} {verdict}: {texts.esc(org.name)}." + (f"\n{NOT_NOTIFIED}" if created else ""))
+        return
+    if created:
         # Keyed by this press: a redelivered update tells once, a second press grants nothing new.
         await _tell(
             session,
@@ -63,7 +79,7 @@ async def grant_scope(
             f"role_grant:{query.id}",
             f"Вам выдана роль методиста: {texts.esc(org.name)}. Команды — /help.",
         )
-    await ui.show(query, f"Пользователь {target} {verdict}: {texts.esc(org.name)}.")
+    await ui.show(query, f"{who} {verdict}: {texts.esc(org.name)}.")
 
 
 async def _methodists_page(session: AsyncSession, identity: Identity, page: int):
@@ -72,7 +88,8 @@ async def _methodists_page(session: AsyncSession, identity: Identity, page: int)
         return "Методистов пока нет. Назначить: /grant TELEGRAM_ID", None
     lines = [f"<b>Методисты</b> (стр. {page + 1} из {pages})" if pages > 1 else "<b>Методисты</b>"]
     named = [(grant, await orgs.display_name(session, grant.scope_org_id)) for grant in grants]
-    lines += [f"• {grant.telegram_id} — {texts.esc(scope)}" for grant, scope in named]
+    names = await roles.holder_names(session, [grant.telegram_id for grant in grants])
+    lines += [f"• {person(g.telegram_id, names.get(g.telegram_id))} — {texts.esc(scope)}" for g, scope in named]
     return "\n".join(lines), keyboards.revoke_buttons(named, page, pages)
 
 
@@ -95,7 +112,8 @@ async def revoke(
     remaining = await roles.load_identity(session, grant.telegram_id, [])
     if remaining.user is not None:
         await _tell(session, bot, remaining, f"role_revoke:{grant.id}", f"С вас снята роль методиста: {scope}.")
-    await ui.show(query, f"Роль методиста снята с {grant.telegram_id}: {scope}.")
+    who = person(grant.telegram_id, remaining.user.full_name if remaining.user else None)
+    await ui.show(query, f"Роль методиста снята: {who} — {scope}.")
 
 
 async def _tell(session: AsyncSession, bot: Bot, person: Identity, key: str, text: str) -> None:

@@ -8,9 +8,11 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services import broadcasts
+from bot.services.broadcasts import quiet
 from bot.services.broadcasts.audience import event_page, org_level, org_names
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
@@ -72,13 +74,28 @@ async def render_screen(
 
 
 async def ready(
-    query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
+    query: CallbackQuery,
+    callback_data: BcCb,
+    session: AsyncSession,
+    identity: Identity,
+    settings: Settings,
+    clock: Clock,
 ) -> None:
     b = await broadcasts.get(session, identity, callback_data.id, BroadcastStatus.draft)
     recipients = await broadcasts.count(session, identity, b, clock())
     if not recipients:
         raise InvalidInput("По этому фильтру нет ни одного получателя. Измените аудиторию.")
-    await ui.show(query, btexts.confirm(b, recipients), bui.confirm_kb(b))
+    await ui.show(query, await confirm_text(session, identity, b, recipients, settings, clock()), bui.confirm_kb(b))
+
+
+async def confirm_text(
+    session: AsyncSession, identity: Identity, b: Broadcast, recipients: int, settings: Settings, now: datetime
+) -> str:
+    """The confirm screen, warning when «send now» would wait for the recipients' quiet hours."""
+    hours = quiet.hours(settings.quiet_hours)
+    held = await quiet.recipients_in_quiet_hours(session, identity, b, now, hours)
+    text = btexts.confirm(b, recipients)
+    return f"{text}\n\n{btexts.quiet_warning(held, recipients, hours[1])}" if held and hours else text
 
 
 def setup() -> Router:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services import broadcasts
+from bot.services.broadcasts import quiet
 from bot.services.broadcasts import report as broadcast_report
 from bot.services.broadcasts.announce import (
     announceable_event,
@@ -88,7 +89,7 @@ async def schedule(
     if prompt:
         await broadcasts.attach_progress(session, identity, b.id, message.chat.id, int(prompt))
     await state.clear()
-    p = await broadcast_report.progress(session, b, now)
+    p = await broadcast_report.progress(session, b, now, quiet.hours(settings.quiet_hours))
     text = broadcast_report.progress_text(b, p, zone)
     if prompt:
         try:
@@ -141,7 +142,7 @@ async def send_now(
             await query.bot.delete_message(card.chat.id, card.message_id)
         raise
     await broadcasts.attach_progress(session, identity, b.id, card.chat.id, card.message_id)
-    p = await broadcast_report.progress(session, b, now)
+    p = await broadcast_report.progress(session, b, now, quiet.hours(settings.quiet_hours))
     await ui.show(query, btexts.started(b))
     await query.bot.edit_message_text(
         broadcast_report.progress_text(b, p, _zone(identity, settings)),
@@ -205,7 +206,7 @@ async def status(
     clock: Clock,
 ) -> None:
     b = await broadcasts.get(session, identity, callback_data.id)
-    p = await broadcast_report.progress(session, b, clock())
+    p = await broadcast_report.progress(session, b, clock(), quiet.hours(settings.quiet_hours))
     await ui.show(query, broadcast_report.progress_text(b, p, _zone(identity, settings)), bui.progress_kb(b))
 
 

@@ -1,6 +1,8 @@
 """Broadcast texts in Russian: the compose prompts, the titles of the audience screens, the audience
 summary, the confirm / started / stop messages and one line per recent broadcast."""
 
+from datetime import time
+
 from bot.services.shared.labels import area_label, plural
 from bot.services.shared.timefmt import phrase
 from handlers.shared.texts import POSITION_LABELS, esc
@@ -79,6 +81,15 @@ def confirm(b: Broadcast, recipients: int) -> str:
     return (
         f"<b>Рассылка №{b.id}: «{esc(b.preview)}»</b>\nСообщение получат <b>{recipients}</b> {who}.\n"
         "Отправить сейчас или запланировать?"
+    )
+
+
+def quiet_warning(held: int, total: int, end: time) -> str:
+    """Before «Отправить сейчас»: the worker holds these messages until the recipient's morning."""
+    who = "у всех получателей" if held == total else f"у {held} из {total} получателей"
+    return (
+        f"⚠️ Сейчас {who} тихие часы: им сообщение придёт в {end:%H:%M} по их местному времени. "
+        "Если это не срочно, можно запланировать отправку на утро."
     )
 
 

@@ -203,7 +203,12 @@ def result_text(res: Result, zone: str) -> str:
     if mentors:
         role = "ментором для руководителей" if q.variant == "leader" else "наставником для коллег"
         lines.append(f"\n⭐ Вы можете стать {role} по областям: {', '.join(mentors)}.")
-    lines.append(f"\nПовторная диагностика — не раньше {_day(res.next_allowed, zone)}; история попыток сохраняется.")
+    when = (
+        "Повторную диагностику можно пройти в любое время — /diagnostics"
+        if res.next_allowed is None
+        else f"Повторная диагностика — не раньше {_day(res.next_allowed, zone)}"
+    )
+    lines.append(f"\n{when}; история попыток сохраняется.")
     lines.append("Нажмите «Построить ИОМ», чтобы получить образовательный маршрут по этим результатам.")
     return "\n".join(lines)  # bounded: at most MAX_POINT_LINES item texts, each cut to 90 characters
 

@@ -57,6 +57,13 @@ class EventCb(CallbackData, prefix="evcard"):
     page: Int64 = 0
 
 
+class AnnounceJoinCb(CallbackData, prefix="evjoin"):
+    """«Записаться» under an event announcement (outbox kind "event_join"): signs up in one tap and
+    sends the card as a new message, so the announcement stays in the chat."""
+
+    event_id: int
+
+
 class OfferCb(CallbackData, prefix="offer"):
     """The waitlist offer's buttons (outbox kind "seat_offer", see handlers.shared.outbox_buttons)."""
 

@@ -15,7 +15,15 @@ from bot.services.events import feedback, seats, waitlist
 from bot.services.events.catalog import View
 from bot.services.shared.roles import Identity
 from handlers.events import teacher_ui as ui_ev
-from handlers.events.callbacks import EventCb, EventListCb, FeedbackCb, FeedbackComment, FeedbackSkipCb, OfferCb
+from handlers.events.callbacks import (
+    AnnounceJoinCb,
+    EventCb,
+    EventListCb,
+    FeedbackCb,
+    FeedbackComment,
+    FeedbackSkipCb,
+    OfferCb,
+)
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import IS_COMMAND, NO_TEXT, TYPED
@@ -66,6 +74,29 @@ async def join(
         query,
         ui_ev.card(card, user.timezone, notice=ui_ev.joined(card)),
         ui_ev.card_kb(card, callback_data.view, callback_data.page),
+    )
+
+
+async def join_from_announcement(
+    query: CallbackQuery,
+    callback_data: AnnounceJoinCb,
+    session: AsyncSession,
+    identity: Identity,
+    signup_policy: seats.SignupPolicy,
+    clock: Clock,
+) -> None:
+    """One tap under an announcement signs up; the card comes as a new message below it, so the
+    announcement (which other people got too) stays as it was."""
+    user, now = identity.user, clock()
+    before = await event_catalog.card(session, user, callback_data.event_id, now)
+    if before.registration is not None:
+        card, notice = before, "Вы уже записаны на это мероприятие."
+    else:
+        card = await event_catalog.join(session, user, callback_data.event_id, signup_policy, now)
+        notice = ui_ev.joined(card)
+    await query.answer()
+    await query.bot.send_message(
+        query.from_user.id, ui_ev.card(card, user.timezone, notice=notice), reply_markup=ui_ev.card_kb(card, "all", 0)
     )
 
 
@@ -163,6 +194,7 @@ def setup() -> Router:
     members.callback_query.register(list_page, EventListCb.filter(), flags=READ_ONLY)
     members.callback_query.register(open_card, EventCb.filter(F.action == "open"), flags=READ_ONLY)
     members.callback_query.register(join, EventCb.filter(F.action == "join"))
+    members.callback_query.register(join_from_announcement, AnnounceJoinCb.filter())
     members.callback_query.register(leave_ask, EventCb.filter(F.action == "leave_ask"), flags=READ_ONLY)
     members.callback_query.register(leave, EventCb.filter(F.action == "leave"))
     members.callback_query.register(calendar_file, EventCb.filter(F.action == "ics"), flags=READ_ONLY)

@@ -52,8 +52,10 @@ def my_mentors_kb(found: list[MyMentor]) -> InlineKeyboardMarkup | None:
 
 
 def ask_relay(peer: User) -> str:
+    # "Получатель: <name>" needs no declension of the name (not «для Морозова Галина Петровна»).
     return (
-        f"Напишите сообщение для <b>{esc(peer.full_name)}</b> одним текстом (до {MAX_TEXT} символов). /cancel — отмена."
+        f"Получатель: <b>{esc(peer.full_name)}</b>\n"
+        f"Напишите сообщение одним текстом (до {MAX_TEXT} символов). /cancel — отмена."
     )
 
 

@@ -48,13 +48,14 @@ class Access(Filter):
 
 
 class Registered(Access):
-    """Has a user row (finished registration); `admins` also lets unregistered admins in."""
+    """Has a user row (finished registration); `staff` also lets in unregistered admins and
+    methodists (a role can be granted before its holder registers)."""
 
-    def __init__(self, *, admins: bool = False, refusal: str = NotRegistered().user_message) -> None:
-        self.admins, self.refusal = admins, refusal
+    def __init__(self, *, staff: bool = False, refusal: str = NotRegistered().user_message) -> None:
+        self.staff, self.refusal = staff, refusal
 
     async def admits(self, identity: Identity, session: AsyncSession | None) -> bool:
-        return identity.user is not None or (self.admins and identity.is_admin)
+        return identity.user is not None or (self.staff and roles.is_methodist(identity))
 
 
 class Methodist(Access):

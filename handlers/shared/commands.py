@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("stats", "Показатели мониторинга", Role.methodist),
     ("report", "Отчёт в Excel", Role.methodist),
     ("content", "Анкеты и каталог (регион)", Role.methodist),
+    ("approval", "Согласование ИОМ", Role.methodist),
     ("grant", "Назначить методиста", Role.admin),
     ("methodists", "Методисты и снятие роли", Role.admin),
     ("audit", "Журнал действий", Role.admin),
@@ -37,9 +38,27 @@ def commands_for(roles: set[Role]) -> list[BotCommand]:
     return [BotCommand(command=c, description=d) for c, d, role in COMMANDS if role in effective]
 
 
-def help_text(roles: set[Role]) -> str:
+def help_text(roles: set[Role], registered: bool = True) -> str:
+    if not registered:
+        return _unregistered_help(roles)
     lines = ["<b>Команды</b>"] + [f"/{c.command} — {c.description}" for c in commands_for(roles)]
     return "\n".join(lines)
+
+
+def _unregistered_help(roles: set[Role]) -> str:
+    """A methodist or admin appointed before registering: their own commands already work, the
+    teacher's ones (diagnosis, route, events) wait for /start."""
+    role = "администратором" if Role.admin in roles else "методистом"
+    own = [f"/{c} — {d}" for c, d, r in COMMANDS if r in roles and r != Role.teacher]
+    return "\n".join(
+        [
+            f"<b>Команды</b>\nВы назначены {role}, но ещё не зарегистрированы в боте как педагог. "
+            "Эти команды уже работают:",
+            *own,
+            "\nЧтобы пройти самодиагностику, получить свой ИОМ и записываться на мероприятия, "
+            "зарегистрируйтесь: /start.",
+        ]
+    )
 
 
 async def publish_menu(bot: Bot, chat_id: int, roles: set[Role]) -> None:

@@ -19,7 +19,7 @@ NOT_YET = "Вы ещё не зарегистрированы. Отправьте
 
 
 async def help_command(message: Message, identity: Identity) -> None:
-    await message.answer(help_text(identity.roles))
+    await message.answer(help_text(identity.roles, registered=identity.user is not None))
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
@@ -54,7 +54,7 @@ async def membership_changed(event: ChatMemberUpdated, session: AsyncSession, cl
 
 def setup() -> Router:
     router = Router(name=__name__)
-    members = GatedRouter(name=f"{__name__}.members", who=Registered(admins=True, refusal=NOT_YET))
+    members = GatedRouter(name=f"{__name__}.members", who=Registered(staff=True, refusal=NOT_YET))
     members.message.register(help_command, Command("help"), flags=READ_ONLY)
     router.message.register(cancel, Command("cancel"))
     router.my_chat_member.register(membership_changed)

@@ -10,13 +10,14 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.delivery.worker import markup_of
 from handlers.broadcasts.callbacks import BcCb
-from handlers.events.callbacks import EventCb, FeedbackCb, OfferCb
+from handlers.events.callbacks import AnnounceJoinCb, EventCb, FeedbackCb, OfferCb
 from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
 from handlers.route.ui import StepCb
 
 CALLBACKS: dict[str, Callable[..., CallbackData]] = {
     "broadcast_stop": lambda broadcast_id: BcCb(action="stop", id=broadcast_id),
     "event_card": lambda event_id: EventCb(action="open", event_id=event_id),
+    "event_join": lambda event_id: AnnounceJoinCb(event_id=event_id),
     "event_feedback": lambda event_id, rating: FeedbackCb(event_id=event_id, rating=rating),
     "seat_offer": lambda registration_id, accept: OfferCb(reg_id=registration_id, accept=accept),
     "route_step": lambda step_id: StepCb(action="open", step_id=step_id),

@@ -154,8 +154,13 @@ async def outbox_rows(db: BotDb, broadcast: Broadcast) -> list[tuple]:
 
 
 async def report_of(admin: TgUser, broadcast: Broadcast, timeout: float = 90) -> str:
-    """The final report, which also comes as a new message once the broadcast is done."""
-    return (await admin.wait_reply(contains=f"Рассылка №{broadcast.id} завершена", timeout=timeout)).text
+    """The final report: the live progress message, edited into it once the broadcast is done."""
+    head = f"Рассылка №{broadcast.id} завершена"
+
+    def find(messages):
+        return next((m for m in messages if head in m.body), None)
+
+    return (await admin._poll(find, timeout, f"a message containing {head!r}")).body
 
 
 @pytest.mark.timeout(300)
@@ -265,7 +270,7 @@ async def test_double_tap_on_send_now_sends_once(teachers, admin_user, db, emula
     )
     progress_messages = [m for m in await admin_user.messages() if m.body.startswith(f"📨 Рассылка №{broadcast.id}")]
     assert [m.message_id for m in progress_messages][0] == progress.message_id
-    assert len(progress_messages) == 2, [m.body for m in progress_messages]  # the live one and the final notice
+    assert len(progress_messages) == 1, [m.body for m in progress_messages]  # one, edited into the report
 
 
 # --- the questionnaire -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from bot.services.broadcasts import audience
 from bot.services.broadcasts import report as broadcast_report
 from bot.services.shared import roles
 from handlers.broadcasts.callbacks import BcCb, BroadcastAnnounceCb
-from handlers.events.callbacks import EventCb
+from handlers.events.callbacks import AnnounceJoinCb
 from models import (
     AreaResult,
     AttemptStatus,
@@ -146,8 +146,8 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     copy = harness.api.sent("CopyMessage", 800)[-1]  # the preview is the very message, copied back
     assert (copy.from_chat_id, copy.message_id) == (800, source.source_message_id)
     assert (
-        "Все педагоги в вашей зоне" in replies[-1] and "Получателей: <b>7</b>" in replies[-1]
-    )  # 6 active teachers + methodist
+        "Все педагоги в вашей зоне" in replies[-1] and "Получателей: <b>6</b>" in replies[-1]
+    )  # 6 active teachers; the methodist is not a recipient of her own broadcast (shared.population)
 
     await methodist.press("Территории")
     await methodist.press("›")
@@ -179,20 +179,15 @@ async def test_deficit_audience_in_a_municipality(harness, sessionmaker):
     assert [u.final for u in updates] == [True]
     (edit,) = await progress_rows(sessionmaker, b.id)
     assert edit.urgent and edit.batch is None and edit.payload["edit"] == b.progress_message_id
-    async with sessionmaker() as session:
-        report_row = await session.scalar(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bcreport:{b.id}")
-        )
-    assert not report_row.urgent and report_row.chat_id == 800  # the ping waits for the author's morning
     await worker.run_once()
     final = api.sent("EditMessageText", 800)[-1]
-    report = api.texts(800)[-1]  # an edit makes no sound: the report also comes as a new message
-    assert final.message_id == b.progress_message_id and final.text == report and final.reply_markup is None
+    report = final.text  # the progress message becomes the one report (no second copy as a new message)
+    assert final.message_id == b.progress_message_id and final.reply_markup is None
     assert "завершена" in report and "Доставлено: 2 из 2" in report and "Заблокировали бота: 0" in report
     assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.done
     assert await refresh(sessionmaker) == []  # reported once
     await worker.run_once()
-    assert len(api.sent("SendMessage", 800)) == 1
+    assert api.sent("SendMessage", 800) == []
     async with sessionmaker() as session:
         actions = list(
             await session.scalars(select(AuditEntry.action).where(AuditEntry.action.startswith("broadcast.")))
@@ -216,7 +211,7 @@ async def test_progress_and_stop_mid_way(harness, sessionmaker):
     await compose(methodist, "Новости недели")
     await send_now(methodist)
     b = await the_broadcast(sessionmaker)
-    assert b.recipients == 6  # five teachers and the methodist, who is a teacher in the zone too
+    assert b.recipients == 5  # five teachers; the methodist does not count as a pedagogical worker
     await _hold_back(sessionmaker, 2)
     worker, api = make_worker(sessionmaker)
     await worker.run_once()
@@ -226,16 +221,16 @@ async def test_progress_and_stop_mid_way(harness, sessionmaker):
     await worker.run_once()  # the edit is a personal row: it goes ahead of the held broadcast rows
     edit = api.sent("EditMessageText", 820)[-1]
     assert edit.message_id == b.progress_message_id
-    assert "Отправлено 2 из 6" in edit.text and "▓▓▓░░░░░░░ 33%" in edit.text
+    assert "Отправлено 2 из 5" in edit.text and "▓▓▓▓░░░░░░ 40%" in edit.text
     assert edit.reply_markup.inline_keyboard[0][0].callback_data == BcCb(action="stop", id=b.id).pack()
     assert await refresh(sessionmaker) == []  # not every tick
 
     replies = await methodist.click(BcCb(action="stop", id=b.id))
     assert "Остановить рассылку" in replies[-1]
     replies = await methodist.press("Да, остановить")
-    assert "остановлена. Не отправлено: 4" in replies[-1]
+    assert "остановлена. Не отправлено: 3" in replies[-1]
     statuses = [r.status for r in await rows(sessionmaker)]
-    assert statuses.count(OutboxStatus.sent) == 2 and statuses.count(OutboxStatus.cancelled) == 4
+    assert statuses.count(OutboxStatus.sent) == 2 and statuses.count(OutboxStatus.cancelled) == 3
     async with sessionmaker() as session, session.begin():
         await session.execute(update(OutboxMessage).values(due_at=utcnow()))
     await worker.run_once()
@@ -243,12 +238,12 @@ async def test_progress_and_stop_mid_way(harness, sessionmaker):
     await refresh(sessionmaker)
     await worker.run_once()
     final = api.sent("EditMessageText", 820)[-1]
-    assert "отменена" in final.text and "Не отправлено из-за отмены: 4" in final.text and final.reply_markup is None
+    assert "отменена" in final.text and "Не отправлено из-за отмены: 3" in final.text and final.reply_markup is None
     replies = await methodist.click(BcCb(action="stopyes", id=b.id))
     assert "Рассылка отменена" in replies[-1]  # a second tap changes nothing
     async with sessionmaker() as session:
         cancel = await session.scalar(select(AuditEntry).where(AuditEntry.action == "broadcast.cancel"))
-    assert cancel.actor_telegram_id == 820 and cancel.details["withdrawn"] == 4
+    assert cancel.actor_telegram_id == 820 and cancel.details["withdrawn"] == 3
 
 
 async def test_restart_resumes_and_nobody_gets_it_twice(harness, sessionmaker):
@@ -269,19 +264,19 @@ async def test_restart_resumes_and_nobody_gets_it_twice(harness, sessionmaker):
         broadcast = await session.get(Broadcast, b.id)
         # A replayed start (a redelivered update, a restarted job) enqueues nothing new.
         identity = await roles.load_identity(session, 830, [])
-        assert await broadcasts.launch(session, identity, broadcast, utcnow()) == 5
-    assert len(await rows(sessionmaker)) == 5
+        assert await broadcasts.launch(session, identity, broadcast, utcnow()) == 4
+    assert len(await rows(sessionmaker)) == 4
     assert "уже отправляется" in (await methodist.click(BcCb(action="now", id=b.id)))[-1]
 
     updates = await refresh(sessionmaker)
-    assert "Отправлено 2 из 5" in updates[0].text
+    assert "Отправлено 2 из 4" in updates[0].text
     worker2, api2 = make_worker(sessionmaker)
     await worker2.run_once()
     await worker2.run_once()
     delivered = [c.chat_id for c in api.sent("CopyMessage") + api2.sent("CopyMessage")]
-    assert sorted(delivered) == [830, 831, 832, 833, 834]
+    assert sorted(delivered) == [831, 832, 833, 834]
     updates = await refresh(sessionmaker)
-    assert updates[0].final and "Доставлено: 5 из 5" in updates[0].text
+    assert updates[0].final and "Доставлено: 4 из 4" in updates[0].text
 
 
 async def test_scheduled_broadcast_starts_on_tick(harness, sessionmaker):
@@ -304,8 +299,8 @@ async def test_scheduled_broadcast_starts_on_tick(harness, sessionmaker):
     assert await refresh(sessionmaker, at - timedelta(minutes=1)) == []
     assert await rows(sessionmaker) == []
     updates = await refresh(sessionmaker, at + timedelta(seconds=5))
-    assert "Отправлено 0 из 2" in updates[0].text
-    assert sorted(r.chat_id for r in await rows(sessionmaker)) == [840, 841]
+    assert "Отправлено 0 из 1" in updates[0].text
+    assert sorted(r.chat_id for r in await rows(sessionmaker)) == [841]
     assert (await the_broadcast(sessionmaker)).status == BroadcastStatus.sending
     async with sessionmaker() as session:
         actions = list(
@@ -316,6 +311,7 @@ async def test_scheduled_broadcast_starts_on_tick(harness, sessionmaker):
 
 async def test_scheduled_broadcast_of_a_demoted_methodist_is_not_sent(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 845, "г. Новочеркасск")
+    await teacher(harness, sessionmaker, 846)
     await compose(methodist, "Потом")
     await methodist.press("Далее")
     await methodist.press("Запланировать")
@@ -356,7 +352,7 @@ async def test_teacher_and_foreign_methodist_are_refused(harness, sessionmaker):
     # Without filters a municipal methodist reaches only their municipality.
     await teacher(harness, sessionmaker, 853, "СОШ № 24")
     replies = await methodist.click(BcCb(action="aud", id=b.id))
-    assert "Получателей: <b>3</b>" in replies[-1]  # 850, 851 and 852 (registered in СОШ № 1), not 853
+    assert "Получателей: <b>1</b>" in replies[-1]  # 851 (СОШ № 1); not 853, nor the methodists 850 and 852
 
 
 async def test_event_announcement(harness, sessionmaker):
@@ -368,8 +364,8 @@ async def test_event_announcement(harness, sessionmaker):
     card = harness.api.sent("SendMessage", 860)[-2]
     assert "Мастер-класс &lt;по ФГ&gt;" in card.text and "Берите &amp; ноутбук" in card.text
     button = card.reply_markup.inline_keyboard[0][0]
-    assert button.text == "Записаться" and button.callback_data == EventCb(action="open", event_id=event_id).pack()
-    assert "г. Новочеркасск" in replies[-1] and "Получателей: <b>2</b>" in replies[-1]
+    assert button.text == "Записаться" and button.callback_data == AnnounceJoinCb(event_id=event_id).pack()
+    assert "г. Новочеркасск" in replies[-1] and "Получателей: <b>1</b>" in replies[-1]  # not the methodist
     b = await the_broadcast(sessionmaker)
     assert b.source_chat_id == 860 and b.source_message_id and b.event_id == event_id
     assert b.preview.startswith("📣 Мастер-класс <по ФГ>")
@@ -379,7 +375,7 @@ async def test_event_announcement(harness, sessionmaker):
     await worker.run_once()
     copy = api.sent("CopyMessage", 861)[0]
     assert copy.reply_markup.inline_keyboard[0][0].callback_data == button.callback_data
-    assert "Мастер-класс" in (await t.click(button.callback_data))[-1]  # the teacher's card opens
+    assert "Мастер-класс" in (await t.click(button.callback_data))[-1]  # signed up, the card below
 
 
 async def test_replace_message_and_drop_draft(harness, sessionmaker):

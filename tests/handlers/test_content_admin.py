@@ -4,49 +4,15 @@ while old attempts keep their version), the add-an-activity dialog and who may d
 from datetime import datetime, timezone
 
 import yaml
-from aiogram.types import Document, File, Message, Update
 from sqlalchemy import func, select
 
 from bot.services import content
 from bot.services.shared import roles
 from handlers.admin.content import ContentCb
 from models import Activity, ActivityForm, AttemptStatus, AuditEntry, ContentVersion, DiagnosisAttempt, Role, User
+from tests.support.documents import send_file, serve_files
 from tests.support.factories import make_methodist, org_id, register
 from tests.support.harness import ADMIN_ID
-
-
-def serve_files(harness, monkeypatch) -> dict[str, bytes]:
-    """Teach the recording fake API getFile and file downloads: file_id -> bytes."""
-    files: dict[str, bytes] = {}
-    original = harness.api.make_request
-
-    async def make_request(bot, method, timeout=None):
-        if type(method).__name__ == "GetFile":
-            return File(file_id=method.file_id, file_unique_id=method.file_id, file_path=f"documents/{method.file_id}")
-        return await original(bot, method, timeout)
-
-    async def stream_content(url, headers=None, timeout=30, chunk_size=65536, raise_for_status=True):
-        yield files[url.rsplit("/", 1)[-1]]
-
-    monkeypatch.setattr(harness.api, "make_request", make_request)
-    monkeypatch.setattr(harness.api, "stream_content", stream_content)
-    return files
-
-
-async def send_file(harness, files, user, name: str, data: bytes, caption: str | None = None) -> list[str]:
-    file_id = f"file{len(files) + 1}"
-    files[file_id] = data
-    mark = len(harness.api.requests)
-    message = Message(
-        message_id=harness.next_message_id(),
-        date=datetime.now(timezone.utc),
-        chat=user.chat,
-        from_user=user.tg,
-        caption=caption,
-        document=Document(file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)),
-    )
-    await harness.feed(Update(update_id=harness.next_update_id(), message=message))
-    return user._texts_since(mark)
 
 
 async def snapshot(sessionmaker) -> tuple:
@@ -95,7 +61,8 @@ async def test_bad_upload_names_file_entry_problem_and_changes_nothing(routed, s
         routed, files, admin, "catalog.yaml", yaml.safe_dump(catalog, allow_unicode=True).encode()
     )
     code = catalog["activities"][1]["code"]
-    assert f"catalog.yaml: activities, запись 2 (code: {code}): неизвестный формат «лекция»" in replies[-1]
+    assert f"catalog.yaml: activities, запись 2 (code: {code}, строка " in replies[-1]  # the line it starts on
+    assert "): неизвестный формат «лекция»" in replies[-1]
     replies = await send_file(routed, files, admin, "catalog.yaml", b"kind: catalog\nactivities: [\n  - code: x\n")
     assert "catalog.yaml: файл не читается как YAML (строка" in replies[-1]
     replies = await send_file(routed, files, admin, "catalog.yaml", "kind: catalog".encode("cp1251") + b"\xff\xfe")

@@ -325,13 +325,15 @@ async def test_mentee_writes_through_the_bot_and_the_reply_comes_back(harness, s
     await worker.run_once()
     relayed = api.sent(chat_id=831)[-1]
     assert relayed.text.endswith("Можно &lt;b&gt;вопрос&lt;/b&gt;?")
-    assert "от подопечного <b>Подопечная Нина</b>" in relayed.text
+    assert "Сообщение от подопечного\nПодопечный: <b>Подопечная Нина</b>" in relayed.text
     assert relayed.reply_markup.inline_keyboard[0][0].callback_data == RelayCb(pair_id=pair_id).pack()
     await mentor.click(relayed.reply_markup.inline_keyboard[0][0].callback_data)  # «Ответить» on the delivered one
     await mentor.send("Конечно, завтра в 15:00")
     await worker.run_once()
     back = api.sent(chat_id=832)[-1]
-    assert "от наставника <b>Наставник Глеб</b>" in back.text and back.text.endswith("Конечно, завтра в 15:00")
+    assert "Сообщение от наставника\nНаставник: <b>Наставник Глеб</b>" in back.text and back.text.endswith(
+        "Конечно, завтра в 15:00"
+    )
     # A redelivered update relays nothing twice (the key is the sender's message).
     source_message_id = int(queued.idempotency_key.rsplit(":", 1)[1])
     async with sessionmaker() as session, session.begin():
@@ -385,7 +387,7 @@ async def test_a_fourth_mentee_is_refused(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 851, "г. Новочеркасск")
     await person(harness, sessionmaker, 852, "Занятой Наставник")
     for n in range(3):
-        await person(harness, sessionmaker, 853 + n, f"Подопечный Номер{'ABC'[n]}")
+        await person(harness, sessionmaker, 853 + n, f"Подопечный Номер{'ABC'[n]}", experience_years=10)
         await make_pair(sessionmaker, 852, 853 + n)
     await person(harness, sessionmaker, 857, "Четвёртый Педагог")
     mentee, busy = await uid(sessionmaker, 857), await uid(sessionmaker, 852)

@@ -50,7 +50,7 @@ async def test_methodists_list_names_each_scope_pages_and_revokes_only_methodist
     assert await admin.click(MethodistsCb(page=99)) == [] and "стр. 2 из 2" in admin.screen()
 
     replies = await admin.press("Снять роль: 1010")
-    assert "снята с 1010: г. Новочеркасск, МБОУ СОШ № 1" in replies[-1]
+    assert "снята: Пользователь с ID 1010 — г. Новочеркасск, МБОУ СОШ № 1" in replies[-1]
     # A forged revoke button with the id of a mentor grant takes nothing away.
     assert "уже снята" in (await admin.click(RevokeCb(grant_id=mentor_grant)))[-1]
     async with sessionmaker() as session:
@@ -71,6 +71,7 @@ async def test_teacher_search_buttons_cut_the_organization_visibly(harness, sess
 
 async def test_stopping_a_scheduled_broadcast_says_nobody_gets_it(harness, sessionmaker):
     methodist = await make_methodist(harness, sessionmaker, 850, "г. Новочеркасск")
+    await register(harness.user(851), name="Петрова Анна Сергеевна")  # a recipient: not the author
     await methodist.send("/broadcast")
     await methodist.send("Завтра методический день")
     b = await the_broadcast(sessionmaker)

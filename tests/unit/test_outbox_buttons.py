@@ -17,6 +17,7 @@ BIG = 10**12
 SAMPLES = {
     "broadcast_stop": {"broadcast_id": BIG},
     "event_card": {"event_id": BIG},
+    "event_join": {"event_id": BIG},
     "event_feedback": {"event_id": BIG, "rating": 5},
     "seat_offer": {"registration_id": BIG, "accept": False},
     "route_step": {"step_id": BIG},

@@ -61,9 +61,12 @@ def kind_from_filename(filename: str | None) -> str | None:
 
 
 async def download(session: AsyncSession, identity: Identity, kind: str) -> tuple[str, bytes]:
-    """The current version of `kind` as YAML a methodist can edit and upload back."""
+    """The current version of `kind` as a methodist can edit and upload back: the file as it was
+    loaded, comments included (versions loaded before the text was kept: their data as YAML)."""
     await require_content_admin(session, identity)
     row = await content.current_version(session, check_kind(kind))
+    if row.source is not None:
+        return content.FILES[kind], row.source.encode("utf-8")
     import yaml  # loaded by the few who download content, not by every bot process
 
     text = yaml.safe_dump(row.data, allow_unicode=True, sort_keys=False, width=120)
@@ -78,9 +81,11 @@ def check_file(filename: str | None, size: int | None) -> None:
 
 
 async def upload(
-    session: AsyncSession, identity: Identity, kind: str, filename: str, raw: bytes
+    session: AsyncSession, identity: Identity, kind: str, filename: str, raw: bytes, *, change_framework: bool = False
 ) -> tuple[ContentVersion, bool]:
-    """Validate and make current; returns the version and whether it is new (not a re-upload)."""
+    """Validate and make current; returns the version and whether it is new (not a re-upload).
+    `change_framework`: the methodist confirmed a questionnaire that changes the areas or their
+    number of statements (otherwise that raises content.FrameworkChange)."""
     await require_content_admin(session, identity)
     check_kind(kind)
     check_file(filename, len(raw))
@@ -89,7 +94,7 @@ async def upload(
     except UnicodeDecodeError:
         raise InvalidInput(f"{filename}: файл должен быть в кодировке UTF-8.") from None
     before = {row.id for row in await session.scalars(select(ContentVersion).where(ContentVersion.kind == kind))}
-    row = await content.load_content(session, kind, text, identity.telegram_id)
+    row = await content.load_content(session, kind, text, identity.telegram_id, change_framework=change_framework)
     created = row.id not in before
     await audit.record(
         session,
@@ -101,6 +106,7 @@ async def upload(
         checksum=row.checksum[:16],
         filename=filename[:100],
         new=created,
+        framework_changed=change_framework,
     )
     return row, created
 

@@ -40,13 +40,13 @@ def announcement_text(event: Event) -> str:
         lines.append(f"\n{escape(description)}")
     lines.append(
         f"\nЗапись до {fmt(seats.signup_closes_at(event), zone)}. "
-        "Нажмите «Записаться», чтобы открыть карточку мероприятия."
+        "Нажмите «Записаться» — бот запишет вас и пришлёт карточку мероприятия."
     )
     return "\n".join(lines)
 
 
 def announcement_buttons(event_id: int) -> list:
-    return [[outbox.button("Записаться", "event_card", event_id=event_id)]]
+    return [[outbox.button("Записаться", "event_join", event_id=event_id)]]
 
 
 async def announceable_event(session: AsyncSession, identity: Identity, event_id: int, now: datetime) -> Event:

@@ -16,6 +16,7 @@ from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared import orgs, roles
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.paging import window
+from bot.services.shared.population import pedagogical_worker
 from bot.services.shared.roles import Identity
 from models import (
     AreaResult,
@@ -141,7 +142,7 @@ async def _query(session: AsyncSession, identity: Identity, spec: dict, year: in
             chosen |= await orgs.subtree_ids(session, org_id)
         allowed = chosen if allowed is None else allowed & chosen
     query = select(User.id, User.telegram_id, User.timezone, User.subjects).where(
-        User.is_active.is_(True), User.telegram_id.is_not(None)
+        User.is_active.is_(True), User.telegram_id.is_not(None), pedagogical_worker()
     )
     if allowed is not None:
         if not allowed:

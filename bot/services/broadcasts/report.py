@@ -8,16 +8,17 @@ up where the rows are."""
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Iterable
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.quiet import quiet_until
 from bot.services import broadcasts
 from bot.services.shared import audit, outbox, roles
 from bot.services.shared.timefmt import fmt
-from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Role, User
+from models import Broadcast, BroadcastStatus, OutboxMessage, OutboxStatus, Role
 
 PROGRESS_EVERY = timedelta(seconds=3)  # Telegram tolerates about one edit per second per chat
 REPORT_WINDOW = timedelta(days=2)
@@ -37,7 +38,9 @@ class Progress:
     failed: int = 0
     cancelled: int = 0
     waiting: int = 0  # pending or being sent
-    held: int = 0  # pending with a later due time: quiet hours in the recipient's zone, or a retry
+    quiet: int = 0  # held for quiet hours in the recipient's zone (now, or moved past them already)
+    retrying: int = 0  # pending with a later due time after a failed attempt
+    quiet_end: time | None = None  # when quiet hours end, on every recipient's local clock
 
     @property
     def processed(self) -> int:
@@ -51,24 +54,32 @@ class ProgressUpdate:
     message_id: int
     text: str
     final: bool  # a final report: no stop button
-    notify: bool = False  # finished by itself: the author also gets the report as a new message
 
 
-async def progress(session: AsyncSession, broadcast: Broadcast, now: datetime) -> Progress:
+async def progress(
+    session: AsyncSession, broadcast: Broadcast, now: datetime, quiet: tuple[time, time] | None = None
+) -> Progress:
+    """Counted from the broadcast's outbox rows. `quiet`: the delivery's quiet hours, so that rows
+    the worker has not reached yet but will hold (their zone is in quiet hours now) count as held."""
     table = OutboxMessage.__table__
-    held = (table.c.status == OutboxStatus.pending) & (table.c.due_at > now)
+    later = table.c.due_at > now
     rows = (
         await session.execute(
-            select(table.c.status, held.label("held"), func.count())
+            select(table.c.status, later.label("later"), table.c.attempts > 0, table.c.timezone, func.count())
             .where(table.c.batch == broadcasts.batch_of(broadcast.id))
-            .group_by(table.c.status, held)
+            .group_by(table.c.status, later, table.c.attempts > 0, table.c.timezone)
         )
     ).all()
     by_status: Counter = Counter()
-    held_count = 0
-    for status, is_held, n in rows:
+    held_quiet = retrying = 0
+    for status, is_later, retried, zone, n in rows:
         by_status[OutboxStatus(status)] += n
-        held_count += n if is_held else 0
+        if OutboxStatus(status) != OutboxStatus.pending:
+            continue
+        if is_later and retried:
+            retrying += n
+        elif is_later or quiet_until(now, zone, quiet) is not None:
+            held_quiet += n
     return Progress(
         total=broadcast.recipients or sum(by_status.values()),
         sent=by_status[OutboxStatus.sent],
@@ -76,7 +87,9 @@ async def progress(session: AsyncSession, broadcast: Broadcast, now: datetime) -
         failed=by_status[OutboxStatus.failed],
         cancelled=by_status[OutboxStatus.cancelled],
         waiting=by_status[OutboxStatus.pending] + by_status[OutboxStatus.sending],
-        held=held_count,
+        quiet=held_quiet,
+        retrying=retrying,
+        quiet_end=quiet[1] if quiet else None,
     )
 
 
@@ -106,12 +119,25 @@ def running_text(broadcast: Broadcast, p: Progress) -> str:
     lines = [f"{head}\nОтправлено {_n(p.processed)} из {_n(p.total)}", bar(p.processed, p.total)]
     if p.blocked or p.failed:
         lines.append(f"Не доставлено: заблокировали бота — {_n(p.blocked)}, ошибки — {_n(p.failed)}")
-    if p.held:
-        lines.append(f"Ждут окончания тихих часов или повтора: {_n(p.held)}")
+    lines += quiet_lines(p)
     return "\n".join(lines)
 
 
+def quiet_lines(p: Progress) -> list[str]:
+    lines = []
+    if p.quiet:
+        when = f" — уйдут в {p.quiet_end:%H:%M} по местному времени получателей" if p.quiet_end else ""
+        lines.append(f"Ждут окончания тихих часов: {_n(p.quiet)}{when}")
+    if p.retrying:
+        lines.append(f"Ждут повторной попытки: {_n(p.retrying)}")
+    return lines
+
+
 def report_text(broadcast: Broadcast, p: Progress) -> str:
+    if broadcast.status == BroadcastStatus.cancelled and not broadcast.recipients:
+        # Recipients are counted when sending starts: stopped before that, it reached nobody, and
+        # «Доставлено: 0 из 0» would read like a failed delivery.
+        return f"⏹ Рассылка №{broadcast.id} отменена до отправки: сообщение никому не отправлено."
     verdict = "отменена" if broadcast.status == BroadcastStatus.cancelled else "завершена"
     lines = [
         f"📨 Рассылка №{broadcast.id} {verdict}.",
@@ -126,10 +152,13 @@ def report_text(broadcast: Broadcast, p: Progress) -> str:
     return "\n".join(lines)
 
 
-async def tick(session: AsyncSession, now: datetime, admin_ids: Iterable[int] = ()) -> list[ProgressUpdate]:
+async def tick(
+    session: AsyncSession, now: datetime, admin_ids: Iterable[int] = (), quiet: tuple[time, time] | None = None
+) -> list[ProgressUpdate]:
     """Start due scheduled broadcasts, close finished ones, and queue the progress messages to
     edit now (each at most every PROGRESS_EVERY; a final report once); returns what was queued.
-    Pass settings.admin_ids: an author who is an admin only through ADMIN_IDS keeps the right to send."""
+    Pass settings.admin_ids: an author who is an admin only through ADMIN_IDS keeps the right to send,
+    and the delivery's quiet hours: the progress says how many wait for them to end."""
     updates: list[ProgressUpdate] = []
     due = await session.scalars(
         select(Broadcast)
@@ -151,7 +180,7 @@ async def tick(session: AsyncSession, now: datetime, admin_ids: Iterable[int] = 
         .with_for_update(skip_locked=True)
     )
     for broadcast in list(active):
-        update = await _check(session, broadcast, now)
+        update = await _check(session, broadcast, now, quiet)
         if update is not None:
             await _queue(session, update, now)
             updates.append(update)
@@ -171,18 +200,6 @@ async def _queue(session: AsyncSession, update: ProgressUpdate, now: datetime) -
         edit_message_id=update.message_id,
         buttons=None if update.final else progress_buttons(update.broadcast_id),
     )
-    if update.notify:
-        # The report as a new message makes a sound: it waits for the morning in the author's zone.
-        author = await session.scalar(select(User).where(User.telegram_id == update.chat_id))
-        zone = {"timezone": author.timezone} if author is not None else {}
-        await outbox.enqueue(
-            session,
-            key=f"bcreport:{update.broadcast_id}",
-            chat_id=update.chat_id,
-            purpose="broadcast_report",
-            text=update.text,
-            **zone,
-        )
 
 
 async def _start_scheduled(session: AsyncSession, broadcast: Broadcast, now: datetime, admin_ids: list[int]) -> None:
@@ -195,8 +212,10 @@ async def _start_scheduled(session: AsyncSession, broadcast: Broadcast, now: dat
         broadcast.status, broadcast.finished_at = BroadcastStatus.done, now
 
 
-async def _check(session: AsyncSession, broadcast: Broadcast, now: datetime) -> ProgressUpdate | None:
-    p = await progress(session, broadcast, now)
+async def _check(
+    session: AsyncSession, broadcast: Broadcast, now: datetime, quiet: tuple[time, time] | None
+) -> ProgressUpdate | None:
+    p = await progress(session, broadcast, now, quiet)
     if broadcast.status == BroadcastStatus.sending and not p.waiting:
         broadcast.status, broadcast.finished_at = BroadcastStatus.done, now
     final = broadcast.status != BroadcastStatus.sending
@@ -214,5 +233,4 @@ async def _check(session: AsyncSession, broadcast: Broadcast, now: datetime) -> 
         broadcast.progress_message_id,
         running_text(broadcast, p),
         final,
-        notify=broadcast.status == BroadcastStatus.done,
     )

@@ -10,6 +10,7 @@ This package is the public API (callers use `content.X`); the parts live in sub-
 current and past versions).
 """
 
+from bot.services.content.framework import FrameworkChange
 from bot.services.content.lookups import (
     activities,
     current_questionnaire,
@@ -26,6 +27,7 @@ __all__ = [
     "FILES",
     "FORMATS",
     "FORM_ORDER",
+    "FrameworkChange",
     "SCALE_VALUES",
     "VARIANT_KINDS",
     "ZONE_CODES",

@@ -19,7 +19,7 @@ class CatalogCheck(Check):
             if not isinstance(entry, dict):
                 self.fail(where, "ожидались поля code, area, title, format, form, hours")
             code = self.field(entry, "code", where, str, limit=64)
-            where = f"activities, запись {n} (code: {code})"
+            where = f"activities, запись {n} (code: {code}{self.line('activities', n - 1)})"
             if code in seen:
                 self.fail(where, f"код «{code}» повторяется: коды мероприятий должны быть уникальными")
             seen.add(code)

@@ -3,14 +3,22 @@ the file, the entry and what is wrong."""
 
 from typing import Any
 
+from bot.services.content.yaml_text import Lines
 from bot.services.shared.errors import InvalidInput
 
 
 class Check:
-    """Validation with messages that name the file, the entry and what is wrong."""
+    """Validation with messages that name the file, the entry (and the line it starts on, when the
+    file's line index is given) and what is wrong."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, lines: Lines | None = None) -> None:
         self.filename = filename
+        self.lines = lines or Lines()
+
+    def line(self, *path: Any) -> str:
+        """«, строка N» for the node at this path of the file, or nothing when unknown."""
+        number = self.lines.at(*path)
+        return f", строка {number}" if number else ""
 
     def fail(self, where: str, what: str):
         raise InvalidInput(f"{self.filename}: {where}: {what}" if where else f"{self.filename}: {what}")

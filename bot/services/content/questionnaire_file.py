@@ -1,10 +1,16 @@
 """Validation of a questionnaire file: the scale, areas of statements with their codes, and the
 scoring rules (zone thresholds, deficits, priorities, overcoming, mentor readiness)."""
 
+from collections import Counter
 from typing import Any
 
 from bot.services.content.checks import Check
 from bot.services.content.schema import AREA_CODES, SCALE_VALUES, ZONE_CODES
+from bot.services.shared.labels import plural
+
+
+def plural_items(n: int) -> str:
+    return f"{n} {plural(n, 'утверждение', 'утверждения', 'утверждений')}"
 
 
 class QuestionnaireCheck(Check):
@@ -44,7 +50,7 @@ class QuestionnaireCheck(Check):
             if not isinstance(raw, dict):
                 self.fail(where, "ожидались поля code, title, items")
             code = self.field(raw, "code", where, str)
-            where = f"areas, область {n} (code: {code})"
+            where = f"areas, область {n} (code: {code}{self.line('areas', n - 1)})"
             if code not in AREA_CODES[kind]:
                 self.fail(where, f"код области должен быть одним из {', '.join(AREA_CODES[kind])}")
             if code in area_codes:
@@ -56,7 +62,7 @@ class QuestionnaireCheck(Check):
                 if not isinstance(item, dict):
                     self.fail(item_where, "ожидались поля code и text")
                 item_code = self.field(item, "code", item_where, str, limit=16)
-                item_where = f"{where}, утверждение {m} (code: {item_code})"
+                item_where = f"{where}, утверждение {m} (code: {item_code}{self.line('areas', n - 1, 'items', m - 1)})"
                 if not item_code.startswith(f"{code}."):
                     self.fail(item_where, f"код утверждения должен начинаться с «{code}.»")
                 if item_code in item_codes:
@@ -66,9 +72,30 @@ class QuestionnaireCheck(Check):
             areas.append({"code": code, "title": self.field(raw, "title", where, str, limit=100), "items": items})
         if not areas:
             self.fail("areas", "нет ни одной области")
-        if len({len(a["items"]) for a in areas}) > 1:
-            self.fail("areas", "во всех областях должно быть одинаковое число утверждений: пороги зон общие")
+        self._same_item_counts(areas)
         return areas
+
+    def _same_item_counts(self, areas: list[dict]) -> None:
+        """Zone thresholds are shared by all areas, so each needs as many statements as the others:
+        the message names the areas that differ from the usual count, with their lines."""
+        counts = Counter(len(a["items"]) for a in areas)
+        if len(counts) < 2:
+            return
+        usual = counts.most_common(1)[0][0]
+        odd = [
+            f"в области {a['code']} «{a['title']}»{self._on_line('areas', n)} {plural_items(len(a['items']))}"
+            for n, a in enumerate(areas)
+            if len(a["items"]) != usual
+        ]
+        self.fail(
+            "areas",
+            f"{'; '.join(odd)}, а в остальных по {usual}: во всех областях должно быть одинаковое число "
+            "утверждений, пороги зон общие",
+        )
+
+    def _on_line(self, *path: Any) -> str:
+        line = self.lines.at(*path)
+        return f" (строка {line})" if line else ""
 
     def _scoring(self, raw: dict, areas: list[dict]) -> dict:
         max_score = SCALE_VALUES[-1] * len(areas[0]["items"])

@@ -8,9 +8,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import CONTENT_DIR
+from bot.services.content import framework
 from bot.services.content.catalog_file import CatalogCheck
 from bot.services.content.questionnaire_file import QuestionnaireCheck
-from bot.services.content.schema import FILES
+from bot.services.content.schema import FILES, VARIANT_KINDS
+from bot.services.content.yaml_text import load as load_yaml
 from bot.services.shared.errors import InvalidInput
 from models import Activity, ActivityForm, ContentVersion
 
@@ -20,52 +22,85 @@ def parse(kind: str, raw_text: str) -> tuple[dict, str]:
     if kind not in FILES:
         raise InvalidInput(f"Неизвестный вид содержания «{kind}»: допустимы {', '.join(FILES)}.")
     filename = FILES[kind]
-    import yaml  # only seeding and /content uploads parse YAML; the running bot reads rows
-
-    try:
-        raw = yaml.load(raw_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (строка {mark.line + 1})" if mark is not None else ""
-        raise InvalidInput(f"{filename}: файл не читается как YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    raw, lines = load_yaml(raw_text, filename)
     if kind == "catalog":
-        data = CatalogCheck(filename).catalog(raw)
+        data = CatalogCheck(filename, lines).catalog(raw)
     else:
-        data = QuestionnaireCheck(filename).questionnaire(kind, raw)
+        data = QuestionnaireCheck(filename, lines).questionnaire(kind, raw)
     checksum = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     if not data.get("version"):
         data["version"] = checksum[:8]
     return data, checksum
 
 
-async def load_content(session: AsyncSession, kind: str, raw_text: str, loaded_by: int | None) -> ContentVersion:
-    """Validate raw YAML and make it the current version of `kind`. On error nothing changes."""
+async def load_content(
+    session: AsyncSession, kind: str, raw_text: str, loaded_by: int | None, *, change_framework: bool = False
+) -> ContentVersion:
+    """Validate raw YAML and make it the current version of `kind`; the text is kept as loaded.
+    On error nothing changes. A label already given to other content is refused, and so is a
+    questionnaire that changes the current one's framework (framework.FrameworkChange) unless
+    `change_framework` says the methodist confirmed it."""
     data, checksum = parse(kind, raw_text)
-    return await _make_current(session, kind, data, checksum, loaded_by)
+    await _check_label(session, kind, data["version"], checksum)
+    if kind in VARIANT_KINDS.values() and not change_framework:
+        current = await session.scalar(
+            select(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.is_current)
+        )
+        if current is not None and (found := framework.changes(current.data, data)):
+            raise framework.FrameworkChange(FILES[kind], found)
+    return await _make_current(session, kind, data, checksum, loaded_by, raw_text)
+
+
+async def _check_label(session: AsyncSession, kind: str, label: str, checksum: str) -> None:
+    """Two different contents never share a label: results and reports name versions by it."""
+    taken = await session.scalar(
+        select(ContentVersion.id).where(
+            ContentVersion.kind == kind, ContentVersion.version == label, ContentVersion.checksum != checksum
+        )
+    )
+    if taken is not None:
+        raise InvalidInput(
+            f"{FILES[kind]}: версия «{label}» уже загружена с другим содержанием. У разных версий разные "
+            "метки: укажите в поле version новую, например дату правки."
+        )
 
 
 async def seed_content(session: AsyncSession) -> None:
     """Load the bundled files. A file already loaded once (even if replaced since by an upload)
     is left alone, so a restart never undoes a methodist's upload; a changed file becomes current."""
     for kind, filename in FILES.items():
-        data, checksum = parse(kind, (CONTENT_DIR / filename).read_text(encoding="utf-8"))
+        text = (CONTENT_DIR / filename).read_text(encoding="utf-8")
+        data, checksum = parse(kind, text)
         known = await session.scalar(
             select(ContentVersion.id).where(ContentVersion.kind == kind, ContentVersion.checksum == checksum)
         )
         if known is None:
-            await _make_current(session, kind, data, checksum, None)
+            await _make_current(session, kind, await _free_label(session, kind, data, checksum), checksum, None, text)
+
+
+async def _free_label(session: AsyncSession, kind: str, data: dict, checksum: str) -> dict:
+    """A bundled file edited without a new label still gets a label of its own (seeding must not
+    stop the bot): the label with the start of the checksum."""
+    taken = await session.scalar(
+        select(ContentVersion.id).where(ContentVersion.kind == kind, ContentVersion.version == data["version"])
+    )
+    return data if taken is None else {**data, "version": f"{data['version'][:23]}+{checksum[:8]}"}
 
 
 async def _make_current(
-    session: AsyncSession, kind: str, data: dict, checksum: str, loaded_by: int | None
+    session: AsyncSession, kind: str, data: dict, checksum: str, loaded_by: int | None, source: str
 ) -> ContentVersion:
     row = await session.scalar(
         select(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.checksum == checksum)
     )
     if row is None:
-        row = ContentVersion(kind=kind, version=data["version"], checksum=checksum, data=data, loaded_by=loaded_by)
+        row = ContentVersion(
+            kind=kind, version=data["version"], checksum=checksum, data=data, loaded_by=loaded_by, source=source
+        )
         session.add(row)
         await session.flush()
+    elif row.source is None:
+        row.source = source
     await session.execute(
         update(ContentVersion).where(ContentVersion.kind == kind, ContentVersion.id != row.id).values(is_current=False)
     )

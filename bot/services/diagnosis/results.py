@@ -23,7 +23,7 @@ class Result:
     previous: DiagnosisAttempt | None
     previous_areas: list[AreaResult]
     changes: dict[str, AreaChange]
-    next_allowed: datetime
+    next_allowed: datetime | None  # None: a retake may start at once (a retake interval of 0)
 
     @property
     def overcome(self) -> list[str]:
@@ -57,7 +57,7 @@ async def result(session: AsyncSession, user: User, attempt_id: int) -> Result:
         previous,
         previous_areas,
         compare(q.scoring, areas, previous_areas),
-        attempt.completed_at + timedelta(days=current.retake_interval_days),
+        attempt.completed_at + timedelta(days=current.retake_interval_days) if current.retake_interval_days else None,
     )
 
 

@@ -83,7 +83,7 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
             session,
             mentor,
             f"checkin:{pair.id}:{due.isoformat()}",
-            f"📅 Пора встретиться с подопечным {escape(mentee.full_name or '')}: встречи "
+            f"📅 Пора встретиться с подопечным.\nПодопечный: {escape(mentee.full_name or '')}\nВстречи "
             f"{cadence_label(pair.cadence_days)}, {since}. После встречи запишите её в карточке.",
             [[outbox.button("Открыть карточку", "mentee_open", pair_id=pair.id)]],
             "mentor_checkin",

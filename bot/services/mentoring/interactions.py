@@ -68,7 +68,7 @@ async def comment(
         session,
         mentee,
         f"route_comment:{note.id}",
-        f"💬 Комментарий наставника {escape(mentor.full_name or '')} {where}:\n\n{escape(note.text)}"
+        f"💬 Комментарий наставника {where}\nНаставник: {escape(mentor.full_name or '')}\n\n{escape(note.text)}"
         + ("" if step else "\n\nВаш маршрут — /route"),
         buttons,
     )
@@ -192,7 +192,7 @@ async def log_checkin(
         session,
         await session.get(User, pair.mentee_id),
         f"checkin_copy:{checkin.id}",
-        f"📝 Встреча с наставником {escape(mentor.full_name or '')} {held_on:%d.%m.%Y}\n"
+        f"📝 Встреча с наставником {held_on:%d.%m.%Y}\nНаставник: {escape(mentor.full_name or '')}\n"
         f"<b>Обсуждали:</b> {escape(checkin.discussed)}{agreed}",
     )
     return checkin
@@ -220,11 +220,12 @@ async def relay(session: AsyncSession, user: User, pair_id: int, text: str | Non
     urgent, because it is one person writing to another, not the bot's own news."""
     pair, peer = await relay_peer(session, user, pair_id)
     body = clean_text(text, MAX_TEXT, "Сообщение")
-    who = "наставника" if user.id == pair.mentor_id else "подопечного"
+    # Names stay in the nominative after a label: Russian names do not decline reliably by rule.
+    sender, role = ("наставника", "Наставник") if user.id == pair.mentor_id else ("подопечного", "Подопечный")
     relayed = Relay(
         pair.id,
         peer,
-        f"✉️ Сообщение от {who} <b>{escape(user.full_name or '')}</b>:\n\n{escape(body)}",
+        f"✉️ Сообщение от {sender}\n{role}: <b>{escape(user.full_name or '')}</b>\n\n{escape(body)}",
         reachable=peer.is_active,
     )
     if relayed.reachable:

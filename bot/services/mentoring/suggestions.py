@@ -22,6 +22,7 @@ from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_title, plural
 from bot.services.shared.paging import window
+from bot.services.shared.population import pedagogical_worker
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
 from models import (
@@ -34,6 +35,8 @@ from models import (
     PairStatus,
     PairType,
     Position,
+    Role,
+    RoleGrant,
     User,
 )
 
@@ -49,22 +52,24 @@ class Candidate:
     org_is_school: bool
     free: int
     capacity: int = DEFAULT_CAPACITY
+    invited: bool = False  # holds the mentor role (joined by a methodist's mentor invite, or mentors already)
 
 
 def rank(candidates: list[Candidate], pair_type: PairType) -> list[Candidate]:
-    """Best first: a competency pair leads with resource zones, a subject pair with the subject;
-    then the same school, more free places, and the name for a stable order."""
+    """Best first: invited mentors before other colleagues; then a competency pair leads with
+    resource zones, a subject pair with the subject; then the same school, more free places, and
+    the name for a stable order."""
 
     def key(c: Candidate):
         competence, subject = len(c.resource_areas), len(c.subjects) > 0
         lead = (subject, competence) if pair_type == PairType.subject else (competence, subject)
-        return (*(-int(x) for x in lead), -c.same_org, -c.free, c.user.full_name or "", c.user.id)
+        return (-c.invited, *(-int(x) for x in lead), -c.same_org, -c.free, c.user.full_name or "", c.user.id)
 
     return sorted(candidates, key=key)
 
 
 def reason(c: Candidate) -> str:
-    parts = []
+    parts = ["приглашён(а) наставником"] if c.invited else []
     if c.resource_areas:
         parts.append("ресурсная зона: " + ", ".join(area_title(a) for a in c.resource_areas))
     if c.subjects:
@@ -93,6 +98,7 @@ async def young_specialists(session: AsyncSession, identity: Identity, now: date
             User.birth_year > now.year - YOUNG_AGE,
             User.experience_years <= YOUNG_EXPERIENCE,
             ~_has_active_mentor(),
+            pedagogical_worker(),  # as in the indicators' «молодые специалисты»
         )
         .order_by(User.full_name, User.id)
     )
@@ -143,7 +149,9 @@ async def suggestions(
     page: int = 0,
     capacity: int = DEFAULT_CAPACITY,
 ) -> Suggestions:
-    """Registered colleagues of the mentee's municipality with free places, ranked, with reasons."""
+    """Eligible colleagues of the mentee's municipality with free places, ranked, with reasons.
+    Eligible: a pedagogical worker (shared.population), not the methodist choosing, experienced
+    beyond a young specialist's years, and not in a deficit zone of any of the mentee's deficit areas."""
     mentee = await mentee_for(session, identity, mentee_id, pair_type, now)
     today = routes.today(mentee, now)
     _, results = await latest_results(session, mentee.id)  # severe deficits first, then partial
@@ -159,6 +167,9 @@ async def suggestions(
         User.is_active.is_(True),
         User.id != mentee.id,
         User.id.not_in(busy),
+        User.telegram_id != identity.telegram_id,
+        User.experience_years > YOUNG_EXPERIENCE,
+        pedagogical_worker(),
     ]
     if pair_type == PairType.managerial:
         conditions.append(User.position.in_(LEADERS))
@@ -174,7 +185,16 @@ async def suggestions(
             )
         ).all()
     )
-    resources = await _resource_areas(session, [u.id for u in pool], set(deficits))
+    zones = await _zones_in(session, [u.id for u in pool], set(deficits))
+    pool = [u for u in pool if not set(zones.get(u.id, {}).values()) & set(diagnosis.DEFICIT_ZONES)]
+    resources = {uid: {a for a, zone in found.items() if zone == "resource"} for uid, found in zones.items()}
+    invited = set(
+        await session.scalars(
+            select(RoleGrant.telegram_id).where(
+                RoleGrant.role == Role.mentor, RoleGrant.telegram_id.in_([u.telegram_id for u in pool])
+            )
+        )
+    )
     schools = set(
         await session.scalars(
             select(Organization.id).where(Organization.id.in_(area), Organization.kind == OrgKind.school)
@@ -189,6 +209,7 @@ async def suggestions(
             org_is_school=u.organization_id in schools,
             free=capacity - loads.get(u.id, 0),
             capacity=capacity,
+            invited=u.telegram_id in invited,
         )
         for u in pool
         if loads.get(u.id, 0) < capacity
@@ -203,8 +224,8 @@ async def suggestions(
     )
 
 
-async def _resource_areas(session: AsyncSession, user_ids: list[int], wanted: set[str]) -> dict[int, set[str]]:
-    """Per user, the wanted areas in the resource zone of their latest completed diagnosis."""
+async def _zones_in(session: AsyncSession, user_ids: list[int], wanted: set[str]) -> dict[int, dict[str, str]]:
+    """Per user, the zones of the wanted areas in their latest completed diagnosis."""
     if not user_ids or not wanted:
         return {}
     latest: dict[int, int] = {}
@@ -215,11 +236,11 @@ async def _resource_areas(session: AsyncSession, user_ids: list[int], wanted: se
     ):
         latest[user_id] = attempt_id
     owner = {attempt_id: user_id for user_id, attempt_id in latest.items()}
-    found: dict[int, set[str]] = {}
-    for attempt_id, area in await session.execute(
-        select(AreaResult.attempt_id, AreaResult.area).where(
-            AreaResult.attempt_id.in_(list(owner)), AreaResult.zone == "resource", AreaResult.area.in_(wanted)
+    found: dict[int, dict[str, str]] = {}
+    for attempt_id, area, zone in await session.execute(
+        select(AreaResult.attempt_id, AreaResult.area, AreaResult.zone).where(
+            AreaResult.attempt_id.in_(list(owner)), AreaResult.area.in_(wanted)
         )
     ):
-        found.setdefault(owner[attempt_id], set()).add(area)
+        found.setdefault(owner[attempt_id], {})[area] = zone
     return found

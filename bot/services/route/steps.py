@@ -3,6 +3,7 @@ remove, add one's own; and steps completed by attendance at their event."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from html import escape
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -152,7 +153,8 @@ async def add_own(session: AsyncSession, user: User, title: str, deadline: date)
 
 
 async def complete_steps_for_event(session: AsyncSession, user_id: int, event_id: int, now: datetime) -> int:
-    """Attendance at an event completes the route steps built on it; repeated calls change nothing."""
+    """Attendance at an event completes the route steps built on it, and the teacher is told once per
+    step (through the outbox); repeated calls change nothing."""
     rows = (
         await session.execute(
             select(Route, RouteStep)
@@ -165,9 +167,20 @@ async def complete_steps_for_event(session: AsyncSession, user_id: int, event_id
             )
         )
     ).all()
+    teacher = await session.get(User, user_id) if rows else None
     for _, step in rows:
         step.status, step.done_at = StepStatus.done, now
         await outbox.cancel_pending(session, f"nudge:{step.id}:")
+        if teacher is not None and teacher.telegram_id is not None:
+            await outbox.enqueue(
+                session,
+                key=f"step_attended:{step.id}",
+                chat_id=teacher.telegram_id,
+                purpose="route_step_done",
+                timezone=teacher.timezone,
+                text=f"✅ Шаг ИОМ «{escape(step.title)}» выполнен: методист отметил ваше участие в мероприятии.",
+                buttons=[[outbox.button("Открыть шаг", "route_step", step_id=step.id)]],
+            )
     await session.flush()
     for route in {route.id: route for route, _ in rows}.values():
         await refresh(session, route)

@@ -157,6 +157,14 @@ async def list_grants(session: AsyncSession, role: Role, page: int = 0) -> tuple
     return list(grants), page, pages
 
 
+async def holder_names(session: AsyncSession, telegram_ids: list[int]) -> dict[int, str]:
+    """The names of those of these Telegram ids who have registered (a grant may come first)."""
+    rows = await session.execute(
+        select(User.telegram_id, User.full_name).where(User.telegram_id.in_(set(telegram_ids)))
+    )
+    return {telegram_id: name for telegram_id, name in rows if name}
+
+
 async def revoke_grant(session: AsyncSession, actor: Identity, grant_id: int, role: Role) -> RoleGrant:
     """Revoke one grant of `role` by its id (from a button: a grant of another role is refused)."""
     require_admin(actor)

@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, or_, select
 
 from bot.services.monitoring.indicators.definitions import Definition
 from bot.services.monitoring.indicators.period import Period, Window
+from bot.services.shared.population import pedagogical_worker
 from models import AttemptStatus, DiagnosisAttempt, MentorPair, Organization, PairStatus, User
 
 
@@ -90,11 +91,12 @@ def scope_cte(root_id: int):
 
 
 def people(scope, window: Window, *columns):
-    """The population: users of the scope, not erased, registered before the period ended."""
+    """The population: pedagogical workers of the scope (shared.population), not erased,
+    registered before the period ended."""
     return (
         select(User.id.label("user_id"), scope.c.group_id, *columns)
         .join(scope, User.organization_id == scope.c.org_id)
-        .where(User.erased_at.is_(None), User.created_at < window.end_at)
+        .where(User.erased_at.is_(None), User.created_at < window.end_at, pedagogical_worker())
     )
 
 
