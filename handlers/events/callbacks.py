@@ -61,7 +61,7 @@ class AnnounceJoinCb(CallbackData, prefix="evjoin"):
     """«Записаться» under an event announcement (outbox kind "event_join"): signs up in one tap and
     sends the card as a new message, so the announcement stays in the chat."""
 
-    event_id: int
+    event_id: Int64
 
 
 class OfferCb(CallbackData, prefix="offer"):

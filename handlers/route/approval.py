@@ -16,6 +16,7 @@ from bot.services.route import approval
 from bot.services.shared.roles import Identity
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Methodist
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import OrgKind, RouteStatus
@@ -29,9 +30,9 @@ EXPLAIN = (
 
 class ApprovalCb(CallbackData, prefix="apr"):
     action: str  # menu | list | card | ok | orgs (a level of the tree) | org (switch one) | on | off (a subtree)
-    id: int = 0  # a route for card/ok, an organization for orgs/org/on/off
-    page: int = 0
-    parent: int = 0  # org: the level to show again
+    id: Int64 = 0  # a route for card/ok, an organization for orgs/org/on/off
+    page: Int64 = 0
+    parent: Int64 = 0  # org: the level to show again
 
 
 async def _menu() -> tuple[str, InlineKeyboardMarkup]:
