@@ -134,9 +134,11 @@ async def test_a_press_too_old_to_answer_still_updates_the_screen(harness, sessi
     data = next(d for text, d in teacher.buttons() if "Начать" in text)
     replies = await teacher.click(data, too_old=True)
     assert "1/" in replies[-1] or "Вопрос" in replies[-1]
-    # A refusal to an old press arrives as a message in the chat.
+    # A refusal to an old press, and a stale button pressed while the bot was down, arrive in the chat.
     replies = await teacher.click(EventAdminCb(action="card", event_id=event_id), too_old=True)
     assert "только методистам" in replies[-1]
+    replies = await teacher.click("subj:3", too_old=True)
+    assert "устарела" in replies[-1] and harness.api.sent("SendMessage", 805)[-1].text == replies[-1]
 
 
 async def test_charts_that_cannot_be_sent_are_reported(harness, sessionmaker):
