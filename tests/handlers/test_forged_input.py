@@ -28,7 +28,7 @@ from tests.support.factories import (
     the_event,
     when,
 )
-from tests.support.harness import ADMIN_ID
+from tests.support.harness import ADMIN_ID, Harness
 from tests.support.indicators_data import PERIOD, seed_dataset
 
 HUGE = "99999999999999999999"  # 20 digits: beyond SQLite's INTEGER and PostgreSQL's BIGINT
@@ -205,3 +205,12 @@ async def test_forged_numbers_inside_valid_buttons_are_refused(harness, sessionm
     for months in (2**63 - 1, 120_000, 10):
         replies = await methodist.click(PairCb(action="months", pair_id=pair.id, value=months))
         assert "от 3 до 9 месяцев" in replies[-1], months
+
+
+async def test_a_flood_of_old_presses_is_not_an_error(db_url, sessionmaker):
+    harness = Harness(db_url, sessionmaker, throttle_rate=1, throttle_window_s=60)
+    await harness.start()
+    user = harness.user(811)
+    await user.send("/start")
+    assert await user.click("subj:1", too_old=True) == []  # throttled; the warning cannot be answered
+    await harness.stop()  # fails on any error logged
