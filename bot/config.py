@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     delivery_batch: int = 200
     delivery_lease_s: int = 120
     delivery_max_attempts: int = 5
+    # Days a finished outbox message keeps its text (a delivered text needs no copy; 152-ФЗ).
+    outbox_retention_days: int = Field(default=7, ge=1, le=365)
     route_nudges_interval_s: int = 900
     mentoring_interval_s: int = 3600
     # Mentoring: how many active mentees one mentor may have at a time.

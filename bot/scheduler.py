@@ -21,12 +21,14 @@ from bot.services import route as routes
 from bot.services.broadcasts import report as broadcast_report
 from bot.services.events import seats, waitlist
 from bot.services.mentoring import cadence
+from bot.services.shared import outbox
 from models import OutboxMessage, OutboxStatus, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 10.0
 FIRST_RUN_DELAY_S = 5
 BROADCAST_PROGRESS_S = 3  # progress messages are edited at most this often
+OUTBOX_RETENTION_S = 3600
 
 
 def delivery_config(settings: Settings) -> DeliveryConfig:
@@ -55,6 +57,7 @@ class Jobs:
         self.bot, self.sessionmaker, self.policy, self.admin_ids = bot, sessionmaker, policy, settings.admin_ids
         self.clock = clock
         self.quiet = parse_quiet_hours(settings.quiet_hours)
+        self.retention = timedelta(days=settings.outbox_retention_days)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         every = {
             self.deliver: settings.delivery_interval_s,
@@ -63,6 +66,7 @@ class Jobs:
             self.route_nudges: settings.route_nudges_interval_s,
             self.mentoring_cadence: settings.mentoring_interval_s,
             self.broadcast_progress: BROADCAST_PROGRESS_S,
+            self.outbox_retention: OUTBOX_RETENTION_S,
         }
         # An interval job first fires one interval after start; a bot restarted more often than
         # hourly would then never compute the hourly work. Every job runs soon after start instead,
@@ -117,6 +121,10 @@ class Jobs:
     async def housekeeping(self) -> None:
         """Outbox depth for /metrics; forget webhook update ids older than Telegram ever retries."""
         await self._guarded("housekeeping", lambda s: _housekeeping(s, self.clock()))
+
+    async def outbox_retention(self) -> None:
+        """Blank the texts of outbox messages finished more than OUTBOX_RETENTION_DAYS ago."""
+        await self._guarded("outbox retention", lambda s: outbox.forget_sent_payloads(s, self.clock() - self.retention))
 
     async def start(self) -> None:
         # async on purpose: aiogram runs sync startup hooks in a thread, where there is no loop.

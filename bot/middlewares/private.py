@@ -17,6 +17,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
+from aiogram.types.update import UpdateTypeLookupError
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class PrivateChatsOnly(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if not isinstance(event, Update) or event.event_type in GROUP_UPDATES:
+        if not isinstance(event, Update) or _event_type(event) in GROUP_UPDATES:
             return await handler(event, data)
         chat: Chat | None = data.get("event_chat")
         person: User | None = data.get("event_from_user")
@@ -44,6 +45,14 @@ class PrivateChatsOnly(BaseMiddleware):
         if chat is not None and chat.type == ChatType.PRIVATE:
             return await handler(event, data)
         await _point_to_private_chat(event, data["bot"])
+        return None
+
+
+def _event_type(update: Update) -> str | None:
+    """None for an update of a kind this aiogram does not know (nobody behind it: dropped)."""
+    try:
+        return update.event_type
+    except UpdateTypeLookupError:
         return None
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 FLOOD_WARNING = "Слишком много сообщений подряд. Подождите несколько секунд и повторите."
@@ -52,6 +53,10 @@ async def _warn(update: TelegramObject) -> None:
     if not isinstance(update, Update):
         return
     if isinstance(update.callback_query, CallbackQuery):
-        await update.callback_query.answer(FLOOD_WARNING, show_alert=True)
+        try:
+            await update.callback_query.answer(FLOOD_WARNING, show_alert=True)
+        except TelegramBadRequest as exc:  # a press too old to answer: the warning can wait
+            if "query is too old" not in exc.message:
+                raise
     elif isinstance(update.message, Message):
         await update.message.answer(FLOOD_WARNING)

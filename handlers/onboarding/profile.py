@@ -81,8 +81,9 @@ async def new_birth_year(message: Message, state: FSMContext, session: AsyncSess
 async def new_position(
     query: CallbackQuery, callback_data: PositionCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
+    position = parse_position(callback_data.value)  # a refusal must be the press's one answer
     await ui.answer(query)
-    await _saved(query.message, state, session, identity, position=parse_position(callback_data.value))
+    await _saved(query.message, state, session, identity, position=position)
 
 
 async def new_subjects(

@@ -124,10 +124,11 @@ async def skip_file(
     data = await state.get_data()
     if await state.get_state() != RouteDialog.evidence.state or data.get("step_id") != callback_data.step_id:
         raise InvalidInput("Эта кнопка устарела. Откройте шаг заново в /route.")
-    await ui.answer(query)
+    # Answered after the work: marking the step done may still be refused, and that is the answer.
     await _finish(
         query.from_user.id, query.bot, state, session, identity.user, data.get("reflection"), None, None, clock=clock
     )
+    await ui.answer(query)
 
 
 async def _finish(

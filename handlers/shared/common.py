@@ -10,7 +10,7 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services.onboarding import users
 from bot.services.shared.roles import Identity
-from handlers.shared import texts
+from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.commands import help_text
 from handlers.shared.states import Registration
@@ -34,7 +34,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 async def stale_button(query: CallbackQuery) -> None:
     """Buttons from old messages, from a finished dialog, or forged data all end up here."""
-    await query.answer(texts.STALE_BUTTON, show_alert=True)
+    await ui.alert(query, texts.STALE_BUTTON)
 
 
 async def unknown_message(message: Message, identity: Identity) -> None:

@@ -18,12 +18,8 @@ log = logging.getLogger(__name__)
 
 
 async def _reply(update: Update, text: str) -> None:
-    query = update.callback_query
-    if query is not None:
-        # A press Telegram no longer takes an answer for (too old, or a bug answered it already)
-        # still gets the message, in the chat.
-        if not await ui.answer(query, text[:200], show_alert=True) and query.message is not None:
-            await query.bot.send_message(query.message.chat.id, text)
+    if update.callback_query is not None:
+        await ui.alert(update.callback_query, text)
     elif update.message is not None:
         await update.message.answer(text)
 

@@ -24,6 +24,13 @@ async def answer(query: CallbackQuery, text: str | None = None, *, show_alert: b
     return True
 
 
+async def alert(query: CallbackQuery, text: str) -> None:
+    """A refusal or a notice as the press's answer; in the chat when the press is too old to answer
+    (or, by a bug, was answered already), so that it still reaches the person."""
+    if not await answer(query, text[:200], show_alert=True) and query.message is not None:
+        await query.bot.send_message(query.message.chat.id, text)
+
+
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Replace the pressed message in place; fall back to a new message when it can't be edited
     (too old, or deleted). Pressing the same button twice is not an error."""

@@ -13,10 +13,22 @@ from bot.services.admin.content import parse_hours
 from bot.services.mentoring.rules import parse_day
 from bot.services.shared.errors import InvalidInput
 from handlers.events.callbacks import EventAdminCb, EventCb
+from handlers.mentoring.ui import PairCb
 from handlers.monitoring.ui import StatsCb
-from models import Event, RoleGrant
-from tests.support.factories import make_event, make_methodist, org_id, publish, register, the_event, when
-from tests.support.harness import ADMIN_ID
+from models import Event, MentorPair, PairStatus, PairType, RoleGrant, User
+from tests.support import clock
+from tests.support.factories import (
+    compose,
+    make_event,
+    make_methodist,
+    org_id,
+    publish,
+    register,
+    the_broadcast,
+    the_event,
+    when,
+)
+from tests.support.harness import ADMIN_ID, Harness
 from tests.support.indicators_data import PERIOD, seed_dataset
 
 HUGE = "99999999999999999999"  # 20 digits: beyond SQLite's INTEGER and PostgreSQL's BIGINT
@@ -122,9 +134,11 @@ async def test_a_press_too_old_to_answer_still_updates_the_screen(harness, sessi
     data = next(d for text, d in teacher.buttons() if "Начать" in text)
     replies = await teacher.click(data, too_old=True)
     assert "1/" in replies[-1] or "Вопрос" in replies[-1]
-    # A refusal to an old press arrives as a message in the chat.
+    # A refusal to an old press, and a stale button pressed while the bot was down, arrive in the chat.
     replies = await teacher.click(EventAdminCb(action="card", event_id=event_id), too_old=True)
     assert "только методистам" in replies[-1]
+    replies = await teacher.click("subj:3", too_old=True)
+    assert "устарела" in replies[-1] and harness.api.sent("SendMessage", 805)[-1].text == replies[-1]
 
 
 async def test_charts_that_cannot_be_sent_are_reported(harness, sessionmaker):
@@ -162,3 +176,41 @@ async def test_an_unexpected_failure_after_the_answer_still_apologises(harness, 
     harness.errors.records.clear()  # the one error this test causes on purpose
     # The apology tried the press first (the error handler cannot know it was answered): expected.
     harness.api.double_answers.clear()
+
+
+async def test_forged_numbers_inside_valid_buttons_are_refused(harness, sessionmaker):
+    methodist = await make_methodist(harness, sessionmaker, 808, "г. Новочеркасск")
+    await compose(methodist)
+    draft = await the_broadcast(sessionmaker)
+    for value in (HUGE, "-" + HUGE, "٣", "²"):
+        replies = await methodist.click(f"bc:org:{draft.id}:{value}:0:0")
+        assert "Неверные данные кнопки" in replies[-1], value
+    mentor, mentee = harness.user(809), harness.user(810)
+    await register(mentor, name="Наставник Олег")
+    await register(mentee, name="Подопечная Вера")
+    async with sessionmaker() as session, session.begin():
+        ids = dict((await session.execute(select(User.telegram_id, User.id))).all())
+        pair = MentorPair(
+            mentor_id=ids[809],
+            mentee_id=ids[810],
+            type=PairType.subject,
+            goal="Цель",
+            starts_on=clock.moscow_today(),
+            planned_end=clock.moscow_today() + timedelta(days=180),
+            cadence_days=14,
+            status=PairStatus.active,
+            escalation_level=0,
+        )
+        session.add(pair)
+    for months in (2**63 - 1, 120_000, 10):
+        replies = await methodist.click(PairCb(action="months", pair_id=pair.id, value=months))
+        assert "от 3 до 9 месяцев" in replies[-1], months
+
+
+async def test_a_flood_of_old_presses_is_not_an_error(db_url, sessionmaker):
+    harness = Harness(db_url, sessionmaker, throttle_rate=1, throttle_window_s=60)
+    await harness.start()
+    user = harness.user(811)
+    await user.send("/start")
+    assert await user.click("subj:1", too_old=True) == []  # throttled; the warning cannot be answered
+    await harness.stop()  # fails on any error logged

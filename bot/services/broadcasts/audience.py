@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.diagnosis.scoring import DEFICIT_ZONES
 from bot.services.onboarding.users import SUBJECTS
-from bot.services.shared import orgs, roles
+from bot.services.shared import orgs, roles, validation
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.paging import window
 from bot.services.shared.population import pedagogical_worker
@@ -105,10 +105,10 @@ async def toggle(session: AsyncSession, identity: Identity, spec: dict, dimensio
 
 
 def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput("Неверные данные кнопки.") from None
+    number = validation.ascii_number(value, 18)  # from callback data: bounded before it reaches SQL
+    if number is None:
+        raise InvalidInput("Неверные данные кнопки.")
+    return number
 
 
 def _one_of(value: str, allowed) -> str:

@@ -16,8 +16,10 @@ from bot.services.mentoring.rules import (
     DEFAULT_TERM,
     MAX_CADENCE,
     MAX_GOAL,
+    MAX_TERM,
     MAX_TEXT,
     MIN_CADENCE,
+    MIN_TERM,
     TYPE_LABELS,
     cadence_label,
     check_term,
@@ -180,6 +182,8 @@ async def update_terms(
         mentee = await session.get(User, pair.mentee_id)
         start = parse_start(start_text, routes.today(mentee, now))
         pair.planned_end, pair.starts_on = pair.planned_end + (start - pair.starts_on), start
+    if months and not MIN_TERM <= months <= MAX_TERM:  # from a button: bounded before any date arithmetic
+        raise InvalidInput(f"Срок наставничества — от {MIN_TERM} до {MAX_TERM} месяцев.")
     end = add_months(pair.starts_on, months) if months else parse_day(end_text) if end_text else pair.planned_end
     check_term(pair.starts_on, end)
     if cadence_days is not None and not MIN_CADENCE <= cadence_days <= MAX_CADENCE:

@@ -3,15 +3,17 @@ gathers everything stored about a person; `erase` blanks what identifies them, r
 in events still to come and keeps position and organization for aggregate figures."""
 
 from datetime import datetime
+from html import escape
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events import signups
-from bot.services.shared import audit, orgs, timefmt
+from bot.services.shared import audit, orgs, outbox, timefmt
 from models import (
     AreaResult,
     AuditEntry,
+    Broadcast,
     CheckIn,
     DiagnosisAnswer,
     DiagnosisAttempt,
@@ -26,10 +28,13 @@ from models import (
     Route,
     RouteComment,
     RouteStep,
+    StepProposal,
     User,
 )
 
 ERASED = "(удалено по просьбе пользователя)"
+ERASED_NAME = "(удалено)"  # in place of the name inside someone else's text
+MIN_NAME_TO_SEARCH = 5
 
 
 async def export_data(session: AsyncSession, user: User) -> dict:
@@ -63,6 +68,7 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     )
     await session.execute(update(AuditEntry).where(AuditEntry.target == f"tg:{telegram_id}").values(target="tg:erased"))
     await _erase_free_text(session, user.id)
+    await _erase_mentions(session, user.full_name)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None
@@ -107,6 +113,37 @@ async def _erase_free_text(session: AsyncSession, user_id: int) -> None:
         update(MentorPair).where(MentorPair.id.in_(pairs)).values(mentor_review=None, mentee_review=None)
     )
     await session.execute(update(CheckIn).where(CheckIn.pair_id.in_(pairs)).values(discussed=ERASED, next_steps=""))
+
+
+async def _erase_mentions(session: AsyncSession, name: str | None) -> None:
+    """Others' screens wrote the person's name into stored texts: messages queued or sent to a
+    mentor or a methodist (blanked, withdrawn if not sent), audit details, a broadcast's preview, a
+    pair's goal, comments and proposals. A name too short to be told from ordinary words is left
+    to the retention period (bot.services.shared.outbox.forget_sent_payloads)."""
+    if name is None or len(name) < MIN_NAME_TO_SEARCH:
+        return
+    forms = sorted({name, escape(name)})
+    await outbox.forget_mentions(session, forms)
+    for form in forms:
+        for column in (Broadcast.preview, MentorPair.goal, RouteComment.text, StepProposal.title):
+            erased = func.replace(column, form, ERASED_NAME)
+            if getattr(column.type, "length", None):
+                erased = func.substr(erased, 1, column.type.length)
+            await session.execute(
+                update(column.class_)
+                .where(column.contains(form, autoescape=True))
+                .values({column.key: erased})
+                .execution_options(synchronize_session=False)
+            )
+    json_forms = outbox.stored_forms(forms)
+    details = cast(AuditEntry.details, Text)
+    for entry in await session.scalars(
+        select(AuditEntry).where(or_(*(details.contains(form, autoescape=True) for form in json_forms)))
+    ):
+        entry.details = {
+            key: ERASED if isinstance(value, str) and any(form in value for form in forms) else value
+            for key, value in entry.details.items()
+        }
 
 
 async def _export_activity(session: AsyncSession, user: User) -> dict:

@@ -5,10 +5,11 @@ pacing, 429 pauses and 403 "blocked" handling apply to it (see docs). Payload ke
 "text", "buttons" (rows of `button()` / url / packed callback_data dicts), "copy" (copy a message),
 "edit" (the message id to edit instead of sending a new one)."""
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Text, cast, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.db import dialect_insert
@@ -117,5 +118,58 @@ async def cancel_pending(session: AsyncSession, key_prefix: str) -> int:
             OutboxMessage.status == OutboxStatus.pending,
         )
         .values(status=OutboxStatus.cancelled)
+    )
+    return result.rowcount or 0
+
+
+# A payload whose text is gone: what a delivered message keeps after its retention period, and
+# what erasure leaves of a message that named the erased person. The row itself stays: its
+# idempotency key keeps the event from being sent twice, its status counts in reports.
+BLANK: dict[str, Any] = {}
+FINISHED = (OutboxStatus.sent, OutboxStatus.failed, OutboxStatus.blocked, OutboxStatus.cancelled)
+
+
+def stored_forms(texts: list[str]) -> set[str]:
+    """How these texts may appear inside a stored JSON document: as they are, and with non-ASCII
+    characters escaped as \\uXXXX (Python's json.dumps, hence SQLite and PostgreSQL's json here)."""
+    return {form for text in texts if text for form in (text, json.dumps(text)[1:-1])}
+
+
+def _stored_payload() -> Any:
+    return cast(OutboxMessage.payload, Text)
+
+
+async def forget_sent_payloads(session: AsyncSession, before: datetime) -> int:
+    """Retention: the payloads of messages finished (sent, failed, blocked, cancelled) before
+    `before` are blanked; a delivered text needs no copy in the database."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_(FINISHED),
+            func.coalesce(OutboxMessage.sent_at, OutboxMessage.due_at) < before,
+            _stored_payload() != json.dumps(BLANK),
+        )
+        .values(payload=BLANK)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def forget_mentions(session: AsyncSession, texts: list[str]) -> int:
+    """Erasure: every message that contains one of `texts` (a person's name as it was written into
+    messages) is blanked, whoever it was for, and withdrawn if not sent yet. JSON is stored with
+    non-ASCII characters escaped (\\uXXXX) by some backends and as is by others: both are matched."""
+    forms = stored_forms(texts)
+    if not forms:
+        return 0
+    mentioning = or_(*(_stored_payload().contains(form, autoescape=True) for form in forms))
+    await session.execute(
+        update(OutboxMessage)
+        .where(mentioning, OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.sending]))
+        .values(status=OutboxStatus.cancelled, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(
+        update(OutboxMessage).where(mentioning).values(payload=BLANK).execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
