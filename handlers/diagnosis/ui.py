@@ -11,6 +11,7 @@ from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
 from handlers.route.ui import RouteBuildCb  # the route feature checks the attempt again on its side
+from handlers.shared.compact import progress_bar
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
 
@@ -107,16 +108,16 @@ def unfinished_kb(step: Step) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-def progress_bar(done: int, total: int, width: int = 10) -> str:
-    filled = round(width * done / total) if total else 0
-    return f"{'▰' * filled}{'▱' * (width - filled)} {round(100 * done / total) if total else 0}%"
+def answered(done: int, total: int) -> str:
+    percent = round(100 * done / total) if total else 0
+    return f"{progress_bar(100 * done / total if total else 0)} {percent}%"
 
 
 def question(step: Step) -> str:
     q = step.questionnaire
     item = q.items[step.index]
     text = (
-        f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {progress_bar(step.index, q.total)}\n"
+        f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {answered(step.index, q.total)}\n"
         f"<i>Область {area_label(q, item.area)}</i>\n\n<b>{labels.area_code(item.code)}.</b> {esc(item.text)}\n\n"
         f"{_scale(q)}"
     )

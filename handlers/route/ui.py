@@ -8,8 +8,9 @@ from bot.services.route import ActivityPage, Overview, StepView, progress
 from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, area_title
 from bot.services.shared.paging import window
 from bot.services.shared.timefmt import fmt
+from handlers.shared.compact import cut, progress_bar
 from handlers.shared.keyboard_builder import KeyboardBuilder
-from handlers.shared.texts import esc
+from handlers.shared.texts import esc, plural
 from models import Route, RouteStatus, RouteStep, StepStatus
 
 
@@ -54,6 +55,7 @@ class RouteDialog(StatesGroup):
 
 
 PAGE = 8
+STEP_BUTTON = 54  # «12. » and 50 characters of the title
 STATUS_LABELS = {
     RouteStatus.draft: "черновик — ждёт согласования наставником или методистом",
     RouteStatus.approved: "согласован",
@@ -62,7 +64,7 @@ STATUS_LABELS = {
 }
 NO_DIAGNOSIS = (
     "Индивидуальный образовательный маршрут строится по результатам самодиагностики. "
-    "Пройдите её: /diagnostics — это займёт 10–15 минут."
+    "Пройдите её: /diagnostics — это займёт около {minutes}."
 )
 CAN_BUILD = (
     "Самодиагностика пройдена. Бот составит ИОМ на полугодие: до трёх приоритетных дефицитов, "
@@ -89,18 +91,23 @@ def _mark(step: RouteStep, today) -> str:
     return "⚠️" if step.deadline < today else "▫️"
 
 
+def _no_diagnosis(ov: Overview) -> str:
+    minutes = ov.diagnosis_minutes or 1
+    return NO_DIAGNOSIS.format(minutes=f"{minutes} {plural(minutes, 'минуты', 'минут', 'минут')}")
+
+
 def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
     at = window(len(ov.steps), page, PAGE)
     head = [f"{notice}\n" if notice else ""]
     if ov.route is None:
-        return "\n".join(head + [CAN_BUILD if ov.latest_attempt_id else NO_DIAGNOSIS]).strip()
+        return "\n".join(head + [CAN_BUILD if ov.latest_attempt_id else _no_diagnosis(ov)]).strip()
     route, steps = ov.route, ov.steps
     done = sum(s.status == StepStatus.done for s in steps)
     percent = progress(steps)
     head += [
         f"<b>Мой ИОМ</b> — {STATUS_LABELS.get(route.status, route.status.value)}",
         f"Период: {route.period_start:%d.%m.%Y} — {route.period_end:%d.%m.%Y}",
-        f"Выполнено: {done} из {len(steps)} ({percent}%) {'▰' * (percent // 10)}{'▱' * (10 - percent // 10)}",
+        f"Выполнено: {done} из {len(steps)} ({percent}%) {progress_bar(percent)}",
     ]
     if ov.latest_attempt_id and ov.latest_attempt_id != route.attempt_id:
         head.append("Есть новая диагностика — маршрут можно перестроить.")
@@ -126,7 +133,9 @@ def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
     at = window(len(ov.steps), page, PAGE)
     shown = at.slice(ov.steps)
     for number, step in enumerate(shown, start=at.offset + 1):
-        kb.button(text=f"{number}. {step.title[:50]}", callback_data=StepCb(action="open", step_id=step.id))
+        kb.button(
+            text=cut(f"{number}. {step.title}", STEP_BUTTON), callback_data=StepCb(action="open", step_id=step.id)
+        )
     nav = kb.page_nav(at.page, at.pages, lambda p: RouteCb(action="view", page=p), counter=False)
     kb.button(text="➕ Свой шаг", callback_data=RouteCb(action="own"))
     kb.button(text="📄 Скачать ИОМ", callback_data=RouteCb(action="pdf"))
@@ -213,7 +222,7 @@ def replacements_kb(page: ActivityPage) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     step_id = page.step.id
     for activity in page.items:
-        kb.button(text=activity.title[:60], callback_data=ReplaceCb(step_id=step_id, activity_id=activity.id))
+        kb.button(text=cut(activity.title, 60), callback_data=ReplaceCb(step_id=step_id, activity_id=activity.id))
     nav = kb.page_nav(page.page, page.pages, lambda p: ReplaceCb(step_id=step_id, page=p), counter=False)
     kb.button(text="« Назад", callback_data=StepCb(action="open", step_id=step_id))
     return kb.adjust(*[1] * len(page.items), *([nav] if nav else []), 1).as_markup()

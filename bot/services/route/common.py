@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import content
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.timefmt import local
 from models import AttemptStatus, DiagnosisAttempt, Route, RouteStatus, RouteStep, StepStatus, User
@@ -64,13 +65,17 @@ class Overview:
     steps: list[RouteStep]
     latest_attempt_id: int | None  # offer to build, or to rebuild when newer than the route's
     today: date
+    diagnosis_minutes: int | None = None  # how long /diagnostics takes, when it is still to do
 
 
 async def overview(session: AsyncSession, user: User, now: datetime) -> Overview:
     route = await current(session, user)
     attempt = await latest_attempt(session, user.id)
     steps = await steps_of(session, route.id) if route else []
-    return Overview(route, steps, attempt.id if attempt else None, today(user, now))
+    minutes = None
+    if route is None and attempt is None:  # said the way /diagnostics says it, from the same questionnaire
+        minutes = (await content.current_questionnaire(session, "teacher")).minutes
+    return Overview(route, steps, attempt.id if attempt else None, today(user, now), minutes)
 
 
 async def owned_step(
