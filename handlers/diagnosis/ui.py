@@ -10,7 +10,7 @@ from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
-from handlers.route.ui import RouteBuildCb  # the route feature checks the attempt again on its side
+from handlers.route.ui import ResultsRouteCb  # the route feature checks the attempt again on its side
 from handlers.shared.compact import progress_bar
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
@@ -35,6 +35,10 @@ ZONE_MARKS = {"severe": "🔴", "partial": "🟠", "norm": "🟢", "resource": "
 MOVED = "Анкета продолжается в новом сообщении ниже ⬇️"
 DONE = "✅ Все ответы сохранены, спасибо! Результат — ниже."
 MAX_POINT_LINES = 12
+ANSWER_WITH_BUTTONS = (
+    "Сейчас идёт самодиагностика: отвечайте кнопками под вопросом (0–3). Повторяю вопрос ниже; "
+    "«Пауза» — продолжить позже."
+)
 
 
 def area_label(q: Questionnaire, code: str) -> str:
@@ -213,7 +217,7 @@ def result_kb(res: Result) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack()
+                    text="🧭 Построить ИОМ", callback_data=ResultsRouteCb(attempt_id=res.attempt.id).pack()
                 )
             ]
         ]

@@ -14,7 +14,16 @@ from bot.services import route as routes
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.route import ui as rui
-from handlers.route.ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
+from handlers.route.ui import (
+    RebuildCb,
+    ReplaceCb,
+    ResultsRouteCb,
+    RouteBuildCb,
+    RouteCb,
+    RouteDialog,
+    SkipFileCb,
+    StepCb,
+)
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import NOT_COMMAND, TYPED, Has
@@ -48,14 +57,26 @@ async def view(
 
 
 async def build(
-    query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity, clock: Clock
+    query: CallbackQuery,
+    callback_data: RouteBuildCb | ResultsRouteCb,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
 ) -> None:
     user = identity.user
     route = await routes.start_build(session, user, callback_data.attempt_id, clock())
+    reply = _below if isinstance(callback_data, ResultsRouteCb) else ui.show
     if route is None:
-        await ui.show(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
+        await reply(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
         return
-    await _show_built(query, session, user, route, clock=clock)
+    ov = await routes.overview(session, user, clock())
+    await reply(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
+
+
+async def _below(query: CallbackQuery, text: str, markup) -> None:
+    """A new message under the pressed one, which stays as it is (the diagnosis results)."""
+    await query.answer()
+    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 async def rebuild(
@@ -237,6 +258,7 @@ def setup() -> Router:
     router.message.register(route_command, Command("route"))
     router.callback_query.register(view, RouteCb.filter(F.action == "view"), flags=READ_ONLY)
     router.callback_query.register(build, RouteBuildCb.filter())
+    router.callback_query.register(build, ResultsRouteCb.filter())
     router.callback_query.register(rebuild, RebuildCb.filter())
     router.callback_query.register(download, RouteCb.filter(F.action == "pdf"), flags=READ_ONLY)
     router.callback_query.register(open_step, StepCb.filter(F.action == "open"), flags=READ_ONLY)

@@ -5,7 +5,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.route import ActivityPage, Overview, StepView, progress
-from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, area_title
+from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, ZONE_TITLES, area_title
 from bot.services.shared.paging import window
 from bot.services.shared.timefmt import fmt
 from handlers.shared.compact import cut, progress_bar
@@ -15,7 +15,12 @@ from models import Route, RouteStatus, RouteStep, StepStatus
 
 
 class RouteBuildCb(CallbackData, prefix="rbuild"):
-    """Also the «Построить ИОМ» button of the diagnosis result message."""
+    attempt_id: int
+
+
+class ResultsRouteCb(CallbackData, prefix="rbuildr"):
+    """«Построить ИОМ» under the diagnosis results: the route comes as a new message below them,
+    and the results stay in the chat."""
 
     attempt_id: int
 
@@ -121,7 +126,19 @@ def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
         )
     if not steps:
         lines.append("В маршруте нет шагов — добавьте свой.")
-    return "\n".join([line for line in head if line] + [""] + lines)
+    return "\n".join([line for line in head if line] + [""] + lines + _waiting(ov))
+
+
+def _waiting(ov: Overview) -> list[str]:
+    if not ov.waiting:
+        return []
+    areas = ", ".join(f"«{esc(d.title)}» ({ZONE_TITLES.get(d.zone, d.zone)})" for d in ov.waiting)
+    many = len(ov.waiting) > 1
+    return [
+        f"\n⏳ {'Области' if many else 'Область'} {areas} {'войдут' if many else 'войдёт'} в следующий маршрут: "
+        f"в ИОМ на полугодие берётся не больше {ov.limit} приоритетных дефицитов, сначала выраженные. "
+        "Пройдите диагностику снова, когда закончите этот маршрут."
+    ]
 
 
 def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
