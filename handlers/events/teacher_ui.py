@@ -10,6 +10,7 @@ from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS
 from bot.services.shared.timefmt import fmt, local
 from handlers.events.callbacks import EventCb, EventListCb, FeedbackSkipCb, OfferCb
+from handlers.shared.compact import cut
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import Event, EventRegistration, EventStatus, RegistrationStatus
@@ -153,7 +154,7 @@ def event_list_kb(page: EventPage, zone: str) -> InlineKeyboardMarkup:
         kb.button(text=f"• {label}" if view == page.view else label, callback_data=EventListCb(view=view.value))
     for item in page.items:
         kb.button(
-            text=f"{local(item.event.starts_at, zone):%d.%m} {item.event.title[:50]}",
+            text=cut(f"{local(item.event.starts_at, zone):%d.%m} {item.event.title}", 56),
             callback_data=EventCb(action="open", event_id=item.event.id, view=page.view.value, page=page.page),
         )
     nav = kb.page_nav(page.page, page.pages, lambda p: EventListCb(view=page.view.value, page=p))

@@ -114,3 +114,13 @@ async def test_a_waitlist_offer_leaves_time_before_the_start_and_reads_plainly(h
     await c.click(EventCb(action="leave", event_id=tight))
     # No time to claim and come: the seat is not offered with a deadline at the start; it stays open.
     assert (await registration(sessionmaker, 1709, tight)).status == RegistrationStatus.waitlisted
+
+
+async def test_a_long_event_title_is_cut_at_a_word_on_its_list_button(harness, sessionmaker):
+    t = harness.user(1710)
+    await register(t)
+    await make_event(sessionmaker, "Практикум по цифровой образовательной среде и ФГИС «Моя школа» для учителей")
+    await t.send("/events")
+    await t.press("Все")
+    label = next(text for text, _ in t.buttons() if "Практикум" in text)
+    assert label.endswith(" среде и…") and len(label) <= 56  # not «…и ФГИС «Моя» cut mid-title
