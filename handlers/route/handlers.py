@@ -182,10 +182,12 @@ async def not_a_file(message: Message) -> None:
 async def postpone_start(
     query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
+    route, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.postpone)
     await state.set_data({"step_id": step.id})
-    await ui.show(query, rui.ASK_DATE)
+    await ui.show(
+        query, f"{rui.ASK_DATE}\nМаршрут рассчитан до {route.period_end:%d.%m.%Y}: срок — не позже этой даты."
+    )
 
 
 async def got_date(

@@ -81,7 +81,7 @@ async def test_a_step_cannot_be_postponed_past_the_routes_period(harness, sessio
     async with sessionmaker() as session:
         period_end = (await session.get(Route, step.route_id)).period_end
     await t.click(StepCb(action="open", step_id=step.id))
-    await t.press("Перенести срок")
+    assert "не позже этой даты" in (await t.press("Перенести срок"))[-1]
     refused = (await t.send(f"{period_end + timedelta(days=1):%d.%m.%Y}"))[-1]
     assert f"Маршрут рассчитан до {period_end:%d.%m.%Y}" in refused
     assert (await route_steps(sessionmaker, 1806))[0].deadline == step.deadline
