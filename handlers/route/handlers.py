@@ -13,6 +13,7 @@ from bot.render import pdf
 from bot.services import route as routes
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.route import overview_ui as oui
 from handlers.route import ui as rui
 from handlers.route.ui import (
     RebuildCb,
@@ -32,7 +33,7 @@ from models import Route, User
 
 async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = "", *, clock: Clock):
     ov = await routes.overview(session, user, clock())
-    return rui.overview(ov, user.timezone, page, notice), rui.overview_kb(ov, page)
+    return oui.overview(ov, user.timezone, page, notice), oui.overview_kb(ov, page)
 
 
 async def _card(session: AsyncSession, user: User, step_id: int, notice: str = ""):
@@ -69,8 +70,7 @@ async def build(
     if route is None:
         await reply(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
         return
-    ov = await routes.overview(session, user, clock())
-    await reply(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
+    await _show_built(query, session, user, route, clock=clock, reply=reply)
 
 
 async def _below(query: CallbackQuery, text: str, markup) -> None:
@@ -87,9 +87,11 @@ async def rebuild(
     await _show_built(query, session, user, route, clock=clock)
 
 
-async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, route: Route, clock: Clock) -> None:
+async def _show_built(
+    query: CallbackQuery, session: AsyncSession, user: User, route: Route, clock: Clock, reply=ui.show
+) -> None:
     ov = await routes.overview(session, user, clock())
-    await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
+    await reply(query, oui.overview(ov, user.timezone, notice=oui.built(route, len(ov.steps))), oui.overview_kb(ov))
 
 
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity, clock: Clock) -> None:
@@ -168,7 +170,7 @@ async def _finish(
     )
     await state.clear()
     percent = routes.progress(await routes.steps_of(session, route.id))
-    text, markup = await _overview(session, user, notice=rui.done_notice(percent, route), clock=clock)
+    text, markup = await _overview(session, user, notice=oui.done_notice(percent, route), clock=clock)
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
