@@ -29,7 +29,11 @@ HEADERS = (
     "Сопровождающий",
     "Отметка о выполнении",
 )
-WIDTHS = (6, 26, 38, 34, 24, 27, 19, 28, 23, 27, 25)  # mm, 277 in all: landscape A4 less margins
+# mm, 277 in all: landscape A4 less margins. Each column is at least as wide as the longest word of
+# its header in bold 7 pt plus the cell's padding, so no header breaks inside a word
+# («Сопровождающий» needs about 29 mm); tests/unit/test_pdf_layout.py measures it.
+WIDTHS = (6, 26, 34, 34, 24, 27, 19, 28, 23, 31, 25)
+HEADER_FONT_SIZE = 7
 POSITIONS = {
     Position.teacher: "учитель",
     Position.educator: "воспитатель",
@@ -168,7 +172,7 @@ def _plan(pdf: FPDF, r: Report) -> None:
 
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(0, 7, "План", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, size=7)
+    pdf.set_font(FAMILY, size=HEADER_FONT_SIZE)
     with pdf.table(
         col_widths=WIDTHS,
         text_align="LEFT",

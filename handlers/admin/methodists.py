@@ -20,8 +20,9 @@ from handlers.shared.states import Grant
 from models import Role
 
 GRANT_USAGE = (
-    "Использование: <code>/grant TELEGRAM_ID</code> — затем выберите зону ответственности методиста.\n"
-    "Telegram ID человек может узнать, например, у @userinfobot."
+    "Использование: <code>/grant номер</code>, где номер — числовой идентификатор человека в Telegram, "
+    "например <code>/grant 123456789</code>; затем выберите зону ответственности методиста.\n"
+    "Свой номер человек может узнать, например, у @userinfobot."
 )
 
 
@@ -85,7 +86,7 @@ async def grant_scope(
 async def _methodists_page(session: AsyncSession, identity: Identity, page: int):
     grants, page, pages = await roles.list_grants(session, Role.methodist, page)
     if not grants:
-        return "Методистов пока нет. Назначить: /grant TELEGRAM_ID", None
+        return "Методистов пока нет. Назначить: /grant и номер человека в Telegram", None
     lines = [f"<b>Методисты</b> (стр. {page + 1} из {pages})" if pages > 1 else "<b>Методисты</b>"]
     named = [(grant, await orgs.display_name(session, grant.scope_org_id)) for grant in grants]
     names = await roles.holder_names(session, [grant.telegram_id for grant in grants])

@@ -7,7 +7,7 @@ import logging
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from handlers.diagnosis import ui as ui_dg
 from handlers.diagnosis.ui import AnswerCb, MenuCb
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
+from handlers.shared.filters import NOT_COMMAND
 from models import User
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,20 @@ async def pause(query: CallbackQuery, callback_data: AnswerCb, session: AsyncSes
         pass  # nothing changed on the server; /diagnostics still offers «Продолжить»
 
 
+class InQuestionnaire(Filter):
+    """The person has a questionnaire open (in progress, paused or not)."""
+
+    async def __call__(self, event: Message, identity: Identity | None = None, session: AsyncSession | None = None):
+        return bool(identity and identity.user and session and await diagnosis.in_progress(session, identity.user.id))
+
+
+async def typed_instead_of_answering(message: Message, session: AsyncSession, identity: Identity) -> None:
+    """Text while a question waits for its buttons: say so and bring the question down to the text."""
+    step = await diagnosis.unfinished(session, identity.user)
+    await message.answer(ui_dg.ANSWER_WITH_BUTTONS)
+    await _send_question(message.bot, message.chat.id, step)
+
+
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Registered())
     router.message.register(diagnostics, Command("diagnostics"), flags=READ_ONLY)
@@ -160,4 +175,5 @@ def setup() -> Router:
     router.callback_query.register(answer, AnswerCb.filter(F.action == "a"))
     router.callback_query.register(back, AnswerCb.filter(F.action == "b"))
     router.callback_query.register(pause, AnswerCb.filter(F.action == "p"))
+    router.message.register(typed_instead_of_answering, StateFilter(None), NOT_COMMAND, InQuestionnaire())
     return router

@@ -10,8 +10,9 @@ from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
-from handlers.route.ui import RouteBuildCb  # the route feature checks the attempt again on its side
+from handlers.route.ui import ResultsRouteCb  # the route feature checks the attempt again on its side
 from handlers.shared.callbacks import Int64
+from handlers.shared.compact import progress_bar
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
 
@@ -35,6 +36,10 @@ ZONE_MARKS = {"severe": "🔴", "partial": "🟠", "norm": "🟢", "resource": "
 MOVED = "Анкета продолжается в новом сообщении ниже ⬇️"
 DONE = "✅ Все ответы сохранены, спасибо! Результат — ниже."
 MAX_POINT_LINES = 12
+ANSWER_WITH_BUTTONS = (
+    "Сейчас идёт самодиагностика: отвечайте кнопками под вопросом (0–3). Повторяю вопрос ниже; "
+    "«Пауза» — продолжить позже."
+)
 
 
 def area_label(q: Questionnaire, code: str) -> str:
@@ -108,16 +113,16 @@ def unfinished_kb(step: Step) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-def progress_bar(done: int, total: int, width: int = 10) -> str:
-    filled = round(width * done / total) if total else 0
-    return f"{'▰' * filled}{'▱' * (width - filled)} {round(100 * done / total) if total else 0}%"
+def answered(done: int, total: int) -> str:
+    percent = round(100 * done / total) if total else 0
+    return f"{progress_bar(100 * done / total if total else 0)} {percent}%"
 
 
 def question(step: Step) -> str:
     q = step.questionnaire
     item = q.items[step.index]
     text = (
-        f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {progress_bar(step.index, q.total)}\n"
+        f"<b>{esc(q.title)}</b>\nВопрос {step.index + 1} из {q.total}  {answered(step.index, q.total)}\n"
         f"<i>Область {area_label(q, item.area)}</i>\n\n<b>{labels.area_code(item.code)}.</b> {esc(item.text)}\n\n"
         f"{_scale(q)}"
     )
@@ -218,7 +223,7 @@ def result_kb(res: Result) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack()
+                    text="🧭 Построить ИОМ", callback_data=ResultsRouteCb(attempt_id=res.attempt.id).pack()
                 )
             ]
         ]

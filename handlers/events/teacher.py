@@ -72,7 +72,7 @@ async def join(
     card = await event_catalog.join(session, user, callback_data.event_id, signup_policy, clock())
     await ui.show(
         query,
-        ui_ev.card(card, user.timezone, notice=ui_ev.joined(card)),
+        ui_ev.card(card, user.timezone, notice=ui_ev.joined(card, signup_policy.reminders_ahead(card.event, clock()))),
         ui_ev.card_kb(card, callback_data.view, callback_data.page),
     )
 
@@ -148,7 +148,8 @@ async def answer_offer(
     registration, event = await waitlist.answer_offer(
         session, user, callback_data.reg_id, callback_data.accept, signup_policy, clock()
     )
-    await ui.show(query, ui_ev.offer_answered(registration, event, user.timezone), ui_ev.open_event_kb(event.id))
+    ahead = signup_policy.reminders_ahead(event, clock())
+    await ui.show(query, ui_ev.offer_answered(registration, event, user.timezone, ahead), ui_ev.open_event_kb(event.id))
 
 
 async def rate(

@@ -10,6 +10,7 @@ from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS
 from bot.services.shared.timefmt import fmt, local
 from handlers.events.callbacks import EventCb, EventListCb, FeedbackSkipCb, OfferCb
+from handlers.shared.compact import cut
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import Event, EventRegistration, EventStatus, RegistrationStatus
@@ -51,11 +52,7 @@ def event_list(page: EventPage, zone: str) -> str:
     if page.view == View.recommended and not page.areas:
         lines.append("<i>Рекомендации появятся после самодиагностики, пока показаны все мероприятия.</i>")
     if not page.items:
-        lines.append(
-            "\nВы пока никуда не записаны. Выберите мероприятие во вкладке «Все»."
-            if page.view == View.mine
-            else "\nПредстоящих мероприятий для вашей организации пока нет."
-        )
+        lines.append(_nothing(page))
     for number, item in enumerate(page.items, start=page.page * PAGE_SIZE + 1):
         event = item.event
         marks = [LIST_MARKS[item.status]] if item.status in LIST_MARKS else []
@@ -66,6 +63,18 @@ def event_list(page: EventPage, zone: str) -> str:
             f"{fmt(event.starts_at, zone)}" + "".join(f"\n{mark}" for mark in marks)
         )
     return "\n".join(lines)
+
+
+def _nothing(page: EventPage) -> str:
+    if page.view == View.mine:
+        return "\nВы пока никуда не записаны. Выберите мероприятие во вкладке «Все»."
+    if page.view == View.recommended and page.areas:
+        areas = ", ".join(f"«{TEACHER_AREAS.get(a, str(a))}»" for a in sorted(page.areas))
+        return (
+            f"\nПод ваши дефициты ({areas}) предстоящих мероприятий пока нет. "
+            "Бот подберёт их, когда методисты добавят новые; а пока посмотрите все мероприятия."
+        )
+    return "\nПредстоящих мероприятий для вашей организации пока нет."
 
 
 def card(c: EventCard, zone: str, notice: str = "") -> str:
@@ -108,19 +117,27 @@ def my_status(c: EventCard, zone: str) -> str:
     return "✅ вы записаны"
 
 
-def joined(c: EventCard) -> str:
+def reminders(offsets_h: list[float]) -> str:
+    """What the bot will actually send: only the reminders still ahead (reminders.reminders_ahead)."""
+    if not offsets_h:
+        return "До начала осталось совсем мало времени, напоминания не будет."
+    named = [{24.0: "за сутки", 1.0: "за час"}.get(h, f"за {h:g} ч") for h in sorted(offsets_h, reverse=True)]
+    return f"Бот напомнит о мероприятии {' и '.join(named)} до начала."
+
+
+def joined(c: EventCard, offsets_h: list[float]) -> str:
     if c.registration is not None and c.registration.status == RegistrationStatus.waitlisted:
         return "Мест нет — вы добавлены в лист ожидания. Если место освободится, бот пришлёт предложение."
-    return "Готово: вы записаны. Бот напомнит о мероприятии заранее."
+    return f"Готово: вы записаны. {reminders(offsets_h)}"
 
 
 def leave_question(event: Event) -> str:
     return f"Отменить вашу запись на «{esc(event.title)}»?\nВаше место (или место в листе ожидания) перейдёт другим."
 
 
-def offer_answered(registration: EventRegistration, event: Event, zone: str) -> str:
+def offer_answered(registration: EventRegistration, event: Event, zone: str, offsets_h: list[float]) -> str:
     if registration.status == RegistrationStatus.registered:
-        return f"Вы записаны на «{esc(event.title)}», {fmt(event.starts_at, zone)}. Бот напомнит о мероприятии заранее."
+        return f"Вы записаны на «{esc(event.title)}», {fmt(event.starts_at, zone)}. {reminders(offsets_h)}"
     return f"Вы отказались от места на «{esc(event.title)}». Место передано следующему в очереди."
 
 
@@ -137,10 +154,12 @@ def event_list_kb(page: EventPage, zone: str) -> InlineKeyboardMarkup:
         kb.button(text=f"• {label}" if view == page.view else label, callback_data=EventListCb(view=view.value))
     for item in page.items:
         kb.button(
-            text=f"{local(item.event.starts_at, zone):%d.%m} {item.event.title[:50]}",
+            text=cut(f"{local(item.event.starts_at, zone):%d.%m} {item.event.title}", 56),
             callback_data=EventCb(action="open", event_id=item.event.id, view=page.view.value, page=page.page),
         )
     nav = kb.page_nav(page.page, page.pages, lambda p: EventListCb(view=page.view.value, page=p))
+    if page.view == View.recommended and page.areas and not page.items:
+        kb.button(text="📋 Показать все мероприятия", callback_data=EventListCb(view=View.all.value))
     return kb.adjust(3, *[1] * len(page.items), nav or 1).as_markup()
 
 

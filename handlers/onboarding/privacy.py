@@ -1,5 +1,6 @@
 """/my_data and /delete_me: the user's rights under 152-ФЗ."""
 
+import asyncio
 import json
 
 from aiogram import Router
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
+from bot.render import personal_data
 from bot.services.events import seats
 from bot.services.onboarding import privacy
 from bot.services.shared.roles import Identity
@@ -18,11 +20,18 @@ from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.callbacks import DeleteMeCb
 
 
-async def my_data(message: Message, session: AsyncSession, identity: Identity) -> None:
-    payload = json.dumps(await privacy.export_data(session, identity.user), ensure_ascii=False, indent=2)
+async def my_data(message: Message, session: AsyncSession, identity: Identity, clock: Clock) -> None:
+    """A document to read, in Russian, and the same data as JSON for machines."""
+    data = await privacy.export_data(session, identity.user)
+    readable = await asyncio.to_thread(personal_data.document, data, identity.user.timezone, clock())
+    await message.answer_document(
+        BufferedInputFile(readable, filename="my_data.pdf"),
+        caption="Все данные, которые бот хранит о вас, — в этом документе.",
+    )
+    payload = json.dumps(data, ensure_ascii=False, indent=2)
     await message.answer_document(
         BufferedInputFile(payload.encode("utf-8"), filename="my_data.json"),
-        caption="Все данные, которые бот хранит о вас.",
+        caption="Те же данные в машиночитаемом виде: для переноса в другие системы.",
     )
 
 

@@ -59,6 +59,15 @@ async def edit_field(
     await ui.show(query, f"{prompt}\n(/cancel — отменить)", markup)
 
 
+async def _saved_in_place(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity, **changes
+) -> None:
+    """A choice made with buttons: the picker turns into the saved profile, no buttons left behind."""
+    await users.update_profile(session, identity.user, **changes)
+    await state.clear()
+    await ui.show(query, f"{SAVED}\n\n{await _profile_text(session, identity)}", keyboards.profile_menu())
+
+
 async def _saved(target: Message, state: FSMContext, session: AsyncSession, identity: Identity, **changes) -> None:
     await users.update_profile(session, identity.user, **changes)
     await state.clear()
@@ -81,17 +90,15 @@ async def new_birth_year(message: Message, state: FSMContext, session: AsyncSess
 async def new_position(
     query: CallbackQuery, callback_data: PositionCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    position = parse_position(callback_data.value)  # a refusal must be the press's one answer
-    await ui.answer(query)
-    await _saved(query.message, state, session, identity, position=position)
+    await _saved_in_place(query, state, session, identity, position=parse_position(callback_data.value))
 
 
 async def new_subjects(
     query: CallbackQuery, callback_data: SubjectCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
     if await toggle_subject(query, callback_data, state) is None:
-        await ui.answer(query)
-        await _saved(query.message, state, session, identity, subjects=(await state.get_data()).get("subjects", []))
+        subjects = (await state.get_data()).get("subjects", [])
+        await _saved_in_place(query, state, session, identity, subjects=subjects)
 
 
 async def new_timezone(
@@ -99,8 +106,7 @@ async def new_timezone(
 ) -> None:
     if not timefmt.is_listed(callback_data.zone):
         raise InvalidInput("Выберите часовой пояс кнопкой из списка.")
-    await ui.answer(query)
-    await _saved(query.message, state, session, identity, timezone=callback_data.zone)
+    await _saved_in_place(query, state, session, identity, timezone=callback_data.zone)
 
 
 async def new_organization(
@@ -109,8 +115,7 @@ async def new_organization(
     org = await orgs.get(session, callback_data.org_id)
     if org.kind not in (OrgKind.school, OrgKind.other):
         raise InvalidInput("Выберите конкретную организацию, а не муниципалитет.")
-    await ui.answer(query)
-    await _saved(query.message, state, session, identity, organization_id=org.id, timezone=org.timezone)
+    await _saved_in_place(query, state, session, identity, organization_id=org.id, timezone=org.timezone)
 
 
 async def not_text(message: Message) -> None:

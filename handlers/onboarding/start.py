@@ -39,14 +39,14 @@ async def start(
         text, markup = await prompt_for(current, await state.get_data(), session, identity)
         await message.answer(f"{texts.RESUME}\n\n{text}", reply_markup=markup)
         return
-    note = ""
+    note, warning = "", ""
     if code:
         try:
             invite = await invites.find_valid(session, code, clock())
             note = f"Вас пригласили в организацию: <b>{texts.esc(await invites.describe_org(session, invite))}</b>.\n\n"
-        except DomainError as exc:
-            note, code = f"{exc.user_message}\n\n", ""
-    await message.answer(texts.WELCOME + note + texts.CONSENT, reply_markup=keyboards.consent(code))
+        except DomainError as exc:  # first, before the long welcome, or nobody reads it
+            warning, code = f"⚠️ {exc.user_message} Организацию вы выберете сами при регистрации.\n\n", ""
+    await message.answer(warning + texts.WELCOME + note + texts.CONSENT, reply_markup=keyboards.consent(code))
 
 
 async def _greet_registered(

@@ -13,8 +13,18 @@ from bot.render import pdf
 from bot.services import route as routes
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.route import overview_ui as oui
 from handlers.route import ui as rui
-from handlers.route.ui import RebuildCb, ReplaceCb, RouteBuildCb, RouteCb, RouteDialog, SkipFileCb, StepCb
+from handlers.route.ui import (
+    RebuildCb,
+    ReplaceCb,
+    ResultsRouteCb,
+    RouteBuildCb,
+    RouteCb,
+    RouteDialog,
+    SkipFileCb,
+    StepCb,
+)
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import NOT_COMMAND, TYPED, Has
@@ -23,7 +33,7 @@ from models import Route, User
 
 async def _overview(session: AsyncSession, user: User, page: int = 0, notice: str = "", *, clock: Clock):
     ov = await routes.overview(session, user, clock())
-    return rui.overview(ov, user.timezone, page, notice), rui.overview_kb(ov, page)
+    return oui.overview(ov, user.timezone, page, notice), oui.overview_kb(ov, page)
 
 
 async def _card(session: AsyncSession, user: User, step_id: int, notice: str = ""):
@@ -48,14 +58,25 @@ async def view(
 
 
 async def build(
-    query: CallbackQuery, callback_data: RouteBuildCb, session: AsyncSession, identity: Identity, clock: Clock
+    query: CallbackQuery,
+    callback_data: RouteBuildCb | ResultsRouteCb,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
 ) -> None:
     user = identity.user
     route = await routes.start_build(session, user, callback_data.attempt_id, clock())
+    reply = _below if isinstance(callback_data, ResultsRouteCb) else ui.show
     if route is None:
-        await ui.show(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
+        await reply(query, rui.REBUILD_ASK, rui.rebuild_kb(callback_data.attempt_id))
         return
-    await _show_built(query, session, user, route, clock=clock)
+    await _show_built(query, session, user, route, clock=clock, reply=reply)
+
+
+async def _below(query: CallbackQuery, text: str, markup) -> None:
+    """A new message under the pressed one, which stays as it is (the diagnosis results)."""
+    await query.answer()
+    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 async def rebuild(
@@ -66,9 +87,11 @@ async def rebuild(
     await _show_built(query, session, user, route, clock=clock)
 
 
-async def _show_built(query: CallbackQuery, session: AsyncSession, user: User, route: Route, clock: Clock) -> None:
+async def _show_built(
+    query: CallbackQuery, session: AsyncSession, user: User, route: Route, clock: Clock, reply=ui.show
+) -> None:
     ov = await routes.overview(session, user, clock())
-    await ui.show(query, rui.overview(ov, user.timezone, notice=rui.built(route, len(ov.steps))), rui.overview_kb(ov))
+    await reply(query, oui.overview(ov, user.timezone, notice=oui.built(route, len(ov.steps))), oui.overview_kb(ov))
 
 
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity, clock: Clock) -> None:
@@ -148,7 +171,7 @@ async def _finish(
     )
     await state.clear()
     percent = routes.progress(await routes.steps_of(session, route.id))
-    text, markup = await _overview(session, user, notice=rui.done_notice(percent, route), clock=clock)
+    text, markup = await _overview(session, user, notice=oui.done_notice(percent, route), clock=clock)
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -162,10 +185,12 @@ async def not_a_file(message: Message) -> None:
 async def postpone_start(
     query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
+    route, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
     await state.set_state(RouteDialog.postpone)
     await state.set_data({"step_id": step.id})
-    await ui.show(query, rui.ASK_DATE)
+    await ui.show(
+        query, f"{rui.ASK_DATE}\nМаршрут рассчитан до {route.period_end:%d.%m.%Y}: срок — не позже этой даты."
+    )
 
 
 async def got_date(
@@ -238,6 +263,7 @@ def setup() -> Router:
     router.message.register(route_command, Command("route"))
     router.callback_query.register(view, RouteCb.filter(F.action == "view"), flags=READ_ONLY)
     router.callback_query.register(build, RouteBuildCb.filter())
+    router.callback_query.register(build, ResultsRouteCb.filter())
     router.callback_query.register(rebuild, RebuildCb.filter())
     router.callback_query.register(download, RouteCb.filter(F.action == "pdf"), flags=READ_ONLY)
     router.callback_query.register(open_step, StepCb.filter(F.action == "open"), flags=READ_ONLY)

@@ -4,18 +4,23 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.route import ActivityPage, Overview, StepView, progress
+from bot.services.route import ActivityPage, StepView
 from bot.services.shared.labels import FORM_LABELS, KIND_LABELS, area_title
-from bot.services.shared.paging import window
 from bot.services.shared.timefmt import fmt
 from handlers.shared.callbacks import Int64
+from handlers.shared.compact import cut
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
-from models import Route, RouteStatus, RouteStep, StepStatus
+from models import RouteStatus, RouteStep, StepStatus
 
 
 class RouteBuildCb(CallbackData, prefix="rbuild"):
-    """Also the «Построить ИОМ» button of the diagnosis result message."""
+    attempt_id: Int64
+
+
+class ResultsRouteCb(CallbackData, prefix="rbuildr"):
+    """«Построить ИОМ» under the diagnosis results: the route comes as a new message below them,
+    and the results stay in the chat."""
 
     attempt_id: Int64
 
@@ -55,20 +60,7 @@ class RouteDialog(StatesGroup):
 
 
 PAGE = 8
-STATUS_LABELS = {
-    RouteStatus.draft: "черновик — ждёт согласования наставником или методистом",
-    RouteStatus.approved: "согласован",
-    RouteStatus.active: "в работе",
-    RouteStatus.completed: "выполнен 🎉",
-}
-NO_DIAGNOSIS = (
-    "Индивидуальный образовательный маршрут строится по результатам самодиагностики. "
-    "Пройдите её: /diagnostics — это займёт 10–15 минут."
-)
-CAN_BUILD = (
-    "Самодиагностика пройдена. Бот составит ИОМ на полугодие: до трёх приоритетных дефицитов, "
-    "по 2–4 шага на каждый, с реальными мероприятиями вашего муниципалитета и региона."
-)
+STEP_BUTTON = 54  # «12. » and 50 characters of the title
 REBUILD_ASK = (
     "Перестроить ИОМ по новой диагностике?\nВыполненные шаги сохранятся, невыполненные "
     "(в том числе добавленные вами) заменятся новыми."
@@ -82,62 +74,6 @@ ASK_DATE = "Введите новый срок в формате <code>дд.мм
 ASK_OWN_TITLE = "Как назовём шаг? Например: <i>Прочитать книгу «Мастерство учителя»</i>. /cancel — отмена."
 ASK_OWN_DATE = "До какого числа? Формат <code>дд.мм.гггг</code>."
 NEED_TEXT = "Пожалуйста, ответьте текстом. /cancel — отмена."
-
-
-def _mark(step: RouteStep, today) -> str:
-    if step.status == StepStatus.done:
-        return "✅"
-    return "⚠️" if step.deadline < today else "▫️"
-
-
-def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
-    at = window(len(ov.steps), page, PAGE)
-    head = [f"{notice}\n" if notice else ""]
-    if ov.route is None:
-        return "\n".join(head + [CAN_BUILD if ov.latest_attempt_id else NO_DIAGNOSIS]).strip()
-    route, steps = ov.route, ov.steps
-    done = sum(s.status == StepStatus.done for s in steps)
-    percent = progress(steps)
-    head += [
-        f"<b>Мой ИОМ</b> — {STATUS_LABELS.get(route.status, route.status.value)}",
-        f"Период: {route.period_start:%d.%m.%Y} — {route.period_end:%d.%m.%Y}",
-        f"Выполнено: {done} из {len(steps)} ({percent}%) {'▰' * (percent // 10)}{'▱' * (10 - percent // 10)}",
-    ]
-    if ov.latest_attempt_id and ov.latest_attempt_id != route.attempt_id:
-        head.append("Есть новая диагностика — маршрут можно перестроить.")
-    lines = []
-    for number, step in enumerate(at.slice(steps), start=at.offset + 1):
-        where = area_title(step.area) if step.area else "своя цель"
-        title = step.title if len(step.title) <= 120 else step.title[:120] + "…"
-        lines.append(
-            f"{number}. {_mark(step, ov.today)} {esc(title)}\n    до {step.deadline:%d.%m.%Y} · "
-            f"{esc(where)} · {FORM_LABELS.get(step.form, step.form)}"
-        )
-    if not steps:
-        lines.append("В маршруте нет шагов — добавьте свой.")
-    return "\n".join([line for line in head if line] + [""] + lines)
-
-
-def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
-    kb = KeyboardBuilder()
-    if ov.route is None:
-        if ov.latest_attempt_id:
-            kb.button(text="Построить ИОМ", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id))
-        return kb.as_markup()
-    at = window(len(ov.steps), page, PAGE)
-    shown = at.slice(ov.steps)
-    for number, step in enumerate(shown, start=at.offset + 1):
-        kb.button(text=f"{number}. {step.title[:50]}", callback_data=StepCb(action="open", step_id=step.id))
-    nav = kb.page_nav(at.page, at.pages, lambda p: RouteCb(action="view", page=p), counter=False)
-    kb.button(text="➕ Свой шаг", callback_data=RouteCb(action="own"))
-    kb.button(text="📄 Скачать ИОМ", callback_data=RouteCb(action="pdf"))
-    extra = 0
-    if ov.latest_attempt_id and ov.latest_attempt_id != ov.route.attempt_id:
-        kb.button(
-            text="🔄 Перестроить по новой диагностике", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id)
-        )
-        extra = 1
-    return kb.adjust(*[1] * len(shown), *([nav] if nav else []), 2, *[1] * extra).as_markup()
 
 
 def step_card(view: StepView, zone: str, notice: str = "") -> str:
@@ -214,7 +150,7 @@ def replacements_kb(page: ActivityPage) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     step_id = page.step.id
     for activity in page.items:
-        kb.button(text=activity.title[:60], callback_data=ReplaceCb(step_id=step_id, activity_id=activity.id))
+        kb.button(text=cut(activity.title, 60), callback_data=ReplaceCb(step_id=step_id, activity_id=activity.id))
     nav = kb.page_nav(page.page, page.pages, lambda p: ReplaceCb(step_id=step_id, page=p), counter=False)
     kb.button(text="« Назад", callback_data=StepCb(action="open", step_id=step_id))
     return kb.adjust(*[1] * len(page.items), *([nav] if nav else []), 1).as_markup()
@@ -231,19 +167,3 @@ def skip_kb(step_id: int) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     kb.button(text="Пропустить", callback_data=SkipFileCb(step_id=step_id))
     return kb.as_markup()
-
-
-def built(route: Route, steps: int) -> str:
-    if not steps:
-        return (
-            "Выраженных, частичных и точечных дефицитов не выявлено — ИОМ пока пуст. Добавьте свои цели "
-            "(открытый урок, конкурс, публикация) кнопкой «Свой шаг»."
-        )
-    if route.status == RouteStatus.draft:
-        return "ИОМ составлен и отправлен на согласование наставнику или методисту."
-    return "ИОМ составлен. Отмечайте выполненные шаги — бот напомнит о сроках."
-
-
-def done_notice(percent: int, route: Route) -> str:
-    finished = "\nВсе шаги маршрута выполнены — поздравляем! 🎉" if route.status == RouteStatus.completed else ""
-    return f"Шаг отмечен выполненным. Прогресс по маршруту: {percent}%.{finished}"

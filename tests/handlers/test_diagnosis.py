@@ -125,7 +125,7 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     assert "1. Предметная — <b>15</b> из 15: ресурсная зона ⭐" in text and "наставником для коллег" in text
     assert "4.5 Провожу проекты" in text and "7.1 Провожу родительские собрания" in text
     assert "объективную диагностику" in text and "Повторная диагностика — не раньше" in text
-    assert t.buttons() == [("🧭 Построить ИОМ", f"rbuild:{attempt.id}")]
+    assert t.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{attempt.id}")]
     assert "Все ответы сохранены" in harness.api.sent("EditMessageText", 801)[-1].text
     assert (
         "уже завершена"
@@ -241,7 +241,7 @@ async def test_second_attempt_after_the_interval_shows_the_changes(harness, sess
     assert [label for label, _ in t.buttons()] == ["Последний результат"]
     assert "Повторную диагностику можно пройти с" in (await t.click(MenuCb(action="start", variant="teacher")))[-1]
     await t.press("Последний результат")
-    assert len(harness.api.sent("SendPhoto", 807)) == 2 and t.buttons() == [("🧭 Построить ИОМ", f"rbuild:{first.id}")]
+    assert len(harness.api.sent("SendPhoto", 807)) == 2 and t.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{first.id}")]
 
     async with sessionmaker() as session, session.begin():
         await session.execute(
@@ -284,7 +284,7 @@ async def test_leader_chooses_between_both_questionnaires(harness, sessionmaker)
     text = harness.api.texts(808)[-1]
     assert "У3. Ресурсы, нормативная база, безопасность — <b>3</b> из 9: дефицит" in text
     assert "ментором для руководителей по областям: У1. Стратегия и управление качеством." in text
-    assert head.buttons() == [("🧭 Построить ИОМ", f"rbuild:{attempt.id}")]
+    assert head.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{attempt.id}")]
     await head.send("/diagnostics")  # the teacher questionnaire is still open to a leader
     assert [label for label, _ in head.buttons()] == ["Последний результат: Анкета руководителя", "▶ Анкета педагога"]
     assert "Вопрос 1 из 40" in (await head.press("Анкета педагога"))[-1]

@@ -216,7 +216,7 @@ async def test_real_events_in_scope_are_preferred(sessionmaker):
     assert catalogue["Стажировка: критериальное оценивание"] not in {s.activity_id for s in rows}
 
 
-async def test_deadlines_spread_over_the_period_in_the_teachers_zone(sessionmaker):
+async def test_deadlines_follow_the_hours_of_each_deficits_steps_in_the_teachers_zone(sessionmaker):
     async with sessionmaker() as session, session.begin():
         orgs = await make_orgs(session)
         user = await make_teacher(session, orgs["school"], zone="Asia/Vladivostok")
@@ -227,15 +227,19 @@ async def test_deadlines_spread_over_the_period_in_the_teachers_zone(sessionmake
         route = await route_builder.build_route(session, user, attempt_id, NOW)
         rows = await steps(session, route.id)
         short = await route_builder.build_route(session, user, attempt_id, NOW, period_months=3)
+        squeezed = await steps(session, short.id)
     assert (route.period_start, route.period_end) == (date(2026, 3, 11), date(2026, 9, 11))
-    deadlines = sorted(s.deadline for s in rows)
-    assert len(rows) == 8 and deadlines[-1] == route.period_end
-    assert all(route.period_start < d <= route.period_end for d in deadlines)
-    gaps = [(b - a).days for a, b in zip([route.period_start, *deadlines], deadlines, strict=False)]
-    assert min(gaps) >= 20 and max(gaps) <= 26  # evenly: 184 days over 8 steps
-    first_of_each = {s.area: s.deadline for s in reversed(rows)}
-    assert max(first_of_each.values()) < date(2026, 6, 1)  # every deficit starts early, not in turn
-    assert short.period_end == date(2026, 6, 11)
+    assert len(rows) == 8 and all(route.period_start < s.deadline <= route.period_end for s in rows)
+    weeks = {s.title: (s.deadline - route.period_start).days / 7 for s in rows}
+    # 36 h at three hours a week: twelve weeks, not a sixth of the period
+    assert weeks["Курс «Формирующее оценивание»"] == 12
+    assert weeks["Мастер-класс «Дифференциация на уроке»"] == 1  # 2 h: a week
+    # after the course, the 16-hour internship takes five and a half weeks, the 12-hour book four
+    area3 = sorted((s for s in rows if s.area == "3"), key=lambda s: s.deadline)
+    assert [(b.deadline - a.deadline).days for a, b in zip(area3, area3[1:], strict=False)] == [38, 28]
+    first_of_each = {s.area: s.deadline for s in sorted(rows, key=lambda s: s.deadline, reverse=True)}
+    assert max(first_of_each.values()) <= date(2026, 6, 3)  # every deficit starts at once, not in turn
+    assert short.period_end == date(2026, 6, 11) and max(s.deadline for s in squeezed) <= short.period_end
     assert route_plan.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
 
 

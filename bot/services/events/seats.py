@@ -23,6 +23,19 @@ ACTIVE = (RegistrationStatus.registered, RegistrationStatus.offered, Registratio
 class SignupPolicy:
     offer_claim: timedelta = timedelta(hours=12)
     reminder_offsets_h: tuple[float, ...] = (24.0, 1.0)
+    # A freed seat's offer ends this long before the start, so whoever takes it has time to come;
+    # a seat freed later than that (plus a few minutes to answer) is not offered, it stays open.
+    offer_lead: timedelta = timedelta(hours=1)
+    offer_min_answer: timedelta = timedelta(minutes=15)
+
+    def reminders_ahead(self, event: Event, now: datetime) -> list[float]:
+        """The reminder offsets still in the future: what a sign-up now will really be sent."""
+        return [h for h in self.reminder_offsets_h if event.starts_at - timedelta(hours=h) > now]
+
+    def offer_deadline(self, event: Event, now: datetime) -> datetime | None:
+        """Until when a seat offered now may be claimed; None when there is no time left to offer it."""
+        until = min(now + self.offer_claim, signup_closes_at(event), event.starts_at - self.offer_lead)
+        return until if until - now >= self.offer_min_answer else None
 
 
 def signup_closes_at(event: Event) -> datetime:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events.reminders import schedule_reminders
-from bot.services.events.seats import SignupPolicy, check_open, locked_event, seats_left, signup_closes_at
+from bot.services.events.seats import SignupPolicy, check_open, locked_event, seats_left
 from bot.services.shared import outbox
 from bot.services.shared.errors import AccessDenied, InvalidInput
 from bot.services.shared.timefmt import fmt
@@ -19,7 +19,8 @@ from models import Event, EventRegistration, EventStatus, RegistrationStatus, Us
 
 async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPolicy, now: datetime) -> int:
     """Offer freed seats to the head of the waitlist. Call with the event row locked."""
-    if event.status != EventStatus.published or now >= signup_closes_at(event):
+    until = policy.offer_deadline(event, now)
+    if event.status != EventStatus.published or until is None:
         return 0
     free = await seats_left(session, event)
     if free is not None and free <= 0:
@@ -35,7 +36,7 @@ async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPol
     for registration in await session.scalars(query):
         user = await session.get(User, registration.user_id)
         registration.status = RegistrationStatus.offered
-        registration.offer_expires_at = min(now + policy.offer_claim, signup_closes_at(event))
+        registration.offer_expires_at = until
         offered += 1
         if user is None or user.telegram_id is None:
             continue
@@ -47,7 +48,7 @@ async def fill_free_seats(session: AsyncSession, event: Event, policy: SignupPol
             urgent=True,
             timezone=user.timezone,
             text=(
-                f"Освободилось место на «{escape(event.title)}» ({fmt(event.starts_at, user.timezone)}).\n"
+                f"Освободилось место на «{escape(event.title)}», начало {fmt(event.starts_at, user.timezone)}.\n"
                 f"Подтвердите участие до {fmt(registration.offer_expires_at, user.timezone)}, "
                 "иначе место перейдёт следующему в очереди."
             ),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
-from bot.services.route.plan import Picker, Rules, add_months, plan, spread, step_from
+from bot.services.route.plan import Draft, Picker, Rules, add_months, hours_of, paced, plan, step_from
 from bot.services.shared import orgs
 from bot.services.shared.timefmt import local
 from models import (
@@ -88,8 +88,7 @@ async def build_route(
         {s.event_id for s in kept if s.event_id},
     )
     drafts = plan(results, picker, rules)
-    timed = sorted((i for i, d in enumerate(drafts) if d.event is None), key=lambda i: (drafts[i].slot, i))
-    deadlines = dict(zip(timed, spread(start, end, len(timed)), strict=True)) if timed else {}
+    deadlines = _deadlines(drafts, start, end)
     for position, step in enumerate(kept, start=1):
         session.add(_copy(step, route.id, position))
     for index, draft in enumerate(drafts):
@@ -98,6 +97,20 @@ async def build_route(
         session.add(step)
     await session.flush()
     return route
+
+
+def _deadlines(drafts: list[Draft], start: date, end: date) -> dict[int, date]:
+    """Each deficit is a track of its own, its steps in order and paced by their hours; the tracks
+    run side by side, so every deficit starts at once. Event steps are due on the event's day."""
+    tracks: dict[str, list[int]] = {}
+    for index, draft in enumerate(drafts):
+        if draft.event is None:
+            tracks.setdefault(draft.area, []).append(index)
+    deadlines = {}
+    for track in tracks.values():
+        track.sort(key=lambda i: (drafts[i].slot, i))
+        deadlines |= dict(zip(track, paced(start, end, [hours_of(drafts[i]) for i in track]), strict=True))
+    return deadlines
 
 
 COPIED = (

@@ -8,9 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import content
+from bot.services.route.plan import Rules, priority_deficits
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.timefmt import local
-from models import AttemptStatus, DiagnosisAttempt, Route, RouteStatus, RouteStep, StepStatus, User
+from models import AreaResult, AttemptStatus, DiagnosisAttempt, Route, RouteStatus, RouteStep, StepStatus, User
 
 LIVE = (RouteStatus.draft, RouteStatus.approved, RouteStatus.active, RouteStatus.completed)
 STEP_NOT_FOUND = "Шаг не найден в вашем маршруте: возможно, маршрут перестроен."
@@ -59,18 +61,45 @@ async def steps_of(session: AsyncSession, route_id: int) -> list[RouteStep]:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    area: str
+    title: str  # as the questionnaire version titles it
+    zone: str
+
+
+@dataclass(frozen=True)
 class Overview:
     route: Route | None
     steps: list[RouteStep]
     latest_attempt_id: int | None  # offer to build, or to rebuild when newer than the route's
     today: date
+    diagnosis_minutes: int | None = None  # how long /diagnostics takes, when it is still to do
+    waiting: tuple[Deferred, ...] = ()  # deficits of the route's diagnosis beyond the priority limit
+    limit: int = 0  # that limit
 
 
 async def overview(session: AsyncSession, user: User, now: datetime) -> Overview:
     route = await current(session, user)
     attempt = await latest_attempt(session, user.id)
     steps = await steps_of(session, route.id) if route else []
-    return Overview(route, steps, attempt.id if attempt else None, today(user, now))
+    minutes = None
+    if route is None and attempt is None:  # said the way /diagnostics says it, from the same questionnaire
+        minutes = (await content.current_questionnaire(session, "teacher")).minutes
+    waiting, limit = await deferred(session, route) if route else ((), 0)
+    return Overview(route, steps, attempt.id if attempt else None, today(user, now), minutes, waiting, limit)
+
+
+async def deferred(session: AsyncSession, route: Route) -> tuple[tuple[Deferred, ...], int]:
+    """The deficits the priority rule (domain.md §2) left for the next route, and the rule's limit."""
+    if route.attempt_id is None:
+        return (), 0
+    attempt = await session.get(DiagnosisAttempt, route.attempt_id)
+    rules = Rules.of(await content.questionnaire(session, attempt.content_version_id))
+    results = list(await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt.id)))
+    chosen = {r.area for r in priority_deficits(results, rules)}
+    left = [r for r in results if r.zone in rules.deficit_zones and r.area not in chosen]
+    left.sort(key=lambda r: (r.zone != "severe", r.area))
+    return tuple(Deferred(r.area, rules.titles.get(r.area, r.area), r.zone) for r in left), rules.limit
 
 
 async def owned_step(

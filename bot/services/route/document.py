@@ -1,4 +1,4 @@
-"""What the ИОМ document (PDF) needs: the route in table order, the diagnosis it was built on with
+"""What the ИОМ document (PDF) needs: the route in the chat's order, the diagnosis it was built on with
 that questionnaire version, and the activities and events its steps point at."""
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ class Report:
     user: User
     organization: str
     route: Route
-    steps: list[RouteStep]  # table order
+    steps: list[RouteStep]  # numbered as in the chat (steps_of: soonest deadline first)
     attempt: DiagnosisAttempt | None
     questionnaire: content.Questionnaire | None  # the version the attempt was taken on
     results: list[AreaResult]
@@ -30,7 +30,7 @@ async def report(session: AsyncSession, user: User) -> Report:
     route = await current(session, user)
     if route is None:
         raise InvalidInput("ИОМ ещё не построен: откройте /route.")
-    steps = sorted(await steps_of(session, route.id), key=lambda s: s.position)
+    steps = await steps_of(session, route.id)  # the chat's order, so a step has one number everywhere
     attempt = await session.get(DiagnosisAttempt, route.attempt_id) if route.attempt_id else None
     q = await content.questionnaire(session, attempt.content_version_id) if attempt else None
     results = (

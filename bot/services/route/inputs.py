@@ -21,8 +21,9 @@ def parse_title(text: str | None) -> str:
     return " ".join(clean_text(text, MAX_TITLE, "Название шага").split())
 
 
-def parse_deadline(text: str | None, user: User, now: datetime) -> date:
-    """dd.mm.yyyy in the teacher's calendar: after today and at most a year ahead."""
+def parse_deadline(text: str | None, user: User, now: datetime, period_end: date | None = None) -> date:
+    """dd.mm.yyyy in the teacher's calendar: after today, at most a year ahead and, for a route's
+    step, within the route's period (a step past it would belong to no route)."""
     match = DATE.fullmatch((text or "").strip())
     try:
         day = date(int(match[3]), int(match[2]), int(match[1])) if match else None
@@ -35,6 +36,11 @@ def parse_deadline(text: str | None, user: User, now: datetime) -> date:
         raise InvalidInput("Дата должна быть в будущем.")
     if day > add_months(first, 12):
         raise InvalidInput("Срок можно перенести не дальше чем на год вперёд.")
+    if period_end is not None and day > period_end:
+        raise InvalidInput(
+            f"Маршрут рассчитан до {period_end:%d.%m.%Y}: выберите срок не позже этой даты. "
+            "Если шаг не успеть, уберите его из маршрута — он войдёт в следующий ИОМ после новой диагностики."
+        )
     return day
 
 

@@ -1,11 +1,13 @@
 """The ИОМ plan, with no database: the priority rule of domain.md §2 picks the deficits, each gets
 2–4 steps mixing forms, point deficits get their own steps, real events are preferred over
-catalogue activities (each used once per route), deadlines spread over the period, and every step
-carries the §4 table fields (task, planned product, report form)."""
+catalogue activities (each used once per route), deadlines follow each activity's hours, and every
+step carries the §4 table fields (task, planned product, report form)."""
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 from bot.services import content
 from bot.services.shared.labels import AREA_TITLES, area_title, event_format
@@ -77,10 +79,20 @@ def priority_deficits(results: list[AreaResult], rules: Rules = Rules()) -> list
     return ranked[: rules.limit]
 
 
-def spread(start: date, end: date, count: int) -> list[date]:
-    """`count` deadlines evenly over the period, the last one on its final day."""
-    total = max((end - start).days, count)
-    return [min(end, start + timedelta(days=max(1, round(total * (i + 1) / count)))) for i in range(count)]
+# A working teacher gives each deficit about this many hours a week (the areas run side by side), so
+# a 36-hour course is due in twelve weeks and a 2-hour master class in one.
+HOURS_PER_WEEK = 3
+MIN_STEP_DAYS = 7
+
+
+def paced(start: date, end: date, hours: list[int]) -> list[date]:
+    """Deadlines for one deficit's steps done one after another, each taking time in proportion to
+    its hours (at least a week); a track longer than the period is squeezed to end on its last day."""
+    days = [max(MIN_STEP_DAYS, math.ceil(h * 7 / HOURS_PER_WEEK)) for h in hours]
+    ends = list(accumulate(days))
+    total, period = (ends[-1] if ends else 0), max((end - start).days, len(days))
+    scale = min(1.0, period / total) if total else 1.0
+    return [min(end, start + timedelta(days=max(1, round(e * scale)))) for e in ends]
 
 
 def product_of(format_label: str, form: str) -> tuple[str, str]:
@@ -173,17 +185,25 @@ def task_of(draft: Draft, rules: Rules) -> str:
     return f"{base}: пункты {', '.join(draft.items)}" if draft.items else base
 
 
+def hours_of(draft: Draft) -> int:
+    if draft.event is not None:
+        return max(1, -(-draft.event.duration_min // 60))
+    if draft.activity is not None:
+        return draft.activity.hours
+    return FALLBACK_TITLES[draft.form][1]
+
+
 def step_from(draft: Draft, position: int, deadline: date, zone: str, rules: Rules) -> RouteStep:
+    hours = hours_of(draft)
     if draft.event is not None:
         event = draft.event
-        title, hours = event.title, max(1, -(-event.duration_min // 60))
-        fmt_label = event_format(event.format, in_sentence=True)
+        title, fmt_label = event.title, event_format(event.format, in_sentence=True)
         deadline = local(event.starts_at, zone).date()
     elif draft.activity is not None:
-        title, hours, fmt_label = draft.activity.title, draft.activity.hours, draft.activity.format
+        title, fmt_label = draft.activity.title, draft.activity.format
     else:
-        template, hours = FALLBACK_TITLES[draft.form]
-        title, fmt_label = template.format(area=rules.titles.get(draft.area, area_title(draft.area))), ""
+        title = FALLBACK_TITLES[draft.form][0].format(area=rules.titles.get(draft.area, area_title(draft.area)))
+        fmt_label = ""
     product, report = product_of(fmt_label, draft.form)
     return RouteStep(
         position=position,

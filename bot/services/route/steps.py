@@ -64,8 +64,8 @@ async def mark_done(
 
 
 async def postpone(session: AsyncSession, user: User, step_id: int, text: str | None, now: datetime) -> RouteStep:
-    _, step = await owned_step(session, user, step_id, planned=True)
-    step.deadline = parse_deadline(text, user, now)
+    route, step = await owned_step(session, user, step_id, planned=True)
+    step.deadline = parse_deadline(text, user, now, route.period_end)
     await outbox.cancel_pending(session, f"nudge:{step.id}:")
     return step
 
@@ -132,6 +132,8 @@ async def add_own(session: AsyncSession, user: User, title: str, deadline: date)
     route = await current(session, user)
     if route is None:
         raise InvalidInput("Сначала постройте ИОМ: /route.")
+    if deadline > route.period_end:
+        raise InvalidInput(f"Маршрут рассчитан до {route.period_end:%d.%m.%Y}: выберите срок не позже этой даты.")
     last = await session.scalar(select(func.max(RouteStep.position)).where(RouteStep.route_id == route.id)) or 0
     step = RouteStep(
         route_id=route.id,

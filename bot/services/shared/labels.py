@@ -80,3 +80,34 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+# The codes the personal-data export (/my_data) keeps in its JSON, named for the readable document.
+POSITION_TITLES = {
+    "teacher": "учитель",
+    "educator": "воспитатель",
+    "additional_ed": "педагог дополнительного образования",
+    "head": "руководитель",
+    "deputy_head": "заместитель руководителя",
+    "methodist": "методист",
+    "other": "другое",
+}
+ROLE_TITLES = {"teacher": "педагог", "mentor": "наставник", "methodist": "методист", "admin": "администратор"}
+VARIANT_TITLES = {"teacher": "анкета педагога", "leader": "анкета руководителя"}
+ATTEMPT_STATUS_TITLES = {"in_progress": "не завершена", "completed": "завершена", "abandoned": "прервана"}
+STEP_STATUS_TITLES = {"planned": "запланирован", "done": "выполнен", "removed": "убран из маршрута"}
+REGISTRATION_STATUS_TITLES = {
+    "registered": "записан(а)",
+    "waitlisted": "в листе ожидания",
+    "offered": "предложено место",
+    "cancelled": "запись отменена",
+}
+PAIR_TYPE_TITLES = {
+    "young_specialist": "наставничество молодого специалиста",
+    "subject": "по предмету",
+    "competency": "по компетенции",
+    "managerial": "менторство руководителей",
+}
+PAIR_STATUS_TITLES = {"active": "идёт", "ended": "завершено"}
+MENTORING_ROLE_TITLES = {"mentor": "наставник", "mentee": "подопечный"}
+EVIDENCE_TITLES = {"photo": "фото", "document": "документ"}

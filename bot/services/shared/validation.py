@@ -45,6 +45,10 @@ def parse_full_name(text: str | None) -> str:
         raise InvalidInput(f"Слишком длинно: не больше {NAME_MAX} символов.")
     if len(LETTER.findall(name)) < 2 or any(ch.isdigit() or unicodedata.category(ch)[0] == "C" for ch in name):
         raise InvalidInput("ФИО должно состоять из букв, без цифр. Например: Иванова Мария Петровна.")
+    if len(name.split()) < 2:  # the ИОМ and the methodist's lists need at least a surname and a name
+        raise InvalidInput(
+            "Введите фамилию и имя (и отчество, если есть) через пробел, например: Иванова Мария Петровна."
+        )
     return name
 
 
@@ -62,4 +66,7 @@ def parse_experience(text: str | None) -> int:
 
 
 def parse_birth_year(text: str | None, current_year: int) -> int:
-    return parse_int(text, low=current_year - MAX_AGE, high=current_year - MIN_AGE, what="год рождения")
+    low, high = current_year - MAX_AGE, current_year - MIN_AGE
+    if not re.fullmatch(r"[0-9]{4}", (text or "").strip()):  # «85» means 1985 to a person, not to us
+        raise InvalidInput(f"Введите год рождения четырьмя цифрами, например 1985 (от {low} до {high}).")
+    return parse_int(text, low=low, high=high, what="год рождения")
