@@ -28,6 +28,10 @@ _FEATURE_MODULES = [
     "handlers.events.teacher",
     "handlers.diagnosis.handlers",
     "handlers.route.handlers",
+    # issue 16: повышение квалификации
+    "handlers.courses.record",
+    "handlers.courses.manage",
+    "handlers.courses.review",
     "handlers.mentoring.pairs",
     "handlers.mentoring.dashboard",
     "handlers.mentoring.relay",
