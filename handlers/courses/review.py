@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services import courses
+from bot.services.courses import summary
 from bot.services.shared import orgs
 from bot.services.shared.roles import Identity
+from bot.services.shared.timefmt import MOSCOW, local
 from handlers.courses import review_ui as rui
 from handlers.courses.review_ui import ReviewCb, ReviewDialog
 from handlers.courses.ui import CoursesCb
@@ -28,6 +30,14 @@ async def _queue(session: AsyncSession, identity: Identity, page: int = 0, notic
 
 async def queue(query: CallbackQuery, callback_data: CoursesCb, session: AsyncSession, identity: Identity) -> None:
     await shared_ui.show(query, *await _queue(session, identity, max(callback_data.page, 0)))
+
+
+async def stale(
+    query: CallbackQuery, callback_data: CoursesCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    zone = identity.user.timezone if identity.user else MOSCOW
+    listing = await summary.stale(session, identity, local(clock(), zone).date(), max(callback_data.page, 0))
+    await shared_ui.show(query, rui.stale(listing), rui.stale_kb(listing))
 
 
 async def open_record(query: CallbackQuery, callback_data: ReviewCb, session: AsyncSession, identity: Identity) -> None:
@@ -84,6 +94,7 @@ async def need_reason(message: Message) -> None:
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Methodist())
     router.callback_query.register(queue, CoursesCb.filter(F.action == "review"), flags=READ_ONLY)
+    router.callback_query.register(stale, CoursesCb.filter(F.action == "stale"), flags=READ_ONLY)
     router.callback_query.register(open_record, ReviewCb.filter(F.action == "open"), flags=READ_ONLY)
     router.callback_query.register(send_certificate, ReviewCb.filter(F.action == "cert"), flags=READ_ONLY)
     router.callback_query.register(approve, ReviewCb.filter(F.action == "approve"))

@@ -5,6 +5,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.courses import Pending
+from bot.services.courses.summary import StalePage
 from handlers.courses.ui import CoursesCb, card
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
@@ -56,3 +57,19 @@ def review_kb(record: CourseRecord) -> InlineKeyboardMarkup:
     kb.button(text="↩️ Вернуть", callback_data=ReviewCb(action="return", record_id=record.id))
     kb.button(text="◀ К очереди", callback_data=CoursesCb(action="review"))
     return kb.adjust(1, 2, 1).as_markup()
+
+
+def stale(page: StalePage) -> str:
+    lines = [f"<b>Без подтверждённого курса ПК больше трёх лет</b>: {page.total}"]
+    lines.append("Право на ДПО — не реже раза в три года (273-ФЗ, ст. 47).")
+    for user, last in page.items:
+        when = f"последний курс {last:%d.%m.%Y}" if last else "курсов в боте нет"
+        lines.append(f"• {esc(user.full_name or '—')} — {when}")
+    return "\n".join(lines)
+
+
+def stale_kb(page: StalePage) -> InlineKeyboardMarkup:
+    kb = KeyboardBuilder()
+    nav = kb.page_nav(page.page, page.pages, lambda p: CoursesCb(action="stale", page=p))
+    kb.button(text="◀ К курсам", callback_data=CoursesCb(action="list"))
+    return kb.adjust(*([nav] if nav else []), 1).as_markup()

@@ -1,14 +1,19 @@
 """/courses screens of the teacher: callback data, dialog states, Russian texts and keyboards."""
 
+from datetime import datetime
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.courses import CoursePage
+from bot.services.courses.summary import CourseSummary, summary
 from bot.services.shared.labels import AREA_TITLES
+from bot.services.shared.timefmt import local
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
-from models import CourseForm, CourseRecord, CourseStatus, RouteStep
+from models import CourseForm, CourseRecord, CourseStatus, RouteStep, User
 
 
 class CoursesCb(CallbackData, prefix="crs"):
@@ -169,3 +174,16 @@ def link_kb(steps: list[RouteStep]) -> InlineKeyboardMarkup:
             kb.button(text=title, callback_data=CourseLinkCb(area=code))
     kb.button(text="Не относится к области", callback_data=CourseLinkCb(area=""))
     return kb.adjust(*([1] * len(steps)), 2).as_markup()
+
+
+def summary_line(s: CourseSummary) -> str:
+    """One line for the profile and the mentor's card: verified hours per year and the last course."""
+    years = ", ".join(f"{year} — {hours} ч" for year, hours in s.hours_by_year.items())
+    last = f"последний окончен {s.last_end:%d.%m.%Y}" if s.last_end else "подтверждённых курсов нет"
+    warn = "\n⚠️ Больше трёх лет без курса ПК: пора запланировать (/courses)." if s.overdue else ""
+    return f"Курсы ПК: {years}; {last}.{warn}"
+
+
+async def course_line(session: AsyncSession, user: User, now: datetime) -> str:
+    """The summary line of a teacher, in the teacher's calendar."""
+    return summary_line(await summary(session, user.id, local(now, user.timezone).date()))
