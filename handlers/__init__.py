@@ -32,6 +32,7 @@ _FEATURE_MODULES = [
     "handlers.courses.record",
     "handlers.courses.manage",
     "handlers.courses.review",
+    "handlers.courses.bulk",
     "handlers.mentoring.pairs",
     "handlers.mentoring.dashboard",
     "handlers.mentoring.relay",

@@ -3,7 +3,7 @@ that records a course."""
 
 from datetime import date, datetime, timedelta, timezone
 
-from aiogram.types import Document, Message, PhotoSize, Update
+from aiogram.types import Document, File, Message, PhotoSize, Update
 
 from tests.support.clock import moscow_today
 
@@ -80,3 +80,37 @@ async def record_course(
     if completed and certificate:
         answers = await send_file(user)
     return answers
+
+
+def serve_files(harness, monkeypatch) -> dict[str, bytes]:
+    """Teach the recording fake API getFile and file downloads: file_id -> bytes."""
+    files: dict[str, bytes] = {}
+    original = harness.api.make_request
+
+    async def make_request(bot, method, timeout=None):
+        if type(method).__name__ == "GetFile":
+            return File(file_id=method.file_id, file_unique_id=method.file_id, file_path=f"documents/{method.file_id}")
+        return await original(bot, method, timeout)
+
+    async def stream_content(url, headers=None, timeout=30, chunk_size=65536, raise_for_status=True):
+        yield files[url.rsplit("/", 1)[-1]]
+
+    monkeypatch.setattr(harness.api, "make_request", make_request)
+    monkeypatch.setattr(harness.api, "stream_content", stream_content)
+    return files
+
+
+async def upload(user, files: dict[str, bytes], name: str, data: bytes) -> list[str]:
+    """Send `data` as a document named `name` (served back by `serve_files`)."""
+    file_id = f"upload{len(files) + 1}"
+    files[file_id] = data
+    mark = len(user.h.api.requests)
+    message = Message(
+        message_id=user.h.next_message_id(),
+        date=datetime.now(timezone.utc),
+        chat=user.chat,
+        from_user=user.tg,
+        document=Document(file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)),
+    )
+    await user.h.feed(Update(update_id=user.h.next_update_id(), message=message))
+    return user._texts_since(mark)
