@@ -6,9 +6,9 @@ from io import BytesIO
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from models import CourseRecord, CourseStatus, OutboxMessage
+from models import CourseRecord, CourseStatus, OutboxMessage, Route, RouteStatus, StepStatus
 from tests.support.courses import days_ago, serve_files, upload
-from tests.support.factories import make_methodist, registered
+from tests.support.factories import built, make_methodist, registered, route_steps
 
 HEADER = "ФИО;Организация;Программа;Кто проводил;Часы;Начало;Окончание;Форма;Номер в ФР ДПП"
 TEACHERS = {801: "Иванова Мария Петровна", 802: "Петров Пётр Петрович", 803: "Сидорова Анна Ивановна"}
@@ -120,3 +120,25 @@ async def test_only_methodists_import_and_a_stale_confirm_writes_nothing(harness
     assert "устарела" in (await m.click("crsi:confirm"))[-1]  # no preview open
     assert await count(sessionmaker) == 0
     assert files == {}
+
+
+async def test_imported_course_with_an_area_completes_the_formal_iom_step(harness, sessionmaker, monkeypatch):
+    files = serve_files(harness, monkeypatch)
+    await built(harness, sessionmaker, 830)
+    async with sessionmaker() as session, session.begin():
+        route = await session.scalar(select(Route))
+        route.status = RouteStatus.approved
+    m = await make_methodist(harness, sessionmaker, 831, "Новочеркасск")
+    data = (
+        "ФИО;Программа;Часы;Начало;Окончание;Область\n"
+        f"Иванова Мария Петровна;Формирующее оценивание;36;{days_ago(40):%d.%m.%Y};{days_ago(10):%d.%m.%Y};3\n"
+        f"Иванова Мария Петровна;Другое;36;{days_ago(40):%d.%m.%Y};{days_ago(10):%d.%m.%Y};девятая\n"
+    ).encode()
+    await m.send("/courses")
+    await m.press("Импорт списка")
+    preview = (await upload(m, files, "list.csv", data))[-1]
+    assert "стр. 3" in preview and "номер от 1 до 8" in preview
+    await m.press("Добавить 1")
+    done = [s for s in await route_steps(sessionmaker, 830) if s.status == StepStatus.done]
+    assert [(s.area, s.form) for s in done] == [("3", "formal")]
+    assert "подтверждён методистом" in done[0].reflection

@@ -2,13 +2,15 @@
 «Курсы ПК» sheet, the profile shows verified hours per year and the last course, and a methodist sees
 who of their scope has had no verified course for three years."""
 
+from datetime import timedelta
 from io import BytesIO
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from handlers.courses.review_ui import ReviewCb
-from models import CourseRecord
+from handlers.mentoring.ui import MenteeOpenCb
+from models import CourseRecord, MentorPair, PairStatus, PairType, User
 from tests.support.clock import moscow_today
 from tests.support.courses import record_course
 from tests.support.factories import make_methodist, registered
@@ -69,3 +71,29 @@ async def test_teacher_cannot_open_the_methodist_lists(harness, sessionmaker):
     assert "Проверка курсов" not in [text for text, _ in t.buttons()]
     assert "только методистам" in (await t.click("crs:stale:0"))[-1]
     assert "только методистам" in (await t.click("crs:review:0"))[-1]
+
+
+async def test_mentor_card_shows_the_mentees_courses(harness, sessionmaker):
+    mentee = await registered(harness, 741)
+    mentor = await registered(harness, 742, name="Наставникова Ольга Сергеевна")
+    await record_course(mentee, hours="16")
+    m = await make_methodist(harness, sessionmaker, 743, "Новочеркасск")
+    async with sessionmaker() as session, session.begin():
+        record = await session.scalar(select(CourseRecord))
+        users = {u.telegram_id: u.id for u in await session.scalars(select(User))}
+        start = moscow_today()
+        pair = MentorPair(
+            mentor_id=users[742],
+            mentee_id=users[741],
+            type=PairType.subject,
+            goal="Цель",
+            starts_on=start,
+            planned_end=start + timedelta(days=180),
+            cadence_days=14,
+            status=PairStatus.active,
+            escalation_level=0,
+        )
+        session.add(pair)
+    await m.click(ReviewCb(action="approve", record_id=record.id))
+    card = (await mentor.click(MenteeOpenCb(pair_id=pair.id)))[-1]
+    assert f"{record.end_date.year} — 16 ч" in card and "последний окончен" in card

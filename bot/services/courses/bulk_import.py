@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.courses import inputs, tabular
+from bot.services.courses.route_link import complete_step
 from bot.services.shared import audit, outbox, roles
 from bot.services.shared.errors import InvalidInput
+from bot.services.shared.labels import AREA_TITLES
 from bot.services.shared.roles import Identity
 from models import CourseForm, CourseRecord, CourseStatus, Organization, User
 
@@ -27,6 +29,7 @@ COLUMNS = (
     ("end", ("оконч", "завершен")),
     ("hours", ("час", "объем")),
     ("form", ("форма",)),
+    ("area", ("област",)),
     ("title", ("программ", "курс", "название")),
     ("org", ("организац", "школ", "оо")),
 )
@@ -146,7 +149,19 @@ def _row(cells: dict[str, str], people, org_names: dict[int, str], identity: Ide
         "end": end.isoformat(),
         "form": _form(cell("form")),
         "frdpp_number": number,
+        "area": _area(cell("area")),
     }
+
+
+def _area(value: str) -> str | None:
+    """An area by its number (1–8) or its title; empty means none."""
+    if not value:
+        return None
+    wanted = norm(value)
+    for code, title in AREA_TITLES.items():
+        if code.isdigit() and wanted in (code, norm(title), f"{code} {norm(title)}"):
+            return code
+    raise InvalidInput("область компетенций — номер от 1 до 8 или её название, например «Оценочная»")
 
 
 async def apply(session: AsyncSession, identity: Identity, ready: list[dict], now: datetime) -> int:
@@ -174,6 +189,7 @@ async def apply(session: AsyncSession, identity: Identity, ready: list[dict], no
             form=CourseForm(row["form"]),
             frdpp=bool(row["frdpp_number"]),
             frdpp_number=row["frdpp_number"],
+            area=row.get("area"),
             status=CourseStatus.verified,
             source="import",
             verified_by=identity.telegram_id,
@@ -183,6 +199,7 @@ async def apply(session: AsyncSession, identity: Identity, ready: list[dict], no
         await session.flush()
         existing.add((user.id, norm(record.title), end))
         written += 1
+        await complete_step(session, record, now)
         if user.telegram_id is not None:
             await outbox.enqueue(
                 session,
