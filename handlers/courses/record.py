@@ -67,10 +67,10 @@ async def got_hours(message: Message, state: FSMContext) -> None:
 
 async def got_start(message: Message, state: FSMContext, identity: Identity, clock: Clock) -> None:
     start = courses.parse_date(message.text)
-    completed = (await state.get_data()).get("completed", True)
-    courses.check_dates(start, start, today(identity.user, clock()), completed=completed)
+    courses.check_start(start, today(identity.user, clock()))
     await state.update_data(start=start.isoformat())
     await state.set_state(CourseDialog.end)
+    completed = (await state.get_data()).get("completed", True)
     await message.answer(ui.ASK_END_DONE if completed else ui.ASK_END_NOW)
 
 

@@ -2,6 +2,8 @@
 with a reason and lose nothing), a methodist of the scope returns it once and verifies it, the ИОМ
 step is completed with the certificate, and forged ids, own records and other scopes are refused."""
 
+import json
+
 from sqlalchemy import select
 
 from bot.services.shared.orgs import OUT_OF_SCOPE
@@ -51,6 +53,7 @@ async def test_bad_hours_dates_and_files_are_refused_and_the_dialog_goes_on(harn
     assert "Слишком большой объём" in (await t.send("5000"))[-1]
     await t.send("72")
     assert "Не понял дату" in (await t.send("31.02.2026"))[-1]
+    assert "ещё не наступила" in (await t.send(day(2)))[-1]
     await t.send(day(-30))
     assert "раньше даты начала" in (await t.send(day(-31)))[-1]
     assert "в будущем" in (await t.send(day(3)))[-1]
@@ -164,6 +167,23 @@ async def test_forged_ids_other_scopes_and_own_records_are_refused(harness, sess
     await near.press("Оценочная")
     await send_file(near)
     own = (await records(sessionmaker))[-1]
-    # A methodist cannot verify their own record.
+    # A methodist cannot verify their own record, nor sees it in the queue.
     assert "другой методист" in (await near.click(ReviewCb(action="approve", record_id=own.id)))[-1]
     assert (await records(sessionmaker))[-1].status == CourseStatus.pending
+    await near.send("/courses")
+    queue = (await near.press("Проверка курсов"))[-1]
+    assert "Иванова Мария Петровна" in queue and "Методист Ольга" not in queue
+
+
+async def test_my_data_lists_courses_and_delete_me_drops_the_certificate(harness, sessionmaker):
+    t = await registered(harness, 508)
+    await record_course(t)
+    await t.send("/my_data")
+    data = json.loads(harness.api.sent("SendDocument", 508)[-1].document.data.decode("utf-8"))
+    assert [(c["title"], c["hours"], c["frdpp_number"]) for c in data["courses"]] == [
+        ("Формирующее оценивание в основной школе", 36, "12345")
+    ]
+    await t.send("/delete_me")
+    await t.press("Да, удалить")
+    [record] = await records(sessionmaker)
+    assert (record.certificate_file_id, record.certificate_kind, record.hours) == (None, None, 36)

@@ -4,6 +4,7 @@ teacher's scope, the ИОМ step a verified course completes, summaries and the 
 from bot.services.courses.inputs import (
     certificate_kind,
     check_dates,
+    check_start,
     parse_date,
     parse_frdpp_number,
     parse_hours,
@@ -29,6 +30,7 @@ from bot.services.courses.review import Pending, approve, for_review, pending, s
 __all__ = [
     "certificate_kind",
     "check_dates",
+    "check_start",
     "parse_date",
     "parse_frdpp_number",
     "parse_hours",

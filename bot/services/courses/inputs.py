@@ -56,17 +56,22 @@ def parse_date(text: str | None) -> date:
     raise InvalidInput("Не понял дату. Введите её так: <code>25.10.2026</code>.")
 
 
-def check_dates(start: date, end: date, today: date, *, completed: bool) -> None:
+def check_start(start: date, today: date) -> None:
+    """The first date alone: every course, finished or not, has already begun."""
+    if start > today:
+        raise InvalidInput("Дата начала ещё не наступила: записать можно курс, который уже начался.")
     if start.year < today.year - MAX_YEARS_BACK:
         raise InvalidInput(f"Курсы старше {MAX_YEARS_BACK} лет в боте не учитываются: проверьте год.")
+
+
+def check_dates(start: date, end: date, today: date, *, completed: bool) -> None:
+    check_start(start, today)
     if end < start:
         raise InvalidInput("Дата окончания раньше даты начала: проверьте даты.")
     if completed and end > today:
         raise InvalidInput(
             "Завершённый курс не может закончиться в будущем. Если вы ещё учитесь, запишите «Курс, который идёт»."
         )
-    if not completed and start > today:
-        raise InvalidInput("Курс, который идёт сейчас, уже должен был начаться: проверьте дату начала.")
     if (end - start).days > 3 * 366:
         raise InvalidInput("Курс длится дольше трёх лет: проверьте даты.")
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.courses.inputs import parse_reason
@@ -35,7 +35,8 @@ async def _in_scope(session: AsyncSession, identity: Identity):
 
 async def pending(session: AsyncSession, identity: Identity, page: int = 0) -> Pending:
     roles.require_methodist(identity)
-    where = (CourseRecord.status == CourseStatus.pending, await _in_scope(session, identity))
+    not_own = or_(User.telegram_id.is_(None), User.telegram_id != identity.telegram_id)  # another methodist checks
+    where = (CourseRecord.status == CourseStatus.pending, await _in_scope(session, identity), not_own)
     count = select(func.count()).select_from(CourseRecord).join(User, User.id == CourseRecord.user_id).where(*where)
     total = await session.scalar(count) or 0
     at = window(total, page, PAGE_SIZE)
