@@ -1,4 +1,4 @@
-"""The /report workbook: indicators, their breakdown, deficits, teachers, events, mentoring pairs.
+"""The /report workbook: indicators, their breakdown, deficits, teachers, events, mentoring pairs, courses.
 
 Written in openpyxl's write-only mode (a region's teacher sheet can hold 100k rows), in the style of
 bot.render.xlsx: bold frozen headers with a filter, fitted widths, real date cells, percentages as
@@ -224,18 +224,7 @@ def workbook(
     _sheet(
         book,
         "Курсы ПК",
-        (
-            "ФИО",
-            "Организация",
-            "Программа",
-            "Кто проводил",
-            "Часы",
-            "Начало",
-            "Окончание",
-            "Форма",
-            "№ в ФР ДПП",
-            "Статус",
-        ),
+        COURSE_HEADERS,
         [astuple(c) for c in courses],
     )
     _sheet(
