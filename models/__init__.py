@@ -3,6 +3,7 @@
 from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
 from models.broadcast import Broadcast, BroadcastStatus
+from models.course import CourseForm, CourseRecord, CourseStatus
 from models.diagnosis import (
     Activity,
     ActivityForm,
@@ -22,6 +23,9 @@ from models.user import Position, User
 from models.webhook import ProcessedUpdate
 
 __all__ = [
+    "CourseForm",
+    "CourseRecord",
+    "CourseStatus",
     "ProcessedUpdate",
     "Broadcast",
     "BroadcastStatus",

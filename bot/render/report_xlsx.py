@@ -1,4 +1,4 @@
-"""The /report workbook: indicators, their breakdown, deficits, teachers, events, mentoring pairs.
+"""The /report workbook: indicators, their breakdown, deficits, teachers, events, mentoring pairs, courses.
 
 Written in openpyxl's write-only mode (a region's teacher sheet can hold 100k rows), in the style of
 bot.render.xlsx: bold frozen headers with a filter, fitted widths, real date cells, percentages as
@@ -8,11 +8,13 @@ not with this module (see bot.render.xlsx)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import astuple
 from datetime import date, datetime
 from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
+from bot.services.courses.report import CourseRow
 from bot.services.monitoring.indicators import Ratio, Stats
 from bot.services.monitoring.reports import AREAS, EventRow, PairRow, TeacherRow
 from bot.services.shared.labels import EVENT_FORMATS, ZONE_TITLES, area_label
@@ -111,12 +113,27 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Se
         sheet.append([_cell(sheet, value, strip, WriteOnlyCell) for value in row])
 
 
+COURSE_HEADERS = (
+    "ФИО",
+    "Организация",
+    "Программа",
+    "Кто проводил",
+    "Часы",
+    "Начало",
+    "Окончание",
+    "Форма",
+    "№ в ФР ДПП",
+    "Статус",
+)
+
+
 def workbook(
     stats: Stats,
     titles: dict[str, str],
     teachers: Sequence[TeacherRow],
     events: Sequence[EventRow],
     pairs: Sequence[PairRow],
+    courses: Sequence[CourseRow] = (),
 ) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -203,6 +220,12 @@ def workbook(
             )
             for p in pairs
         ],
+    )
+    _sheet(
+        book,
+        "Курсы ПК",
+        COURSE_HEADERS,
+        [astuple(c) for c in courses],
     )
     _sheet(
         book,

@@ -17,6 +17,7 @@ from bot.services import route as routes
 from bot.services.mentoring import access, dashboard, interactions, rules
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
+from handlers.courses.ui import course_line
 from handlers.diagnosis import ui as diagnosis_ui
 from handlers.mentoring import dashboard_ui as kit
 from handlers.mentoring.ui import MenteeOpenCb, MentorCb, Mentoring, saved, start_dialog
@@ -29,7 +30,9 @@ async def _card(session: AsyncSession, identity: Identity, pair_id: int, notice:
     user = identity.user
     card = await dashboard.mentee_card(session, user, pair_id, clock())
     today = routes.today(card.summary.mentee, clock())
-    return kit.mentee_card(card, user.timezone, today, notice), kit.mentee_card_kb(card), card.summary.mentee
+    text = kit.mentee_card(card, user.timezone, today, notice)
+    text += "\n\n" + await course_line(session, card.summary.mentee, clock())  # issue 16: courses of ПК
+    return text, kit.mentee_card_kb(card), card.summary.mentee
 
 
 async def mentees_command(

@@ -17,6 +17,7 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import report_xlsx, stats_charts
 from bot.services import events
+from bot.services.courses import report as course_report
 from bot.services.monitoring import indicators, reports
 from bot.services.monitoring.indicators import Period, Stats, Window
 from bot.services.shared.roles import Identity
@@ -226,6 +227,7 @@ async def send_report(
         teachers,
         await reports.events(session, org_id, window, zone),
         await reports.pairs(session, org_id, window),
+        await course_report.course_rows(session, org_id, window),  # issue 16: the «Курсы ПК» sheet
     )
     data = await asyncio.to_thread(report_xlsx.workbook, *rows)
     name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"

@@ -6,11 +6,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services.onboarding import users
 from bot.services.shared import orgs, timefmt, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.courses.ui import course_line
 from handlers.onboarding.registration import parse_position, toggle_subject
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.access import GatedRouter, Registered
@@ -23,15 +25,20 @@ from models import OrgKind
 SAVED = "Сохранено."
 
 
-async def _profile_text(session: AsyncSession, identity: Identity) -> str:
+async def _profile_text(session: AsyncSession, identity: Identity, clock: Clock | None = None) -> str:
     user = identity.user
     org_name = await orgs.display_name(session, user.organization_id)
-    return texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value))
+    text = texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value))
+    if clock is None:  # the short confirmation after an edit
+        return text
+    return f"{text}\n{await course_line(session, user, clock())}"  # issue 16: courses of ПК
 
 
-async def show_profile(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+async def show_profile(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
     await state.clear()
-    await message.answer(await _profile_text(session, identity), reply_markup=keyboards.profile_menu())
+    await message.answer(await _profile_text(session, identity, clock), reply_markup=keyboards.profile_menu())
 
 
 async def edit_field(

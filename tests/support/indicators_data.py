@@ -13,6 +13,9 @@ from models import (
     Activity,
     AreaResult,
     AttemptStatus,
+    CourseForm,
+    CourseRecord,
+    CourseStatus,
     DiagnosisAttempt,
     Event,
     EventFeedback,
@@ -141,6 +144,24 @@ class Builder:
             )
         )
 
+    async def course(self, key: str, end: date, status=CourseStatus.verified, frdpp=False) -> None:
+        """A 36-hour course of повышение квалификации that ended on `end`."""
+        self.s.add(
+            CourseRecord(
+                user_id=self.users[key].id,
+                title=f"Курс ПК {key}",
+                provider="ЦНППМ",
+                hours=36,
+                start_date=date(end.year, end.month, 1),
+                end_date=end,
+                form=CourseForm.distance,
+                frdpp=frdpp,
+                frdpp_number="12345" if frdpp else None,
+                status=status,
+            )
+        )
+        await self.s.flush()
+
     async def event(self, org: str, title: str, starts: datetime, status=EventStatus.closed, regs=(), ratings=()):
         event = Event(
             title=title,
@@ -181,6 +202,10 @@ async def seed_dataset(sessionmaker) -> dict[str, int]:
                                                 (a finished course counts for ПК); subject mentee of N1
     V2   Волгодонск №5    young (2001, 0 y)     diag before the period (area 4 severe); ИОМ 100 %, «курс ДПО» step
     N1   Новошахтинск №24 teacher               diag (norm); mentor of V1
+
+    Verified courses of ПК (indicators 5, 6, 11) ended in the period: T1 (ФР ДПП), T4, T7 (a deputy
+    head without a diagnosis: not indicator 11), V1, V2 (ФР ДПП). Not counted: T2's course waits for
+    verification, T6's was returned, N1's ended before the period.
     """
     async with sessionmaker() as session, session.begin():
         await seed(session, demo=True)
@@ -262,6 +287,14 @@ async def seed_dataset(sessionmaker) -> dict[str, int]:
             ],
         )
         await b.attempt("N1", at(2025, 9, 20), {})
+        await b.course("T1", date(2026, 1, 15), frdpp=True)
+        await b.course("T4", date(2026, 2, 1))
+        await b.course("T7", date(2026, 3, 1))
+        await b.course("V1", date(2026, 4, 1))
+        await b.course("V2", date(2025, 10, 1), frdpp=True)
+        await b.course("T2", date(2026, 2, 1), CourseStatus.pending, frdpp=True)
+        await b.course("T6", date(2026, 2, 1), CourseStatus.returned)
+        await b.course("N1", date(2025, 5, 1), frdpp=True)
 
         await b.pair("T3", "T1", PairType.competency, date(2025, 10, 5))
         await b.pair("T3", "T2", PairType.young_specialist, date(2025, 11, 5))
@@ -298,8 +331,8 @@ REGION = {
     "2а": (4, 5),
     "3": (2, 4),
     "4": (1, 2),
-    "5": (4, 10),
-    "6": None,
+    "5": (5, 10),
+    "6": (2, 5),
     "7": (2, 3),
     "8": (1, 3),
     "9": (1, 3),
@@ -313,8 +346,8 @@ NOVOCHERKASSK = {
     "2а": (3, 4),
     "3": (1, 3),
     "4": (1, 2),
-    "5": (2, 7),
-    "6": None,
+    "5": (3, 7),
+    "6": (1, 3),
     "7": (1, 2),
     "8": (1, 2),
     "9": (1, 2),

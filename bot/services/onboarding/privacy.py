@@ -8,6 +8,7 @@ from html import escape
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.courses import privacy as course_privacy
 from bot.services.events import signups
 from bot.services.shared import audit, orgs, outbox, timefmt
 from models import (
@@ -69,6 +70,7 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     await session.execute(update(AuditEntry).where(AuditEntry.target == f"tg:{telegram_id}").values(target="tg:erased"))
     await _erase_free_text(session, user.id)
     await _erase_mentions(session, user.full_name)
+    await course_privacy.erase(session, user.id)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None
@@ -201,6 +203,7 @@ async def _export_activity(session: AsyncSession, user: User) -> dict:
             {"event": title, "rating": rating, "comment": comment} for title, rating, comment in feedback
         ],
         "mentoring": await _export_mentoring(session, user),
+        "courses": await course_privacy.export(session, user.id),  # issue 16
     }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.monitoring.indicators.common import flag, latest_attempt, pair_in_period, people, scope_cte
+from bot.services.monitoring.indicators.courses import courses_code
 from bot.services.monitoring.indicators.deficits import AREAS, digit, zones_code
 from bot.services.monitoring.indicators.overcome import Overcome, overcame, overcome_rule
 from bot.services.monitoring.indicators.period import Window
@@ -33,6 +34,7 @@ def _flags_query(root_id: int, window: Window, ref_year: int, rule: Overcome):
             scope,
             window,
             func.coalesce(routes_code(uid, window), 0).label("routes"),
+            func.coalesce(courses_code(uid, window), 0).label("courses"),
             func.coalesce(mentee, 0).label("mentee"),
             flag(exists().where(MentorPair.mentor_id == uid, pair_in_period(window))).label("mentor"),
             flag(young).label("young"),
@@ -84,7 +86,8 @@ async def user_level(
     """Per-group counts and the per-area deficit counts, in one pass over the teachers."""
     flags, overcome = _flags_query(root_id, window, ref_year, await overcome_rule(session))
     c = flags.c
-    diag, repeat, iom, pk = c.recent.is_not(None), c.repeat_old.is_not(None), c.routes.in_((1, 3)), c.routes >= 2
+    diag, repeat, iom = c.recent.is_not(None), c.repeat_old.is_not(None), c.routes.in_((1, 3))
+    pk, frdpp = c.courses >= 1, c.courses == 2  # verified courses (indicators 5, 6, 11)
     young, deficit = c.young == 1, c.zones > 0
     severe = or_(*(digit(c.zones, k) == 2 for k in range(len(AREAS))))
     count = lambda *conditions: func.sum(flag(and_(*conditions)))  # noqa: E731
@@ -97,6 +100,7 @@ async def user_level(
         "repeat": count(repeat),
         "overcome": count(repeat, overcome),
         "pk": count(pk),
+        "pk_frdpp": count(frdpp),
         "young": count(young),
         "young_support": count(young, or_(c.mentee > 0, iom)),
         "young_mentor": count(young, c.mentee > 0),

@@ -1,6 +1,6 @@
 """content versions keep the file as loaded
 
-Revision ID: 0006_staff
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07 03:30:00
 """
@@ -10,7 +10,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_staff"
+revision: str = "0006"
 down_revision: Union[str, None] = "0005"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -1,0 +1,1 @@
+"""/courses: повышение квалификации — records, verification, import."""
