@@ -7,6 +7,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.courses import Pending
 from bot.services.courses.summary import StalePage
 from handlers.courses.ui import CoursesCb, card
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import CourseRecord, User
@@ -14,7 +15,7 @@ from models import CourseRecord, User
 
 class ReviewCb(CallbackData, prefix="crsv"):
     action: str  # open | cert | approve | return
-    record_id: int
+    record_id: Int64
 
 
 class ReviewDialog(StatesGroup):

@@ -11,6 +11,7 @@ from bot.services.courses import CoursePage
 from bot.services.courses.summary import CourseSummary, summary
 from bot.services.shared.labels import AREA_TITLES
 from bot.services.shared.timefmt import local
+from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import CourseForm, CourseRecord, CourseStatus, RouteStep, User
@@ -18,12 +19,12 @@ from models import CourseForm, CourseRecord, CourseStatus, RouteStep, User
 
 class CoursesCb(CallbackData, prefix="crs"):
     action: str  # list | add_done | add_now | review | stale | import
-    page: int = 0
+    page: Int64 = 0
 
 
 class CourseCb(CallbackData, prefix="crsr"):
     action: str  # open | finish | resubmit | remove_ask | remove
-    record_id: int
+    record_id: Int64
 
 
 class CourseFormCb(CallbackData, prefix="crsf"):
@@ -38,7 +39,7 @@ class CourseLinkCb(CallbackData, prefix="crsl"):
     """A step of the teacher's ИОМ (step_id), or an area ("" — none)."""
 
     area: str = ""
-    step_id: int = 0
+    step_id: Int64 = 0
 
 
 class CourseDialog(StatesGroup):

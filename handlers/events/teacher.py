@@ -93,8 +93,8 @@ async def join_from_announcement(
         card, notice = before, "Вы уже записаны на это мероприятие."
     else:
         card = await event_catalog.join(session, user, callback_data.event_id, signup_policy, now)
-        notice = ui_ev.joined(card)
-    await query.answer()
+        notice = ui_ev.joined(card, signup_policy.reminders_ahead(card.event, now))
+    await ui.answer(query)
     await query.bot.send_message(
         query.from_user.id, ui_ev.card(card, user.timezone, notice=notice), reply_markup=ui_ev.card_kb(card, "all", 0)
     )
