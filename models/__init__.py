@@ -3,6 +3,7 @@
 from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
 from models.broadcast import Broadcast, BroadcastStatus
+from models.community import Community, CommunityKind, CommunityMember, MemberStatus
 from models.diagnosis import (
     Activity,
     ActivityForm,
@@ -26,6 +27,10 @@ __all__ = [
     "Broadcast",
     "BroadcastStatus",
     "CheckIn",
+    "Community",
+    "CommunityKind",
+    "CommunityMember",
+    "MemberStatus",
     "MentorPair",
     "PairStatus",
     "PairType",

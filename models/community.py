@@ -1,0 +1,60 @@
+"""Professional communities (domain.md §7): school and municipal методические объединения, network
+communities and the young teachers' community, and who belongs to them."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigIntPK, UTCDateTime, utcnow
+
+
+class CommunityKind(str, enum.Enum):
+    school_mo = "school_mo"
+    municipal_mo = "municipal_mo"
+    network = "network"
+    young = "young"
+
+
+class Community(Base):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    kind: Mapped[CommunityKind] = mapped_column(Enum(CommunityKind, native_enum=False, length=16))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # A school, a municipality or the region: teachers whose organization lies under it may join.
+    scope_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)  # competency area codes ("1".."8", "L1".."L4")
+    # A subject МО that takes in the teachers of its subjects within its scope by itself.
+    auto_by_subject: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The linked Telegram group (the bot is an admin there), if any.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # the methodist's telegram id
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MemberStatus(str, enum.Enum):
+    active = "active"
+    left = "left"
+
+
+class CommunityMember(Base):
+    """One person in one community. Leaving keeps the row (status left, left_at): the year's
+    monitoring counts who was a member at some moment of the period."""
+
+    __tablename__ = "community_members"
+    __table_args__ = (UniqueConstraint("community_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MemberStatus] = mapped_column(Enum(MemberStatus, native_enum=False, length=16))
+    is_leader: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How they came in: self (a button), added (by a leader or methodist), auto (subject rule), offer.
+    source: Mapped[str] = mapped_column(String(16), default="self")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
