@@ -33,6 +33,9 @@ _FEATURE_MODULES = [
     "handlers.mentoring.relay",
     "handlers.broadcasts.handlers",
     "handlers.broadcasts.audience",
+    # professional communities (issue 14)
+    "handlers.communities.browse",
+    "handlers.communities.manage",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
     "handlers.admin.content",
