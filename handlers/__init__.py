@@ -36,6 +36,7 @@ _FEATURE_MODULES = [
     # professional communities (issue 14)
     "handlers.communities.browse",
     "handlers.communities.manage",
+    "handlers.communities.announce",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
     "handlers.admin.content",

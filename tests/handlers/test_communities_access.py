@@ -30,7 +30,7 @@ async def world(harness, sessionmaker):
 async def test_a_leader_cannot_act_outside_their_community(harness, sessionmaker, world):
     people, ids = world
     leader_a, member = people["a"], await user_id(sessionmaker, MEMBER)
-    for action, extra in (("addpick", {"user": member}), ("add", {})):
+    for action, extra in (("addpick", {"user": member}), ("add", {}), ("ann", {})):
         shown = await leader_a.click(CommCb(action=action, id=ids["b"], **extra))
         assert "Вы не руководите этим сообществом." in shown, action
     leader_b = await user_id(sessionmaker, LEADER_B)

@@ -83,3 +83,10 @@ async def community_row(sessionmaker, community_id: int) -> Community:
 async def user_id(sessionmaker, telegram_id: int) -> int:
     async with sessionmaker() as session:
         return await session.scalar(select(User.id).where(User.telegram_id == telegram_id))
+
+
+async def manage_add(sessionmaker, community_id: int, member_user_id: int) -> None:
+    """An admin adds a member through the service (the screens are tested on their own)."""
+    admin = Identity(1, None, [], env_admin=True)
+    async with sessionmaker() as session, session.begin():
+        await manage.add_member(session, admin, community_id, member_user_id, utcnow())
