@@ -128,3 +128,24 @@ async def test_a_young_specialist_is_offered_the_young_teachers_community_after_
 
     await teacher(harness, MATHS, "Опытная Галина")  # 10 years of experience: no offer
     assert "Молодые педагоги" not in harness.api.texts(MATHS)[-1]
+
+
+async def test_delete_me_removes_the_person_from_every_community_leader_role_included(harness, sessionmaker):
+    leaving = await teacher(harness, MATHS, "Петрова Анна Ивановна")
+    stays = await teacher(harness, PHYSICS, "Физиков Олег", subjects=("Физика",))
+    led = await community(sessionmaker, "МО математиков", leader_tg=MATHS)
+    network = await community(sessionmaker, "Сеть наставников", "Ростовская область", CommunityKind.network)
+    await leaving.click(CommCb(action="join", id=network))
+    await stays.click(CommCb(action="join", id=network))
+
+    await leaving.send("/delete_me")
+    await leaving.press("Да, удалить")
+    for community_id in (led, network):
+        rows = await member_rows(sessionmaker, community_id)
+        assert MATHS not in rows  # the erased person's row has no telegram id any more
+        assert await active_members(sessionmaker, community_id) == ({PHYSICS} if community_id == network else set())
+    async with sessionmaker() as session:
+        left = list(await session.scalars(select(CommunityMember).where(CommunityMember.status == MemberStatus.left)))
+    assert len(left) == 2 and not any(row.is_leader for row in left)
+    shown = await stays.click(CommCb(action="open", id=network))
+    assert "Участников: 1" in shown[-1]

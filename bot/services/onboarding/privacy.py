@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.communities import erasure as communities_erasure
 from bot.services.events import signups
 from bot.services.shared import audit, orgs, timefmt
 from models import (
@@ -63,6 +64,7 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     )
     await session.execute(update(AuditEntry).where(AuditEntry.target == f"tg:{telegram_id}").values(target="tg:erased"))
     await _erase_free_text(session, user.id)
+    await communities_erasure.leave_all(session, user.id, now)  # issue 14
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None
