@@ -13,6 +13,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
+from bot.services.communities.totals import CommunityRow
 from bot.services.monitoring.indicators import Ratio, Stats
 from bot.services.monitoring.reports import AREAS, EventRow, PairRow, TeacherRow
 from bot.services.shared.labels import EVENT_FORMATS, ZONE_TITLES, area_label
@@ -117,6 +118,7 @@ def workbook(
     teachers: Sequence[TeacherRow],
     events: Sequence[EventRow],
     pairs: Sequence[PairRow],
+    communities: Sequence[CommunityRow] = (),
 ) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -222,6 +224,23 @@ def workbook(
         ("Область", "Выраженный дефицит", "Частичный дефицит", "Всего педагогов"),
         [(d.title, d.severe, d.partial, d.total) for d in stats.deficits],
     )
+    _community_sheet(book, stats, communities)  # issue 14
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _community_sheet(book: Workbook, stats: Stats, communities: Sequence[CommunityRow]) -> None:
+    """Issue 14: every community placed in the scope with its members in the period; the last row
+    is the share of the scope's teachers in at least one community."""
+    rows: list[tuple] = [(r.title, r.kind, r.organization, r.members, "да" if r.archived else "") for r in communities]
+    c = stats.communities
+    if c is not None:
+        share = Percent(c.members / c.teachers) if c.teachers else None
+        rows.append(("Педагогов хотя бы в одном сообществе", f"из {c.teachers}", stats.scope.name, c.members, share))
+    _sheet(
+        book,
+        "Сообщества",
+        ("Сообщество", "Вид", "Организация или территория", "Участников за период", "В архиве / доля"),
+        rows,
+    )
