@@ -37,6 +37,7 @@ _FEATURE_MODULES = [
     "handlers.communities.browse",
     "handlers.communities.manage",
     "handlers.communities.announce",
+    "handlers.communities.groups",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
     "handlers.admin.content",

@@ -32,6 +32,8 @@ class Community(Base):
     auto_by_subject: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The linked Telegram group (the bot is an admin there), if any.
     chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # Its join-request link (creates_join_request): the bot approves only the community's members.
+    invite_link: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[int | None] = mapped_column(BigInteger)  # the methodist's telegram id
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,6 +15,7 @@ from bot.services.shared import roles
 from bot.services.shared.roles import Identity
 from handlers.communities import browse_ui as kit
 from handlers.communities.callbacks import CommCb
+from handlers.communities.kick import remove_from_groups
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
 
@@ -57,7 +58,10 @@ async def leave(
     query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     left = await catalog.leave(session, await common.require_user(identity), callback_data.id, clock())
+    chat_id = (await common.get(session, callback_data.id)).chat_id
     await render_card(query, session, identity, callback_data.id, "Вы вышли из сообщества." if left else "")
+    if left and chat_id is not None:
+        await remove_from_groups(query.bot, [chat_id], identity.telegram_id)
 
 
 async def members(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
@@ -93,14 +97,17 @@ async def remove(
     query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     only_lead = callback_data.action == "unlead"
-    done = await manage.remove_member(
+    removed = await manage.remove_member(
         session, identity, callback_data.id, callback_data.user, clock(), only_lead=only_lead
     )
-    if not done:
+    if removed is None:
         notice = "Ничего не изменилось: этот педагог уже не в сообществе."
     else:
         notice = "Руководитель снят." if only_lead else "Участник исключён."
+    chat_id = (await common.get(session, callback_data.id)).chat_id
     await render_card(query, session, identity, callback_data.id, notice)
+    if removed is not None and not only_lead and chat_id is not None:
+        await remove_from_groups(query.bot, [chat_id], removed)
 
 
 def setup() -> Router:

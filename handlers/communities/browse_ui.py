@@ -93,6 +93,14 @@ def card_kb(rights: Rights, joined: bool) -> InlineKeyboardMarkup:
         else:
             kb.button(text="↩️ Вернуть из архива", callback_data=CommCb(action="restore", id=c.id))
             rows += 1
+    if joined and c.invite_link and open_:
+        kb.button(text="💬 Группа сообщества", url=c.invite_link)
+        rows += 1
+    if open_ and rights.manages:
+        linked = c.chat_id is not None
+        action, label = ("gunlink", "Отвязать группу") if linked else ("glink", "🔗 Привязать группу Telegram")
+        kb.button(text=label, callback_data=CommCb(action=action, id=c.id))
+        rows += 1
     if joined:
         kb.button(text="🚪 Выйти", callback_data=CommCb(action="leave", id=c.id))
         rows += 1

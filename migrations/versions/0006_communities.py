@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("areas", sa.JSON(), nullable=False),
         sa.Column("auto_by_subject", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("invite_link", sa.String(length=200), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         sa.Column("archived_at", models.base.UTCDateTime(), nullable=True),
         sa.Column("created_at", models.base.UTCDateTime(), nullable=False),

@@ -207,13 +207,14 @@ async def appoint_leader(
 
 async def remove_member(
     session: AsyncSession, identity: Identity, community_id: int, user_id: int, now: datetime, *, only_lead: bool
-) -> bool:
-    """Remove a member, or (only_lead) take away the leader's role. A leader is removed or demoted
-    only by the methodist and only while another leader stays."""
+) -> int | None:
+    """Remove a member, or (only_lead) take away the leader's role; returns the person's telegram id,
+    None when nothing changed. A leader is removed or demoted only by the methodist and only while
+    another leader stays."""
     found = await require_manager(session, identity, community_id)
     row = await membership(session, found.community.id, user_id)
     if row is None or row.status != MemberStatus.active:
-        return False
+        return None
     if identity.user is not None and row.user_id == identity.user.id and not found.methodist:
         raise InvalidInput("Чтобы выйти самому, нажмите «Выйти» в карточке сообщества.")
     if row.is_leader:
@@ -222,14 +223,14 @@ async def remove_member(
         if not await catalog.other_leaders(session, found.community.id, user_id):
             raise InvalidInput("Это единственный руководитель: сначала назначьте другого.")
     elif only_lead:
-        return False
+        return None
     if only_lead:
         row.is_leader = False
     else:
         await catalog.drop(session, row, now)
     action = "community.unlead" if only_lead else "community.remove"
     await audit.record(session, identity.telegram_id, action, f"community:{found.community.id}", user=user_id)
-    return True
+    return (await session.get(User, user_id)).telegram_id
 
 
 def added_text(community: Community) -> str:
