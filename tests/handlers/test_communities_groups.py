@@ -141,3 +141,12 @@ async def test_linking_needs_the_bot_as_admin_and_the_community_as_ones_own(harn
     await share_group(harness, STRANGER, other)
     assert "уже привязана к сообществу «Сеть»" in (await share_group(harness, LEADER, made))[-1]
     assert (await community_row(sessionmaker, made)).chat_id is None
+
+
+async def test_delete_me_removes_the_person_from_the_linked_group(harness, sessionmaker, linked):
+    _, _, member = linked
+    await member.send("/delete_me")
+    await member.press("Да, удалить")
+    ban = harness.api.sent("BanChatMember")[-1]
+    assert (ban.chat_id, ban.user_id) == (GROUP, MEMBER)
+    assert await join_request(harness, MEMBER) == ["DeclineChatJoinRequest", "SendMessage"]
