@@ -9,6 +9,7 @@ announcement of theirs."""
 from contextlib import suppress
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -113,7 +114,14 @@ async def drop(
     await ui.show(query, "Объявление не отправлено.")
 
 
+async def _own_kind(session: AsyncSession, callback_data: BcCb) -> None:
+    """Other broadcasts' buttons are not ours: hand them on (to the methodists-only refusal)."""
+    if not await announcements.is_announcement(session, callback_data.id):
+        raise SkipHandler()
+
+
 async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    await _own_kind(session, callback_data)
     broadcast, _ = await announcements.get(session, identity, callback_data.id)
     await query.answer()
     await query.bot.send_message(
@@ -124,12 +132,14 @@ async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSess
 async def stop(
     query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
+    await _own_kind(session, callback_data)
     withdrawn = await announcements.stop(session, identity, callback_data.id, clock())
     broadcast, _ = await announcements.get(session, identity, callback_data.id)
     await ui.show(query, btexts.stopped(broadcast, withdrawn))
 
 
 async def stop_no(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
+    await _own_kind(session, callback_data)
     broadcast, _ = await announcements.get(session, identity, callback_data.id)
     await ui.show(query, f"Хорошо, рассылка №{broadcast.id} продолжается.")
 

@@ -85,7 +85,7 @@ async def test_a_leader_who_is_not_a_methodist_stops_their_announcement(harness,
     shown = await leader.press("Да, остановить")
     assert "Не отправлено: 2" in shown[-1]
     assert {r.status for r in await _rows(sessionmaker)} == {OutboxStatus.cancelled}
-    # another teacher cannot stop it, nor a forged id
+    # another teacher cannot stop it; a forged id is not a community announcement: /broadcast's refusal
     other = harness.user(ONE)
     assert "Это не ваше объявление." in await other.click(BcCb(action="stopyes", id=b.id))
-    assert "Объявление не найдено." in await other.click(BcCb(action="stopyes", id=99999))
+    assert "Эта команда доступна только методистам." in await other.click(BcCb(action="stopyes", id=99999))

@@ -44,6 +44,11 @@ async def draft(
     return broadcast, len(await _recipients(session, community, identity))
 
 
+async def is_announcement(session: AsyncSession, broadcast_id: int) -> bool:
+    broadcast = await session.get(Broadcast, broadcast_id)
+    return broadcast is not None and community_of(broadcast) is not None
+
+
 async def get(
     session: AsyncSession, identity: Identity, broadcast_id: int, *allowed: BroadcastStatus
 ) -> tuple[Broadcast, Community]:
