@@ -89,7 +89,7 @@ async def toggle_subject(query: CallbackQuery, callback_data: CommCb, state: FSM
     chosen = list((await state.get_data()).get("subjects", []))
     chosen = [s for s in chosen if s != subject] if subject in chosen else [*chosen, subject]
     await state.update_data(subjects=chosen)
-    await ui.show(query, manage_ui.ASK_SUBJECTS, manage_ui.subjects_kb(chosen))
+    await ui.show(query, manage_ui.subjects_text(chosen), manage_ui.subjects_kb(chosen))
 
 
 async def subjects_done(

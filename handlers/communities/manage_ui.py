@@ -79,6 +79,10 @@ def subjects_kb(chosen: list[str]) -> InlineKeyboardMarkup:
     return kb.adjust(*[2] * ((len(SUBJECTS) + 1) // 2), 1).as_markup()
 
 
+def subjects_text(chosen: list[str]) -> str:
+    return ASK_SUBJECTS + (f"\nВыбрано: {esc(', '.join(chosen))}" if chosen else "")
+
+
 def auto_kb() -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     kb.button(text="Да, принимать автоматически", callback_data=CommCb(action="auto", value="1"))
