@@ -38,6 +38,7 @@ _FEATURE_MODULES = [
     "handlers.communities.manage",
     "handlers.communities.announce",
     "handlers.communities.groups",
+    "handlers.communities.meetings",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
     "handlers.admin.content",

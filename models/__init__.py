@@ -3,7 +3,7 @@
 from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
 from models.broadcast import Broadcast, BroadcastStatus
-from models.community import Community, CommunityKind, CommunityMember, MemberStatus
+from models.community import Community, CommunityKind, CommunityMeeting, CommunityMember, MemberStatus
 from models.diagnosis import (
     Activity,
     ActivityForm,
@@ -29,6 +29,7 @@ __all__ = [
     "CheckIn",
     "Community",
     "CommunityKind",
+    "CommunityMeeting",
     "CommunityMember",
     "MemberStatus",
     "MentorPair",

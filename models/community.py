@@ -60,3 +60,19 @@ class CommunityMember(Base):
     source: Mapped[str] = mapped_column(String(16), default="self")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CommunityMeeting(Base):
+    """A meeting of a community: the event itself (date, place or link, agenda, sign-ups, reminders,
+    attendance) lives in `events` (format mo_meeting); here is which community it belongs to and its
+    protocol, a message of the leader's (decisions, next steps, a file) copied to the members."""
+
+    __tablename__ = "community_meetings"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    protocol_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    protocol_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    protocol_preview: Mapped[str | None] = mapped_column(Text)
+    protocol_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -82,7 +82,8 @@ def card_kb(rights: Rights, joined: bool) -> InlineKeyboardMarkup:
     if open_ and rights.manages:
         kb.button(text="➕ Добавить участника", callback_data=CommCb(action="add", id=c.id))
         kb.button(text="📣 Объявление участникам", callback_data=CommCb(action="ann", id=c.id))
-        rows += 2
+        kb.button(text="📅 Встречи", callback_data=CommCb(action="meet", id=c.id))
+        rows += 3
     if rights.methodist:
         if open_:
             kb.button(text="👑 Назначить руководителя", callback_data=CommCb(action="lead", id=c.id))

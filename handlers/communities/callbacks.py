@@ -8,7 +8,8 @@ from aiogram.fsm.state import State, StatesGroup
 class CommCb(CallbackData, prefix="cm"):
     """action: list | open | join | leave | members | add | addpick | remove | unlead (browse);
     scope | new | kind | org | orgpick | subj | subjdone | auto | lead | leadpick | edit | archive |
-    restore (manage); ann | annsend | anndrop (announce)."""
+    restore (manage); ann | annsend | anndrop (announce); glink | gunlink (groups); meet | mplan |
+    mcard | matt | mtog | mprot (meetings: `id` is a community for meet/mplan, else a meeting)."""
 
     action: str
     id: int = 0  # a community (an organization for org/orgpick, a broadcast for annsend/anndrop)
@@ -23,3 +24,7 @@ class CommunityFlow(StatesGroup):
     subjects = State()  # creating: data {..., "description", "subjects"}
     edit = State()  # data {"id", "field"}
     announce = State()  # data {"id"}
+    meeting_title = State()  # data {"id"}
+    meeting_when = State()  # data {"id", "title"}
+    meeting_where = State()  # data {"id", "title", "when"}
+    protocol = State()  # data {"meeting"}

@@ -80,8 +80,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_community_members_community_id"), ["community_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_community_members_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "community_meetings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("community_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("event_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("protocol_chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("protocol_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("protocol_preview", sa.Text(), nullable=True),
+        sa.Column("protocol_at", models.base.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_community_meetings_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_community_meetings_event_id_events"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_meetings")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_community_meetings_event_id")),
+    )
+    with op.batch_alter_table("community_meetings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_community_meetings_community_id"), ["community_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("community_meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_community_meetings_community_id"))
+
+    op.drop_table("community_meetings")
     with op.batch_alter_table("community_members", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_community_members_user_id"))
         batch_op.drop_index(batch_op.f("ix_community_members_community_id"))
