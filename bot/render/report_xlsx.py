@@ -233,14 +233,25 @@ def workbook(
 def _community_sheet(book: Workbook, stats: Stats, communities: Sequence[CommunityRow]) -> None:
     """Issue 14: every community placed in the scope with its members in the period; the last row
     is the share of the scope's teachers in at least one community."""
-    rows: list[tuple] = [(r.title, r.kind, r.organization, r.members, "да" if r.archived else "") for r in communities]
+    rows: list[tuple] = [
+        (r.title, r.kind, r.organization, r.members, r.meetings, "да" if r.archived else "") for r in communities
+    ]
     c = stats.communities
     if c is not None:
         share = Percent(c.members / c.teachers) if c.teachers else None
-        rows.append(("Педагогов хотя бы в одном сообществе", f"из {c.teachers}", stats.scope.name, c.members, share))
+        rows.append(
+            ("Педагогов хотя бы в одном сообществе", f"из {c.teachers}", stats.scope.name, c.members, None, share)
+        )
     _sheet(
         book,
         "Сообщества",
-        ("Сообщество", "Вид", "Организация или территория", "Участников за период", "В архиве / доля"),
+        (
+            "Сообщество",
+            "Вид",
+            "Организация или территория",
+            "Участников за период",
+            "Встреч проведено",
+            "В архиве / доля",
+        ),
         rows,
     )

@@ -12,7 +12,8 @@ def stats_lines(c: CommunityStats | None) -> list[str]:
     lines = [f"<b>Профессиональные сообщества</b>: педагогов хотя бы в одном — {share}."]
     for kind in c.kinds:
         word = plural(kind.members, "участник", "участника", "участников")
-        lines.append(f"• {kind.title}: {kind.communities}, в них {kind.members} {word}")
+        held = f"; встреч проведено — {kind.meetings}" if kind.meetings else ""
+        lines.append(f"• {kind.title}: {kind.communities}, в них {kind.members} {word}{held}")
     if not c.kinds:
         lines.append("• в зоне пока нет сообществ")
     return lines

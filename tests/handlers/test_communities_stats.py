@@ -9,7 +9,17 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.services.monitoring import indicators
-from models import Community, CommunityKind, CommunityMember, MemberStatus, Organization
+from models import (
+    Community,
+    CommunityKind,
+    CommunityMeeting,
+    CommunityMember,
+    Event,
+    EventFormat,
+    EventStatus,
+    MemberStatus,
+    Organization,
+)
 from tests.support.factories import make_methodist
 from tests.support.indicators_data import PERIOD, TODAY, seed_dataset
 
@@ -53,6 +63,20 @@ async def seed_communities(sessionmaker) -> dict[str, int]:
                     left_at=left,
                 )
             )
+        for starts, status in ((at(2026, 2, 10), EventStatus.closed), (at(2026, 3, 10), EventStatus.published)):
+            event = Event(
+                title="Заседание МО",
+                format=EventFormat.mo_meeting,
+                scope_org_id=org["г. Новочеркасск"],
+                timezone="Europe/Moscow",
+                starts_at=starts,
+                duration_min=90,
+                registration_deadline=starts,
+                status=status,
+            )
+            session.add(event)
+            await session.flush()
+            session.add(CommunityMeeting(community_id=made["mo"], event_id=event.id))
     return made
 
 
@@ -70,9 +94,9 @@ async def test_young_community_counts_for_indicator_7_and_the_community_share(se
     assert (town.indicator("8").total.num, town.indicator("8").total.den) == (1, 2)  # mentoring is unchanged
     c = town.communities
     assert (c.members, c.teachers) == (2, 7)  # T5 and T1; T6 left before, T7 joined after the period
-    assert [(k.kind, k.communities, k.members) for k in c.kinds] == [
-        (CommunityKind.municipal_mo, 1, 0),
-        (CommunityKind.young, 1, 1),
+    assert [(k.kind, k.communities, k.members, k.meetings) for k in c.kinds] == [
+        (CommunityKind.municipal_mo, 1, 0, 1),  # one meeting held; the one not closed does not count
+        (CommunityKind.young, 1, 1, 0),
     ]
     region = await stats_for(sessionmaker, "Ростовская область")
     assert (region.indicator("7").total.num, region.indicator("7").total.den) == (3, 3)
@@ -91,7 +115,7 @@ async def test_stats_and_report_show_the_communities(routed, sessionmaker):
     assert "<b>7. Поддержка молодых педагогов</b> — 2 из 2" in text
     assert "в сообществе молодых педагогов" in text
     assert "педагогов хотя бы в одном — 2 из 7 (29%)" in text
-    assert "• Муниципальное МО: 1, в них 0 участников" in text
+    assert "• Муниципальное МО: 1, в них 0 участников; встреч проведено — 1" in text
     assert "• Сообщество молодых педагогов: 1, в них 1 участник" in text
 
     await methodist.send("/report")
@@ -99,8 +123,8 @@ async def test_stats_and_report_show_the_communities(routed, sessionmaker):
     [sent] = routed.api.sent("SendDocument", 7301)
     sheet = load_workbook(BytesIO(sent.document.data))["Сообщества"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[1], r[3]) for r in rows[:-1]] == [
-        ("Сообщество mo", "Муниципальное МО", 0),
-        ("Сообщество young", "Сообщество молодых педагогов", 1),
+    assert [(r[0], r[1], r[3], r[4]) for r in rows[:-1]] == [
+        ("Сообщество mo", "Муниципальное МО", 0, 1),
+        ("Сообщество young", "Сообщество молодых педагогов", 1, 0),
     ]
     assert rows[-1][0] == "Педагогов хотя бы в одном сообществе" and rows[-1][3] == 2

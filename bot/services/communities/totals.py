@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.communities.common import KIND_TITLES
-from models import Community, CommunityKind, CommunityMember, Organization
+from models import Community, CommunityKind, CommunityMeeting, CommunityMember, Event, EventStatus, Organization
 
 
 def member_in_period(user_id, start_at: datetime, end_at: datetime, kind: CommunityKind | None = None):
@@ -34,6 +34,7 @@ class KindTotal:
     kind: CommunityKind
     communities: int
     members: int  # distinct people who were members in the period
+    meetings: int = 0  # meetings held in the period (their protocol saved)
 
     @property
     def title(self) -> str:
@@ -58,6 +59,7 @@ class CommunityRow:
     organization: str
     members: int
     archived: bool
+    meetings: int = 0
 
 
 def _alive(start_at: datetime, end_at: datetime):
@@ -88,22 +90,44 @@ async def by_kind(session: AsyncSession, scope, start_at: datetime, end_at: date
             )
         ).all()
     )
+    held = dict(
+        (
+            await session.execute(
+                select(Community.kind, func.count())
+                .join(CommunityMeeting, CommunityMeeting.community_id == Community.id)
+                .join(Event, Event.id == CommunityMeeting.event_id)
+                .where(placed, _held(start_at, end_at))
+                .group_by(Community.kind)
+            )
+        ).all()
+    )
     return [
-        KindTotal(CommunityKind(kind), int(counts.get(kind, 0)), int(people.get(kind, 0)))
+        KindTotal(CommunityKind(kind), int(counts.get(kind, 0)), int(people.get(kind, 0)), int(held.get(kind, 0)))
         for kind in CommunityKind
         if counts.get(kind)
     ]
 
 
+def _held(start_at: datetime, end_at: datetime):
+    return and_(Event.status == EventStatus.closed, Event.starts_at >= start_at, Event.starts_at < end_at)
+
+
 async def rows(session: AsyncSession, scope, start_at: datetime, end_at: datetime) -> list[CommunityRow]:
     members = select(func.count()).select_from(CommunityMember).where(_members(start_at, end_at)).scalar_subquery()
+    held = (
+        select(func.count())
+        .select_from(CommunityMeeting)
+        .join(Event, Event.id == CommunityMeeting.event_id)
+        .where(CommunityMeeting.community_id == Community.id, _held(start_at, end_at))
+        .scalar_subquery()
+    )
     found = await session.execute(
-        select(Community, Organization.name, members)
+        select(Community, Organization.name, members, held)
         .join(Organization, Organization.id == Community.scope_org_id)
         .where(Community.scope_org_id.in_(select(scope.c.org_id)), _alive(start_at, end_at))
         .order_by(Community.kind, Community.title)
     )
     return [
-        CommunityRow(c.title, KIND_TITLES[c.kind], org_name, int(n or 0), c.archived_at is not None)
-        for c, org_name, n in found
+        CommunityRow(c.title, KIND_TITLES[c.kind], org_name, int(n or 0), c.archived_at is not None, int(m or 0))
+        for c, org_name, n, m in found
     ]
