@@ -24,6 +24,8 @@ class Community(Base):
     kind: Mapped[CommunityKind] = mapped_column(Enum(CommunityKind, native_enum=False, length=16))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The plan of work for the year (meetings and topics), as the leader or methodist wrote it.
+    year_plan: Mapped[str] = mapped_column(Text, default="", server_default="")
     # A school, a municipality or the region: teachers whose organization lies under it may join.
     scope_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)

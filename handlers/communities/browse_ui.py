@@ -63,6 +63,8 @@ def card_text(
         lines.append("Учителя этих предметов вступают автоматически.")
     names = ", ".join(esc(u.full_name or "—") for u in leaders) or "не назначен"
     lines += [f"Руководитель: {names}", f"Участников: {members}"]
+    if c.year_plan and (joined or rights.manages):
+        lines += ["", "<b>План работы на год</b>", esc(c.year_plan)]
     if joined:
         lines.append("Вы участник." if not rights.leader else "Вы руководитель этого сообщества.")
     if notice:
@@ -83,7 +85,8 @@ def card_kb(rights: Rights, joined: bool) -> InlineKeyboardMarkup:
         kb.button(text="➕ Добавить участника", callback_data=CommCb(action="add", id=c.id))
         kb.button(text="📣 Объявление участникам", callback_data=CommCb(action="ann", id=c.id))
         kb.button(text="📅 Встречи", callback_data=CommCb(action="meet", id=c.id))
-        rows += 3
+        kb.button(text="🗓 План работы на год", callback_data=CommCb(action="plan", id=c.id))
+        rows += 4
     if rights.methodist:
         if open_:
             kb.button(text="👑 Назначить руководителя", callback_data=CommCb(action="lead", id=c.id))

@@ -9,7 +9,7 @@ class CommCb(CallbackData, prefix="cm"):
     """action: list | open | join | leave | members | add | addpick | remove | unlead (browse);
     scope | new | kind | org | orgpick | subj | subjdone | auto | lead | leadpick | edit | archive |
     restore (manage); ann | annsend | anndrop (announce); glink | gunlink (groups); meet | mplan |
-    mcard | matt | mtog | mprot (meetings: `id` is a community for meet/mplan, else a meeting)."""
+    mcard | matt | mtog | mprot | plan (meetings: `id` is a community for meet/mplan, else a meeting)."""
 
     action: str
     id: int = 0  # a community (an organization for org/orgpick, a broadcast for annsend/anndrop)
@@ -28,3 +28,4 @@ class CommunityFlow(StatesGroup):
     meeting_when = State()  # data {"id", "title"}
     meeting_where = State()  # data {"id", "title", "when"}
     protocol = State()  # data {"meeting"}
+    plan = State()  # data {"id"}

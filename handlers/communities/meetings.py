@@ -1,6 +1,7 @@
 """Community meetings for the leader (or the methodist): the list, planning one (title or agenda,
 date and time, place or link), marking attendance and saving the protocol, which goes to the
-members. Members sign up through the event card the announcement links to (/events machinery)."""
+members; and the year's plan of work shown on the card. Members sign up through the event card
+the invitation links to (the /events machinery)."""
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services import broadcasts
-from bot.services.communities import common, meetings
+from bot.services.communities import common, manage, meetings
 from bot.services.communities.meetings import Meeting
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
@@ -165,6 +166,27 @@ async def got_protocol(
     await message.answer(f"✅ Протокол сохранён, встреча закрыта. Участникам отправляется копия: {sent}.")
 
 
+ASK_PLAN = (
+    "Пришлите план работы сообщества на год одним сообщением: встречи по месяцам и их темы "
+    "(до 3000 символов). Его увидят участники в карточке сообщества. /cancel — отменить."
+)
+
+
+async def ask_plan(
+    query: CallbackQuery, callback_data: CommCb, state: FSMContext, session: AsyncSession, identity: Identity
+) -> None:
+    community = (await common.require_manager(session, identity, callback_data.id)).community
+    await state.set_state(CommunityFlow.plan)
+    await state.set_data({"id": community.id})
+    await ui.show(query, ASK_PLAN)
+
+
+async def got_plan(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
+    community = await manage.set_plan(session, identity, int((await state.get_data()).get("id") or 0), message.text)
+    await state.clear()
+    await message.answer(f"✅ План работы сообщества «{esc(community.title)}» сохранён. Он виден в /communities.")
+
+
 def setup() -> Router:
     router = GatedRouter(name=__name__, who=Registered())
     router.callback_query.register(meetings_list, CommCb.filter(F.action == "meet"), flags=READ_ONLY)
@@ -176,4 +198,6 @@ def setup() -> Router:
     router.callback_query.register(toggle, CommCb.filter(F.action == "mtog"))
     router.callback_query.register(ask_protocol, CommCb.filter(F.action == "mprot"))
     router.message.register(got_protocol, StateFilter(CommunityFlow.protocol), NOT_COMMAND)
+    router.callback_query.register(ask_plan, CommCb.filter(F.action == "plan"))
+    router.message.register(got_plan, StateFilter(CommunityFlow.plan), TYPED)
     return router

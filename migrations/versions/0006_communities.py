@@ -31,6 +31,7 @@ def upgrade() -> None:
         ),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("year_plan", sa.Text(), server_default="", nullable=False),
         sa.Column("scope_org_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("subjects", sa.JSON(), nullable=False),
         sa.Column("areas", sa.JSON(), nullable=False),

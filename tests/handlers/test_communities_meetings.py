@@ -75,3 +75,21 @@ async def test_leader_plans_a_meeting_members_sign_up_attendance_and_protocol(ha
     assert attended is True and status == EventStatus.closed
     shown = await leader.click(CommCb(action="mprot", id=meeting.id))  # an old button: one protocol only
     assert "Протокол этой встречи уже сохранён и отправлен." in shown
+
+
+async def test_the_year_plan_is_written_by_the_leader_and_read_by_members_only(harness, sessionmaker):
+    leader = await teacher(harness, LEADER, "Руководитель Анна")
+    member = await teacher(harness, ONE, "Первая Ольга")
+    outsider = await teacher(harness, TWO, "Вторая Ирина")
+    made = await community(sessionmaker, "МО математиков", leader_tg=LEADER)
+    await manage_add(sessionmaker, made, await user_id(sessionmaker, ONE))
+    shown = await member.click(CommCb(action="plan", id=made))
+    assert "Вы не руководите этим сообществом." in shown
+    await leader.click(CommCb(action="open", id=made))
+    await leader.press("План работы на год")
+    shown = await leader.send("Сентябрь — анализ ЕГЭ\nНоябрь — функциональная грамотность")
+    assert "сохранён" in shown[-1]
+    shown = await member.click(CommCb(action="open", id=made))
+    assert "План работы на год" in shown[-1] and "Ноябрь — функциональная грамотность" in shown[-1]
+    shown = await outsider.click(CommCb(action="open", id=made))  # open to her, but not a member yet
+    assert "План работы на год" not in shown[-1]

@@ -29,6 +29,7 @@ from bot.services.shared.validation import clean_text
 from models import Community, CommunityKind, CommunityMember, MemberStatus, User
 
 PAGE_SIZE = 8
+PLAN_MAX = 3000
 AUTO_KINDS = (CommunityKind.school_mo, CommunityKind.municipal_mo)
 WRONG_SCOPE = {
     CommunityKind.school_mo: "Школьное МО создаётся в школе: выберите организацию, а не территорию.",
@@ -98,6 +99,14 @@ async def edit(session: AsyncSession, identity: Identity, community_id: int, fie
     else:
         raise InvalidInput("Это поле нельзя изменить.")
     await audit.record(session, identity.telegram_id, "community.edit", f"community:{community.id}", field=field)
+    return community
+
+
+async def set_plan(session: AsyncSession, identity: Identity, community_id: int, text: str | None) -> Community:
+    """The year's plan of work: the leader or the methodist writes it, members read it on the card."""
+    community = (await require_manager(session, identity, community_id)).community
+    community.year_plan = clean_text(text, PLAN_MAX, "План работы")
+    await audit.record(session, identity.telegram_id, "community.plan", f"community:{community.id}")
     return community
 
 
