@@ -4,7 +4,11 @@ leader; teachers of two schools join (one by the button, one already in by the s
 leader links the МО's Telegram group, a member's join request is approved and a stranger's declined
 with a private message why; the leader's announcement reaches the members; a young specialist is
 offered the young teachers' community right after registration; /stats shows the communities and
-indicator 7 counting that membership."""
+indicator 7 counting that membership. The leader's meeting: members invited, one signs up through
+the event card and gets the reminder, attendance is marked and the protocol reaches the members."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -13,13 +17,15 @@ from models import Community, CommunityKind, Organization, utcnow
 from tests.e2e.client import BotMessage, TgUser, eventually
 from tests.e2e.flows import grant_methodist, press, register, wait_text
 
+MOSCOW = ZoneInfo("Europe/Moscow")
 GROUP = {"id": -1001500700900, "type": "supergroup", "title": "МО математиков Новочеркасска"}
 
 
 @pytest.fixture(scope="module")
 def bot_extra_env() -> dict[str, str]:
     # Notices and the announcement go through the outbox: no quiet hours in an evening run.
-    return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5"}
+    # A meeting reminder 72 s before the start: the meeting part fits in a few minutes.
+    return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5", "REMINDER_OFFSETS_H": "0.02"}
 
 
 async def register_at(user: TgUser, name: str, school: str, subject: str, experience: str, year: str) -> BotMessage:
@@ -98,6 +104,39 @@ async def test_communities_story(make_user, bot_process, db, emulator):
     for member in (methodist, russian, physics):
         await member.wait_reply(contains="Заседание МО в четверг", timeout=30)
 
+    # the leader plans a meeting: members are invited, one signs up and gets the usual reminder
+    start = (datetime.now(MOSCOW) + timedelta(minutes=3)).replace(second=0, microsecond=0)
+    await leader.send("/communities")
+    await leader.wait_reply(contains="МО учителей математики", timeout=20)
+    await press(leader, "МО учителей математики", "Вы руководитель")
+    await press(leader, "📅 Встречи", "Пока ни одной")
+    await press(leader, "➕ Запланировать встречу", "Тема или повестка")
+    await leader.send("Итоги пробного ОГЭ")
+    await leader.wait_reply(contains="Когда?", timeout=20)
+    await leader.send(start.strftime("%d.%m.%Y %H:%M"))
+    await leader.wait_reply(contains="Где?", timeout=20)
+    await leader.send("МБОУ СОШ № 1, кабинет 12")
+    await leader.wait_reply(contains="запланирована", timeout=20)
+    invite = await russian.wait_reply(contains="проводит встречу «Итоги пробного ОГЭ»", timeout=30)
+    await russian.click("📅 Подробнее и запись")
+    await russian.click("Записаться")
+    await wait_text(russian, "вы записаны")
+    reminder = await russian.wait_reply(contains="Напоминание", timeout=180)
+    assert "Итоги пробного ОГЭ" in reminder.text and "кабинет 12" in reminder.text and invite
+
+    # attendance is marked and the protocol reaches the members
+    await leader.send("/communities")
+    await leader.wait_reply(contains="МО учителей математики", timeout=20)
+    await press(leader, "МО учителей математики", "Вы руководитель")
+    await press(leader, "📅 Встречи", "Итоги пробного ОГЭ")
+    card = await press(leader, "Итоги пробного ОГЭ", "Записались: 1")
+    await press(leader, next(b["text"] for b in card.buttons if "Словесник Вера" in b["text"]), "Посещаемость отмечена")
+    await press(leader, "📝 Протокол", "Пришлите протокол")
+    await leader.send("Решили: разобрать ошибки пробного ОГЭ. Следующий шаг: открытые уроки в марте.")
+    await leader.wait_reply(contains="Протокол сохранён", timeout=20)
+    for member in (methodist, russian, physics):
+        await member.wait_reply(contains="Решили: разобрать ошибки", timeout=30)
+
     # a young specialist is offered the young teachers' community after registration
     async with db.session() as session, session.begin():
         session.add(
@@ -118,7 +157,7 @@ async def test_communities_story(make_user, bot_process, db, emulator):
     stats = await wait_text(methodist, "Показатели:", timeout=30)
     assert "7. Поддержка молодых педагогов — 1 из 1" in stats.body
     assert "Профессиональные сообщества: педагогов хотя бы в одном — 5 из 6" in stats.body
-    assert "Муниципальное МО: 1, в них 4 участника" in stats.body
+    assert "Муниципальное МО: 1, в них 4 участника; встреч проведено — 1" in stats.body
     assert "Сообщество молодых педагогов: 1, в них 1 участник" in stats.body
 
 
