@@ -9,11 +9,25 @@ from sqlalchemy import select, update
 
 from handlers.communities.callbacks import CommCb
 from handlers.events.callbacks import EventCb
-from models import CommunityMeeting, Event, EventFormat, EventRegistration, EventStatus, OutboxMessage, utcnow
+from models import (
+    CommunityMeeting,
+    Event,
+    EventFormat,
+    EventRegistration,
+    EventStatus,
+    OutboxMessage,
+    Route,
+    RouteStatus,
+    RouteStep,
+    StepStatus,
+    utcnow,
+)
+from tests.support import clock
 from tests.support.communities import community, manage_add, teacher, user_id
 from tests.support.factories import when
 
 LEADER, ONE, TWO, OTHER_LEADER = 7501, 7502, 7503, 7504
+TODAY = clock.moscow_today()
 
 
 async def test_leader_plans_a_meeting_members_sign_up_attendance_and_protocol(harness, sessionmaker):
@@ -62,6 +76,23 @@ async def test_leader_plans_a_meeting_members_sign_up_attendance_and_protocol(ha
     async with sessionmaker() as session, session.begin():
         await session.execute(update(Event).values(starts_at=utcnow() - timedelta(hours=1)))
 
+    async with sessionmaker() as session, session.begin():  # her ИОМ has a step built on this meeting
+        route = Route(user_id=one_id, status=RouteStatus.active, period_start=TODAY, period_end=TODAY)
+        session.add(route)
+        await session.flush()
+        session.add(
+            RouteStep(
+                route_id=route.id,
+                position=1,
+                area="2",
+                deficit_kind="partial",
+                event_id=event.id,
+                title="Заседание МО",
+                form="non_formal",
+                deadline=TODAY,
+                status=StepStatus.planned,
+            )
+        )
     shown = await leader.click(CommCb(action="mtog", id=meeting.id, user=one_id))
     assert "Посещаемость отмечена." in shown[-1] and "✅ Первая Ольга" in str(leader.buttons())
     await leader.press("Протокол")
@@ -73,6 +104,8 @@ async def test_leader_plans_a_meeting_members_sign_up_attendance_and_protocol(ha
         status = await session.scalar(select(Event.status))
     assert sorted(c.chat_id for c in copies) == [ONE, TWO] and all("copy" in c.payload for c in copies)
     assert attended is True and status == EventStatus.closed
+    async with sessionmaker() as session:
+        assert await session.scalar(select(RouteStep.status)) == StepStatus.done
     shown = await leader.click(CommCb(action="mprot", id=meeting.id))  # an old button: one protocol only
     assert "Протокол этой встречи уже сохранён и отправлен." in shown
 

@@ -11,6 +11,7 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import route as routes
 from bot.services.communities.common import require_manager
 from bot.services.events.inputs import parse_location, parse_moment, parse_title
 from bot.services.shared import audit, orgs, outbox
@@ -160,6 +161,9 @@ async def toggle_attended(
     if registration is None:
         raise NotFound("Этот педагог не записан на встречу.")
     registration.attended = not registration.attended
+    if registration.attended:
+        # as for any event: attending completes the non-formal or informal ИОМ step built on it
+        await routes.complete_steps_for_event(session, registration.user_id, meeting.event.id, now)
     return meeting
 
 
