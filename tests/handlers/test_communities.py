@@ -2,6 +2,8 @@
 appoints a leader; teachers see what is open to them, join and leave (a double tap does one
 thing, the last leader stays); the subject rule at creation and at registration."""
 
+import json
+
 from sqlalchemy import func, select
 
 from handlers.communities.callbacks import CommCb
@@ -138,6 +140,12 @@ async def test_delete_me_removes_the_person_from_every_community_leader_role_inc
     await leaving.click(CommCb(action="join", id=network))
     await stays.click(CommCb(action="join", id=network))
 
+    await leaving.send("/my_data")
+    exported = json.loads(harness.api.sent("SendDocument", MATHS)[-1].document.data)
+    assert [(c["community"], c["leader"]) for c in exported["communities"]] == [
+        ("МО математиков", True),
+        ("Сеть наставников", False),
+    ]
     await leaving.send("/delete_me")
     await leaving.press("Да, удалить")
     for community_id in (led, network):

@@ -49,6 +49,7 @@ async def export_data(session: AsyncSession, user: User) -> dict:
         "registered_at": user.created_at.isoformat(),
         "roles": [{"role": g.role.value, "scope_org_id": g.scope_org_id} for g in grants],
         **await _export_activity(session, user),
+        "communities": await communities_erasure.export(session, user.id),  # issue 14
     }
 
 
