@@ -14,6 +14,7 @@ from bot.services.communities import common, manage
 from bot.services.communities.manage import AUTO_KINDS, Draft
 from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared.errors import AccessDenied
+from bot.services.shared.labels import AREA_TITLES
 from bot.services.shared.roles import Identity
 from handlers.communities import browse_ui, manage_ui
 from handlers.communities.browse import render_card
@@ -92,7 +93,24 @@ async def toggle_subject(query: CallbackQuery, callback_data: CommCb, state: FSM
     await ui.show(query, manage_ui.subjects_text(chosen), manage_ui.subjects_kb(chosen))
 
 
-async def subjects_done(
+async def subjects_done(query: CallbackQuery, state: FSMContext) -> None:
+    await _draft_kind(state)
+    await state.update_data(areas=[])
+    await ui.show(query, manage_ui.areas_text([]), manage_ui.areas_kb([]))
+
+
+async def toggle_area(query: CallbackQuery, callback_data: CommCb, state: FSMContext) -> None:
+    codes = list(AREA_TITLES)
+    if not 0 <= callback_data.page < len(codes):
+        raise AccessDenied(texts.STALE_BUTTON)
+    code = codes[callback_data.page]
+    chosen = list((await state.get_data()).get("areas", []))
+    chosen = [a for a in chosen if a != code] if code in chosen else [*chosen, code]
+    await state.update_data(areas=chosen)
+    await ui.show(query, manage_ui.areas_text(chosen), manage_ui.areas_kb(chosen))
+
+
+async def areas_done(
     query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     chosen, data = await _draft_kind(state)
@@ -124,6 +142,7 @@ async def _create(
         data.get("description", ""),
         tuple(data.get("subjects", [])),
         auto,
+        tuple(data.get("areas", [])),
     )
     community, added = await manage.create(session, identity, draft, clock())
     await state.clear()
@@ -190,6 +209,10 @@ def setup() -> Router:
     )
     router.callback_query.register(
         subjects_done, StateFilter(CommunityFlow.subjects), CommCb.filter(F.action == "subjdone")
+    )
+    router.callback_query.register(toggle_area, StateFilter(CommunityFlow.subjects), CommCb.filter(F.action == "area"))
+    router.callback_query.register(
+        areas_done, StateFilter(CommunityFlow.subjects), CommCb.filter(F.action == "areadone")
     )
     router.callback_query.register(auto, StateFilter(CommunityFlow.subjects), CommCb.filter(F.action == "auto"))
     router.callback_query.register(lead_list, CommCb.filter(F.action == "lead"), flags=READ_ONLY)

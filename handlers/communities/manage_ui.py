@@ -4,6 +4,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.communities.common import KIND_TITLES
 from bot.services.onboarding.users import SUBJECTS
+from bot.services.shared.labels import AREA_TITLES, area_code, area_label
 from bot.services.shared.orgs import Level
 from handlers.communities.callbacks import CommCb
 from handlers.shared.keyboard_builder import KeyboardBuilder
@@ -14,6 +15,10 @@ ASK_KIND = "<b>Новое сообщество</b>\nВыберите вид:"
 ASK_TITLE = "Напишите название сообщества (до 120 символов), например: «МО учителей математики г. Новочеркасска»."
 ASK_DESCRIPTION = "Коротко опишите цели и тему сообщества (до 1000 символов) или отправьте «-», чтобы пропустить."
 ASK_SUBJECTS = "Выберите предметы сообщества (необязательно) и нажмите «Готово»."
+ASK_AREAS = (
+    "Отметьте области компетенций, с которыми работает сообщество (необязательно): педагогам с "
+    "дефицитом в этих областях оно будет предложено первым. Затем «Готово»."
+)
 ASK_AUTO = (
     "Принимать в МО автоматически всех учителей выбранных предметов в его зоне? "
     "Новые учителя этих предметов тоже будут вступать сами; выйти может каждый."
@@ -81,6 +86,19 @@ def subjects_kb(chosen: list[str]) -> InlineKeyboardMarkup:
 
 def subjects_text(chosen: list[str]) -> str:
     return ASK_SUBJECTS + (f"\nВыбрано: {esc(', '.join(chosen))}" if chosen else "")
+
+
+def areas_text(chosen: list[str]) -> str:
+    return ASK_AREAS + (f"\nВыбрано: {esc(', '.join(area_code(a) for a in chosen))}" if chosen else "")
+
+
+def areas_kb(chosen: list[str]) -> InlineKeyboardMarkup:
+    kb = KeyboardBuilder()
+    for index, code in enumerate(AREA_TITLES):
+        mark = "✅ " if code in chosen else ""
+        kb.button(text=f"{mark}{area_label(code)}"[:60], callback_data=CommCb(action="area", page=index))
+    kb.button(text="Готово", callback_data=CommCb(action="areadone"))
+    return kb.adjust(1).as_markup()
 
 
 def auto_kb() -> InlineKeyboardMarkup:

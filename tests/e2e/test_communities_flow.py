@@ -65,6 +65,8 @@ async def test_communities_story(make_user, bot_process, db, emulator):
     await methodist.send("Подготовка к ОГЭ, обмен опытом")
     await methodist.wait_reply(contains="Выберите предметы", timeout=20)
     await press(methodist, "Математика", "Выбрано: Математика")
+    await press(methodist, "Готово", "области компетенций")
+    await press(methodist, "2. Методическая", "Выбрано: 2")
     await press(methodist, "Готово", "Принимать в МО автоматически")
     await press(methodist, "Да, принимать автоматически", "автоматически включены: 2")
     await press(methodist, "👑 Назначить руководителя", "Выберите педагога")

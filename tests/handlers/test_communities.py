@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from handlers.communities.callbacks import CommCb
 from models import Community, CommunityKind, CommunityMember, MemberStatus, OutboxMessage
 from tests.support.communities import active_members, community, member_rows, teacher, user_id
-from tests.support.factories import make_methodist
+from tests.support.factories import diagnosed, make_methodist
 
 METHODIST, MATHS, RUSSIAN, PHYSICS, FAR = 7001, 7002, 7003, 7004, 7005
 
@@ -35,6 +35,9 @@ async def test_methodist_creates_subject_mo_with_auto_membership_and_a_leader(ha
     await methodist.send("Подготовка к ОГЭ и обмен опытом")
     await methodist.press("Математика")
     await methodist.press("Готово")
+    shown = await methodist.press("2. Методическая")
+    assert "Выбрано: 2" in shown[-1]
+    await methodist.press("Готово")
     shown = await methodist.press("Да, принимать автоматически")
     # the maths teachers of the municipality: the teacher and the methodist (registered as one)
     assert "создано" in shown[-1] and "автоматически включены: 2" in shown[-1]
@@ -42,6 +45,7 @@ async def test_methodist_creates_subject_mo_with_auto_membership_and_a_leader(ha
     async with sessionmaker() as session:
         made = await session.scalar(select(Community))
     assert made.kind == CommunityKind.municipal_mo and made.subjects == ["Математика"] and made.auto_by_subject
+    assert made.areas == ["2"]
     # the Russian teacher and the maths teacher of another municipality are not in
     assert await active_members(sessionmaker, made.id) == {MATHS, METHODIST}
     assert any("МО учителей математики" in t for t in await _outbox(sessionmaker, MATHS))
@@ -157,3 +161,16 @@ async def test_delete_me_removes_the_person_from_every_community_leader_role_inc
     assert len(left) == 2 and not any(row.is_leader for row in left)
     shown = await stays.click(CommCb(action="open", id=network))
     assert "Участников: 1" in shown[-1]
+
+
+async def test_communities_of_the_teachers_deficit_areas_come_first(harness, sessionmaker):
+    russian = await teacher(harness, RUSSIAN, "Сидорова Вера Павловна", subjects=("Русский язык",))
+    await community(sessionmaker, "Аа: сеть цифровой школы", "Ростовская область", CommunityKind.network)
+    assessing = await community(sessionmaker, "Яя: сеть «Оценивание»", "Ростовская область", CommunityKind.network)
+    async with sessionmaker() as session, session.begin():
+        (await session.get(Community, assessing)).areas = ["3"]
+    before = (await russian.send("/communities"))[-1]
+    assert before.index("Аа:") < before.index("Яя:")  # by title while nothing matches
+    await diagnosed(sessionmaker, RUSSIAN)  # area 3 severe
+    after = (await russian.send("/communities"))[-1]
+    assert after.index("Яя:") < after.index("Аа:") and "⭐ <b>Яя:" in after

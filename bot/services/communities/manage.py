@@ -23,6 +23,7 @@ from bot.services.communities.common import (
 from bot.services.onboarding.users import check_subjects
 from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
+from bot.services.shared.labels import AREA_TITLES
 from bot.services.shared.paging import window
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
@@ -47,12 +48,19 @@ class Draft:
     description: str = ""
     subjects: tuple[str, ...] = ()
     auto_by_subject: bool = False
+    areas: tuple[str, ...] = ()
 
 
 async def check_scope(session: AsyncSession, identity: Identity, kind: CommunityKind, org_id: int) -> None:
     org = await identity.scope.org(session, org_id)
     if org.kind not in KIND_SCOPES[kind]:
         raise InvalidInput(WRONG_SCOPE[kind])
+
+
+def check_areas(areas: tuple[str, ...]) -> list[str]:
+    if any(area not in AREA_TITLES for area in areas):
+        raise InvalidInput("Неизвестная область компетенций.")
+    return [code for code in AREA_TITLES if code in areas]
 
 
 def check_title(text: str | None) -> str:
@@ -77,7 +85,7 @@ async def create(session: AsyncSession, identity: Identity, draft: Draft, now: d
         title=check_title(draft.title),
         description=check_description(draft.description) if draft.description else "",
         subjects=subjects,
-        areas=[],
+        areas=check_areas(draft.areas),
         auto_by_subject=draft.auto_by_subject,
         created_by=identity.telegram_id,
     )
