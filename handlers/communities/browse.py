@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.services.communities import catalog, common, manage
+from bot.services.communities import catalog, common, people
 from bot.services.shared import roles
 from bot.services.shared.roles import Identity
 from handlers.communities import browse_ui as kit
@@ -66,29 +66,29 @@ async def leave(
 
 async def members(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
     found = await catalog.require_member_view(session, identity, callback_data.id)
-    people, page, pages = await manage.members(session, found.community.id, callback_data.page)
+    persons, page, pages = await people.members(session, found.community.id, callback_data.page)
     await ui.show(
         query,
-        kit.members_text(found.community, people, page, pages),
-        kit.members_kb(found.community, people, page, pages, found),
+        kit.members_text(found.community, persons, page, pages),
+        kit.members_kb(found.community, persons, page, pages, found),
     )
 
 
 async def add_list(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
-    community, people, page, pages = await manage.candidates(
+    community, persons, page, pages = await people.candidates(
         session, identity, callback_data.id, callback_data.page, for_leader=False
     )
     await ui.show(
         query,
-        kit.people_text(community, "Добавить участника", people),
-        kit.people_kb(community, people, page, pages, "addpick", "add"),
+        kit.people_text(community, "Добавить участника", persons),
+        kit.people_kb(community, persons, page, pages, "addpick", "add"),
     )
 
 
 async def add_pick(
     query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    added = await manage.add_member(session, identity, callback_data.id, callback_data.user, clock())
+    added = await people.add_member(session, identity, callback_data.id, callback_data.user, clock())
     notice = "✅ Участник добавлен, ему придёт сообщение." if added else "Этот педагог уже в сообществе."
     await render_card(query, session, identity, callback_data.id, notice)
 
@@ -97,7 +97,7 @@ async def remove(
     query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     only_lead = callback_data.action == "unlead"
-    removed = await manage.remove_member(
+    removed = await people.remove_member(
         session, identity, callback_data.id, callback_data.user, clock(), only_lead=only_lead
     )
     if removed is None:

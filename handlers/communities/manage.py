@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.services.communities import common, manage
+from bot.services.communities import common, manage, people
 from bot.services.communities.manage import AUTO_KINDS, Draft
 from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared.errors import AccessDenied
@@ -150,20 +150,20 @@ async def _create(
 
 
 async def lead_list(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
-    community, people, page, pages = await manage.candidates(
+    community, persons, page, pages = await people.candidates(
         session, identity, callback_data.id, callback_data.page, for_leader=True
     )
     await ui.show(
         query,
-        browse_ui.people_text(community, "Назначить руководителя", people),
-        browse_ui.people_kb(community, people, page, pages, "leadpick", "lead"),
+        browse_ui.people_text(community, "Назначить руководителя", persons),
+        browse_ui.people_kb(community, persons, page, pages, "leadpick", "lead"),
     )
 
 
 async def lead_pick(
     query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    done = await manage.appoint_leader(session, identity, callback_data.id, callback_data.user, clock())
+    done = await people.appoint_leader(session, identity, callback_data.id, callback_data.user, clock())
     notice = "✅ Руководитель назначен, ему придёт сообщение." if done else "Этот педагог уже руководит сообществом."
     await render_card(query, session, identity, callback_data.id, notice)
 

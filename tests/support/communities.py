@@ -4,7 +4,7 @@ are tested in tests/handlers/test_communities.py)."""
 
 from sqlalchemy import select
 
-from bot.services.communities import manage
+from bot.services.communities import manage, people
 from bot.services.communities.manage import Draft
 from bot.services.shared.roles import Identity
 from models import Community, CommunityKind, CommunityMember, MemberStatus, User, utcnow
@@ -55,7 +55,7 @@ async def community(
         )
         if leader_tg is not None:
             leader = await session.scalar(select(User).where(User.telegram_id == leader_tg))
-            await manage.appoint_leader(session, admin, made.id, leader.id, utcnow())
+            await people.appoint_leader(session, admin, made.id, leader.id, utcnow())
         return made.id
 
 
@@ -89,4 +89,4 @@ async def manage_add(sessionmaker, community_id: int, member_user_id: int) -> No
     """An admin adds a member through the service (the screens are tested on their own)."""
     admin = Identity(1, None, [], env_admin=True)
     async with sessionmaker() as session, session.begin():
-        await manage.add_member(session, admin, community_id, member_user_id, utcnow())
+        await people.add_member(session, admin, community_id, member_user_id, utcnow())
