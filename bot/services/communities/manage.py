@@ -1,7 +1,6 @@
-"""A methodist's and a leader's changes: creating, editing and archiving a community (the
-methodist of its scope), appointing leaders (the methodist, from registered teachers in scope),
-adding and removing members (a leader of this community or the methodist). Everyone added hears
-of it through the outbox."""
+"""The methodist's changes to a community of their scope: creating it (kind, school or territory,
+title, description, subjects, competency areas, the auto option), editing, archiving, and the
+year's plan of work (the leader may write that too). Members and leaders are in `people`."""
 
 from dataclasses import dataclass
 from datetime import datetime
