@@ -38,6 +38,12 @@ _FEATURE_MODULES = [
     "handlers.mentoring.relay",
     "handlers.broadcasts.handlers",
     "handlers.broadcasts.audience",
+    # professional communities (issue 14)
+    "handlers.communities.browse",
+    "handlers.communities.manage",
+    "handlers.communities.announce",
+    "handlers.communities.groups",
+    "handlers.communities.meetings",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
     "handlers.admin.content",

@@ -3,6 +3,7 @@
 from models.access import AuditEntry, Invite, Role, RoleGrant
 from models.base import Base, utcnow
 from models.broadcast import Broadcast, BroadcastStatus
+from models.community import Community, CommunityKind, CommunityMeeting, CommunityMember, MemberStatus
 from models.course import CourseForm, CourseRecord, CourseStatus
 from models.diagnosis import (
     Activity,
@@ -30,6 +31,11 @@ __all__ = [
     "Broadcast",
     "BroadcastStatus",
     "CheckIn",
+    "Community",
+    "CommunityKind",
+    "CommunityMeeting",
+    "CommunityMember",
+    "MemberStatus",
     "MentorPair",
     "PairStatus",
     "PairType",

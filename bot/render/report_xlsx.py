@@ -14,6 +14,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.render.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MIN_WIDTH
+from bot.services.communities.totals import CommunityRow
 from bot.services.courses.report import CourseRow
 from bot.services.monitoring.indicators import Ratio, Stats
 from bot.services.monitoring.reports import AREAS, EventRow, PairRow, TeacherRow
@@ -134,6 +135,7 @@ def workbook(
     events: Sequence[EventRow],
     pairs: Sequence[PairRow],
     courses: Sequence[CourseRow] = (),
+    communities: Sequence[CommunityRow] = (),
 ) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -245,6 +247,34 @@ def workbook(
         ("Область", "Выраженный дефицит", "Частичный дефицит", "Всего педагогов"),
         [(d.title, d.severe, d.partial, d.total) for d in stats.deficits],
     )
+    _community_sheet(book, stats, communities)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _community_sheet(book: Workbook, stats: Stats, communities: Sequence[CommunityRow]) -> None:
+    """Issue 14: every community placed in the scope with its members in the period; the last row
+    is the share of the scope's teachers in at least one community."""
+    rows: list[tuple] = [
+        (r.title, r.kind, r.organization, r.members, r.meetings, "да" if r.archived else "") for r in communities
+    ]
+    c = stats.communities
+    if c is not None:
+        share = Percent(c.members / c.teachers) if c.teachers else None
+        rows.append(
+            ("Педагогов хотя бы в одном сообществе", f"из {c.teachers}", stats.scope.name, c.members, None, share)
+        )
+    _sheet(
+        book,
+        "Сообщества",
+        (
+            "Сообщество",
+            "Вид",
+            "Организация или территория",
+            "Участников за период",
+            "Встреч проведено",
+            "В архиве / доля",
+        ),
+        rows,
+    )

@@ -17,9 +17,10 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import report_xlsx, stats_charts
 from bot.services import events
+from bot.services.communities import totals as community_totals
 from bot.services.courses import report as course_report
 from bot.services.monitoring import indicators, reports
-from bot.services.monitoring.indicators import Period, Stats, Window
+from bot.services.monitoring.indicators import Period, Stats, Window, scope_cte
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
 from handlers.monitoring import ui as sui
@@ -227,7 +228,8 @@ async def send_report(
         teachers,
         await reports.events(session, org_id, window, zone),
         await reports.pairs(session, org_id, window),
-        await course_report.course_rows(session, org_id, window),  # issue 16: the «Курсы ПК» sheet
+        await course_report.course_rows(session, org_id, window),
+        await community_totals.rows(session, scope_cte(org_id), window.start_at, window.end_at),
     )
     data = await asyncio.to_thread(report_xlsx.workbook, *rows)
     name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"

@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.monitoring.indicators import Period, Ratio, Stats, academic_year, last_days
 from bot.services.shared.orgs import Page
 from bot.services.shared.paging import window
+from handlers.communities.stats_ui import stats_lines as community_stats_lines
 from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
@@ -95,6 +96,7 @@ def stats_text(s: Stats) -> str:
         f"<b>Мероприятия за период</b>: {e.events}; записей — {e.registrations}; посещаемость "
         f"завершённых — {attendance}; средняя оценка — {rating}."
     )
+    lines += community_stats_lines(s.communities)  # issue 14
     return "\n".join(lines)
 
 

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import personal_data
+from bot.services.communities import groups as communities_groups
 from bot.services.events import seats
 from bot.services.onboarding import privacy
 from bot.services.shared.roles import Identity
+from handlers.communities.kick import remove_from_groups
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.callbacks import DeleteMeCb
@@ -56,9 +58,11 @@ async def delete_confirmed(
         await ui.show(query, texts.DELETE_KEPT)
         return
     await state.clear()
+    community_groups = await communities_groups.chats_of(session, identity.user.id)  # issue 14
     await privacy.erase(session, identity.user, signup_policy, clock())
     await ui.show(query, texts.DELETED)
     await query.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.from_user.id))
+    await remove_from_groups(query.bot, community_groups, query.from_user.id)  # issue 14
 
 
 def setup() -> Router:

@@ -15,6 +15,7 @@ from bot.services.onboarding import invites, users
 from bot.services.shared import orgs, validation
 from bot.services.shared.errors import DomainError, InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.communities import welcome as communities_welcome
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.callbacks import OrgPickCb, PositionCb, SubjectCb
 from handlers.shared.commands import publish_menu
@@ -146,7 +147,9 @@ async def got_birth_year(
         except DomainError as exc:
             notes.append(exc.user_message)
     org_name = await orgs.display_name(session, user.organization_id)
+    community_welcome = await communities_welcome.arrange(session, user, clock())  # issue 14
     await message.answer("\n".join([texts.registered(user, org_name), *notes]))
+    await communities_welcome.send(message, community_welcome)  # issue 14
 
 
 async def not_text(message: Message) -> None:

@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("events", "Мероприятия", Role.teacher),
     ("my_events", "Мои записи на мероприятия", Role.teacher),
     ("mentor", "Мой наставник", Role.teacher),
+    ("communities", "Профессиональные сообщества (МО)", Role.teacher),
     ("cancel", "Отменить текущее действие", Role.teacher),
     ("mentees", "Мои подопечные", Role.mentor),
     ("new_event", "Создать мероприятие", Role.methodist),

@@ -181,6 +181,23 @@ class TgUser:
         else:
             await self._post("/sendMessage", {"text": text})
 
+    async def request_join(self, group: dict) -> None:
+        """Ask to join a group through its join-request link (a chat_join_request update)."""
+        await self.emulator.request(
+            "POST", "/_e2e/join_request", json={"botToken": self.token, "chat": group, "from": self.user}
+        )
+
+    async def share_chat(self, request_id: int, chat_id: int) -> None:
+        """Pick a chat with a request_chat reply button (a message with chat_shared)."""
+        payload = {
+            "botToken": self.token,
+            "chat": self.chat,
+            "from": self.user,
+            "request_id": request_id,
+            "chat_id": chat_id,
+        }
+        await self.emulator.request("POST", "/_e2e/chat_shared", json=payload)
+
     async def send_document(
         self, file_name: str, content: bytes, caption: str | None = None, mime_type: str = "application/octet-stream"
     ) -> dict:

@@ -59,6 +59,7 @@ class RecordingSession(BaseSession):
         self.message_ids: dict[int, int] = {}  # index in `requests` -> id of the message it showed
         self._ids = itertools.count(1)
         self.like_telegram = True
+        self.responses: dict[str, Any] = {}  # method name -> a canned result (getChatMember, ...)
 
     def fail(self, method: str, chat_id: int | None, error: Exception) -> None:
         """Raise `error` for every `method` call to `chat_id` (None: to anyone)."""
@@ -109,6 +110,8 @@ class RecordingSession(BaseSession):
         name = type(method).__name__
         if name == "GetMe":
             return BOT_USER
+        if name in self.responses:
+            return self.responses[name]
         returning = getattr(method, "__returning__", None)
         if returning is Message or name.startswith(("Send", "Edit")):
             chat_id = int(getattr(method, "chat_id", None) or 0)

@@ -8,6 +8,7 @@ from html import escape
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.communities import erasure as communities_erasure
 from bot.services.courses import privacy as course_privacy
 from bot.services.events import signups
 from bot.services.shared import audit, orgs, outbox, timefmt
@@ -54,6 +55,7 @@ async def export_data(session: AsyncSession, user: User) -> dict:
         "registered_at": user.created_at.isoformat(),
         "roles": [{"role": g.role.value, "scope_org_id": g.scope_org_id} for g in grants],
         **await _export_activity(session, user),
+        "communities": await communities_erasure.export(session, user.id),  # issue 14
     }
 
 
@@ -71,6 +73,7 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     await _erase_free_text(session, user.id)
     await _erase_mentions(session, user.full_name)
     await course_privacy.erase(session, user.id)
+    await communities_erasure.leave_all(session, user.id, now)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None

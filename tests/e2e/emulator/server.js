@@ -8,7 +8,8 @@
  * and keeps the whole thing one process with no extra dependency.
  *
  * Client routes of the package are kept as is: POST /sendMessage, /sendCommand, /sendCallback.
- * Test control routes live under /_e2e (see the bottom of this file).
+ * Test control routes live under /_e2e (see the bottom of this file), among them the updates the
+ * package cannot make: a group's chat_join_request and a message sharing a chat (chat picker).
  *
  * Usage: node server.js --port=9000 [--host=127.0.0.1]
  */
@@ -142,6 +143,7 @@ function pending(token, offset) {
 }
 
 function toUpdate(u) {
+  if (u.raw) return { update_id: u.updateId, ...u.raw }; // a chat_join_request or a chat_shared message
   const upd = TelegramServer.formatUpdate(u);
   if (upd.message) {
     const { botToken, ...message } = upd.message;
@@ -178,6 +180,20 @@ async function getUpdates(token, p, res) { // real long polling: hold until an u
   updates.forEach((u) => console.log(`update ${u.update_id} -> bot ${token.split(':')[0]}: ${JSON.stringify(u).slice(0, 200)}`));
   return updates;
 }
+// Updates the package cannot make (a group's join request, a message sharing a chat through the
+// chat picker): stored like the package's own user updates, so long polling and offsets apply.
+function addRawUpdate(token, update) {
+  tg.storage.userMessages.push({ ...tg.getCommonFields(token), raw: update });
+  tg.updateId++;
+  [...waiters].forEach((wake) => wake());
+}
+let inviteLinks = 0;
+const BOT_ADMIN_RIGHTS = {
+  can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: false,
+  can_manage_video_chats: false, can_restrict_members: true, can_promote_members: false, can_change_info: false,
+  can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false,
+  can_send_welcome_messages: false,
+};
 ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'].forEach((event) => {
   tg.on(event, () => [...waiters].forEach((wake) => wake()));
 });
@@ -236,6 +252,14 @@ const handlers = {
     if (!content) throw apiError(400, 'Bad Request: invalid file_id');
     return { ...file, file_path: `files/${file.file_id}` };
   },
+  // Groups: the bot is an admin allowed to invite in every group it is asked about; anyone else a member.
+  getchatmember: (token, p) => (Number(p.user_id) === botUser(token).id
+    ? { status: 'administrator', user: botUser(token), ...BOT_ADMIN_RIGHTS }
+    : { status: 'member', user: { id: Number(p.user_id), is_bot: false, first_name: 'User' } }),
+  createchatinvitelink: (token, p) => ({
+    invite_link: `https://t.me/+e2e${++inviteLinks}`, creator: botUser(token), name: p.name,
+    creates_join_request: String(p.creates_join_request) === 'true', is_primary: false, is_revoked: false,
+  }),
   getchat: (token, p) => ({
     type: 'private', ...chats.get(Number(p.chat_id)), id: Number(p.chat_id), accent_color_id: 0, max_reaction_count: 11,
     accepted_gift_types: {
@@ -307,6 +331,21 @@ app.get('/_e2e/chats/:chatId', (req, res) => res.json({
     answers: answers.filter((a) => String(a.chat_id) === req.params.chatId),
   },
 }));
+app.post('/_e2e/join_request', (req, res) => { // a user asks to join a group through its link
+  const { botToken, chat, from } = req.body;
+  addRawUpdate(botToken, { chat_join_request: { chat, from, user_chat_id: from.id, date: now() } });
+  res.json({ ok: true, result: true });
+});
+app.post('/_e2e/chat_shared', (req, res) => { // a user picks a group with a request_chat button
+  const { botToken, chat, from } = req.body;
+  const message = {
+    message_id: tg.messageId++, date: now(), chat, from,
+    chat_shared: { request_id: Number(req.body.request_id), chat_id: Number(req.body.chat_id) },
+  };
+  chats.set(Number(chat.id), chat);
+  addRawUpdate(botToken, { message });
+  res.json({ ok: true, result: true });
+});
 app.get('/_e2e/polls', (req, res) => res.json({ ok: true, result: polls }));
 app.get('/_e2e/calls', (req, res) => res.json({
   ok: true, result: calls.filter((c) => !req.query.method || c.method === req.query.method),

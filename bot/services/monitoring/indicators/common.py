@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, or_, select
 
+from bot.services.communities.totals import CommunityStats
 from bot.services.monitoring.indicators.definitions import Definition
 from bot.services.monitoring.indicators.period import Period, Window
 from bot.services.shared.population import pedagogical_worker
@@ -66,6 +67,7 @@ class Stats:
     indicators: list[Indicator]
     deficits: list[AreaDeficit]  # most frequent first
     events: EventTotals
+    communities: CommunityStats | None = None  # issue 14
 
     def indicator(self, code: str) -> Indicator:
         return next(i for i in self.indicators if i.spec.code == code)

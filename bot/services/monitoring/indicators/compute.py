@@ -6,7 +6,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.monitoring.indicators.common import Group, Indicator, Ratio, Stats
+from bot.services.communities import totals as community_totals
+from bot.services.communities.totals import CommunityStats
+from bot.services.monitoring.indicators.common import Group, Indicator, Ratio, Stats, scope_cte
 from bot.services.monitoring.indicators.deficits import area_deficits
 from bot.services.monitoring.indicators.definitions import DEFINITIONS
 from bot.services.monitoring.indicators.events import event_totals
@@ -54,7 +56,15 @@ async def compute(session: AsyncSession, scope: Organization, period: Period, zo
         indicators,
         await area_deficits(session, areas),
         await event_totals(session, scope.id, window),
+        await _communities(session, scope, window, users),
     )
+
+
+async def _communities(session: AsyncSession, scope: Organization, window: Window, users: dict[int, dict]):
+    """Issue 14: communities placed in the scope by kind, and teachers in at least one community."""
+    kinds = await community_totals.by_kind(session, scope_cte(scope.id), window.start_at, window.end_at)
+    members = sum(row["community"] for row in users.values())
+    return CommunityStats(kinds, members, sum(row["teachers"] for row in users.values()))
 
 
 async def require_scope(session: AsyncSession, identity: Identity, org_id: int) -> Organization:

@@ -5,13 +5,14 @@ by one GROUP BY into the per-group counts and the per-area deficit counts."""
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.communities.totals import member_in_period
 from bot.services.monitoring.indicators.common import flag, latest_attempt, pair_in_period, people, scope_cte
 from bot.services.monitoring.indicators.courses import courses_code
 from bot.services.monitoring.indicators.deficits import AREAS, digit, zones_code
 from bot.services.monitoring.indicators.overcome import Overcome, overcame, overcome_rule
 from bot.services.monitoring.indicators.period import Window
 from bot.services.monitoring.indicators.routes import routes_code
-from models import AttemptStatus, DiagnosisAttempt, MentorPair, PairType, Position, User
+from models import AttemptStatus, CommunityKind, DiagnosisAttempt, MentorPair, PairType, Position, User
 
 LEADER_POSITIONS = (Position.head, Position.deputy_head)
 YOUNG_AGE, YOUNG_EXPERIENCE = 35, 3
@@ -40,6 +41,9 @@ def _flags_query(root_id: int, window: Window, ref_year: int, rule: Overcome):
             flag(young).label("young"),
             flag(User.position.in_(LEADER_POSITIONS)).label("leader"),
             latest_attempt(uid, window.end_at).label("latest"),
+            # communities (issue 14): a young teachers' community is a form of support (indicator 7)
+            flag(member_in_period(uid, window.start_at, window.end_at, CommunityKind.young)).label("young_comm"),
+            flag(member_in_period(uid, window.start_at, window.end_at)).label("in_comm"),
         )
         .cte("l1")
         .prefix_with("MATERIALIZED")
@@ -102,13 +106,14 @@ async def user_level(
         "pk": count(pk),
         "pk_frdpp": count(frdpp),
         "young": count(young),
-        "young_support": count(young, or_(c.mentee > 0, iom)),
+        "young_support": count(young, or_(c.mentee > 0, iom, c.young_comm == 1)),
         "young_mentor": count(young, c.mentee > 0),
         "severe": count(severe),
         "severe_pair": count(severe, c.mentee == 2),
         "mentor": count(c.mentor == 1),
         "leader": count(c.leader == 1),
         "leader_ok": count(c.leader == 1, diag, pk),
+        "community": count(c.in_comm == 1),
     }
     per_area = [count(digit(c.zones, k) == zone) for k in range(len(AREAS)) for zone in (2, 1)]
     query = select(c.group_id, *(value.label(name) for name, value in counts.items()), *per_area).group_by(c.group_id)

@@ -1,0 +1,31 @@
+"""Callback data and dialog states of /communities. Every id here is user input: the services
+load the community again and check who may act on it."""
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+
+
+class CommCb(CallbackData, prefix="cm"):
+    """action: list | open | join | leave | members | add | addpick | remove | unlead (browse);
+    scope | new | kind | org | orgpick | subj | subjdone | auto | lead | leadpick | edit | archive |
+    restore (manage); ann | annsend | anndrop (announce); glink | gunlink (groups); meet | mplan |
+    mcard | matt | mtog | mprot | plan (meetings: `id` is a community for meet/mplan, else a meeting)."""
+
+    action: str
+    id: int = 0  # a community (an organization for org/orgpick, a broadcast for annsend/anndrop)
+    user: int = 0
+    page: int = 0
+    value: str = ""
+
+
+class CommunityFlow(StatesGroup):
+    title = State()  # creating: data {"kind", "org"}
+    description = State()  # creating: data {"kind", "org", "title"}
+    subjects = State()  # creating: data {..., "description", "subjects"}
+    edit = State()  # data {"id", "field"}
+    announce = State()  # data {"id"}
+    meeting_title = State()  # data {"id"}
+    meeting_when = State()  # data {"id", "title"}
+    meeting_where = State()  # data {"id", "title", "when"}
+    protocol = State()  # data {"meeting"}
+    plan = State()  # data {"id"}
