@@ -35,6 +35,10 @@ _FEATURE_MODULES = [
     "handlers.broadcasts.audience",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
+    # Exchange of experience (issue 15): the bank of practices.
+    "handlers.practices.moderate",
+    "handlers.practices.publish",
+    "handlers.practices.browse",
     "handlers.admin.content",
 ]
 

@@ -17,11 +17,15 @@ from models.fsm import FsmRecord
 from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, ProposalStatus, RouteComment, StepProposal
 from models.organization import Organization, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
+from models.practice import Practice, PracticeStatus, PracticeUse
 from models.route import Route, RouteStatus, RouteStep, StepStatus
 from models.user import Position, User
 from models.webhook import ProcessedUpdate
 
 __all__ = [
+    "Practice",
+    "PracticeStatus",
+    "PracticeUse",
     "ProcessedUpdate",
     "Broadcast",
     "BroadcastStatus",

@@ -12,6 +12,7 @@ from bot.delivery.worker import markup_of
 from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import EventCb, FeedbackCb, OfferCb
 from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
+from handlers.practices.ui import PracticeCb
 from handlers.route.ui import StepCb
 
 CALLBACKS: dict[str, Callable[..., CallbackData]] = {
@@ -25,6 +26,8 @@ CALLBACKS: dict[str, Callable[..., CallbackData]] = {
     "proposal": lambda proposal_id, accept: ProposalCb(proposal_id=proposal_id, accept=accept),
     "pair_review": lambda pair_id: ReviewCb(pair_id=pair_id),
     "relay_reply": lambda pair_id: RelayCb(pair_id=pair_id),
+    "practice_mine": lambda practice_id: PracticeCb(action="mine_open", practice_id=practice_id),
+    "practice_reflections": lambda practice_id: PracticeCb(action="reflections", practice_id=practice_id),
 }
 
 

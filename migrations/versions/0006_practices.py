@@ -1,0 +1,97 @@
+"""practices and their use
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-07 03:40:00
+"""
+
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+import models.base
+
+revision: str = "0006"
+down_revision: Union[str, None] = "0005"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "practices",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("areas", sa.JSON(), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("subject", sa.String(length=100), nullable=False),
+        sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("material_kind", sa.String(length=16), nullable=True),
+        sa.Column("material_ref", sa.String(length=500), nullable=True),
+        sa.Column("material_name", sa.String(length=200), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum("pending", "returned", "approved", name="practicestatus", native_enum=False, length=16),
+            nullable=False,
+        ),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("visibility", sa.String(length=16), nullable=True),
+        sa.Column("visibility_org_id", sa.Integer(), nullable=True),
+        sa.Column("moderator_comment", sa.String(length=1000), nullable=True),
+        sa.Column("moderated_by", sa.BigInteger(), nullable=True),
+        sa.Column("submitted_at", models.base.UTCDateTime(), nullable=False),
+        sa.Column("approved_at", models.base.UTCDateTime(), nullable=True),
+        sa.Column("created_at", models.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_practices_author_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_practices_org_id_organizations"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["visibility_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_practices_visibility_org_id_organizations"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_practices")),
+    )
+    with op.batch_alter_table("practices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_practices_author_id"), ["author_id"], unique=False)
+        batch_op.create_index("ix_practices_status_visibility", ["status", "visibility_org_id"], unique=False)
+
+    op.create_table(
+        "practice_uses",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("practice_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("step_id", sa.Integer(), nullable=True),
+        sa.Column("reflection", sa.String(length=2000), nullable=True),
+        sa.Column("applied_at", models.base.UTCDateTime(), nullable=True),
+        sa.Column("created_at", models.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["practice_id"], ["practices.id"], name=op.f("fk_practice_uses_practice_id_practices"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["step_id"], ["route_steps.id"], name=op.f("fk_practice_uses_step_id_route_steps"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_practice_uses_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_uses")),
+        sa.UniqueConstraint("practice_id", "user_id", name=op.f("uq_practice_uses_practice_id_user_id")),
+    )
+    with op.batch_alter_table("practice_uses", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_practice_uses_practice_id"), ["practice_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_practice_uses_user_id"), ["user_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("practice_uses")
+    op.drop_table("practices")
