@@ -3,9 +3,10 @@ bad materials, forged ids."""
 
 from sqlalchemy import select, update
 
+from handlers.diagnosis.ui import MenuCb
 from handlers.practices.ui import ModCb, PracticeCb
 from models import Organization, Practice, PracticeStatus, User
-from tests.support.factories import make_methodist, org_id, registered
+from tests.support.factories import diagnosed, make_methodist, org_id, registered, result
 from tests.support.practices import outbox_texts, send_document, share, the_practice
 
 SCOPE = "г. Новочеркасск"
@@ -108,3 +109,19 @@ async def test_practice_needs_an_organization_and_valid_title(harness, sessionma
     async with sessionmaker() as session:
         assert await session.scalar(select(Practice.id)) is None
         assert await session.scalar(select(Organization.id).limit(1)) is not None
+
+
+async def test_resource_zone_is_invited_to_share(harness, sessionmaker):
+    teacher = await registered(harness, 851)
+    attempt_id = await diagnosed(
+        sessionmaker, 851, [result("3", 15, "resource"), result("2", 9, "partial"), result("7", 12, "norm")]
+    )
+    shown = await teacher.click(MenuCb(action="show", attempt_id=attempt_id))
+    assert any("ресурсной зоне по областям: 3. Оценочная." in text for text in shown)
+    assert "Как называется практика" in (await teacher.press("Поделиться практикой"))[-1]
+    # No resource zone, no invitation.
+    other = await registered(harness, 852)
+    attempt_id = await diagnosed(sessionmaker, 852)
+    shown = await other.click(MenuCb(action="show", attempt_id=attempt_id))
+    assert not any("ресурсной зоне" in text for text in shown)
+    assert "Поделиться практикой" not in [label for label, _ in other.buttons()]
