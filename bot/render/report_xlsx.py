@@ -117,7 +117,9 @@ def workbook(
     teachers: Sequence[TeacherRow],
     events: Sequence[EventRow],
     pairs: Sequence[PairRow],
+    extra: Sequence[tuple[str, Sequence[str], Sequence[Sequence]]] = (),
 ) -> bytes:
+    """The report; `extra` sheets (title, headers, rows) from features outside §5 go last."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -222,6 +224,8 @@ def workbook(
         ("Область", "Выраженный дефицит", "Частичный дефицит", "Всего педагогов"),
         [(d.title, d.severe, d.partial, d.total) for d in stats.deficits],
     )
+    for title, headers, rows in extra:
+        _sheet(book, title, headers, rows)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
