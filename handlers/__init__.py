@@ -35,10 +35,13 @@ _FEATURE_MODULES = [
     "handlers.broadcasts.audience",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
-    # Exchange of experience (issue 15): the bank of practices.
+    # Exchange of experience (issue 15): the bank of practices and open lessons.
     "handlers.practices.moderate",
     "handlers.practices.publish",
     "handlers.practices.browse",
+    "handlers.lessons.offer",
+    "handlers.lessons.browse",
+    "handlers.lessons.observe",
     "handlers.admin.content",
 ]
 

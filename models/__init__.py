@@ -14,6 +14,7 @@ from models.diagnosis import (
 )
 from models.event import Event, EventFeedback, EventFormat, EventRegistration, EventStatus, RegistrationStatus
 from models.fsm import FsmRecord
+from models.lesson import LessonStatus, LessonVisit, OpenLesson, VisitStatus
 from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, ProposalStatus, RouteComment, StepProposal
 from models.organization import Organization, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
@@ -23,6 +24,10 @@ from models.user import Position, User
 from models.webhook import ProcessedUpdate
 
 __all__ = [
+    "LessonStatus",
+    "LessonVisit",
+    "OpenLesson",
+    "VisitStatus",
     "Practice",
     "PracticeStatus",
     "PracticeUse",

@@ -11,6 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.delivery.worker import markup_of
 from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import EventCb, FeedbackCb, OfferCb
+from handlers.lessons.ui import LessonCb
 from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
 from handlers.practices.ui import PracticeCb
 from handlers.route.ui import StepCb
@@ -27,6 +28,7 @@ CALLBACKS: dict[str, Callable[..., CallbackData]] = {
     "pair_review": lambda pair_id: ReviewCb(pair_id=pair_id),
     "relay_reply": lambda pair_id: RelayCb(pair_id=pair_id),
     "practice_mine": lambda practice_id: PracticeCb(action="mine_open", practice_id=practice_id),
+    "lesson_observe": lambda lesson_id: LessonCb(action="observe", lesson_id=lesson_id),
     "practice_reflections": lambda practice_id: PracticeCb(action="reflections", practice_id=practice_id),
 }
 

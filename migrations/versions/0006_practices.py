@@ -1,4 +1,4 @@
-"""practices and their use
+"""practices and their use, open lessons and visits
 
 Revision ID: 0006
 Revises: 0005
@@ -91,7 +91,80 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_practice_uses_practice_id"), ["practice_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_practice_uses_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "open_lessons",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("host_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=True),
+        sa.Column("audience_org_id", sa.Integer(), nullable=True),
+        sa.Column("starts_at", models.base.UTCDateTime(), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("class_name", sa.String(length=20), nullable=False),
+        sa.Column("subject", sa.String(length=100), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("areas", sa.JSON(), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("planned", "held", "cancelled", name="lessonstatus", native_enum=False, length=16),
+            nullable=False,
+        ),
+        sa.Column("created_at", models.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["audience_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_open_lessons_audience_org_id_organizations"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["host_id"], ["users.id"], name=op.f("fk_open_lessons_host_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_open_lessons_org_id_organizations"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_open_lessons")),
+    )
+    with op.batch_alter_table("open_lessons", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_open_lessons_audience_status", ["audience_org_id", "status", "starts_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_open_lessons_host_id"), ["host_id"], unique=False)
+
+    op.create_table(
+        "lesson_visits",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("lesson_id", sa.Integer(), nullable=False),
+        sa.Column("visitor_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("booked", "cancelled", name="visitstatus", native_enum=False, length=16),
+            nullable=False,
+        ),
+        sa.Column("step_id", sa.Integer(), nullable=True),
+        sa.Column("ratings", sa.JSON(), nullable=False),
+        sa.Column("takeaway", sa.String(length=1000), nullable=True),
+        sa.Column("question", sa.String(length=1000), nullable=True),
+        sa.Column("card_at", models.base.UTCDateTime(), nullable=True),
+        sa.Column("created_at", models.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lesson_id"], ["open_lessons.id"], name=op.f("fk_lesson_visits_lesson_id_open_lessons"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["step_id"], ["route_steps.id"], name=op.f("fk_lesson_visits_step_id_route_steps"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["visitor_id"], ["users.id"], name=op.f("fk_lesson_visits_visitor_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lesson_visits")),
+        sa.UniqueConstraint("lesson_id", "visitor_id", name=op.f("uq_lesson_visits_lesson_id_visitor_id")),
+    )
+    with op.batch_alter_table("lesson_visits", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_lesson_visits_lesson_id"), ["lesson_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_lesson_visits_visitor_id"), ["visitor_id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("lesson_visits")
+    op.drop_table("open_lessons")
     op.drop_table("practice_uses")
     op.drop_table("practices")

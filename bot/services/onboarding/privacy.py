@@ -8,6 +8,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events import signups
+from bot.services.lessons import privacy as lessons_privacy
 from bot.services.practices import privacy as practices_privacy
 from bot.services.shared import audit, orgs, timefmt
 from models import (
@@ -65,6 +66,7 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     await session.execute(update(AuditEntry).where(AuditEntry.target == f"tg:{telegram_id}").values(target="tg:erased"))
     await _erase_free_text(session, user.id)
     await practices_privacy.forget(session, user.id)
+    await lessons_privacy.forget(session, user)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None
