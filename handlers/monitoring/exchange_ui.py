@@ -16,15 +16,14 @@ def text(x: Exchange) -> str:
         "<b>Обмен опытом</b>",
         f"Практик одобрено за период: {x.published_total} (по областям: {_by_area(x.published)}).",
         f"Применений практик коллегами: {x.applied_total} (по областям: {_by_area(x.applied)}).",
-        f"Поделились опытом: {fraction(x.sharers)} педагогов.",
+        f"Открытых уроков проведено: {x.lessons_held}; посещений — {x.visits}.",
+        f"Поделились опытом (практика или открытый урок): {fraction(x.sharers)} педагогов.",
     ]
     if x.supply:
-        lines.append("Предложение по частым дефицитам (педагогов с дефицитом → практик в банке):")
-        lines += [
-            f"• {esc(s.title)}: {s.teachers_with_deficit} → {s.practices}"
-            + (" ⚠️ нет практик" if not s.practices else "")
-            for s in x.supply
-        ]
+        lines.append("Предложение по частым дефицитам (педагогов с дефицитом → практик / открытых уроков):")
+    for area in x.supply:
+        gap = "" if area.practices or area.lessons else " ⚠️ предложения нет"
+        lines.append(f"• {esc(area.title)}: {area.teachers_with_deficit} → {area.practices} / {area.lessons}{gap}")
     return "\n".join(lines)
 
 
@@ -41,8 +40,17 @@ def sheet(x: Exchange) -> tuple[str, tuple[str, ...], list[tuple]]:
                 x.applied.get(code, 0),
                 s.teachers_with_deficit if s else None,
                 s.practices if s else None,
+                s.lessons if s else None,
             )
         )
-    rows.append(("Поделились опытом (педагогов / всего)", x.sharers.num, x.sharers.den, None, None))
-    headers = ("Область", "Практик одобрено", "Применений", "Педагогов с дефицитом", "Практик в банке")
+    rows.append(("Открытых уроков проведено / посещений", x.lessons_held, x.visits, None, None, None))
+    rows.append(("Поделились опытом (педагогов / всего)", x.sharers.num, x.sharers.den, None, None, None))
+    headers = (
+        "Область",
+        "Практик одобрено",
+        "Применений",
+        "Педагогов с дефицитом",
+        "Практик в банке",
+        "Открытых уроков",
+    )
     return "Обмен опытом", headers, rows
