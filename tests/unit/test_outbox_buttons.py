@@ -25,6 +25,9 @@ SAMPLES = {
     "proposal": {"proposal_id": BIG, "accept": True},
     "pair_review": {"pair_id": BIG},
     "relay_reply": {"pair_id": BIG},
+    "practice_mine": {"practice_id": BIG},
+    "practice_reflections": {"practice_id": BIG},
+    "lesson_observe": {"lesson_id": BIG},
 }
 
 
