@@ -39,6 +39,7 @@ _FEATURE_MODULES = [
     "handlers.practices.moderate",
     "handlers.practices.publish",
     "handlers.practices.browse",
+    "handlers.practices.questions",
     "handlers.lessons.offer",
     "handlers.lessons.browse",
     "handlers.lessons.observe",

@@ -18,7 +18,7 @@ from models.lesson import LessonStatus, LessonVisit, OpenLesson, VisitStatus
 from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, ProposalStatus, RouteComment, StepProposal
 from models.organization import Organization, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
-from models.practice import Practice, PracticeStatus, PracticeUse
+from models.practice import Practice, PracticeQuestion, PracticeStatus, PracticeUse
 from models.route import Route, RouteStatus, RouteStep, StepStatus
 from models.user import Position, User
 from models.webhook import ProcessedUpdate
@@ -29,6 +29,7 @@ __all__ = [
     "OpenLesson",
     "VisitStatus",
     "Practice",
+    "PracticeQuestion",
     "PracticeStatus",
     "PracticeUse",
     "ProcessedUpdate",

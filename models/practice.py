@@ -58,3 +58,18 @@ class PracticeUse(Base):
     reflection: Mapped[str | None] = mapped_column(String(2000))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PracticeQuestion(Base):
+    """A colleague's question to a practice's author, relayed by the bot (neither sees the other's
+    account); the author answers once, through the bot too."""
+
+    __tablename__ = "practice_questions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"), index=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    answer: Mapped[str | None] = mapped_column(String(1000))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -125,6 +125,8 @@ def card_kb(c: Card) -> InlineKeyboardMarkup:
         kb.button(text="➕ В мой ИОМ", callback_data=PracticeCb(action="add", practice_id=pid))
     elif c.use.applied_at is None:
         kb.button(text="✅ Применил(а)", callback_data=PracticeCb(action="applied", practice_id=pid))
+    if not c.own:
+        kb.button(text="❓ Вопрос автору", callback_data=PracticeCb(action="ask", practice_id=pid))
     kb.button(text="« К списку", callback_data=ListCb())
     return kb.adjust(1).as_markup()
 

@@ -8,7 +8,8 @@ from bot.services.shared import labels
 
 
 class PracticeCb(CallbackData, prefix="prc"):
-    """open | mine | mine_open | material | add | deadline | applied | reflections | fix | share | search"""
+    """open | mine | mine_open | material | add | deadline | applied | reflections | fix | share | search |
+    ask | answer (value: the question id)"""
 
     action: str
     practice_id: int = 0
@@ -50,6 +51,8 @@ class Practices(StatesGroup):
     reflection = State()
     search = State()
     return_comment = State()
+    question = State()
+    answer = State()
 
 
 def area_name(code: str) -> str:

@@ -92,6 +92,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_practice_uses_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "practice_questions",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("practice_id", sa.Integer(), nullable=False),
+        sa.Column("asker_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(length=1000), nullable=False),
+        sa.Column("answer", sa.String(length=1000), nullable=True),
+        sa.Column("asked_at", models.base.UTCDateTime(), nullable=False),
+        sa.Column("answered_at", models.base.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["asker_id"], ["users.id"], name=op.f("fk_practice_questions_asker_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["practice_id"],
+            ["practices.id"],
+            name=op.f("fk_practice_questions_practice_id_practices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_questions")),
+    )
+    with op.batch_alter_table("practice_questions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_practice_questions_asker_id"), ["asker_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_practice_questions_practice_id"), ["practice_id"], unique=False)
+
+    op.create_table(
         "open_lessons",
         sa.Column("id", ID, nullable=False),
         sa.Column("host_id", sa.Integer(), nullable=False),
@@ -166,5 +190,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("lesson_visits")
     op.drop_table("open_lessons")
+    op.drop_table("practice_questions")
     op.drop_table("practice_uses")
     op.drop_table("practices")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from handlers.practices.ui import ListCb, PracticeCb
 from handlers.shared.callbacks import DeleteMeCb
-from models import Practice, PracticeUse, StepStatus
+from models import OutboxMessage, Practice, PracticeUse, StepStatus
 from tests.support.factories import built, diagnosed, registered, route_steps
 from tests.support.practices import approved_practice, outbox_texts
 
@@ -105,3 +105,25 @@ async def test_deleted_author_practices_are_removed(harness, sessionmaker):
     # The colleague's route step stays (its title is a copy).
     assert any("Критерии успеха" in s.title for s in await route_steps(sessionmaker, 882))
     assert "Практик пока нет" in (await teacher.send("/practices"))[-1]
+
+
+async def test_question_to_the_author_is_relayed_both_ways(harness, sessionmaker):
+    author = await registered(harness, 891, "Автор Практик")
+    teacher = await registered(harness, 892, "Иванова Мария Петровна")
+    stranger = await registered(harness, 893, "Чужой Человек")
+    practice_id = await approved_practice(sessionmaker, 891, "Критерии успеха", ["3"], seen_at=SCOPE)
+    await teacher.click(PracticeCb(action="open", practice_id=practice_id))
+    assert "не ваше имя" in (await teacher.press("Вопрос автору"))[-1]
+    assert "Передано" in (await teacher.send("Как вы вводите <критерии> в 5 классе?"))[-1]
+    async with sessionmaker() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == 891))
+    assert "&lt;критерии&gt;" in row.payload["text"] and "МБОУ СОШ № 1" in row.payload["text"]
+    assert "Иванова" not in row.payload["text"]
+    question_id = row.payload["buttons"][0][0]["callback"]["question_id"]
+    answer = PracticeCb(action="answer", value=question_id)
+    assert "не найден" in (await stranger.click(answer))[-1]  # a forged id
+    await author.click(answer)
+    assert "Передано" in (await author.send("Начинаю с одного критерия на урок"))[-1]
+    assert any("Начинаю с одного критерия" in t for t in await outbox_texts(sessionmaker, 892))
+    assert "уже ответили" in (await author.click(answer))[-1]
+    assert "собственная практика" in (await author.click(PracticeCb(action="ask", practice_id=practice_id)))[-1]

@@ -9,9 +9,12 @@ practices (reflections) is blanked; the fact that they applied one stays for the
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Practice, PracticeUse
+from models import Practice, PracticeQuestion, PracticeUse
 
 
 async def forget(session: AsyncSession, user_id: int) -> None:
     await session.execute(delete(Practice).where(Practice.author_id == user_id))
     await session.execute(update(PracticeUse).where(PracticeUse.user_id == user_id).values(reflection=None))
+    await session.execute(
+        update(PracticeQuestion).where(PracticeQuestion.asker_id == user_id).values(text="(удалено)", answer=None)
+    )
