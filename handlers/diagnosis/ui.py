@@ -10,7 +10,7 @@ from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
-from handlers.practices import invite as practices_invite
+from handlers.practices import embeds as practices_embeds
 from handlers.route.ui import RouteBuildCb  # the route feature checks the attempt again on its side
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc, plural
@@ -203,7 +203,7 @@ def result_text(res: Result, zone: str) -> str:
     if mentors:
         role = "ментором для руководителей" if q.variant == "leader" else "наставником для коллег"
         lines.append(f"\n⭐ Вы можете стать {role} по областям: {', '.join(mentors)}.")
-    lines += filter(None, [practices_invite.invite_line(res.areas)])  # issue 15: the resource zone shares
+    lines += filter(None, [practices_embeds.invite_line(res.areas)])  # issue 15: the resource zone shares
     lines.append(f"\nПовторная диагностика — не раньше {_day(res.next_allowed, zone)}; история попыток сохраняется.")
     lines.append("Нажмите «Построить ИОМ», чтобы получить образовательный маршрут по этим результатам.")
     return "\n".join(lines)  # bounded: at most MAX_POINT_LINES item texts, each cut to 90 characters
@@ -217,7 +217,7 @@ def result_kb(res: Result) -> InlineKeyboardMarkup:
                     text="🧭 Построить ИОМ", callback_data=RouteBuildCb(attempt_id=res.attempt.id).pack()
                 )
             ],
-            *filter(None, [practices_invite.invite_button(res.areas)]),
+            *filter(None, [practices_embeds.invite_button(res.areas)]),
         ]
     )
 

@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.middlewares.db import READ_ONLY
 from bot.services.onboarding import users
+from bot.services.practices.standing import standing
 from bot.services.shared import orgs, timefmt, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.onboarding.registration import parse_position, toggle_subject
+from handlers.practices import embeds as practices_embeds
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.callbacks import OrgPickCb, PositionCb, ProfileCb, SubjectCb, TimezoneCb
@@ -26,7 +28,8 @@ SAVED = "Сохранено."
 async def _profile_text(session: AsyncSession, identity: Identity) -> str:
     user = identity.user
     org_name = await orgs.display_name(session, user.organization_id)
-    return texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value))
+    shared = practices_embeds.line(await standing(session, user.id))  # issue 15: «транслирует опыт»
+    return texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value)) + shared
 
 
 async def show_profile(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:

@@ -127,3 +127,10 @@ async def test_question_to_the_author_is_relayed_both_ways(harness, sessionmaker
     assert any("Начинаю с одного критерия" in t for t in await outbox_texts(sessionmaker, 892))
     assert "уже ответили" in (await author.click(answer))[-1]
     assert "собственная практика" in (await author.click(PracticeCb(action="ask", practice_id=practice_id)))[-1]
+
+
+async def test_profile_shows_what_the_author_shares(harness, sessionmaker):
+    author = await registered(harness, 895, "Автор Практик")
+    assert "Делится опытом" not in (await author.send("/profile"))[-1]
+    await approved_practice(sessionmaker, 895, "Критерии успеха", ["3"], seen_at=SCOPE)
+    assert "Делится опытом: практик в банке — 1, применили коллеги — 0" in (await author.send("/profile"))[-1]

@@ -1,8 +1,10 @@
-"""The invitation to share a practice that the diagnosis result screen shows to a teacher in the
-resource zone of an area (domain.md §2: 14–15 points, one who can show colleagues how)."""
+"""Practices on other features' screens: the invitation to share one that the diagnosis result shows
+a teacher in the resource zone of an area (domain.md §2: 14–15 points, one who can show colleagues
+how), and the profile's line on what the person shares."""
 
 from aiogram.types import InlineKeyboardButton
 
+from bot.services.practices.standing import Standing
 from bot.services.shared import labels
 from handlers.practices.ui import PracticeCb
 
@@ -29,3 +31,13 @@ def invite_button(areas) -> list[InlineKeyboardButton]:
     if not resource_areas(areas):
         return []
     return [InlineKeyboardButton(text="📚 Поделиться практикой", callback_data=PracticeCb(action="share").pack())]
+
+
+def line(shared: Standing) -> str:
+    """The profile's line on shared practices; nothing for someone who has not shared yet."""
+    if not shared.practices:
+        return ""
+    return (
+        f"\nДелится опытом: практик в банке — {shared.practices}, "
+        f"применили коллеги — {shared.applied} (/practices → «Мои практики»)."
+    )
