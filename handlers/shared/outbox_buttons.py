@@ -28,6 +28,7 @@ CALLBACKS: dict[str, Callable[..., CallbackData]] = {
     "pair_review": lambda pair_id: ReviewCb(pair_id=pair_id),
     "relay_reply": lambda pair_id: RelayCb(pair_id=pair_id),
     "practice_mine": lambda practice_id: PracticeCb(action="mine_open", practice_id=practice_id),
+    "lesson_card": lambda lesson_id: LessonCb(action="open", lesson_id=lesson_id),
     "lesson_observe": lambda lesson_id: LessonCb(action="observe", lesson_id=lesson_id),
     "practice_answer": lambda question_id: PracticeCb(action="answer", value=question_id),
     "practice_reflections": lambda practice_id: PracticeCb(action="reflections", practice_id=practice_id),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.lessons.ui import LessonCb, ObsCb
-from models import LessonStatus, LessonVisit, OpenLesson, StepStatus, utcnow
+from models import LessonStatus, LessonVisit, OpenLesson, OutboxMessage, OutboxStatus, StepStatus, utcnow
 from tests.support.factories import built, registered, route_steps, when
 from tests.support.practices import outbox_texts
 
@@ -27,6 +27,14 @@ async def offer(host, topic: str = "Критерии успеха на урок�
 async def lesson_of(sessionmaker, topic: str) -> OpenLesson:
     async with sessionmaker() as session:
         return await session.scalar(select(OpenLesson).where(OpenLesson.topic == topic))
+
+
+async def reminder_rows(sessionmaker, chat_id: int) -> list[OutboxMessage]:
+    async with sessionmaker() as session:
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "lesson_reminder"
+        )
+        return list(await session.scalars(query))
 
 
 async def test_offer_is_validated(harness, sessionmaker):
@@ -108,6 +116,9 @@ async def test_host_cancels_and_visitors_are_told(harness, sessionmaker):
     lesson = await lesson_of(sessionmaker, "Отменяемый урок")
     visitor, _ = await built(harness, sessionmaker, 922)
     await visitor.click(LessonCb(action="book", lesson_id=lesson.id))
+    reminders = await reminder_rows(sessionmaker, 922)
+    assert len(reminders) == 2 and all(r.status == OutboxStatus.pending for r in reminders)
+    assert sorted(lesson.starts_at - r.due_at for r in reminders) == [timedelta(hours=2), timedelta(days=1)]
     await host.click(LessonCb(action="cancel_ask", lesson_id=lesson.id))
     assert "отменён" in (await host.press("Да, отменить урок"))[-1]
     assert any("Отменяемый урок" in t and "отменён" in t for t in await outbox_texts(sessionmaker, 922))
@@ -115,6 +126,7 @@ async def test_host_cancels_and_visitors_are_told(harness, sessionmaker):
         "Посетить открытый урок" not in s.title or s.status == StepStatus.removed
         for s in await route_steps(sessionmaker, 922)
     )
+    assert all(r.status == OutboxStatus.cancelled for r in await reminder_rows(sessionmaker, 922))
     assert "Запись закрыта" in (await visitor.click(LessonCb(action="book", lesson_id=lesson.id)))[-1]
     assert "уже отмечен" in (await host.click(LessonCb(action="cancel", lesson_id=lesson.id)))[-1]
     async with sessionmaker() as session:

@@ -28,6 +28,7 @@ SAMPLES = {
     "practice_mine": {"practice_id": BIG},
     "practice_reflections": {"practice_id": BIG},
     "lesson_observe": {"lesson_id": BIG},
+    "lesson_card": {"lesson_id": BIG},
     "practice_answer": {"question_id": BIG},
 }
 

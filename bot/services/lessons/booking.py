@@ -113,6 +113,7 @@ async def book(session: AsyncSession, user: User, lesson_id: int, now: datetime)
     visit.status = VisitStatus.booked
     visit.step_id = await _add_step(session, user, lesson)
     await session.flush()
+    await _remind(session, user, lesson, visit, now)
     host = await session.get(User, lesson.host_id)
     if host is not None and host.telegram_id is not None:
         where = await orgs.display_name(session, user.organization_id)
@@ -128,6 +129,36 @@ async def book(session: AsyncSession, user: User, lesson_id: int, now: datetime)
             timezone=host.timezone,
         )
     return visit
+
+
+REMIND_BEFORE = (timedelta(days=1), timedelta(hours=2))
+
+
+async def _remind(session: AsyncSession, user: User, lesson: OpenLesson, visit: LessonVisit, now: datetime) -> None:
+    """The usual reminders of a sign-up: the day before and two hours before, those still ahead."""
+    booked_at = f"{now.timestamp():.0f}"  # a booking after a cancellation gets reminders of its own
+    for before in REMIND_BEFORE:
+        due = lesson.starts_at - before
+        if due <= now or user.telegram_id is None:
+            continue
+        await outbox.enqueue(
+            session,
+            key=f"lesson_reminder:{visit.id}:{booked_at}:{int(before.total_seconds())}",
+            chat_id=user.telegram_id,
+            purpose="lesson_reminder",
+            text=(
+                f"⏰ Напоминание: открытый урок «{escape(lesson.topic)}» — {fmt(lesson.starts_at, user.timezone)}, "
+                f"{escape(await orgs.display_name(session, lesson.org_id))}, класс {escape(lesson.class_name)}."
+            ),
+            due_at=due,
+            quiet_exempt_before=lesson.starts_at,
+            timezone=user.timezone,
+            buttons=[[outbox.button("Открыть урок", "lesson_card", lesson_id=lesson.id)]],
+        )
+
+
+def reminders_of(visit: LessonVisit) -> str:
+    return f"lesson_reminder:{visit.id}:"
 
 
 async def _add_step(session: AsyncSession, user: User, lesson: OpenLesson) -> int | None:
@@ -166,5 +197,6 @@ async def cancel_booking(session: AsyncSession, user: User, lesson_id: int, now:
     if lesson.starts_at <= now:
         raise InvalidInput("Урок уже начался: отменить запись нельзя.")
     visit.status = VisitStatus.cancelled
+    await outbox.cancel_pending(session, reminders_of(visit))
     await drop_step(session, visit)
     return lesson

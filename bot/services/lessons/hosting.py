@@ -92,6 +92,7 @@ async def cancel(session: AsyncSession, user: User, lesson_id: int) -> OpenLesso
         raise InvalidInput("Урок уже отмечен проведённым или отменён.")
     lesson.status = LessonStatus.cancelled
     for visit in await _booked(session, lesson.id):
+        await outbox.cancel_pending(session, f"lesson_reminder:{visit.id}:")
         await drop_step(session, visit)
         visitor = await session.get(User, visit.visitor_id)
         if visitor is not None and visitor.telegram_id is not None:
