@@ -43,6 +43,7 @@ _FEATURE_MODULES = [
     "handlers.lessons.offer",
     "handlers.lessons.browse",
     "handlers.lessons.observe",
+    "handlers.lessons.review",
     "handlers.admin.content",
 ]
 

@@ -11,6 +11,7 @@ from models.base import Base, BigIntPK, UTCDateTime, utcnow
 
 
 class LessonStatus(str, enum.Enum):
+    pending = "pending"  # waits for approval where the school requires it
     planned = "planned"
     held = "held"
     cancelled = "cancelled"

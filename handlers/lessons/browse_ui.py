@@ -11,7 +11,12 @@ from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc
 from models import LessonStatus, OpenLesson, User
 
-STATUS = {LessonStatus.planned: "запланирован", LessonStatus.held: "проведён", LessonStatus.cancelled: "отменён"}
+STATUS = {
+    LessonStatus.pending: "ждёт согласования в школе",
+    LessonStatus.planned: "запланирован",
+    LessonStatus.held: "проведён",
+    LessonStatus.cancelled: "отменён",
+}
 CANCEL_ASK = "Отменить урок? Записавшиеся гости получат уведомление, а шаг в их ИОМ будет снят."
 
 
@@ -62,6 +67,7 @@ def card_kb(c: Card) -> InlineKeyboardMarkup:
         kb.button(text="👥 Кто придёт", callback_data=LessonCb(action="visitors", lesson_id=lid))
         if c.lesson.status == LessonStatus.planned:
             kb.button(text="✅ Урок проведён", callback_data=LessonCb(action="held", lesson_id=lid))
+        if c.lesson.status in (LessonStatus.planned, LessonStatus.pending):
             kb.button(text="❌ Отменить урок", callback_data=LessonCb(action="cancel_ask", lesson_id=lid))
     elif booked and c.visit.card_at is None:
         kb.button(text="📝 Карточка наблюдения", callback_data=LessonCb(action="observe", lesson_id=lid))

@@ -18,6 +18,7 @@ from handlers.lessons.ui import LessonCb, Lessons, OfferCb
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import NOT_COMMAND, TYPED
+from models import LessonStatus
 
 
 async def offer_command(message: Message, state: FSMContext, identity: Identity) -> None:
@@ -89,9 +90,9 @@ async def got_places(message: Message, state: FSMContext) -> None:
 
 
 async def send(query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock):
-    await hosting.offer(session, identity.user, await state.get_data(), clock())
+    lesson = await hosting.offer(session, identity.user, await state.get_data(), clock())
     await state.clear()
-    await ui.show(query, kit.SENT)
+    await ui.show(query, kit.SENT_FOR_APPROVAL if lesson.status == LessonStatus.pending else kit.SENT)
 
 
 async def use_buttons(message: Message) -> None:

@@ -27,6 +27,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("invite", "Пригласить педагогов или наставников", Role.methodist),
     ("pairs", "Наставнические пары", Role.methodist),
     ("practices_review", "Практики на модерации", Role.methodist),
+    ("lessons_review", "Согласование открытых уроков", Role.methodist),
     ("broadcast", "Рассылка", Role.methodist),
     ("stats", "Показатели мониторинга", Role.methodist),
     ("report", "Отчёт в Excel", Role.methodist),

@@ -21,6 +21,10 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("lesson_approval_required", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         "practices",
         sa.Column("id", ID, nullable=False),
@@ -130,7 +134,7 @@ def upgrade() -> None:
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column(
             "status",
-            sa.Enum("planned", "held", "cancelled", name="lessonstatus", native_enum=False, length=16),
+            sa.Enum("pending", "planned", "held", "cancelled", name="lessonstatus", native_enum=False, length=16),
             nullable=False,
         ),
         sa.Column("created_at", models.base.UTCDateTime(), nullable=False),
@@ -193,3 +197,5 @@ def downgrade() -> None:
     op.drop_table("practice_questions")
     op.drop_table("practice_uses")
     op.drop_table("practices")
+    with op.batch_alter_table("organizations", schema=None) as batch_op:
+        batch_op.drop_column("lesson_approval_required")

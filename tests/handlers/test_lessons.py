@@ -7,7 +7,17 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.lessons.ui import LessonCb, ObsCb
-from models import LessonStatus, LessonVisit, OpenLesson, OutboxMessage, OutboxStatus, StepStatus, utcnow
+from models import (
+    LessonStatus,
+    LessonVisit,
+    OpenLesson,
+    OutboxMessage,
+    OutboxStatus,
+    Position,
+    StepStatus,
+    User,
+    utcnow,
+)
 from tests.support.factories import built, registered, route_steps, when
 from tests.support.practices import outbox_texts
 
@@ -132,3 +142,31 @@ async def test_host_cancels_and_visitors_are_told(harness, sessionmaker):
     async with sessionmaker() as session:
         visits = list(await session.scalars(select(LessonVisit)))
         assert len(visits) == 1
+
+
+async def test_school_that_requires_approval(harness, sessionmaker):
+    host = await registered(harness, 931, "Хозяйка Урока")
+    deputy = await registered(harness, 932, "Завуч Ирина")
+    teacher = await registered(harness, 933, "Коллега Пётр")
+    async with sessionmaker() as session, session.begin():
+        await session.execute(update(User).where(User.telegram_id == 932).values(position=Position.deputy_head))
+    assert "«МБОУ СОШ № 1»: выключено" in (await deputy.send("/lessons_review"))[-1]
+    assert "«МБОУ СОШ № 1»: включено" in (await deputy.press("Включить согласование"))[-1]
+    assert "только" not in (await teacher.send("/lessons_review"))[-1]  # a plain teacher: nothing to switch
+    assert "Включить согласование" not in [label for label, _ in teacher.buttons()]
+    assert "могут методист школы" in (await teacher.click(LessonCb(action="approval_rule")))[-1]  # forged
+
+    assert "на согласование" in (await offer(host, "Урок на согласовании"))[-1]
+    lesson = await lesson_of(sessionmaker, "Урок на согласовании")
+    assert lesson.status == LessonStatus.pending
+    assert any("ждёт согласования" in t for t in await outbox_texts(sessionmaker, 932))
+    assert "Ближайших открытых уроков нет" in (await teacher.send("/lessons"))[-1]
+    assert "могут методист школы" in (await teacher.click(LessonCb(action="approve", lesson_id=lesson.id)))[-1]
+
+    screen = (await deputy.send("/lessons_review"))[-1]
+    assert "Урок на согласовании" in screen
+    await deputy.press("Согласовать")
+    assert (await lesson_of(sessionmaker, "Урок на согласовании")).status == LessonStatus.planned
+    assert any("согласован и виден" in t for t in await outbox_texts(sessionmaker, 931))
+    assert "уже рассмотрен" in (await deputy.click(LessonCb(action="decline", lesson_id=lesson.id)))[-1]
+    assert "Урок на согласовании" in (await teacher.send("/lessons"))[-1]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.lessons import inputs
+from bot.services.lessons import approval, inputs
 from bot.services.route.common import LIVE, refresh
 from bot.services.shared import orgs, outbox
 from bot.services.shared.errors import InvalidInput, NotFound
@@ -24,16 +24,19 @@ async def offer(session: AsyncSession, user: User, draft: dict[str, Any], now: d
     fields = inputs.checked(draft, user.timezone, now)
     chain = await orgs.lineage(session, user.organization_id)
     audience = next((org.id for org in chain if org.kind == OrgKind.municipality), chain[-1].id)
+    needs_approval = chain[0].lesson_approval_required
     lesson = OpenLesson(
         host_id=user.id,
         org_id=user.organization_id,
         audience_org_id=audience,
         timezone=user.timezone,
-        status=LessonStatus.planned,
+        status=LessonStatus.pending if needs_approval else LessonStatus.planned,
         **fields,
     )
     session.add(lesson)
     await session.flush()
+    if needs_approval:
+        await approval.tell_approvers(session, lesson)
     return lesson
 
 
@@ -88,7 +91,7 @@ async def mark_held(session: AsyncSession, user: User, lesson_id: int, now: date
 
 async def cancel(session: AsyncSession, user: User, lesson_id: int) -> OpenLesson:
     lesson = await owned(session, user, lesson_id)
-    if lesson.status != LessonStatus.planned:
+    if lesson.status not in (LessonStatus.planned, LessonStatus.pending):
         raise InvalidInput("Урок уже отмечен проведённым или отменён.")
     lesson.status = LessonStatus.cancelled
     for visit in await _booked(session, lesson.id):

@@ -12,7 +12,9 @@ from models import LessonStatus, LessonVisit, OpenLesson, User, VisitStatus
 
 async def forget(session: AsyncSession, user: User) -> None:
     planned = await session.scalars(
-        select(OpenLesson.id).where(OpenLesson.host_id == user.id, OpenLesson.status == LessonStatus.planned)
+        select(OpenLesson.id).where(
+            OpenLesson.host_id == user.id, OpenLesson.status.in_((LessonStatus.planned, LessonStatus.pending))
+        )
     )
     for lesson_id in list(planned):
         await hosting.cancel(session, user, lesson_id)
