@@ -22,11 +22,12 @@ from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import NOT_COMMAND, TYPED
 
 
-async def _filters(state: FSMContext, cb: ListCb) -> finding.Filters:
+async def _filters(state: FSMContext, cb: ListCb, identity: Identity) -> finding.Filters:
     area = cb.area if cb.area in AREAS else ""
     level = cb.level if cb.level in LEVELS else ""
     query = (await state.get_data()).get("practice_query", "") if cb.q else ""
-    return finding.Filters(area, level, query)
+    subjects = tuple(s.casefold() for s in identity.user.subjects or []) if cb.my else ()
+    return finding.Filters(area, level, query, subjects)
 
 
 async def practices_command(message: Message, state: FSMContext, session: AsyncSession, identity: Identity) -> None:
@@ -39,7 +40,7 @@ async def practices_command(message: Message, state: FSMContext, session: AsyncS
 async def list_page(
     query: CallbackQuery, callback_data: ListCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    filters = await _filters(state, callback_data)
+    filters = await _filters(state, callback_data, identity)
     found = await finding.search(session, identity.user, filters, callback_data.page)
     await ui.show(query, kit.listing(found, filters), kit.listing_kb(found, filters))
 

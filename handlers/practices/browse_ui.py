@@ -34,6 +34,7 @@ def listing(found: Found, filters: Filters) -> str:
         f"область {area_name(filters.area)}" if filters.area else "",
         f"уровень: {level_name(filters.level)}" if filters.level else "",
         f"поиск «{esc(filters.query)}»" if filters.query else "",
+        "мои предметы" if filters.subjects else "",
     ]
     if any(narrowed):
         lines.append("Отбор: " + "; ".join(n for n in narrowed if n))
@@ -56,26 +57,28 @@ def listing_kb(found: Found, filters: Filters) -> InlineKeyboardMarkup:
         kb.button(
             text=f"{number}. {practice.title[:40]}", callback_data=PracticeCb(action="open", practice_id=practice.id)
         )
-    q = bool(filters.query)
+    q, my = bool(filters.query), bool(filters.subjects)
     nav = kb.page_nav(
-        found.at.page, found.at.pages, lambda p: ListCb(page=p, area=filters.area, level=filters.level, q=q)
+        found.at.page, found.at.pages, lambda p: ListCb(page=p, area=filters.area, level=filters.level, q=q, my=my)
     )
     for code in inputs.AREAS:
         mark = "• " if code == filters.area else ""
         kb.button(
             text=f"{mark}{code}",
-            callback_data=ListCb(area="" if code == filters.area else code, level=filters.level, q=q),
+            callback_data=ListCb(area="" if code == filters.area else code, level=filters.level, q=q, my=my),
         )
     for code, title in inputs.LEVELS.items():
         if code != "any":
             mark = "• " if code == filters.level else ""
             level = "" if code == filters.level else code
-            kb.button(text=f"{mark}{title}", callback_data=ListCb(area=filters.area, level=level, q=q))
+            kb.button(text=f"{mark}{title}", callback_data=ListCb(area=filters.area, level=level, q=q, my=my))
+    subjects = ListCb(area=filters.area, level=filters.level, q=q, my=not my)
+    kb.button(text=f"{'• ' if my else ''}📘 Мои предметы", callback_data=subjects)
     kb.button(text="🔎 Поиск", callback_data=PracticeCb(action="search"))
     kb.button(text="✖ Сбросить отбор", callback_data=ListCb())
     kb.button(text="➕ Поделиться практикой", callback_data=PracticeCb(action="share"))
     kb.button(text="🗂 Мои практики", callback_data=PracticeCb(action="mine"))
-    sizes = [1] * len(found.items) + ([nav] if nav else []) + [8, 3, 2, 2]
+    sizes = [1] * len(found.items) + ([nav] if nav else []) + [8, 3, 2, 1, 2]
     return kb.adjust(*sizes).as_markup()
 
 

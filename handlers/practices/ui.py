@@ -21,6 +21,7 @@ class ListCb(CallbackData, prefix="prl"):
     area: str = ""
     level: str = ""
     q: bool = False  # the search text the teacher typed (kept in the dialog data)
+    my: bool = False  # only the subjects of the teacher's profile
 
 
 class PubCb(CallbackData, prefix="prp"):

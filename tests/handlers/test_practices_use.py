@@ -1,7 +1,7 @@
 """Finding and using practices: own deficits first, visibility by scope, filters and search,
 adding to the ИОМ (double taps, own practice), «применил(а)» tells the author, /delete_me."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handlers.practices.ui import ListCb, PracticeCb
 from handlers.shared.callbacks import DeleteMeCb
@@ -32,6 +32,10 @@ async def test_deficits_first_and_only_within_scope(harness, sessionmaker):
     assert "Цифровой журнал" in by_area and "Критерии" not in by_area
     assert "Практик пока нет" in (await teacher.click(ListCb(level="noo")))[-1]  # all are for basic school
     assert "Цифровой журнал" in (await teacher.click(ListCb(level="ooo")))[-1]
+    async with sessionmaker() as session, session.begin():  # a practice for another subject
+        await session.execute(update(Practice).where(Practice.title == "Цифровой журнал").values(subject="История"))
+    mine = (await teacher.press("Мои предметы"))[-1]  # the teacher teaches maths and physics
+    assert "мои предметы" in mine and "Критерии успеха" in mine and "Цифровой журнал" not in mine
     await teacher.click(PracticeCb(action="search"))
     found = (await teacher.send("КРИТЕРИИ"))[-1]
     assert "Критерии успеха" in found and "Цифровой" not in found

@@ -48,9 +48,12 @@ class Filters:
     area: str = ""
     level: str = ""
     query: str = ""
+    subjects: tuple[str, ...] = ()  # casefolded; empty: any subject
 
     def admits(self, practice: Practice) -> bool:
         if self.area and self.area not in practice.areas:
+            return False
+        if self.subjects and practice.subject.casefold() not in self.subjects:
             return False
         if self.level and practice.level not in (self.level, "any"):
             return False
