@@ -12,6 +12,7 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services.practices import finding, publishing, using
 from bot.services.practices.inputs import AREAS, LEVELS
+from bot.services.route.inputs import evidence_kind
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
@@ -19,7 +20,7 @@ from handlers.practices import browse_ui as kit
 from handlers.practices.ui import ListCb, PracticeCb, Practices
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
-from handlers.shared.filters import NOT_COMMAND, TYPED
+from handlers.shared.filters import NOT_COMMAND, TYPED, Has
 
 
 async def _filters(state: FSMContext, cb: ListCb, identity: Identity) -> finding.Filters:
@@ -109,6 +110,30 @@ async def got_reflection(
     await message.answer(kit.APPLIED)
 
 
+async def got_evidence(
+    message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    """A photo or PDF with the reflection as its caption: the evidence goes with the ИОМ step."""
+    if not message.caption:
+        raise InvalidInput("Добавьте к файлу подпись — короткую рефлексию — или напишите её текстом.")
+    document = message.document
+    try:
+        kind = evidence_kind(
+            photo=bool(message.photo),
+            mime_type=document.mime_type if document else None,
+            file_name=document.file_name if document else None,
+        )
+    except InvalidInput:
+        raise InvalidInput("Приложить можно фото или PDF-документ.") from None
+    file_id = message.photo[-1].file_id if message.photo else document.file_id
+    practice_id = (await state.get_data()).get("practice_id", 0)
+    await using.mark_applied(
+        session, identity.user, practice_id, message.caption, clock(), file_id=file_id, file_kind=kind
+    )
+    await state.clear()
+    await message.answer(kit.APPLIED)
+
+
 async def mine(query: CallbackQuery, session: AsyncSession, identity: Identity) -> None:
     found = await publishing.mine(session, identity.user)
     await ui.show(query, kit.mine(found), kit.mine_kb(found))
@@ -143,6 +168,7 @@ def setup() -> Router:
     router.callback_query.register(add_to_route, PracticeCb.filter(F.action == "deadline"))
     router.callback_query.register(applied_start, PracticeCb.filter(F.action == "applied"))
     router.message.register(got_reflection, StateFilter(Practices.reflection), TYPED)
+    router.message.register(got_evidence, StateFilter(Practices.reflection), Has("photo", "document"))
     router.callback_query.register(mine, PracticeCb.filter(F.action == "mine"), flags=READ_ONLY)
     router.callback_query.register(reflections, PracticeCb.filter(F.action == "reflections"), flags=READ_ONLY)
     router.message.register(

@@ -7,7 +7,7 @@ from handlers.practices.ui import ListCb, PracticeCb
 from handlers.shared.callbacks import DeleteMeCb
 from models import OutboxMessage, Practice, PracticeUse, StepStatus
 from tests.support.factories import built, diagnosed, registered, route_steps
-from tests.support.practices import approved_practice, outbox_texts
+from tests.support.practices import approved_practice, outbox_texts, send_document
 
 SCOPE = "г. Новочеркасск"
 
@@ -138,3 +138,17 @@ async def test_profile_shows_what_the_author_shares(harness, sessionmaker):
     assert "Делится опытом" not in (await author.send("/profile"))[-1]
     await approved_practice(sessionmaker, 895, "Критерии успеха", ["3"], seen_at=SCOPE)
     assert "Делится опытом: практик в банке — 1, применили коллеги — 0" in (await author.send("/profile"))[-1]
+
+
+async def test_applied_with_evidence_keeps_the_file_in_the_route(harness, sessionmaker):
+    await registered(harness, 897, "Автор Практик")
+    teacher, _ = await built(harness, sessionmaker, 898)
+    practice_id = await approved_practice(sessionmaker, 897, "Критерии успеха", ["3"], seen_at=SCOPE)
+    await teacher.click(PracticeCb(action="deadline", practice_id=practice_id, value=14))
+    await teacher.click(PracticeCb(action="applied", practice_id=practice_id))
+    assert "подпись" in (await send_document(teacher, "lesson.pdf"))[-1]
+    assert "фото или PDF" in (await send_document(teacher, "x.exe", "application/x-msdownload", caption="Готово"))[-1]
+    assert "Отмечено" in (await send_document(teacher, "lesson.pdf", caption="Провела урок по критериям"))[-1]
+    step = next(s for s in await route_steps(sessionmaker, 898) if "Критерии успеха" in s.title)
+    assert (step.status, step.evidence_file_id, step.evidence_kind) == (StepStatus.done, "file-lesson.pdf", "document")
+    assert any("Провела урок по критериям" in t for t in await outbox_texts(sessionmaker, 897))

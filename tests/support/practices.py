@@ -12,7 +12,9 @@ from tests.support.factories import org_id
 PDF = "application/pdf"
 
 
-async def send_document(user, file_name: str, mime_type: str | None = PDF, size: int = 200_000) -> list[str]:
+async def send_document(
+    user, file_name: str, mime_type: str | None = PDF, size: int = 200_000, caption: str | None = None
+) -> list[str]:
     """A document message from `user` (Telegram hands the bot only its file_id and metadata)."""
     mark = len(user.h.api.requests)
     document = Document(
@@ -28,6 +30,7 @@ async def send_document(user, file_name: str, mime_type: str | None = PDF, size:
         chat=user.chat,
         from_user=user.tg,
         document=document,
+        caption=caption,
     )
     await user.h.feed(Update(update_id=user.h.next_update_id(), message=message))
     return user._texts_since(mark)

@@ -66,8 +66,16 @@ async def add_to_route(session: AsyncSession, user: User, practice_id: int, days
 
 
 async def mark_applied(
-    session: AsyncSession, user: User, practice_id: int, reflection: str | None, now: datetime
+    session: AsyncSession,
+    user: User,
+    practice_id: int,
+    reflection: str | None,
+    now: datetime,
+    *,
+    file_id: str | None = None,
+    file_kind: str | None = None,
 ) -> PracticeUse:
+    """Optional evidence (a photo or PDF) goes with the route step, as for any ИОМ step."""
     practice = await finding.visible(session, user, practice_id)
     use = await session.scalar(
         select(PracticeUse).where(PracticeUse.practice_id == practice.id, PracticeUse.user_id == user.id)
@@ -78,14 +86,22 @@ async def mark_applied(
         raise InvalidInput("Вы уже отметили, что применили эту практику.")
     text = parse_reflection(reflection)
     if use.step_id is not None:
-        await _complete_step(session, user, use.step_id, text, now)
+        await _complete_step(session, user, use.step_id, text, now, file_id, file_kind)
     use.reflection, use.applied_at = text, now
     await session.flush()
     await _tell_author(session, practice, use, user)
     return use
 
 
-async def _complete_step(session: AsyncSession, user: User, step_id: int, text: str, now: datetime) -> None:
+async def _complete_step(
+    session: AsyncSession,
+    user: User,
+    step_id: int,
+    text: str,
+    now: datetime,
+    file_id: str | None,
+    file_kind: str | None,
+) -> None:
     """The practice's route step is done with the same reflection; a step already done or removed
     (or a rebuilt route) is left as it is."""
     try:
@@ -93,7 +109,7 @@ async def _complete_step(session: AsyncSession, user: User, step_id: int, text: 
     except NotFound:
         return
     if step.status == StepStatus.planned:
-        await steps.mark_done(session, user, step_id, now, reflection=text)
+        await steps.mark_done(session, user, step_id, now, reflection=text, file_id=file_id, file_kind=file_kind)
 
 
 async def _tell_author(session: AsyncSession, practice: Practice, use: PracticeUse, user: User) -> None:
