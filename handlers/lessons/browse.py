@@ -15,6 +15,7 @@ from handlers.lessons import browse_ui as kit
 from handlers.lessons.ui import LessonCb
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
+from handlers.shared.texts import esc
 
 
 async def lessons_command(
@@ -49,7 +50,7 @@ async def unbook(
     query: CallbackQuery, callback_data: LessonCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     lesson = await booking.cancel_booking(session, identity.user, callback_data.lesson_id, clock())
-    await ui.show(query, f"Запись на урок «{kit.esc(lesson.topic)}» отменена.")
+    await ui.show(query, f"Запись на урок «{esc(lesson.topic)}» отменена.")
 
 
 async def mine(query: CallbackQuery, session: AsyncSession, identity: Identity) -> None:
@@ -66,7 +67,7 @@ async def held(
     query: CallbackQuery, callback_data: LessonCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     lesson = await hosting.mark_held(session, identity.user, callback_data.lesson_id, clock())
-    await ui.show(query, f"✅ Урок «{kit.esc(lesson.topic)}» отмечен проведённым. Гости получат карточку наблюдения.")
+    await ui.show(query, f"✅ Урок «{esc(lesson.topic)}» отмечен проведённым. Гости получат карточку наблюдения.")
 
 
 async def cancel_ask(query: CallbackQuery, callback_data: LessonCb, session: AsyncSession, identity: Identity) -> None:
@@ -76,7 +77,7 @@ async def cancel_ask(query: CallbackQuery, callback_data: LessonCb, session: Asy
 
 async def cancel(query: CallbackQuery, callback_data: LessonCb, session: AsyncSession, identity: Identity) -> None:
     lesson = await hosting.cancel(session, identity.user, callback_data.lesson_id)
-    await ui.show(query, f"❌ Урок «{kit.esc(lesson.topic)}» отменён, гости получат уведомление.")
+    await ui.show(query, f"❌ Урок «{esc(lesson.topic)}» отменён, гости получат уведомление.")
 
 
 def setup() -> Router:

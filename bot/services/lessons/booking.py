@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.lessons.hosting import drop_step
 from bot.services.practices import finding, scope
-from bot.services.route.common import current, refresh, today
+from bot.services.route.common import current, refresh
 from bot.services.shared import orgs, outbox
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.paging import Window, window
@@ -98,6 +98,9 @@ async def _visit(session: AsyncSession, lesson_id: int, user_id: int) -> LessonV
 
 async def book(session: AsyncSession, user: User, lesson_id: int, now: datetime) -> LessonVisit:
     lesson = await visible(session, user, lesson_id)
+    # Bookings of one lesson queue on its row (PostgreSQL; SQLite's writers queue anyway), so two
+    # colleagues pressing at once cannot both take the last place.
+    await session.execute(select(OpenLesson.id).where(OpenLesson.id == lesson.id).with_for_update())
     if lesson.host_id == user.id:
         raise InvalidInput("Это ваш собственный урок: записаться на него нельзя.")
     if lesson.status != LessonStatus.planned or lesson.starts_at <= now:
@@ -180,7 +183,7 @@ async def _add_step(session: AsyncSession, user: User, lesson: OpenLesson) -> in
         task="Посетить урок коллеги (взаимопосещение) и заполнить карточку наблюдения",
         expected_result="Карточка наблюдения: что взять в свою практику",
         report_form="Карточка наблюдения в боте (/lessons)",
-        deadline=max(day, today(user, lesson.starts_at)),
+        deadline=day,
         status=StepStatus.planned,
     )
     session.add(step)
