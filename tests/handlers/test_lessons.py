@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.lessons.ui import LessonCb, ObsCb
+from handlers.shared.callbacks import DeleteMeCb
 from models import (
     LessonStatus,
     LessonVisit,
@@ -132,10 +133,8 @@ async def test_host_cancels_and_visitors_are_told(harness, sessionmaker):
     await host.click(LessonCb(action="cancel_ask", lesson_id=lesson.id))
     assert "отменён" in (await host.press("Да, отменить урок"))[-1]
     assert any("Отменяемый урок" in t and "отменён" in t for t in await outbox_texts(sessionmaker, 922))
-    assert all(
-        "Посетить открытый урок" not in s.title or s.status == StepStatus.removed
-        for s in await route_steps(sessionmaker, 922)
-    )
+    visits = [s for s in await route_steps(sessionmaker, 922) if "Посетить открытый урок" in s.title]
+    assert visits and all(s.status == StepStatus.removed for s in visits)
     assert all(r.status == OutboxStatus.cancelled for r in await reminder_rows(sessionmaker, 922))
     assert "Запись закрыта" in (await visitor.click(LessonCb(action="book", lesson_id=lesson.id)))[-1]
     assert "уже отмечен" in (await host.click(LessonCb(action="cancel", lesson_id=lesson.id)))[-1]
@@ -170,3 +169,17 @@ async def test_school_that_requires_approval(harness, sessionmaker):
     assert any("согласован и виден" in t for t in await outbox_texts(sessionmaker, 931))
     assert "уже рассмотрен" in (await deputy.click(LessonCb(action="decline", lesson_id=lesson.id)))[-1]
     assert "Урок на согласовании" in (await teacher.send("/lessons"))[-1]
+
+
+async def test_deleted_host_lessons_are_cancelled_and_removed(harness, sessionmaker):
+    host = await registered(harness, 941, "Удаляемая Хозяйка")
+    await offer(host, "Урок удаляемой")
+    lesson = await lesson_of(sessionmaker, "Урок удаляемой")
+    visitor, _ = await built(harness, sessionmaker, 942)
+    await visitor.click(LessonCb(action="book", lesson_id=lesson.id))
+    await host.send("/delete_me")
+    await host.click(DeleteMeCb(confirm=True))
+    assert any("Урок удаляемой" in t and "отменён" in t for t in await outbox_texts(sessionmaker, 942))
+    assert await lesson_of(sessionmaker, "Урок удаляемой") is None
+    visits = [s for s in await route_steps(sessionmaker, 942) if "Посетить открытый урок" in s.title]
+    assert visits and all(s.status == StepStatus.removed for s in visits)
