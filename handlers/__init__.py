@@ -46,6 +46,15 @@ _FEATURE_MODULES = [
     "handlers.communities.meetings",
     "handlers.admin.audit",
     "handlers.monitoring.handlers",
+    # Exchange of experience (issue 15): the bank of practices and open lessons.
+    "handlers.practices.moderate",
+    "handlers.practices.publish",
+    "handlers.practices.browse",
+    "handlers.practices.questions",
+    "handlers.lessons.offer",
+    "handlers.lessons.browse",
+    "handlers.lessons.observe",
+    "handlers.lessons.review",
     "handlers.admin.content",
 ]
 

@@ -16,9 +16,11 @@ from models.diagnosis import (
 )
 from models.event import Event, EventFeedback, EventFormat, EventRegistration, EventStatus, RegistrationStatus
 from models.fsm import FsmRecord
+from models.lesson import LessonStatus, LessonVisit, OpenLesson, VisitStatus
 from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, ProposalStatus, RouteComment, StepProposal
 from models.organization import Organization, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
+from models.practice import Practice, PracticeQuestion, PracticeStatus, PracticeUse
 from models.route import Route, RouteStatus, RouteStep, StepStatus
 from models.user import Position, User
 from models.webhook import ProcessedUpdate
@@ -27,6 +29,14 @@ __all__ = [
     "CourseForm",
     "CourseRecord",
     "CourseStatus",
+    "LessonStatus",
+    "LessonVisit",
+    "OpenLesson",
+    "VisitStatus",
+    "Practice",
+    "PracticeQuestion",
+    "PracticeStatus",
+    "PracticeUse",
     "ProcessedUpdate",
     "Broadcast",
     "BroadcastStatus",

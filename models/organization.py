@@ -26,3 +26,5 @@ class Organization(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # Whether a teacher's ИОМ here waits for a mentor's or methodist's approval before it is active.
     route_approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether an open lesson offered here waits for the school's methodist or deputy head (issue 15).
+    lesson_approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

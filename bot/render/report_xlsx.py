@@ -136,7 +136,9 @@ def workbook(
     pairs: Sequence[PairRow],
     courses: Sequence[CourseRow] = (),
     communities: Sequence[CommunityRow] = (),
+    extra: Sequence[tuple[str, Sequence[str], Sequence[Sequence]]] = (),
 ) -> bytes:
+    """The report; `extra` sheets (title, headers, rows) from features outside §5 go last."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -248,6 +250,8 @@ def workbook(
         [(d.title, d.severe, d.partial, d.total) for d in stats.deficits],
     )
     _community_sheet(book, stats, communities)
+    for title, headers, rows in extra:
+        _sheet(book, title, headers, rows)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

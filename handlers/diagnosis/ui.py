@@ -10,6 +10,7 @@ from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
+from handlers.practices import embeds as practices_embeds
 from handlers.route.ui import ResultsRouteCb  # the route feature checks the attempt again on its side
 from handlers.shared.callbacks import Int64
 from handlers.shared.compact import progress_bar
@@ -208,6 +209,7 @@ def result_text(res: Result, zone: str) -> str:
     if mentors:
         role = "ментором для руководителей" if q.variant == "leader" else "наставником для коллег"
         lines.append(f"\n⭐ Вы можете стать {role} по областям: {', '.join(mentors)}.")
+    lines += filter(None, [practices_embeds.invite_line(res.areas)])  # the resource zone is invited to share
     when = (
         "Повторную диагностику можно пройти в любое время — /diagnostics"
         if res.next_allowed is None
@@ -225,7 +227,8 @@ def result_kb(res: Result) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     text="🧭 Построить ИОМ", callback_data=ResultsRouteCb(attempt_id=res.attempt.id).pack()
                 )
-            ]
+            ],
+            *filter(None, [practices_embeds.invite_button(res.areas)]),
         ]
     )
 

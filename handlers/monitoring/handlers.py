@@ -19,10 +19,11 @@ from bot.render import report_xlsx, stats_charts
 from bot.services import events
 from bot.services.communities import totals as community_totals
 from bot.services.courses import report as course_report
-from bot.services.monitoring import indicators, reports
+from bot.services.monitoring import exchange, indicators, reports
 from bot.services.monitoring.indicators import Period, Stats, Window, scope_cte
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
+from handlers.monitoring import exchange_ui
 from handlers.monitoring import ui as sui
 from handlers.monitoring.ui import StatsCb, StatsFlow
 from handlers.shared import ui
@@ -55,6 +56,16 @@ async def _stats(
     org = await indicators.require_scope(session, identity, org_id)
     zone = await _zone(session, identity, org)
     return await indicators.compute(session, org, period, zone, local(clock(), zone).date()), zone
+
+
+async def _stats_text(session: AsyncSession, stats: Stats, zone: str) -> str:
+    """The indicators, then the exchange of experience (issue 15)."""
+    return sui.stats_text(stats) + exchange_ui.text(await _exchange(session, stats, zone))
+
+
+async def _exchange(session: AsyncSession, stats: Stats, zone: str) -> exchange.Exchange:
+    window = Window.of(stats.period, zone)
+    return await exchange.exchange(session, stats.scope.id, window, stats.teachers, stats.deficits, sui.TOP_DEFICITS)
 
 
 async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, page: int, mode: str):
@@ -130,10 +141,9 @@ async def typed_period(
     if mode == "r":
         await send_report(bot, message.chat.id, session, identity, org_id, period, clock=clock)
     else:
-        stats, _ = await _stats(session, identity, org_id, period, clock=clock)
-        await _send_long(
-            bot, message.chat.id, sui.stats_text(stats), sui.stats_kb(stats, await _can_change_scope(session, identity))
-        )
+        stats, zone = await _stats(session, identity, org_id, period, clock=clock)
+        text = await _stats_text(session, stats, zone)
+        await _send_long(bot, message.chat.id, text, sui.stats_kb(stats, await _can_change_scope(session, identity)))
     await state.clear()
 
 
@@ -146,9 +156,10 @@ async def show_stats(
     clock: Clock,
 ) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
+    stats, zone = await _stats(session, identity, callback_data.org_id, period, clock=clock)
     await _leave_period_prompt(state)
-    text, markup = sui.stats_text(stats), sui.stats_kb(stats, await _can_change_scope(session, identity))
+    text = await _stats_text(session, stats, zone)
+    markup = sui.stats_kb(stats, await _can_change_scope(session, identity))
     if len(text) <= TEXT_LIMIT:
         await ui.show(query, text, markup)
     else:
@@ -231,7 +242,8 @@ async def send_report(
         await course_report.course_rows(session, org_id, window),
         await community_totals.rows(session, scope_cte(org_id), window.start_at, window.end_at),
     )
-    data = await asyncio.to_thread(report_xlsx.workbook, *rows)
+    extra = [exchange_ui.sheet(await _exchange(session, stats, zone))]
+    data = await asyncio.to_thread(report_xlsx.workbook, *rows, extra=extra)
     name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"
     caption = f"Отчёт: {stats.scope.name}, {period.label}. Педагогов: {len(teachers)}."
     document = BufferedInputFile(data, filename=name)

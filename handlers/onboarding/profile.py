@@ -9,11 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.services.onboarding import users
+from bot.services.practices.standing import standing
 from bot.services.shared import orgs, timefmt, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.courses.ui import course_line
 from handlers.onboarding.registration import parse_position, toggle_subject
+from handlers.practices import embeds as practices_embeds
 from handlers.shared import keyboards, texts, ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.callbacks import OrgPickCb, PositionCb, ProfileCb, SubjectCb, TimezoneCb
@@ -28,10 +30,11 @@ SAVED = "Сохранено."
 async def _profile_text(session: AsyncSession, identity: Identity, clock: Clock | None = None) -> str:
     user = identity.user
     org_name = await orgs.display_name(session, user.organization_id)
-    text = texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value))
+    shared = practices_embeds.line(await standing(session, user.id))  # «транслирует опыт»
+    text = texts.profile(user, org_name, sorted(identity.roles, key=lambda r: r.value)) + shared
     if clock is None:  # the short confirmation after an edit
         return text
-    return f"{text}\n{await course_line(session, user, clock())}"  # issue 16: courses of ПК
+    return f"{text}\n{await course_line(session, user, clock())}"  # courses of ПК
 
 
 async def show_profile(

@@ -11,7 +11,9 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.delivery.worker import markup_of
 from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import AnnounceJoinCb, EventCb, FeedbackCb, OfferCb
+from handlers.lessons.ui import LessonCb
 from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
+from handlers.practices.ui import PracticeCb
 from handlers.route.ui import StepCb
 
 CALLBACKS: dict[str, Callable[..., CallbackData]] = {
@@ -26,6 +28,11 @@ CALLBACKS: dict[str, Callable[..., CallbackData]] = {
     "proposal": lambda proposal_id, accept: ProposalCb(proposal_id=proposal_id, accept=accept),
     "pair_review": lambda pair_id: ReviewCb(pair_id=pair_id),
     "relay_reply": lambda pair_id: RelayCb(pair_id=pair_id),
+    "practice_mine": lambda practice_id: PracticeCb(action="mine_open", practice_id=practice_id),
+    "lesson_card": lambda lesson_id: LessonCb(action="open", lesson_id=lesson_id),
+    "lesson_observe": lambda lesson_id: LessonCb(action="observe", lesson_id=lesson_id),
+    "practice_answer": lambda question_id: PracticeCb(action="answer", value=question_id),
+    "practice_reflections": lambda practice_id: PracticeCb(action="reflections", practice_id=practice_id),
 }
 
 

@@ -125,7 +125,9 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     assert "1. Предметная — <b>15</b> из 15: ресурсная зона ⭐" in text and "наставником для коллег" in text
     assert "4.5 Провожу проекты" in text and "7.1 Провожу родительские собрания" in text
     assert "объективную диагностику" in text and "Повторная диагностика — не раньше" in text
-    assert t.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{attempt.id}")]
+    # Area 1 is in the resource zone: an invitation to share a practice.
+    assert "Вы в ресурсной зоне по областям: 1. Предметная, 8. Цифровая." in text
+    assert t.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{attempt.id}"), ("📚 Поделиться практикой", "prc:share:0:0")]
     assert "Все ответы сохранены" in harness.api.sent("EditMessageText", 801)[-1].text
     assert (
         "уже завершена"
@@ -241,7 +243,10 @@ async def test_second_attempt_after_the_interval_shows_the_changes(harness, sess
     assert [label for label, _ in t.buttons()] == ["Последний результат"]
     assert "Повторную диагностику можно пройти с" in (await t.click(MenuCb(action="start", variant="teacher")))[-1]
     await t.press("Последний результат")
-    assert len(harness.api.sent("SendPhoto", 807)) == 2 and t.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{first.id}")]
+    assert len(harness.api.sent("SendPhoto", 807)) == 2 and t.buttons()[0] == (
+        "🧭 Построить ИОМ",
+        f"rbuildr:{first.id}",
+    )
 
     async with sessionmaker() as session, session.begin():
         await session.execute(

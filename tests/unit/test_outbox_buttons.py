@@ -26,6 +26,11 @@ SAMPLES = {
     "proposal": {"proposal_id": BIG, "accept": True},
     "pair_review": {"pair_id": BIG},
     "relay_reply": {"pair_id": BIG},
+    "practice_mine": {"practice_id": BIG},
+    "practice_reflections": {"practice_id": BIG},
+    "lesson_observe": {"lesson_id": BIG},
+    "lesson_card": {"lesson_id": BIG},
+    "practice_answer": {"question_id": BIG},
 }
 
 

@@ -18,6 +18,7 @@ from bot.services.mentoring.rules import (
     YOUNG_EXPERIENCE,
     is_young_specialist,
 )
+from bot.services.practices.standing import standings as practice_standings
 from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_title, plural
@@ -53,6 +54,7 @@ class Candidate:
     free: int
     capacity: int = DEFAULT_CAPACITY
     invited: bool = False  # holds the mentor role (joined by a methodist's mentor invite, or mentors already)
+    shares: int = 0  # approved practices in the bank: the candidate «транслирует опыт» (issue 15)
 
 
 def rank(candidates: list[Candidate], pair_type: PairType) -> list[Candidate]:
@@ -63,7 +65,15 @@ def rank(candidates: list[Candidate], pair_type: PairType) -> list[Candidate]:
     def key(c: Candidate):
         competence, subject = len(c.resource_areas), len(c.subjects) > 0
         lead = (subject, competence) if pair_type == PairType.subject else (competence, subject)
-        return (-c.invited, *(-int(x) for x in lead), -c.same_org, -c.free, c.user.full_name or "", c.user.id)
+        return (
+            -c.invited,
+            *(-int(x) for x in lead),
+            -c.shares,
+            -c.same_org,
+            -c.free,
+            c.user.full_name or "",
+            c.user.id,
+        )
 
     return sorted(candidates, key=key)
 
@@ -72,6 +82,8 @@ def reason(c: Candidate) -> str:
     parts = ["приглашён(а) наставником"] if c.invited else []
     if c.resource_areas:
         parts.append("ресурсная зона: " + ", ".join(area_title(a) for a in c.resource_areas))
+    if c.shares:
+        parts.append(f"транслирует опыт: {c.shares} {plural(c.shares, 'практика', 'практики', 'практик')} в банке")
     if c.subjects:
         parts.append(f"{'тот же предмет' if len(c.subjects) == 1 else 'те же предметы'}: {', '.join(c.subjects)}")
     parts.append(("та же школа" if c.org_is_school else "та же организация") if c.same_org else "тот же муниципалитет")
@@ -195,6 +207,7 @@ async def suggestions(
             )
         )
     )
+    shared = await practice_standings(session, [u.id for u in pool])
     schools = set(
         await session.scalars(
             select(Organization.id).where(Organization.id.in_(area), Organization.kind == OrgKind.school)
@@ -210,6 +223,7 @@ async def suggestions(
             free=capacity - loads.get(u.id, 0),
             capacity=capacity,
             invited=u.telegram_id in invited,
+            shares=shared[u.id].practices if u.id in shared else 0,
         )
         for u in pool
         if loads.get(u.id, 0) < capacity

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.communities import erasure as communities_erasure
 from bot.services.courses import privacy as course_privacy
 from bot.services.events import signups
+from bot.services.lessons import privacy as lessons_privacy
+from bot.services.practices import privacy as practices_privacy
 from bot.services.shared import audit, orgs, outbox, timefmt
 from models import (
     AreaResult,
@@ -74,6 +76,8 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     await _erase_mentions(session, user.full_name)
     await course_privacy.erase(session, user.id)
     await communities_erasure.leave_all(session, user.id, now)
+    await practices_privacy.forget(session, user.id)
+    await lessons_privacy.forget(session, user)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None

@@ -1,0 +1,1 @@
+"""Open lessons (взаимопосещение): offering, booking, hosting and observation cards."""

@@ -1,0 +1,1 @@
+"""The bank of practices: publishing, moderation, finding and using what colleagues share."""
