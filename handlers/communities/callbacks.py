@@ -4,6 +4,8 @@ load the community again and check who may act on it."""
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from handlers.shared.callbacks import Int64
+
 
 class CommCb(CallbackData, prefix="cm"):
     """action: list | open | join | leave | members | add | addpick | remove | unlead (browse);
@@ -12,9 +14,9 @@ class CommCb(CallbackData, prefix="cm"):
     mcard | matt | mtog | mprot | plan (meetings: `id` is a community for meet/mplan, else a meeting)."""
 
     action: str
-    id: int = 0  # a community (an organization for org/orgpick, a broadcast for annsend/anndrop)
-    user: int = 0
-    page: int = 0
+    id: Int64 = 0  # a community (an organization for org/orgpick, a broadcast for annsend/anndrop)
+    user: Int64 = 0
+    page: Int64 = 0
     value: str = ""
 
 

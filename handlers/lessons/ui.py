@@ -3,13 +3,15 @@
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from handlers.shared.callbacks import Int64
+
 
 class LessonCb(CallbackData, prefix="lsn"):
     """list | open | book | unbook | mine | host | visitors | held | cancel_ask | cancel | offer | observe"""
 
     action: str
-    lesson_id: int = 0
-    page: int = 0
+    lesson_id: Int64 = 0
+    page: Int64 = 0
 
 
 class OfferCb(CallbackData, prefix="lso"):
@@ -22,9 +24,9 @@ class OfferCb(CallbackData, prefix="lso"):
 class ObsCb(CallbackData, prefix="lsr"):
     """One rating of the observation card: item `index` of the lesson's items rated `value`."""
 
-    lesson_id: int
-    index: int
-    value: int = -1  # -1: no question for the host
+    lesson_id: Int64
+    index: Int64
+    value: Int64 = -1  # -1: no question for the host
 
 
 class Lessons(StatesGroup):

@@ -5,6 +5,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 from bot.services.practices.inputs import LEVELS
 from bot.services.shared import labels
+from handlers.shared.callbacks import Int64
 
 
 class PracticeCb(CallbackData, prefix="prc"):
@@ -12,12 +13,12 @@ class PracticeCb(CallbackData, prefix="prc"):
     ask | answer (value: the question id)"""
 
     action: str
-    practice_id: int = 0
-    value: int = 0
+    practice_id: Int64 = 0
+    value: Int64 = 0
 
 
 class ListCb(CallbackData, prefix="prl"):
-    page: int = 0
+    page: Int64 = 0
     area: str = ""
     level: str = ""
     q: bool = False  # the search text the teacher typed (kept in the dialog data)
@@ -35,9 +36,9 @@ class ModCb(CallbackData, prefix="prm"):
     """list | open | approve | return"""
 
     action: str
-    practice_id: int = 0
+    practice_id: Int64 = 0
     value: str = ""
-    page: int = 0
+    page: Int64 = 0
 
 
 class Practices(StatesGroup):
