@@ -7,7 +7,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from models import CourseRecord, CourseStatus, OutboxMessage, Route, RouteStatus, StepStatus
-from tests.support.courses import days_ago, serve_files, upload
+from tests.support.courses import days_ago, upload
+from tests.support.documents import serve_files
 from tests.support.factories import built, make_methodist, registered, route_steps
 
 HEADER = "ФИО;Организация;Программа;Кто проводил;Часы;Начало;Окончание;Форма;Номер в ФР ДПП"

@@ -3,7 +3,7 @@ that records a course."""
 
 from datetime import date, datetime, timedelta, timezone
 
-from aiogram.types import Document, File, Message, PhotoSize, Update
+from aiogram.types import Document, Message, PhotoSize, Update
 
 from tests.support.clock import moscow_today
 
@@ -80,24 +80,6 @@ async def record_course(
     if completed and certificate:
         answers = await send_file(user)
     return answers
-
-
-def serve_files(harness, monkeypatch) -> dict[str, bytes]:
-    """Teach the recording fake API getFile and file downloads: file_id -> bytes."""
-    files: dict[str, bytes] = {}
-    original = harness.api.make_request
-
-    async def make_request(bot, method, timeout=None):
-        if type(method).__name__ == "GetFile":
-            return File(file_id=method.file_id, file_unique_id=method.file_id, file_path=f"documents/{method.file_id}")
-        return await original(bot, method, timeout)
-
-    async def stream_content(url, headers=None, timeout=30, chunk_size=65536, raise_for_status=True):
-        yield files[url.rsplit("/", 1)[-1]]
-
-    monkeypatch.setattr(harness.api, "make_request", make_request)
-    monkeypatch.setattr(harness.api, "stream_content", stream_content)
-    return files
 
 
 async def upload(user, files: dict[str, bytes], name: str, data: bytes) -> list[str]:

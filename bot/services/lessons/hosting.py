@@ -121,10 +121,10 @@ async def _booked(session: AsyncSession, lesson_id: int) -> list[LessonVisit]:
     return list(rows)
 
 
-async def drop_step(session: AsyncSession, visit: LessonVisit) -> None:
-    """A visit that will not happen leaves the visitor's route: its planned step is removed."""
+async def visit_step(session: AsyncSession, visit: LessonVisit) -> tuple[Route, RouteStep] | None:
+    """The visit's planned step on a live route, or None (no step, removed by the teacher, a rebuilt route)."""
     if visit.step_id is None:
-        return
+        return None
     row = (
         await session.execute(
             select(Route, RouteStep)
@@ -132,9 +132,20 @@ async def drop_step(session: AsyncSession, visit: LessonVisit) -> None:
             .where(RouteStep.id == visit.step_id, Route.status.in_(LIVE), RouteStep.status == StepStatus.planned)
         )
     ).first()
-    if row is not None:
-        route, step = row
+    return None if row is None else (row[0], row[1])
+
+
+async def settle_step(session: AsyncSession, route: Route, step: RouteStep) -> None:
+    """After the step's status changed: its nudges go, the route's progress follows."""
+    await outbox.cancel_pending(session, f"nudge:{step.id}:")
+    await session.flush()
+    await refresh(session, route)
+
+
+async def drop_step(session: AsyncSession, visit: LessonVisit) -> None:
+    """A visit that will not happen leaves the visitor's route: its planned step is removed."""
+    found = await visit_step(session, visit)
+    if found is not None:
+        route, step = found
         step.status = StepStatus.removed
-        await outbox.cancel_pending(session, f"nudge:{step.id}:")
-        await session.flush()
-        await refresh(session, route)
+        await settle_step(session, route, step)

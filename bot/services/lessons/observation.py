@@ -8,12 +8,11 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.lessons import inputs
+from bot.services.lessons import hosting, inputs
 from bot.services.practices.publishing import known_items
-from bot.services.route.common import LIVE, refresh
 from bot.services.shared import orgs, outbox
 from bot.services.shared.errors import InvalidInput, NotFound
-from models import LessonStatus, LessonVisit, OpenLesson, Route, RouteStep, StepStatus, User, VisitStatus
+from models import LessonStatus, LessonVisit, OpenLesson, StepStatus, User, VisitStatus
 
 SCALE = (0, 1, 2, 3)
 
@@ -64,22 +63,12 @@ async def save(
 
 
 async def _complete_step(session: AsyncSession, visit: LessonVisit, now: datetime) -> None:
-    if visit.step_id is None:
-        return
-    row = (
-        await session.execute(
-            select(Route, RouteStep)
-            .join(RouteStep, RouteStep.route_id == Route.id)
-            .where(RouteStep.id == visit.step_id, Route.status.in_(LIVE), RouteStep.status == StepStatus.planned)
-        )
-    ).first()
-    if row is None:
-        return  # removed by the teacher, or a rebuilt route
-    route, step = row
+    found = await hosting.visit_step(session, visit)
+    if found is None:
+        return  # no step, removed by the teacher, or a rebuilt route
+    route, step = found
     step.status, step.done_at, step.reflection = StepStatus.done, now, visit.takeaway
-    await outbox.cancel_pending(session, f"nudge:{step.id}:")
-    await session.flush()
-    await refresh(session, route)
+    await hosting.settle_step(session, route, step)
 
 
 async def _tell_host(session: AsyncSession, lesson: OpenLesson, visit: LessonVisit, visitor: User) -> None:
