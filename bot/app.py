@@ -10,7 +10,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommandScopeDefault
+from aiogram.types import BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -119,4 +119,7 @@ def outbox_callback_packer() -> Callable[[dict], str]:
 async def publish_default_menu(bot: Bot) -> None:
     from handlers.shared.commands import commands_for
 
-    await bot.set_my_commands(commands_for(set()), scope=BotCommandScopeDefault())
+    # The menu is for private chats only: personal commands do nothing in a group (PrivateChatsOnly),
+    # so a group shows no menu. Earlier versions set the default scope, which groups inherit: clear it.
+    await bot.delete_my_commands(scope=BotCommandScopeDefault())
+    await bot.set_my_commands(commands_for(set()), scope=BotCommandScopeAllPrivateChats())
