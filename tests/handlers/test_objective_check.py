@@ -2,6 +2,8 @@
 with /check, one question at a time with option buttons that carry no key, double taps and stale
 or forged buttons refused, a restart loses nothing, and the result shows both side by side."""
 
+import json
+
 from sqlalchemy import select
 
 from bot.services.objective_check.attempts import shipped_bank
@@ -125,4 +127,20 @@ async def test_a_restart_loses_nothing_and_another_area_abandons_the_running_che
         AttemptStatus.in_progress,
         "8",
         [],
+    )
+
+
+async def test_my_data_lists_the_checks(harness, sessionmaker):
+    teacher = await registered(harness, 907)
+    await teacher.send("/check")
+    await teacher.press("2. ")
+    await answer_all(teacher, keys("2"))
+    await teacher.send("/my_data")
+    data = json.loads(harness.api.sent("SendDocument", 907)[-1].document.data.decode("utf-8"))
+    [check] = data["objective_checks"]
+    assert (check["area"], check["status"], check["zone"], check["answers"]) == (
+        "2",
+        "completed",
+        "resource",
+        keys("2"),
     )

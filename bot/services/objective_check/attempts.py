@@ -151,3 +151,23 @@ async def side_by_side(session: AsyncSession, user_id: int) -> list[tuple[Object
         (check, scoring.Comparison(area, zones[area], check.zone) if area in zones else None)
         for area, check in sorted((await latest_checks(session, user_id)).items())
     ]
+
+
+async def export(session: AsyncSession, user_id: int) -> list[dict]:
+    """A person's checks in their data export (/my_data): area, answers chosen and the result."""
+    rows = await session.scalars(
+        select(ObjectiveCheck).where(ObjectiveCheck.user_id == user_id).order_by(ObjectiveCheck.id)
+    )
+    return [
+        {
+            "area": c.area,
+            "status": c.status.value,
+            "started_at": c.started_at.isoformat(),
+            "answers": list(c.answers),
+            "correct": c.correct,
+            "score": c.score,
+            "zone": c.zone,
+            "self_zone": c.self_zone,
+        }
+        for c in rows
+    ]
