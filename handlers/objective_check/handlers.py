@@ -51,7 +51,7 @@ async def answer(
     if isinstance(step, attempts.Question):
         await ui.show(query, ui_oc.question(step), ui_oc.question_kb(step))
         return
-    rows = await attempts.side_by_side(session, identity.user.id)
+    rows = await attempts.side_by_side(session, identity.user.id, step)
     await ui.show(query, ui_oc.result(step, rows))
 
 

@@ -77,13 +77,17 @@ async def test_any_area_by_command_without_a_diagnosis_and_agreement_is_not_flag
     [done] = await checks(sessionmaker)
     assert (done.zone, done.self_zone, done.correct) == ("severe", None, 0)
 
-    # A self-assessment in the same zone as the check: shown side by side, no divergence.
-    await diagnosed(sessionmaker, 903, [result("5", 4, "severe"), result("6", 12, "norm")])
+    # After a diagnosis, the checks against it are shown side by side (the earlier one is not):
+    # area 5 agrees (severe both), area 6 differs (norm against severe).
+    await diagnosed(sessionmaker, 903, [result("5", 4, "severe"), result("6", 12, "norm"), result("7", 12, "norm")])
+    await teacher.send("/check")
+    await teacher.press("5. ")
+    await answer_all(teacher, wrong("5"))
     await teacher.send("/check")
     await teacher.press("6. ")
     final = (await answer_all(teacher, wrong("6")))[-1]
-    assert "5. " in final and "6. " in final  # every checked area, latest check each
-    assert final.count("ИОМ будет построен по результату проверки") == 1  # area 6: norm vs severe
+    assert "<b>5. " in final and "<b>6. " in final and "нет данных" not in final
+    assert final.count("ИОМ будет построен по результату проверки") == 1  # area 6 only
 
 
 async def test_double_tap_stale_and_forged_buttons_change_nothing(harness, sessionmaker):

@@ -144,12 +144,19 @@ async def latest_checks(session: AsyncSession, user_id: int) -> dict[str, Object
     return {row.area: row for row in rows}
 
 
-async def side_by_side(session: AsyncSession, user_id: int) -> list[tuple[ObjectiveCheck, scoring.Comparison | None]]:
-    """Every checked area with its comparison to the current self-assessment (None: no self zone)."""
-    _, zones = await self_assessment(session, user_id)
-    return [
-        (check, scoring.Comparison(area, zones[area], check.zone) if area in zones else None)
+async def side_by_side(
+    session: AsyncSession, user_id: int, done: ObjectiveCheck
+) -> list[tuple[ObjectiveCheck, scoring.Comparison | None]]:
+    """The areas checked against the same self-assessment as `done` (the latest check of each), each
+    with its comparison (None: no self-assessment then); the same pairs the ИОМ follows."""
+    rows = [
+        check
         for area, check in sorted((await latest_checks(session, user_id)).items())
+        if check.diagnosis_attempt_id == done.diagnosis_attempt_id
+    ]
+    return [
+        (check, scoring.Comparison(check.area, check.self_zone, check.zone) if check.self_zone else None)
+        for check in rows
     ]
 
 
