@@ -106,6 +106,8 @@ async def answer(
     session: AsyncSession, user: User, index: int, option: int, message_id: int | None, now: datetime
 ) -> Question | ObjectiveCheck:
     """Record `option` for question `index`; the next question, or the completed check."""
+    # Two presses at once (PostgreSQL): the second waits and then finds its question already answered.
+    await session.execute(select(User.id).where(User.id == user.id).with_for_update())
     check = await running(session, user.id)
     if check is None or check.message_id != message_id or index != len(check.answers):
         raise InvalidInput(STALE)
