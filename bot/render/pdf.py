@@ -126,6 +126,21 @@ def _profile(pdf: FPDF, r: Report) -> None:
                     ", ".join(result.point_deficits or []) or "—",
                 ]
             )
+    if r.checked:  # domain.md §2: a zone or more apart, the route follows the objective check
+        parts = "; ".join(
+            f"{c.area}. {area_title(c.area)}: самооценка — {ZONE_TITLES.get(c.self_zone, c.self_zone)}, "
+            f"проверка — {ZONE_TITLES.get(c.zone, c.zone)}"
+            for c in r.checked
+        )
+        pdf.multi_cell(
+            0,
+            4.5,
+            clean(
+                f"Проверка самооценки разошлась с ней на зону и больше, ИОМ построен по результату проверки: {parts}."
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(3)
 
 

@@ -10,6 +10,7 @@ from bot.services.content import Questionnaire
 from bot.services.diagnosis import Option, Result, Step, is_mentor_candidate
 from bot.services.shared import labels
 from bot.services.shared.timefmt import local
+from handlers.objective_check import embeds as check_embeds
 from handlers.practices import embeds as practices_embeds
 from handlers.route.ui import ResultsRouteCb  # the route feature checks the attempt again on its side
 from handlers.shared.callbacks import Int64
@@ -200,7 +201,10 @@ def result_text(res: Result, zone: str) -> str:
             + " Дефицит считается преодолённым, если область поднялась хотя бы на одну зону "
             f"или прибавила не меньше {q.scoring.overcome_points} баллов."
         )
-    if any(r.zone == "severe" for r in res.areas):
+    offer = check_embeds.offer_line(res.areas)  # teacher areas: the objective check is offered
+    if offer:
+        lines.append(offer)
+    elif any(r.zone == "severe" for r in res.areas):
         lines.append(
             "\n⚠️ При выраженном дефиците стоит сверить самооценку: пройти объективную диагностику "
             "в ЦНППМ (тест или кейс) или разобрать урок с методистом или наставником."
@@ -229,6 +233,7 @@ def result_kb(res: Result) -> InlineKeyboardMarkup:
                 )
             ],
             *filter(None, [practices_embeds.invite_button(res.areas)]),
+            *filter(None, [check_embeds.offer_button(res.areas)]),
         ]
     )
 

@@ -11,8 +11,10 @@ from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
 from bot.render import pdf
 from bot.services import route as routes
+from bot.services.objective_check import route_zones
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.objective_check import embeds as check_embeds
 from handlers.route import overview_ui as oui
 from handlers.route import ui as rui
 from handlers.route.ui import (
@@ -91,7 +93,11 @@ async def _show_built(
     query: CallbackQuery, session: AsyncSession, user: User, route: Route, clock: Clock, reply=ui.show
 ) -> None:
     ov = await routes.overview(session, user, clock())
-    await reply(query, oui.overview(ov, user.timezone, notice=oui.built(route, len(ov.steps))), oui.overview_kb(ov))
+    followed = (
+        await route_zones.followed(session, user.id, route.attempt_id, route.created_at) if route.attempt_id else []
+    )
+    notice = oui.built(route, len(ov.steps)) + check_embeds.route_line(followed)
+    await reply(query, oui.overview(ov, user.timezone, notice=notice), oui.overview_kb(ov))
 
 
 async def download(query: CallbackQuery, session: AsyncSession, identity: Identity, clock: Clock) -> None:

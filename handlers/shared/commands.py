@@ -13,6 +13,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("delete_me", "Удалить мои данные", Role.teacher),
     ("diagnostics", "Самодиагностика дефицитов", Role.teacher),
     ("route", "Мой образовательный маршрут (ИОМ)", Role.teacher),
+    ("check", "Проверить самооценку заданиями", Role.teacher),
     ("courses", "Курсы повышения квалификации", Role.teacher),
     ("events", "Мероприятия", Role.teacher),
     ("my_events", "Мои записи на мероприятия", Role.teacher),

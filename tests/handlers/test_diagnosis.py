@@ -127,7 +127,11 @@ async def test_full_teacher_attempt_saves_results_and_sends_the_chart(harness, s
     assert "объективную диагностику" in text and "Повторная диагностика — не раньше" in text
     # Area 1 is in the resource zone: an invitation to share a practice.
     assert "Вы в ресурсной зоне по областям: 1. Предметная, 8. Цифровая." in text
-    assert t.buttons() == [("🧭 Построить ИОМ", f"rbuildr:{attempt.id}"), ("📚 Поделиться практикой", "prc:share:0:0")]
+    assert t.buttons() == [
+        ("🧭 Построить ИОМ", f"rbuildr:{attempt.id}"),
+        ("📚 Поделиться практикой", "prc:share:0:0"),
+        ("🎯 Проверить себя", "oc:pick:"),  # areas 3 and 7 are in the severe zone
+    ]
     assert "Все ответы сохранены" in harness.api.sent("EditMessageText", 801)[-1].text
     assert (
         "уже завершена"

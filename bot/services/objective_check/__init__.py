@@ -1,5 +1,5 @@
 """The objective check of the self-assessment (issue 16, second part): the task bank and its
-validation, scoring to the questionnaire's zones and the divergence rule.
+validation (bank), scoring to the questionnaire's zones and the divergence rule (scoring), and a
+teacher taking the check one question at a time (attempts; the dialog is handlers/objective_check).
 
-Not wired into any dialog yet: there is no check attempt model, no /content kind and no screen.
-The pieces here are complete and tested so that the flow can be built on them."""
+The bank is the shipped bot/content/objective_tasks.yaml; it is not loaded through /content yet."""

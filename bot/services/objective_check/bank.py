@@ -5,8 +5,6 @@ teacher-facing view of a task, which never carries its key."""
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from bot.services.content.checks import Check
 from bot.services.content.schema import AREA_CODES
 
@@ -80,6 +78,9 @@ class TaskBankCheck(Check):
 
 
 def parse(filename: str, text: str) -> dict:
+    # Imported here: parsed once per process, at the first check, not by every bot start.
+    import yaml
+
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

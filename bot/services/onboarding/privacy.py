@@ -12,6 +12,7 @@ from bot.services.communities import erasure as communities_erasure
 from bot.services.courses import privacy as course_privacy
 from bot.services.events import signups
 from bot.services.lessons import privacy as lessons_privacy
+from bot.services.objective_check import attempts as objective_checks
 from bot.services.practices import privacy as practices_privacy
 from bot.services.shared import audit, orgs, outbox, timefmt
 from models import (
@@ -211,6 +212,7 @@ async def _export_activity(session: AsyncSession, user: User) -> dict:
         ],
         "mentoring": await _export_mentoring(session, user),
         "courses": await course_privacy.export(session, user.id),  # issue 16
+        "objective_checks": await objective_checks.export(session, user.id),  # issue 16
     }
 
 

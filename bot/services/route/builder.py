@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.objective_check import route_zones
 from bot.services.route.plan import Draft, Picker, Rules, add_months, hours_of, paced, plan, step_from
 from bot.services.shared import orgs
 from bot.services.shared.timefmt import local
@@ -67,13 +68,17 @@ async def build_route(
     route = Route(
         user_id=user.id,
         attempt_id=attempt_id,
+        created_at=now,  # a check completed after this makes the route out of date (building.py)
         period_start=start,
         period_end=end,
         status=RouteStatus.draft if org is not None and org.route_approval_required else RouteStatus.active,
     )
     session.add(route)
     await session.flush()
-    results = list(await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt_id)))
+    results = route_zones.route_results(
+        list(await session.scalars(select(AreaResult).where(AreaResult.attempt_id == attempt_id))),
+        await route_zones.divergent(session, user.id, attempt_id),  # the objective zone where it differs
+    )
     activities = list(
         await session.scalars(
             select(Activity)

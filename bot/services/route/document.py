@@ -1,16 +1,17 @@
 """What the ИОМ document (PDF) needs: the route in the chat's order, the diagnosis it was built on with
 that questionnaire version, and the activities and events its steps point at."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.objective_check import route_zones
 from bot.services.route.common import current, steps_of
 from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput
-from models import Activity, AreaResult, DiagnosisAttempt, Event, Route, RouteStep, User
+from models import Activity, AreaResult, DiagnosisAttempt, Event, ObjectiveCheck, Route, RouteStep, User
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Report:
     results: list[AreaResult]
     activities: dict[int, Activity]
     events: dict[int, Event]
+    # Areas planned on the objective check instead of the self-assessment (domain.md §2).
+    checked: list[ObjectiveCheck] = field(default_factory=list)
 
 
 async def report(session: AsyncSession, user: User) -> Report:
@@ -57,4 +60,5 @@ async def report(session: AsyncSession, user: User) -> Report:
         results,
         activities,
         events,
+        await route_zones.followed(session, user.id, attempt.id, route.created_at) if attempt else [],
     )
