@@ -1,6 +1,6 @@
 """objective checks of the self-assessment
 
-Revision ID: 0010_check
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-07 04:40:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "0010_check"
+revision: str = "0010"
 down_revision: Union[str, None] = "0009"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
