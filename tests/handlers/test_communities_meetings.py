@@ -126,3 +126,28 @@ async def test_the_year_plan_is_written_by_the_leader_and_read_by_members_only(h
     assert "План работы на год" in shown[-1] and "Ноябрь — функциональная грамотность" in shown[-1]
     shown = await outsider.click(CommCb(action="open", id=made))  # open to her, but not a member yet
     assert "План работы на год" not in shown[-1]
+
+
+async def test_a_meeting_is_for_members_only_a_forged_sign_up_is_refused(harness, sessionmaker):
+    leader = await teacher(harness, LEADER, "Руководитель Анна")
+    member = await teacher(harness, ONE, "Первая Ольга")
+    outsider = await teacher(harness, TWO, "Вторая Ирина")  # same school and subject, not a member
+    made = await community(sessionmaker, "МО математиков", leader_tg=LEADER)
+    await manage_add(sessionmaker, made, await user_id(sessionmaker, ONE))
+    await leader.click(CommCb(action="open", id=made))
+    await leader.press("Встречи")
+    await leader.press("Запланировать встречу")
+    await leader.send("Итоги пробного ОГЭ")
+    await leader.send(when(timedelta(days=3)))
+    await leader.send("Кабинет 12")
+    async with sessionmaker() as session:
+        event_id = await session.scalar(select(CommunityMeeting.event_id))
+
+    assert "Итоги пробного ОГЭ" in (await member.send("/events"))[-1]
+    assert "Итоги пробного ОГЭ" in (await leader.send("/events"))[-1]
+    assert "Итоги пробного ОГЭ" not in (await outsider.send("/events"))[-1]
+    for action in ("open", "join"):
+        shown = await outsider.click(EventCb(action=action, event_id=event_id))
+        assert "Это мероприятие недоступно для вашей организации." in shown, action
+    async with sessionmaker() as session:
+        assert await session.scalar(select(EventRegistration.id)) is None
