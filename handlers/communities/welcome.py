@@ -1,6 +1,6 @@
-"""What registration hands over to communities: the subject МО that took the new teacher in, and
-for a young specialist the offer of the young teachers' community of their territory (a «join»
-button, checked again on the press like any other)."""
+"""What registration and /profile hand over to communities: the subject МО that took the teacher
+in, and after registration, for a young specialist, the offer of the young teachers' community of
+their territory (a «join» button, checked again on the press like any other)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +38,13 @@ async def arrange(session: AsyncSession, user: User, now: datetime) -> Welcome |
         return None
     lines.append("Все сообщества — /communities.")
     return Welcome("\n\n".join(lines), markup)
+
+
+async def after_profile(session: AsyncSession, user: User, now: datetime) -> str:
+    """New subjects or a new organization in /profile: the auto МО that took the teacher in, as
+    lines to add under the saved profile (the writes happen here, before the answer)."""
+    joined = await auto.after_profile_change(session, user, now)
+    return "".join(f"\n\nВас включили в сообщество «{esc(c.title)}» по вашему предмету." for c in joined)
 
 
 async def send(message: Message, welcome: Welcome | None) -> None:

@@ -13,6 +13,7 @@ from bot.services.practices.standing import standing
 from bot.services.shared import orgs, timefmt, validation
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
+from handlers.communities import welcome as communities_welcome
 from handlers.courses.ui import course_line
 from handlers.onboarding.registration import parse_position, toggle_subject
 from handlers.practices import embeds as practices_embeds
@@ -70,12 +71,19 @@ async def edit_field(
 
 
 async def _saved_in_place(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, identity: Identity, **changes
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock | None = None,
+    **changes,
 ) -> None:
-    """A choice made with buttons: the picker turns into the saved profile, no buttons left behind."""
+    """A choice made with buttons: the picker turns into the saved profile, no buttons left behind.
+    With `clock` (new subjects or organization) an auto МО that now matches takes the teacher in."""
     await users.update_profile(session, identity.user, **changes)
+    joined = await communities_welcome.after_profile(session, identity.user, clock()) if clock else ""
     await state.clear()
-    await ui.show(query, f"{SAVED}\n\n{await _profile_text(session, identity)}", keyboards.profile_menu())
+    await ui.show(query, f"{SAVED}\n\n{await _profile_text(session, identity)}{joined}", keyboards.profile_menu())
 
 
 async def _saved(target: Message, state: FSMContext, session: AsyncSession, identity: Identity, **changes) -> None:
@@ -104,11 +112,16 @@ async def new_position(
 
 
 async def new_subjects(
-    query: CallbackQuery, callback_data: SubjectCb, state: FSMContext, session: AsyncSession, identity: Identity
+    query: CallbackQuery,
+    callback_data: SubjectCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
 ) -> None:
     if await toggle_subject(query, callback_data, state) is None:
         subjects = (await state.get_data()).get("subjects", [])
-        await _saved_in_place(query, state, session, identity, subjects=subjects)
+        await _saved_in_place(query, state, session, identity, clock, subjects=subjects)
 
 
 async def new_timezone(
@@ -120,12 +133,17 @@ async def new_timezone(
 
 
 async def new_organization(
-    query: CallbackQuery, callback_data: OrgPickCb, state: FSMContext, session: AsyncSession, identity: Identity
+    query: CallbackQuery,
+    callback_data: OrgPickCb,
+    state: FSMContext,
+    session: AsyncSession,
+    identity: Identity,
+    clock: Clock,
 ) -> None:
     org = await orgs.get(session, callback_data.org_id)
     if org.kind not in (OrgKind.school, OrgKind.other):
         raise InvalidInput("Выберите конкретную организацию, а не муниципалитет.")
-    await _saved_in_place(query, state, session, identity, organization_id=org.id, timezone=org.timezone)
+    await _saved_in_place(query, state, session, identity, clock, organization_id=org.id, timezone=org.timezone)
 
 
 async def not_text(message: Message) -> None:

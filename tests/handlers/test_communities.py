@@ -174,3 +174,33 @@ async def test_communities_of_the_teachers_deficit_areas_come_first(harness, ses
     await diagnosed(sessionmaker, RUSSIAN)  # area 3 severe
     after = (await russian.send("/communities"))[-1]
     assert after.index("Яя:") < after.index("Аа:") and "⭐ <b>Яя:" in after
+
+
+async def test_a_profile_change_brings_a_teacher_into_the_matching_auto_mo_but_not_one_who_left(harness, sessionmaker):
+    physicist = await teacher(harness, PHYSICS, "Физиков Олег", subjects=("Физика",))
+    left = await teacher(harness, MATHS, "Петрова Анна Ивановна")
+    moving = await teacher(harness, FAR, "Дальняя Мария", town="Волгодонск", school="СШ № 5")
+    made = await community(sessionmaker, "МО математиков", subjects=("Математика",), auto=True)
+    assert await active_members(sessionmaker, made) == {MATHS}
+    await left.click(CommCb(action="leave", id=made))
+
+    # new subjects: the auto МО of maths takes the physicist in, and he reads it at once
+    await physicist.send("/profile")
+    await physicist.press("Предметы")
+    await physicist.press("Математика")
+    shown = await physicist.press("Готово")
+    assert "Вас включили в сообщество «МО математиков»" in shown[-1]
+    # one who left on her own stays out whatever she changes
+    await left.send("/profile")
+    await left.press("Предметы")
+    await left.press("Физика")
+    shown = await left.press("Готово")
+    assert "МО математиков" not in shown[-1]
+    # a maths teacher moving into the scope joins it too
+    await moving.send("/profile")
+    await moving.press("Организация")
+    await moving.press("Новочеркасск")
+    shown = await moving.press("СОШ № 1")
+    assert "Вас включили в сообщество «МО математиков»" in shown[-1]
+    assert await active_members(sessionmaker, made) == {PHYSICS, FAR}
+    assert (await member_rows(sessionmaker, made))[PHYSICS].source == "auto"

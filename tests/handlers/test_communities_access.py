@@ -1,13 +1,23 @@
 """Community access on the server: forged and foreign ids in buttons, a leader acting outside their
 community or on a methodist's action, a teacher outside the scope, a methodist of another zone."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from handlers.communities.callbacks import CommCb
-from models import AuditEntry, CommunityKind
-from tests.support.communities import active_members, community, community_row, member_rows, teacher, user_id
-from tests.support.factories import make_methodist
+from models import AuditEntry, Broadcast, CommunityKind, CommunityMeeting
+from tests.support.communities import (
+    active_members,
+    community,
+    community_row,
+    manage_add,
+    member_rows,
+    teacher,
+    user_id,
+)
+from tests.support.factories import make_methodist, when
 
 LEADER_A, LEADER_B, MEMBER, FAR, METHODIST, FAR_METHODIST = 7101, 7102, 7103, 7104, 7105, 7106
 
@@ -111,3 +121,39 @@ async def test_the_methodist_archives_and_a_member_cannot_join_an_archived_one(h
     assert "Сообщество в архиве: в нём ничего нельзя изменить." in shown
     shown = await people["member"].send("/communities")
     assert "МО математиков" not in shown[-1]
+
+
+async def test_an_archived_community_leaves_the_lists_and_its_leader_can_neither_announce_nor_plan(
+    harness, sessionmaker, world
+):
+    people, ids = world
+    leader = people["a"]
+    await manage_add(sessionmaker, ids["a"], await user_id(sessionmaker, MEMBER))
+    assert "МО математиков" in (await people["member"].send("/communities"))[-1]
+    methodist = await make_methodist(harness, sessionmaker, METHODIST, "г. Новочеркасск")
+    # both dialogs were opened before the archiving and finish after it
+    await leader.click(CommCb(action="mplan", id=ids["a"]))
+    await leader.send("Итоги пробного ОГЭ")
+    await methodist.click(CommCb(action="open", id=ids["a"]))
+    await methodist.press("В архив")
+    await leader.send(when(timedelta(days=3)))
+    shown = await leader.send("Кабинет 12")
+    assert "Сообщество в архиве: в нём ничего нельзя изменить." in shown[-1]
+    await methodist.click(CommCb(action="open", id=ids["a"]))
+    await methodist.press("Вернуть из архива")
+    await leader.click(CommCb(action="ann", id=ids["a"]))
+    await methodist.click(CommCb(action="open", id=ids["a"]))
+    await methodist.press("В архив")
+    shown = await leader.send("Завтра заседание переносится.")
+    assert "Сообщество в архиве: в нём ничего нельзя изменить." in shown[-1]
+    for action in ("ann", "mplan"):  # and an old button after it
+        shown = await leader.click(CommCb(action=action, id=ids["a"]))
+        assert "Сообщество в архиве: в нём ничего нельзя изменить." in shown, action
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(CommunityMeeting)) == 0
+        assert await session.scalar(select(func.count()).select_from(Broadcast)) == 0
+    for who in (leader, people["member"]):  # gone from the lists of its own members too
+        assert "МО математиков" not in (await who.send("/communities"))[-1]
+    await leader.click(CommCb(action="open", id=ids["a"]))  # the card stays readable, without the leader's tools
+    labels = str(leader.buttons())
+    assert "Участники" in labels and "Встречи" not in labels and "Объявление" not in labels

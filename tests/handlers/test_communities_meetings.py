@@ -8,10 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.communities.callbacks import CommCb
-from handlers.events.callbacks import EventCb
+from handlers.events.callbacks import EventCb, FeedbackCb
 from models import (
     CommunityMeeting,
     Event,
+    EventFeedback,
     EventFormat,
     EventRegistration,
     EventStatus,
@@ -126,3 +127,69 @@ async def test_the_year_plan_is_written_by_the_leader_and_read_by_members_only(h
     assert "План работы на год" in shown[-1] and "Ноябрь — функциональная грамотность" in shown[-1]
     shown = await outsider.click(CommCb(action="open", id=made))  # open to her, but not a member yet
     assert "План работы на год" not in shown[-1]
+
+
+async def test_a_meeting_is_for_members_only_a_forged_sign_up_is_refused(harness, sessionmaker):
+    leader = await teacher(harness, LEADER, "Руководитель Анна")
+    member = await teacher(harness, ONE, "Первая Ольга")
+    outsider = await teacher(harness, TWO, "Вторая Ирина")  # same school and subject, not a member
+    made = await community(sessionmaker, "МО математиков", leader_tg=LEADER)
+    await manage_add(sessionmaker, made, await user_id(sessionmaker, ONE))
+    await leader.click(CommCb(action="open", id=made))
+    await leader.press("Встречи")
+    await leader.press("Запланировать встречу")
+    await leader.send("Итоги пробного ОГЭ")
+    await leader.send(when(timedelta(days=3)))
+    await leader.send("Кабинет 12")
+    async with sessionmaker() as session:
+        event_id = await session.scalar(select(CommunityMeeting.event_id))
+
+    assert "Итоги пробного ОГЭ" in (await member.send("/events"))[-1]
+    assert "Итоги пробного ОГЭ" in (await leader.send("/events"))[-1]
+    assert "Итоги пробного ОГЭ" not in (await outsider.send("/events"))[-1]
+    for action in ("open", "join"):
+        shown = await outsider.click(EventCb(action=action, event_id=event_id))
+        assert "Это мероприятие недоступно для вашей организации." in shown, action
+    async with sessionmaker() as session:
+        assert await session.scalar(select(EventRegistration.id)) is None
+
+
+async def test_the_protocol_asks_those_present_for_a_rating_like_any_closed_event(harness, sessionmaker):
+    leader = await teacher(harness, LEADER, "Руководитель Анна")
+    one = await teacher(harness, ONE, "Первая Ольга")
+    two = await teacher(harness, TWO, "Вторая Ирина")
+    made = await community(sessionmaker, "МО математиков", leader_tg=LEADER)
+    for tg in (ONE, TWO):
+        await manage_add(sessionmaker, made, await user_id(sessionmaker, tg))
+    await leader.click(CommCb(action="mplan", id=made))
+    await leader.send("Итоги пробного ОГЭ")
+    await leader.send(when(timedelta(days=3)))
+    await leader.send("Кабинет 12")
+    async with sessionmaker() as session:
+        meeting = await session.scalar(select(CommunityMeeting))
+    for member in (one, two):
+        await member.click(EventCb(action="open", event_id=meeting.event_id))
+        await member.press("Записаться")
+    async with sessionmaker() as session, session.begin():
+        await session.execute(update(Event).values(starts_at=utcnow() - timedelta(hours=1)))
+
+    await leader.click(CommCb(action="mtog", id=meeting.id, user=await user_id(sessionmaker, ONE)))
+    await leader.press("Протокол")
+    await leader.send("Решили: провести разбор ошибок.")
+    async with sessionmaker() as session:
+        asked = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "feedback_request")))
+    assert [a.chat_id for a in asked] == [ONE]  # present; the one not marked is not asked
+    assert asked[0].payload["buttons"][0][4]["callback"] == {
+        "kind": "event_feedback",
+        "event_id": meeting.event_id,
+        "rating": 5,
+    }
+    # marked present after the protocol: asked then, as for an event marked after closing
+    await leader.click(CommCb(action="mtog", id=meeting.id, user=await user_id(sessionmaker, TWO)))
+    async with sessionmaker() as session:
+        asked = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "feedback_request")))
+    assert sorted(a.chat_id for a in asked) == [ONE, TWO]
+    shown = await one.click(FeedbackCb(event_id=meeting.event_id, rating=5))
+    assert shown
+    async with sessionmaker() as session:
+        assert await session.scalar(select(EventFeedback.rating)) == 5

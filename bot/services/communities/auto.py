@@ -1,5 +1,6 @@
 """Membership the bot arranges by itself: a subject МО with the auto option takes in the teachers
-of its subjects inside its scope (at creation and when a matching teacher registers), and a young
+of its subjects inside its scope (at creation, when a matching teacher registers and when a teacher's
+subjects or organization change in /profile), and a young
 specialist is offered the young teachers' community of their territory right after registration.
 Someone who left is never taken back in by the rule."""
 
@@ -53,20 +54,34 @@ async def after_registration(
 ) -> tuple[list[Community], Community | None]:
     """A new teacher joins the auto МО of their subjects; returns those and the young teachers'
     community to offer (the nearest one above their organization), if they are a young specialist."""
-    joined: list[Community] = []
     offer: Community | None = None
     open_ones = await catalog.open_to(session, user)
-    for community in sorted(open_ones, key=lambda c: c.id):
-        fresh = await membership(session, community.id, user.id) is None  # someone who left stays out
-        if community.auto_by_subject and fresh and _shares_subject(user, community):
-            await catalog.enter(session, community, user, now, source="auto")
-            joined.append(community)
+    joined = await _enroll(session, user, open_ones, now)
     today = local(now, user.timezone).date()
     if is_young_specialist(user.birth_year, user.experience_years, today):
         depth = {org.id: n for n, org in enumerate(await orgs.lineage(session, user.organization_id))}
         young = [c for c in open_ones if c.kind == CommunityKind.young and c not in joined]
         offer = min(young, key=lambda c: (depth.get(c.scope_org_id, 99), c.id), default=None)
     return joined, offer
+
+
+async def _enroll(session: AsyncSession, user: User, open_ones: list[Community], now: datetime) -> list[Community]:
+    """Join the open auto МО of the teacher's subjects they have never been in (someone who left stays out)."""
+    joined: list[Community] = []
+    for community in sorted(open_ones, key=lambda c: c.id):
+        fresh = await membership(session, community.id, user.id) is None
+        if community.auto_by_subject and fresh and _shares_subject(user, community):
+            await catalog.enter(session, community, user, now, source="auto")
+            joined.append(community)
+    return joined
+
+
+async def after_profile_change(session: AsyncSession, user: User, now: datetime) -> list[Community]:
+    """New subjects or a new organization: the auto МО that now match take the teacher in (the
+    communities they already belong to stay as they are)."""
+    if user.erased_at is not None or user.telegram_id is None:
+        return []
+    return await _enroll(session, user, await catalog.open_to(session, user), now)
 
 
 def auto_text(community: Community) -> str:

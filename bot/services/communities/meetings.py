@@ -2,7 +2,8 @@
 in the community's scope, so sign-up, reminders and the card come from the events feature; the
 members hear of it with a sign-up button. The leader (or the methodist) marks attendance and saves
 the protocol: their own message (decisions, next steps, a file) copied to the members, which
-closes the meeting. Every step re-checks that the person runs this meeting's community."""
+closes the meeting; then, as after any closed event, everyone marked present is asked for a rating.
+Every step re-checks that the person runs this meeting's community."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import route as routes
 from bot.services.communities.common import require_manager
 from bot.services.events.inputs import parse_location, parse_moment, parse_title
+from bot.services.events.ratings import request_feedback
 from bot.services.shared import audit, orgs, outbox
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.roles import Identity
@@ -164,6 +166,8 @@ async def toggle_attended(
     if registration.attended:
         # as for any event: attending completes the non-formal or informal ИОМ step built on it
         await routes.complete_steps_for_event(session, registration.user_id, meeting.event.id, now)
+        if meeting.event.status == EventStatus.closed:  # marked after the protocol closed it
+            await request_feedback(session, meeting.event, registration)
     return meeting
 
 
@@ -184,6 +188,9 @@ async def save_protocol(
     meeting.meeting.protocol_chat_id, meeting.meeting.protocol_message_id = chat_id, message_id
     meeting.meeting.protocol_preview, meeting.meeting.protocol_at = preview, now
     meeting.event.status = EventStatus.closed
+    for registration, _ in await attendance(session, meeting):
+        if registration.attended:  # the rating request every closed event sends its attendees
+            await request_feedback(session, meeting.event, registration)
     people = await _members(session, meeting.community.id, identity.telegram_id)
     await outbox.enqueue_many(
         session,

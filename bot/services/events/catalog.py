@@ -12,7 +12,7 @@ from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis
-from bot.services.events import seats, signups
+from bot.services.events import closed, seats, signups
 from bot.services.shared import orgs
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.paging import window
@@ -120,6 +120,8 @@ async def upcoming_page(
     # Areas are a JSON list: filtering in Python keeps one query for SQLite and PostgreSQL, and a
     # teacher's visible upcoming events number in the hundreds at most.
     ids = [row.id for row in rows if not areas or areas & set(row.areas or [])]
+    hidden = await closed.hidden_from(session, user, ids)
+    ids = [i for i in ids if i not in hidden]
     page_ids, page, pages = _paginate(ids, page)
     return EventPage(view, await _items(session, user, page_ids), page, pages, areas)
 

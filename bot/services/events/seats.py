@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.events.closed import hidden_from
 from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput, NotFound
 from models import Event, EventRegistration, EventStatus, RegistrationStatus, User
@@ -62,7 +63,10 @@ async def locked_event(session: AsyncSession, event_id: int) -> Event:
 
 
 async def is_visible(session: AsyncSession, user: User, event: Event) -> bool:
-    return await orgs.is_within(session, user.organization_id, event.scope_org_id)
+    """Inside the teacher's scope, and not a meeting of a community they are outside of."""
+    if not await orgs.is_within(session, user.organization_id, event.scope_org_id):
+        return False
+    return event.id not in await hidden_from(session, user, [event.id])
 
 
 async def seats_taken(session: AsyncSession, event_id: int) -> int:

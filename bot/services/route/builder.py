@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.events import closed
 from bot.services.objective_check import route_zones
 from bot.services.route.plan import Draft, Picker, Rules, add_months, hours_of, paced, plan, step_from
 from bot.services.shared import orgs
@@ -42,7 +43,9 @@ async def upcoming_events(session: AsyncSession, user: User, now: datetime, unti
         )
         .order_by(Event.starts_at, Event.id)
     )
-    return [event for event in rows if local(event.starts_at, user.timezone).date() <= until]
+    found = [event for event in rows if local(event.starts_at, user.timezone).date() <= until]
+    hidden = await closed.hidden_from(session, user, [event.id for event in found])  # others' community meetings
+    return [event for event in found if event.id not in hidden]
 
 
 async def build_route(
