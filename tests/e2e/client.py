@@ -99,7 +99,7 @@ class Emulator:
         return (await self.request("GET", f"/_e2e/chats/{chat_id}"))["answers"]
 
     async def calls(self, method: str | None = None) -> list[dict]:
-        """Bot API calls made by bots (except getUpdates): {method, chat_id, params, status, result}."""
+        """Bot API calls made by bots (except getUpdates): {method, bot (its id), chat_id, params, status, result}."""
         return await self.request("GET", "/_e2e/calls", params={"method": method} if method else {})
 
     async def fail(

@@ -158,7 +158,8 @@ async def test_communities_story(make_user, bot_process, db, emulator):
     await methodist.click(this_year)
     stats = await wait_text(methodist, "Показатели:", timeout=30)
     assert "7. Поддержка молодых педагогов — 1 из 1" in stats.body
-    assert "Профессиональные сообщества: педагогов хотя бы в одном — 5 из 6" in stats.body
+    # the methodist (in the МО by the subject rule) is not counted among teachers: shared.population
+    assert "Профессиональные сообщества: педагогов хотя бы в одном — 4 из 5" in stats.body, stats.body
     assert "Муниципальное МО: 1, в них 4 участника; встреч проведено — 1" in stats.body
     assert "Сообщество молодых педагогов: 1, в них 1 участник" in stats.body
 

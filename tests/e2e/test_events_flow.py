@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from models import Event, EventFeedback, EventRegistration, RegistrationStatus, utcnow
+from models import Event, EventFeedback, EventRegistration, OutboxMessage, RegistrationStatus, utcnow
 from tests.e2e.client import eventually
 from tests.e2e.flows import press, register
 
@@ -72,7 +72,8 @@ async def test_event_story(make_user, admin_user, db):
     )
 
     moscow = ZoneInfo("Europe/Moscow")
-    start = (datetime.now(moscow) + timedelta(minutes=4)).replace(second=0, microsecond=0)
+    # Three hours ahead: a freed seat is offered until an hour before the start.
+    start = (datetime.now(moscow) + timedelta(hours=3)).replace(second=0, microsecond=0)
     await create_event(methodist, start.strftime("%d.%m.%Y %H:%M"))
 
     card = await open_card(anna)
@@ -94,7 +95,14 @@ async def test_event_story(make_user, admin_user, db):
     await boris.click("✅ Иду")
     await boris.wait_edit(offer, contains="записаны")
 
-    reminder = await boris.wait_reply(contains="Напоминание", timeout=150)
+    # Time passes until the hour before the start (the reminder's due time moved in the database
+    # rather than waited for); the delivery worker then sends it.
+    await db.write(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == boris.chat_id, OutboxMessage.idempotency_key.like("reminder:%"))
+        .values(due_at=utcnow())
+    )
+    reminder = await boris.wait_reply(contains="Напоминание", timeout=60)
     assert "Формирующее оценивание" in reminder.text and "Атаманская" in reminder.text
     await anna.expect_silence(1)  # her reminders were withdrawn with her registration
 

@@ -280,7 +280,9 @@ async function botRoute(req, res) {
   const method = req.params.method.toLowerCase();
   const p = { ...req.query, ...req.body };
   const chatId = p.chat_id === undefined ? undefined : String(p.chat_id);
-  const log = { method: req.params.method, chat_id: chatId, params: p, time: Date.now() / 1000 };
+  const log = {
+    method: req.params.method, bot: token.split(':')[0], chat_id: chatId, params: p, time: Date.now() / 1000,
+  };
   const fail = takeFailure(method, chatId);
   let status = 200; let body;
   try {
