@@ -62,12 +62,14 @@ async def progress(
     """Counted from the broadcast's outbox rows. `quiet`: the delivery's quiet hours, so that rows
     the worker has not reached yet but will hold (their zone is in quiet hours now) count as held."""
     table = OutboxMessage.__table__
-    later = table.c.due_at > now
+    # Each expression is built once and reused in GROUP BY: PostgreSQL matches the grouped
+    # expressions to the selected ones only when their bind parameters are the same.
+    later, retried = table.c.due_at > now, table.c.attempts > 0
     rows = (
         await session.execute(
-            select(table.c.status, later.label("later"), table.c.attempts > 0, table.c.timezone, func.count())
+            select(table.c.status, later.label("later"), retried.label("retried"), table.c.timezone, func.count())
             .where(table.c.batch == broadcasts.batch_of(broadcast.id))
-            .group_by(table.c.status, later, table.c.attempts > 0, table.c.timezone)
+            .group_by(table.c.status, later, retried, table.c.timezone)
         )
     ).all()
     by_status: Counter = Counter()
