@@ -123,7 +123,7 @@ async def _own_kind(session: AsyncSession, callback_data: BcCb) -> None:
 async def stop_ask(query: CallbackQuery, callback_data: BcCb, session: AsyncSession, identity: Identity) -> None:
     await _own_kind(session, callback_data)
     broadcast, _ = await announcements.get(session, identity, callback_data.id)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(
         query.from_user.id, btexts.stop_question(broadcast), reply_markup=bui.stop_kb(broadcast)
     )

@@ -30,6 +30,7 @@ from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.communities.browse import render_card
 from handlers.communities.callbacks import CommCb
+from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import Has
 from handlers.shared.texts import esc
@@ -61,7 +62,7 @@ async def ask_group(query: CallbackQuery, callback_data: CommCb, session: AsyncS
             user_administrator_rights=INVITE,
         ),
     )
-    await query.answer()
+    await ui.answer(query)
     markup = ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
     await query.bot.send_message(query.from_user.id, PICK, reply_markup=markup)
 

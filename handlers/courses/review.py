@@ -50,7 +50,7 @@ async def send_certificate(
     query: CallbackQuery, callback_data: ReviewCb, session: AsyncSession, identity: Identity
 ) -> None:
     record, teacher = await courses.for_review(session, identity, callback_data.record_id)
-    await query.answer()
+    await shared_ui.answer(query)
     caption = f"Удостоверение: {esc(teacher.full_name or '—')}, «{esc(record.title)}»"[:1000]
     if record.certificate_kind == "photo":
         await query.bot.send_photo(query.from_user.id, record.certificate_file_id, caption=caption)

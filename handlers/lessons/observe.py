@@ -50,7 +50,7 @@ async def start(
     await state.set_state(Lessons.rating)
     await state.set_data({"lesson_id": lesson.id, "ratings": {}, "index": 0})
     text, markup = _question(lesson.id, 0, items)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 

@@ -30,7 +30,7 @@ async def offer_command(message: Message, state: FSMContext, identity: Identity)
 async def offer_button(query: CallbackQuery, state: FSMContext, identity: Identity) -> None:
     await state.clear()
     await state.set_state(Lessons.when)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, kit.ask_when(identity.user.timezone))
 
 

@@ -48,7 +48,7 @@ async def list_page(
 
 async def search_start(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(Practices.search)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, kit.ASK_SEARCH)
 
 
@@ -70,7 +70,7 @@ async def material(query: CallbackQuery, callback_data: PracticeCb, session: Asy
     practice = await finding.visible(session, identity.user, callback_data.practice_id)
     if practice.material_kind not in ("document", "photo"):
         raise InvalidInput("У этой практики нет файла.")
-    await query.answer()
+    await ui.answer(query)
     if practice.material_kind == "photo":
         await query.bot.send_photo(query.from_user.id, practice.material_ref)
     else:
@@ -97,7 +97,7 @@ async def applied_start(
         raise InvalidInput("Отметить применение можно у практики из вашего ИОМ, и только один раз.")
     await state.set_state(Practices.reflection)
     await state.update_data(practice_id=c.practice.id)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, kit.ASK_REFLECTION)
 
 

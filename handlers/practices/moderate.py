@@ -40,7 +40,7 @@ async def open_review(query: CallbackQuery, callback_data: ModCb, session: Async
 
 async def material(query: CallbackQuery, callback_data: ModCb, session: AsyncSession, identity: Identity) -> None:
     practice = await moderation.for_moderator(session, identity, callback_data.practice_id)
-    await query.answer()
+    await ui.answer(query)
     if practice.material_kind == "photo":
         await query.bot.send_photo(query.from_user.id, practice.material_ref)
     elif practice.material_kind == "document":
@@ -60,7 +60,7 @@ async def return_start(
     await moderation.for_moderator(session, identity, callback_data.practice_id)
     await state.set_state(Practices.return_comment)
     await state.update_data(practice_id=callback_data.practice_id)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, kit.ASK_COMMENT)
 
 

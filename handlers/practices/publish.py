@@ -46,7 +46,7 @@ async def ask(
     await state.set_state(step)
     text, markup = await _question(state, session, identity, step)
     if query is not None:
-        await query.answer()
+        await ui.answer(query)
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 

@@ -12,6 +12,7 @@ from bot.services.practices import finding, questions
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.roles import Identity
 from handlers.practices.ui import PracticeCb, Practices
+from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Registered
 from handlers.shared.filters import NO_TEXT, TYPED
 from handlers.shared.texts import esc
@@ -33,7 +34,7 @@ async def ask_start(
         raise InvalidInput("Это ваша собственная практика.")
     await state.set_state(Practices.question)
     await state.update_data(practice_id=practice.id)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, f"<b>{esc(practice.title)}</b>\n\n{ASK}")
 
 
@@ -52,7 +53,7 @@ async def answer_start(
     question = await questions.for_author(session, identity.user, callback_data.value)
     await state.set_state(Practices.answer)
     await state.update_data(question_id=question.id)
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, f"Вопрос: {esc(question.text)}\n\n{ANSWER}")
 
 

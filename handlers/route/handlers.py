@@ -77,7 +77,7 @@ async def build(
 
 async def _below(query: CallbackQuery, text: str, markup) -> None:
     """A new message under the pressed one, which stays as it is (the diagnosis results)."""
-    await query.answer()
+    await ui.answer(query)
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
