@@ -29,7 +29,7 @@ class ContentVersion(Base):
     __table_args__ = (UniqueConstraint("kind", "checksum"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # questionnaire_teacher | questionnaire_leader | catalog
+    kind: Mapped[str] = mapped_column(String(32))  # a key of content.FILES: questionnaire_*, catalog, objective_tasks
     version: Mapped[str] = mapped_column(String(32))
     checksum: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict] = mapped_column(JSON)

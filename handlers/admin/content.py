@@ -1,5 +1,5 @@
-"""/content: regional methodists and admins download the current questionnaires and catalogue (the
-files as they were loaded), upload new versions (content_upload) and add a catalogue activity
+"""/content: regional methodists and admins download the current questionnaires, catalogue and task
+bank of the objective check (the files as they were loaded), upload new versions (content_upload) and add a catalogue activity
 through a short dialog. Uploads and additions are audited by the content service."""
 
 from aiogram import Bot, F, Router
@@ -36,14 +36,14 @@ async def content_menu(
     if (await state.get_state() or "").startswith(f"{ContentFlow.__name__}:"):
         await state.clear()  # leaves any other feature's dialog alone
     zone = reader_zone(identity.user, settings.default_timezone)
-    lines = ["<b>Анкеты и каталог мероприятий</b>"]
+    lines = ["<b>Анкеты, каталог мероприятий и банк заданий проверки</b>"]
     for kind, row in (await content_admin.current_versions(session)).items():
         state_line = f"версия {esc(row.version)}, загружена {fmt(row.loaded_at, zone)}" if row else "не загружен"
         lines.append(f"• {KIND_LABELS[kind]}: {state_line}")
     lines.append(
         "\nСкачайте файл, исправьте и пришлите обратно документом .yaml (в подписи можно указать вид: "
         f"<code>{'</code>, <code>'.join(KINDS)}</code>). Новая версия станет текущей для новых "
-        "диагностик и маршрутов; пройденные диагностики сохраняют свою версию."
+        "диагностик, маршрутов и проверок самооценки; пройденные сохраняют свою версию."
     )
     await message.answer("\n".join(lines), reply_markup=menu_kb())
 

@@ -11,6 +11,7 @@ KIND_LABELS = {
     "questionnaire_teacher": "Анкета педагога",
     "questionnaire_leader": "Анкета руководителя",
     "catalog": "Каталог мероприятий",
+    "objective_tasks": "Банк заданий проверки",
 }
 FORM_LABELS = {"formal": "формальная (курсы ДПО)", "non_formal": "неформальная", "informal": "информальная"}
 

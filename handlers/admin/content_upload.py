@@ -26,6 +26,11 @@ from models import ContentVersion
 
 def done(kind: str, row: ContentVersion, created: bool) -> str:
     label = KIND_LABELS[kind]
+    if created and kind == "objective_tasks":
+        return (
+            f"Готово: «{label}», версия {esc(row.version)}, теперь текущая. Новые проверки самооценки "
+            "пойдут по ней; начатые и пройденные проверки сохраняют свою версию."
+        )
     if created:
         return (
             f"Готово: «{label}», версия {esc(row.version)}, теперь текущая. Новые диагностики и "

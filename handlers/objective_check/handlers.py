@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.services.objective_check import attempts
+from bot.services.objective_check import attempts, bank
 from bot.services.shared.roles import Identity
 from handlers.objective_check import ui as ui_oc
 from handlers.objective_check.ui import CheckAnswerCb, CheckCb
@@ -19,7 +19,7 @@ from handlers.shared.access import GatedRouter, Registered
 async def _picker(session: AsyncSession, identity: Identity) -> tuple[str, object]:
     _, zones = await attempts.self_assessment(session, identity.user.id)
     running = await attempts.running(session, identity.user.id)
-    areas = list(attempts.shipped_bank()["areas"])
+    areas = list((await bank.current(session))["areas"])
     return ui_oc.pick(zones, running), ui_oc.pick_kb(areas, zones, running)
 
 

@@ -34,7 +34,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("broadcast", "Рассылка", Role.methodist),
     ("stats", "Показатели мониторинга", Role.methodist),
     ("report", "Отчёт в Excel", Role.methodist),
-    ("content", "Анкеты и каталог (регион)", Role.methodist),
+    ("content", "Анкеты, каталог, банк заданий (регион)", Role.methodist),
     ("approval", "Согласование ИОМ", Role.methodist),
     ("grant", "Назначить методиста", Role.admin),
     ("methodists", "Методисты и снятие роли", Role.admin),

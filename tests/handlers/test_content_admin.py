@@ -149,7 +149,7 @@ async def test_only_regional_methodists_and_admins(routed, sessionmaker, monkeyp
     assert routed.api.sent("SendDocument") == []
     async with sessionmaker() as session, session.begin():
         await roles.grant(session, None, Role.methodist, 803, await org_id(sessionmaker, "Ростовская область"))
-    assert "Анкеты и каталог" in (await municipal.send("/content"))[-1]
+    assert "Анкеты, каталог мероприятий" in (await municipal.send("/content"))[-1]
 
 
 async def test_add_activity_dialog(routed, sessionmaker):

@@ -4,33 +4,11 @@ or forged buttons refused, a restart loses nothing, and the result shows both si
 
 import json
 
-from sqlalchemy import select
-
-from bot.services.objective_check.attempts import shipped_bank
 from handlers.diagnosis.ui import MenuCb
 from handlers.objective_check.ui import CheckAnswerCb, CheckCb
-from models import AttemptStatus, ObjectiveCheck
+from models import AttemptStatus
 from tests.support.factories import diagnosed, registered, result
-
-
-def keys(area: str) -> list[int]:
-    return [task["answer"] for task in shipped_bank()["areas"][area]]
-
-
-def wrong(area: str) -> list[int]:
-    return [task["answer"] % len(task["options"]) + 1 for task in shipped_bank()["areas"][area]]
-
-
-async def checks(sessionmaker) -> list[ObjectiveCheck]:
-    async with sessionmaker() as session:
-        return list(await session.scalars(select(ObjectiveCheck).order_by(ObjectiveCheck.id)))
-
-
-async def answer_all(user, options: list[int], start: int = 0) -> list[str]:
-    shown: list[str] = []
-    for index, option in enumerate(options[start:], start=start):
-        shown = await user.click(CheckAnswerCb(index=index, option=option))
-    return shown
+from tests.support.objective import answer_all, checks, keys, shipped_bank, wrong
 
 
 async def test_severe_result_offers_the_check_and_the_objective_zone_is_shown_beside(harness, sessionmaker):

@@ -7,20 +7,9 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot.services.objective_check.attempts import shipped_bank
-from handlers.objective_check.ui import CheckAnswerCb
 from models import Route
 from tests.support.factories import diagnosed, registered, route_steps
-
-
-async def take(user, area: str, right: bool) -> str:
-    await user.send("/check")
-    await user.press(f"{area}. ")
-    shown: list[str] = []
-    for index, task in enumerate(shipped_bank()["areas"][area]):
-        option = task["answer"] if right else task["answer"] % len(task["options"]) + 1
-        shown = await user.click(CheckAnswerCb(index=index, option=option))
-    return shown[-1]
+from tests.support.objective import take
 
 
 async def by_area(sessionmaker, telegram_id: int) -> dict[str, list[str]]:

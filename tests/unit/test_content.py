@@ -173,7 +173,7 @@ async def test_seed_is_idempotent_and_versions_are_kept(sessionmaker):
     async with sessionmaker() as session, session.begin():
         await seed(session, demo=True)
         await seed(session, demo=True)
-        assert await counts(session) == (3, 44)
+        assert await counts(session) == (4, 44)  # two questionnaires, the catalogue, the task bank
         teacher = await content.current_version(session, "questionnaire_teacher")
         org_id = await session.scalar(select(Organization.id).limit(1))
         user = User(
@@ -200,7 +200,7 @@ async def test_seed_is_idempotent_and_versions_are_kept(sessionmaker):
 
         await seed(session, demo=True)  # a restart must not undo the upload
         assert (await content.current_version(session, "questionnaire_teacher")).id == newer.id
-        assert await counts(session) == (4, 44)
+        assert await counts(session) == (5, 44)
 
 
 async def test_failed_upload_changes_nothing_and_catalogue_upserts_by_code(sessionmaker):
@@ -211,7 +211,7 @@ async def test_failed_upload_changes_nothing_and_catalogue_upserts_by_code(sessi
         broken["activities"][10]["form"] = "online"
         with pytest.raises(InvalidInput, match="запись 11"):
             await content.load_content(session, "catalog", yaml.safe_dump(broken, allow_unicode=True), 5)
-        assert await counts(session) == (3, 44)
+        assert await counts(session) == (4, 44)  # two questionnaires, the catalogue, the task bank
         assert (await content.current_version(session, "catalog")).id == before.id
 
         changed = dict(bundled("catalog"), version="2025.2")  # other content: a label of its own
@@ -229,7 +229,7 @@ async def test_failed_upload_changes_nothing_and_catalogue_upserts_by_code(sessi
             }
         )
         await content.load_content(session, "catalog", yaml.safe_dump(changed, allow_unicode=True), 5)
-        assert await counts(session) == (4, 44)
+        assert await counts(session) == (5, 44)
         gone = await session.scalar(select(Activity).where(Activity.code == removed["code"]))
         assert not gone.is_active
         demo = await session.scalar(select(Activity).where(Activity.code == "t1-self-demo"))
@@ -239,4 +239,4 @@ async def test_failed_upload_changes_nothing_and_catalogue_upserts_by_code(sessi
         again = await content.load_content(session, "catalog", (CONTENT_DIR / "catalog.yaml").read_text(), 6)
         assert again.id == before.id and again.is_current  # an earlier version becomes current again
         await session.refresh(gone)
-        assert gone.is_active and await counts(session) == (4, 44)
+        assert gone.is_active and await counts(session) == (5, 44)

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from bot.content import CONTENT_DIR
+from bot.services import content
 from bot.services.objective_check import bank, scoring
 from bot.services.shared.errors import InvalidInput
 
@@ -21,15 +22,19 @@ def shipped() -> str:
     return (CONTENT_DIR / "objective_tasks.yaml").read_text(encoding="utf-8")
 
 
+def parse(text: str) -> dict:
+    return content.parse("objective_tasks", text)[0]
+
+
 def test_shipped_bank_has_five_tasks_per_teacher_area():
-    data = bank.parse("objective_tasks.yaml", shipped())
+    data = parse(shipped())
     assert sorted(data["areas"]) == [str(n) for n in range(1, 9)]
     assert all(len(tasks) >= 5 for tasks in data["areas"].values())
     assert all(any("а" <= ch <= "я" for ch in task["text"].lower()) for t in data["areas"].values() for task in t)
 
 
 def test_public_view_has_no_key_and_grading_is_on_the_server():
-    data = bank.parse("objective_tasks.yaml", shipped())
+    data = parse(shipped())
     task = data["areas"]["3"][0]
     view = bank.public(task)
     assert not hasattr(view, "answer") and "answer" not in vars(view)
@@ -41,7 +46,7 @@ def test_public_view_has_no_key_and_grading_is_on_the_server():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d["areas"][0]["tasks"][0].update(answer=9), "область 1, задание 1: answer"),
+        (lambda d: d["areas"][0]["tasks"][0].update(answer=9), r"область 1, задание 1 \(code: 1-1, строка \d+\): answer"),
         (lambda d: d["areas"][1]["tasks"].pop(), "область 2: нужно не меньше 5"),
         (lambda d: d["areas"][1]["tasks"][0].update(code="1-1"), "повторяется"),
         (lambda d: d["areas"][0].update(code="9"), "неизвестная область"),
@@ -52,7 +57,7 @@ def test_broken_banks_are_refused_with_the_place(change, message):
     data = yaml.safe_load(shipped())
     change(data)
     with pytest.raises(InvalidInput, match=message):
-        bank.parse("bank.yaml", yaml.safe_dump(data, allow_unicode=True))
+        parse(yaml.safe_dump(data, allow_unicode=True))
 
 
 def test_score_and_zones():

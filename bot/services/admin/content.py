@@ -1,4 +1,5 @@
-"""/content for regional methodists and admins: current versions as YAML, uploads of new versions
+"""/content for regional methodists and admins: current versions as YAML (questionnaires, the
+catalogue, the task bank of the objective check), uploads of new versions
 (validated by bot.services.content, which changes nothing on an error), and catalogue activities
 added one by one. Uploads and additions are audited."""
 
@@ -15,13 +16,13 @@ from bot.services.shared.roles import Identity
 from bot.services.shared.validation import ascii_number, clean_text
 from models import Activity, ActivityForm, ContentVersion, Organization, OrgKind, Role
 
-KINDS = tuple(content.FILES)  # questionnaire_teacher | questionnaire_leader | catalog
+KINDS = tuple(content.FILES)  # questionnaire_teacher | questionnaire_leader | catalog | objective_tasks
 MAX_UPLOAD_BYTES = 1_000_000
 AREAS = content.AREA_CODES["questionnaire_teacher"] + content.AREA_CODES["questionnaire_leader"]
 MAX_TITLE, MAX_DESCRIPTION, MAX_URL, MAX_HOURS = 300, 2000, 500, 1000
 
 
-CONTENT_ADMINS_ONLY = "Анкеты и каталог меняют методисты регионального уровня и администраторы."
+CONTENT_ADMINS_ONLY = "Анкеты, каталог и банк заданий меняют методисты регионального уровня и администраторы."
 
 
 async def is_content_admin(session: AsyncSession, identity: Identity) -> bool:
@@ -77,7 +78,7 @@ def check_file(filename: str | None, size: int | None) -> None:
     if not (filename or "").lower().endswith((".yaml", ".yml")):
         raise InvalidInput("Пришлите файл YAML (.yaml или .yml) документом.")
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise InvalidInput("Файл больше 1 МБ: это не похоже на анкету или каталог.")
+        raise InvalidInput("Файл больше 1 МБ: это не похоже на анкету, каталог или банк заданий.")
 
 
 async def upload(

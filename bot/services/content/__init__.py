@@ -1,11 +1,12 @@
-"""Content as data: questionnaires, scoring rules and the activity catalogue.
+"""Content as data: questionnaires, scoring rules, the activity catalogue and the task bank of the
+objective check.
 
 Files are validated before anything is written; a version row is kept per distinct checksum and
 kind, the newest loaded is current, and an attempt keeps the version it was taken on.
 
 This package is the public API (callers use `content.X`); the parts live in sub-modules:
 `schema` (what the files may hold), `model` (the typed questionnaire), `checks`,
-`questionnaire_file` and `catalog_file` (validation with messages for methodists), `versions`
+`questionnaire_file`, `catalog_file` and `task_bank_file` (validation with messages for methodists), `versions`
 (parsing, loading, seeding, the current version, the catalogue table) and `lookups` (reading
 current and past versions).
 """

@@ -7,6 +7,7 @@ FILES = {
     "questionnaire_teacher": "questionnaire_teacher.yaml",
     "questionnaire_leader": "questionnaire_leader.yaml",
     "catalog": "catalog.yaml",
+    "objective_tasks": "objective_tasks.yaml",  # the task bank of the objective check
 }
 VARIANT_KINDS = {"teacher": "questionnaire_teacher", "leader": "questionnaire_leader"}
 AREA_CODES = {

@@ -1,5 +1,6 @@
 """Content versions: raw YAML parsed and validated, a version row per distinct checksum and kind,
-the newest loaded made current; a current catalogue is mirrored into the activities table."""
+the newest loaded made current; a current catalogue is mirrored into the activities table. Kinds:
+the two questionnaires, the activity catalogue and the task bank of the objective check."""
 
 import hashlib
 import json
@@ -12,6 +13,7 @@ from bot.services.content import framework
 from bot.services.content.catalog_file import CatalogCheck
 from bot.services.content.questionnaire_file import QuestionnaireCheck
 from bot.services.content.schema import FILES, VARIANT_KINDS
+from bot.services.content.task_bank_file import TaskBankCheck
 from bot.services.content.yaml_text import load as load_yaml
 from bot.services.shared.errors import InvalidInput
 from models import Activity, ActivityForm, ContentVersion
@@ -25,6 +27,8 @@ def parse(kind: str, raw_text: str) -> tuple[dict, str]:
     raw, lines = load_yaml(raw_text, filename)
     if kind == "catalog":
         data = CatalogCheck(filename, lines).catalog(raw)
+    elif kind == "objective_tasks":
+        data = TaskBankCheck(filename, lines).bank(raw)
     else:
         data = QuestionnaireCheck(filename, lines).questionnaire(kind, raw)
     checksum = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -2,29 +2,23 @@
 question at a time, grade on the server, and the side-by-side of self-assessment and check.
 
 State is the ObjectiveCheck row: a press carries only the question's index and the option number,
-the running check is found by its owner, so a restart loses nothing and a key never leaves here."""
+the running check is found by its owner, so a restart loses nothing and a key never leaves here.
+A check is asked and graded from the bank version it started on (bank.of_version): an upload
+through /content changes what new checks ask, never a check already under way or done."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content import CONTENT_DIR
 from bot.services import content
 from bot.services.objective_check import bank, scoring
 from bot.services.shared.errors import InvalidInput
 from models import AreaResult, AttemptStatus, DiagnosisAttempt, ObjectiveCheck, User
 
 STALE = "Этот вопрос уже позади: отвечайте на вопрос в последнем сообщении проверки (/check)."
-FILE = "objective_tasks.yaml"
-
-
-@cache
-def shipped_bank() -> dict:
-    """The task bank shipped with the bot, validated once per process."""
-    return bank.parse(FILE, (CONTENT_DIR / FILE).read_text(encoding="utf-8"))
+OUTDATED = "Задания проверки обновились. Начните её заново: /check"
 
 
 @dataclass(frozen=True)
@@ -62,22 +56,28 @@ async def self_assessment(session: AsyncSession, user_id: int) -> tuple[int | No
     return attempt_id, {area: zone for area, zone in rows}
 
 
-def question(check: ObjectiveCheck) -> Question:
-    tasks = {t["code"]: t for t in shipped_bank()["areas"][check.area]}
+def question(check: ObjectiveCheck, tasks: dict) -> Question:
+    """The next question of `check`; `tasks`: the bank of the check's own version."""
     index = len(check.answers)
-    return Question(check, index, len(check.tasks), bank.public(tasks[check.tasks[index]]))
+    found = bank.task(tasks, check.area, check.tasks[index])
+    if found is None:  # a hand-made version row without the task: nothing sensible to ask
+        raise InvalidInput(OUTDATED)
+    return Question(check, index, len(check.tasks), bank.public(found))
 
 
 async def start(session: AsyncSession, user: User, area: str, now: datetime) -> Question:
-    """The first question of a new check of `area`; the running check of the same area is picked up
-    where it stopped (a double tap, or /check again), one of another area is abandoned."""
-    data = shipped_bank()
+    """The first question of a new check of `area` on the current bank; the running check of the
+    same area is picked up where it stopped (a double tap, or /check again), on its own version
+    even if a new bank was loaded since; one of another area is abandoned."""
+    data = await bank.current(session)
     if area not in data["areas"]:
         raise InvalidInput("Такой области нет в проверке. Выберите область кнопкой: /check")
     await session.execute(select(User.id).where(User.id == user.id).with_for_update())
     current = await running(session, user.id)
-    if current is not None and current.area == area and current.bank_version == data["version"]:
-        return question(current)
+    if current is not None and current.area == area:
+        own = await bank.of_version(session, current.bank_version)
+        if own is not None and bank.task(own, area, current.tasks[len(current.answers)]) is not None:
+            return question(current, own)
     if current is not None:
         current.status = AttemptStatus.abandoned
     attempt_id, zones = await self_assessment(session, user.id)
@@ -94,7 +94,7 @@ async def start(session: AsyncSession, user: User, area: str, now: datetime) -> 
     )
     session.add(check)
     await session.flush()
-    return question(check)
+    return question(check, data)
 
 
 def show_in(check: ObjectiveCheck, message_id: int | None) -> None:
@@ -111,20 +111,20 @@ async def answer(
     check = await running(session, user.id)
     if check is None or check.message_id != message_id or index != len(check.answers):
         raise InvalidInput(STALE)
-    if check.bank_version != shipped_bank()["version"]:
-        check.status = AttemptStatus.abandoned
-        raise InvalidInput("Задания проверки обновились. Начните её заново: /check")
-    if not 1 <= option <= len(question(check).task.options):
+    own = await bank.of_version(session, check.bank_version)
+    if own is None:  # its version is gone (never happens through /content): start() begins anew
+        raise InvalidInput(OUTDATED)
+    if not 1 <= option <= len(question(check, own).task.options):
         raise InvalidInput("Такого варианта нет. Выберите вариант кнопкой под вопросом.")
     check.answers = [*check.answers, option]  # a new list: JSON columns track assignment, not mutation
     if len(check.answers) < len(check.tasks):
-        return question(check)
-    await _grade(session, check, now)
+        return question(check, own)
+    await _grade(session, check, own, now)
     return check
 
 
-async def _grade(session: AsyncSession, check: ObjectiveCheck, now: datetime) -> None:
-    data = shipped_bank()
+async def _grade(session: AsyncSession, check: ObjectiveCheck, data: dict, now: datetime) -> None:
+    """On the bank the check was taken on: its keys, whatever version is current now."""
     check.correct = sum(
         bank.is_correct(data, check.area, code, chosen) for code, chosen in zip(check.tasks, check.answers, strict=True)
     )

@@ -1,17 +1,22 @@
-"""The task bank of the objective check (bot/content/objective_tasks.yaml): validation with messages
-that name the file, the task and the problem, in the style of the questionnaire checks, and the
-teacher-facing view of a task, which never carries its key."""
+"""The task bank of the objective check, versioned content like the questionnaires: the shipped
+bot/content/objective_tasks.yaml is seeded as a content version and /content replaces it, with the
+validation of bot/services/content/task_bank_file.py. A check keeps the label of the version it was
+taken on and is asked and graded from that version, whatever is current since.
+
+The teacher-facing view of a task never carries its key."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from bot.services.content.checks import Check
-from bot.services.content.schema import AREA_CODES
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-KIND = "objective_tasks"
-MIN_TASKS_PER_AREA = 5
-MIN_OPTIONS, MAX_OPTIONS = 2, 6
-TEACHER_AREAS = AREA_CODES["questionnaire_teacher"]
+from bot.services.content.task_bank_file import KIND, MIN_TASKS_PER_AREA, TEACHER_AREAS, TaskBankCheck
+from bot.services.shared.errors import NotFound
+from models import ContentVersion
+
+__all__ = ["KIND", "MIN_TASKS_PER_AREA", "TEACHER_AREAS", "PublicTask", "TaskBankCheck", "current", "of_version"]
+
+NOT_LOADED = "Банк заданий проверки ещё не загружен. Сообщите администратору: нужно выполнить python -m bot seed."
 
 
 @dataclass(frozen=True)
@@ -23,78 +28,54 @@ class PublicTask:
     options: tuple[str, ...]
 
 
-class TaskBankCheck(Check):
-    def bank(self, raw: Any) -> dict:
-        raw = self.top(raw, KIND)
-        data = {
-            "kind": KIND,
-            "version": self.field(raw, "version", "", str, limit=32),
-            "title": self.field(raw, "title", "", str, limit=100),
-            "areas": {},
-        }
-        codes: set[str] = set()
-        for n, area in enumerate(self.field(raw, "areas", "", list)):
-            where = f"areas, запись {n + 1}"
-            if not isinstance(area, dict):
-                self.fail(where, "ожидались поля code и tasks")
-            code = self.field(area, "code", where, str)
-            if code not in TEACHER_AREAS:
-                self.fail(where, f"неизвестная область «{code}»: ожидались {', '.join(TEACHER_AREAS)}")
-            if code in data["areas"]:
-                self.fail(where, f"область «{code}» указана дважды")
-            tasks = [
-                self._task(t, f"область {code}, задание {k + 1}", codes)
-                for k, t in enumerate(self.field(area, "tasks", where, list))
-            ]
-            data["areas"][code] = tasks
-        for code in TEACHER_AREAS:
-            if len(data["areas"].get(code, [])) < MIN_TASKS_PER_AREA:
-                self.fail(f"область {code}", f"нужно не меньше {MIN_TASKS_PER_AREA} заданий")
-        return data
-
-    def _task(self, raw: Any, where: str, codes: set[str]) -> dict:
-        if not isinstance(raw, dict):
-            self.fail(where, "ожидались поля code, text, options, answer")
-        code = self.field(raw, "code", where, str, limit=16)
-        if code in codes:
-            self.fail(where, f"код задания «{code}» повторяется")
-        codes.add(code)
-        options = self.field(raw, "options", where, list)
-        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-            self.fail(where, f"вариантов ответа должно быть от {MIN_OPTIONS} до {MAX_OPTIONS}")
-        texts = [self.field({"option": o}, "option", where, str, limit=200) for o in options]
-        if len(set(texts)) != len(texts):
-            self.fail(where, "варианты ответа повторяются")
-        answer = self.field(raw, "answer", where, int)
-        if not 1 <= answer <= len(texts):
-            self.fail(where, f"answer должен быть номером варианта от 1 до {len(texts)}")
-        return {
-            "code": code,
-            "item": self.field(raw, "item", where, str, "", 16),
-            "text": self.field(raw, "text", where, str, limit=500),
-            "options": texts,
-            "answer": answer,
-        }
+# Validated bank data by (checksum, label): a version's content never changes, so a check's every
+# press reads one small row (id, label, checksum) and the tasks come from here. Callers only read it.
+_banks: dict[tuple[str, str], dict] = {}
 
 
-def parse(filename: str, text: str) -> dict:
-    # Imported here: parsed once per process, at the first check, not by every bot start.
-    import yaml
+async def _bank(session: AsyncSession, *where) -> dict | None:
+    row = (
+        await session.execute(
+            select(ContentVersion.id, ContentVersion.version, ContentVersion.checksum)
+            .where(ContentVersion.kind == KIND, *where)
+            .order_by(ContentVersion.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    data = _banks.get((row.checksum, row.version))
+    if data is None:
+        data = await session.scalar(select(ContentVersion.data).where(ContentVersion.id == row.id))
+        if len(_banks) >= 16:
+            _banks.clear()
+        _banks[(row.checksum, row.version)] = data
+    return data
 
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        TaskBankCheck(filename).fail("", f"это не YAML ({exc.__class__.__name__})")
-    return TaskBankCheck(filename).bank(raw)
+
+async def current(session: AsyncSession) -> dict:
+    """The current bank: what a new check asks."""
+    data = await _bank(session, ContentVersion.is_current)
+    if data is None:
+        raise NotFound(NOT_LOADED)
+    return data
+
+
+async def of_version(session: AsyncSession, label: str) -> dict | None:
+    """The bank a check was taken on, by its label (labels of one kind are unique: see
+    content.versions); None if no such version was ever loaded."""
+    return await _bank(session, ContentVersion.version == label)
 
 
 def public(task: dict) -> PublicTask:
     return PublicTask(task["code"], task["text"], tuple(task["options"]))
 
 
+def task(bank: dict, area: str, code: str) -> dict | None:
+    return next((t for t in bank["areas"].get(area, []) if t["code"] == code), None)
+
+
 def is_correct(bank: dict, area: str, task_code: str, chosen: int) -> bool:
     """Graded on the server: `chosen` (1-based) is user input, the key never leaves the bank."""
-    for task in bank["areas"].get(area, []):
-        if task["code"] == task_code:
-            return chosen == task["answer"]
-    return False
+    found = task(bank, area, task_code)
+    return found is not None and chosen == found["answer"]
