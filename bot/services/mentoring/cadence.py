@@ -11,8 +11,8 @@ from sqlalchemy.orm import aliased
 from bot.services import route as routes
 from bot.services.mentoring.common import tell
 from bot.services.mentoring.rules import cadence_label
-from bot.services.shared import orgs, outbox
-from models import CheckIn, MentorPair, OrgKind, PairStatus, Role, RoleGrant, User
+from bot.services.shared import orgs, outbox, roles
+from models import CheckIn, MentorPair, PairStatus, User
 
 
 def checkin_state(anchor: date, cadence_days: int, today: date) -> tuple[date | None, int]:
@@ -24,38 +24,6 @@ def checkin_state(anchor: date, cadence_days: int, today: date) -> tuple[date | 
         return None, 0
     due = anchor + timedelta(days=cadence_days * (silent // cadence_days))
     return due, 2 if silent >= 3 * cadence_days else 1 if silent >= 2 * cadence_days else 0
-
-
-async def _methodists_near(
-    session: AsyncSession,
-    org_id: int | None,
-    level: int,
-    skip: int | None,
-) -> list[tuple[int, str]]:
-    """Level 1: the nearest scope holding methodists, school first; level 2: the municipality's
-    (or, if it has none, the nearest above). The mentor is never told about themself. Each comes
-    with the zone their quiet hours follow: their own profile's, else their scope's."""
-    chain = await orgs.lineage(session, org_id) if org_id else []
-    if level >= 2:
-        chain = chain[next((i for i, o in enumerate(chain) if o.kind == OrgKind.municipality), 0) :]
-    for org in chain:
-        found = [
-            t
-            for t in await session.scalars(
-                select(RoleGrant.telegram_id)
-                .where(RoleGrant.role == Role.methodist, RoleGrant.scope_org_id == org.id)
-                .order_by(RoleGrant.id)
-            )
-            if t != skip
-        ]
-        if found:
-            zones = dict(
-                (
-                    await session.execute(select(User.telegram_id, User.timezone).where(User.telegram_id.in_(found)))
-                ).all()
-            )
-            return [(telegram_id, zones.get(telegram_id) or org.timezone) for telegram_id in found]
-    return []
 
 
 async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: datetime) -> int:
@@ -96,7 +64,9 @@ async def enqueue_checkin_reminders_and_escalations(session: AsyncSession, now: 
                 f"({escape(await orgs.display_name(session, mentee.organization_id))}). "
                 f"План — {cadence_label(pair.cadence_days)}, {since}."
             )
-            for telegram_id, zone in await _methodists_near(session, mentee.organization_id, step, mentor.telegram_id):
+            for telegram_id, zone in await roles.methodists_near(
+                session, mentee.organization_id, step, mentor.telegram_id
+            ):
                 if telegram_id in told:
                     continue
                 told.add(telegram_id)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.shared import audit, orgs
 from bot.services.shared.errors import AccessDenied, InvalidInput
 from bot.services.shared.paging import window
-from models import Role, RoleGrant, User
+from models import OrgKind, Role, RoleGrant, User
 
 ELEVATED = (Role.mentor, Role.methodist, Role.admin)
 ADMINS_ONLY = "Эта команда доступна только администраторам."
@@ -181,3 +181,36 @@ async def revoke_grant(session: AsyncSession, actor: Identity, grant_id: int, ro
         scope=grant.scope_org_id,
     )
     return grant
+
+
+async def methodists_near(
+    session: AsyncSession,
+    org_id: int | None,
+    level: int = 1,
+    skip: int | None = None,
+) -> list[tuple[int, str]]:
+    """The methodists to tell about a person of organization `org_id`: level 1, those of the nearest
+    scope holding methodists, school first; level 2, the municipality's (or, if it has none, the
+    nearest above). `skip` is never told (a mentor about their own pair). Each comes with the zone
+    their quiet hours follow: their own profile's, else their scope's."""
+    chain = await orgs.lineage(session, org_id) if org_id else []
+    if level >= 2:
+        chain = chain[next((i for i, o in enumerate(chain) if o.kind == OrgKind.municipality), 0) :]
+    for org in chain:
+        found = [
+            t
+            for t in await session.scalars(
+                select(RoleGrant.telegram_id)
+                .where(RoleGrant.role == Role.methodist, RoleGrant.scope_org_id == org.id)
+                .order_by(RoleGrant.id)
+            )
+            if t != skip
+        ]
+        if found:
+            zones = dict(
+                (
+                    await session.execute(select(User.telegram_id, User.timezone).where(User.telegram_id.in_(found)))
+                ).all()
+            )
+            return [(telegram_id, zones.get(telegram_id) or org.timezone) for telegram_id in found]
+    return []
