@@ -29,6 +29,7 @@ _FEATURE_MODULES = [
     "handlers.diagnosis.handlers",
     "handlers.route.handlers",
     "handlers.objective_check.handlers",
+    "handlers.objective_check.review",
     "handlers.route.approval",
     "handlers.courses.record",
     "handlers.courses.manage",

@@ -18,7 +18,7 @@ from models.event import Event, EventFeedback, EventFormat, EventRegistration, E
 from models.fsm import FsmRecord
 from models.lesson import LessonStatus, LessonVisit, OpenLesson, VisitStatus
 from models.mentoring import CheckIn, MentorPair, PairStatus, PairType, ProposalStatus, RouteComment, StepProposal
-from models.objective_check import ObjectiveCheck
+from models.objective_check import LessonReviewRequest, ObjectiveCheck, ReviewRequestStatus
 from models.organization import Organization, OrgKind
 from models.outbox import OutboxMessage, OutboxStatus
 from models.practice import Practice, PracticeQuestion, PracticeStatus, PracticeUse
@@ -27,7 +27,9 @@ from models.user import Position, User
 from models.webhook import ProcessedUpdate
 
 __all__ = [
+    "LessonReviewRequest",
     "ObjectiveCheck",
+    "ReviewRequestStatus",
     "CourseForm",
     "CourseRecord",
     "CourseStatus",

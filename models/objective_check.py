@@ -1,5 +1,7 @@
-"""A teacher's objective check of one area's self-assessment (domain.md §2, «Проверка самооценки»)."""
+"""A teacher's objective check of one area's self-assessment (domain.md §2, «Проверка самооценки»),
+and the lesson review a teacher may ask for instead."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String
@@ -36,3 +38,29 @@ class ObjectiveCheck(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReviewRequestStatus(str, enum.Enum):
+    open = "open"
+    handled = "handled"
+
+
+class LessonReviewRequest(Base):
+    """A teacher asks for a lesson review (разбор урока) with a methodist or mentor instead of relying
+    on the objective check (domain.md §2). A methodist of the teacher's scope marks it handled."""
+
+    __tablename__ = "lesson_review_requests"
+    __table_args__ = (Index("ix_lesson_review_requests_status", "status"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)  # teacher areas it is about; empty: not said
+    status: Mapped[ReviewRequestStatus] = mapped_column(
+        Enum(ReviewRequestStatus, native_enum=False, length=16), default=ReviewRequestStatus.open
+    )
+    # The teacher's id while the request is open, NULL once handled: one open request per teacher,
+    # kept by the database (a double tap or a repeat finds it), while handled ones pile up freely.
+    open_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by: Mapped[int | None] = mapped_column(BigInteger)  # the methodist's Telegram id

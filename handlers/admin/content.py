@@ -1,6 +1,7 @@
 """/content: regional methodists and admins download the current questionnaires, catalogue and task
-bank of the objective check (the files as they were loaded), upload new versions (content_upload) and add a catalogue activity
-through a short dialog. Uploads and additions are audited by the content service."""
+bank of the objective check (the files as they were loaded), upload new versions (content_upload)
+and add a catalogue activity through a short dialog. Uploads and additions are audited by the
+content service."""
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter

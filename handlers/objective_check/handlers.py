@@ -1,5 +1,6 @@
 """/check and the «Проверить себя» button: a teacher checks the self-assessment of an area with the
-task bank, one question at a time in one message; the result shows both side by side."""
+task bank, one question at a time in one message; the result shows both side by side. From the list
+and the result the teacher may ask for a lesson review instead (the methodist's side: review.py)."""
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -8,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.services.objective_check import attempts, bank
+from bot.services.objective_check import attempts, bank, review_requests
 from bot.services.shared.roles import Identity
+from handlers.objective_check import review_ui
 from handlers.objective_check import ui as ui_oc
 from handlers.objective_check.ui import CheckAnswerCb, CheckCb
 from handlers.shared import ui
@@ -20,7 +22,8 @@ async def _picker(session: AsyncSession, identity: Identity) -> tuple[str, objec
     _, zones = await attempts.self_assessment(session, identity.user.id)
     running = await attempts.running(session, identity.user.id)
     areas = list((await bank.current(session))["areas"])
-    return ui_oc.pick(zones, running), ui_oc.pick_kb(areas, zones, running)
+    waiting = review_ui.open_line(await review_requests.open_request(session, identity.user.id), identity.user.timezone)
+    return ui_oc.pick(zones, running, waiting), ui_oc.pick_kb(areas, zones, running)
 
 
 async def check(message: Message, session: AsyncSession, identity: Identity) -> None:
@@ -52,7 +55,19 @@ async def answer(
         await ui.show(query, ui_oc.question(step), ui_oc.question_kb(step))
         return
     rows = await attempts.side_by_side(session, identity.user.id, step)
-    await ui.show(query, ui_oc.result(step, rows))
+    await ui.show(query, ui_oc.result(step, rows), ui_oc.result_kb(step))
+
+
+async def ask_review(
+    query: CallbackQuery, callback_data: CheckCb, session: AsyncSession, identity: Identity, clock: Clock
+) -> None:
+    """A lesson review instead of the check: of the area just checked, or (from the list) of the
+    areas in severe deficit. A new message, so the result or the list stays readable."""
+    user = identity.user
+    areas = [callback_data.area] if callback_data.area else await review_requests.severe_areas(session, user.id)
+    result = await review_requests.ask(session, user, areas, clock())
+    await ui.answer(query)
+    await query.bot.send_message(query.from_user.id, review_ui.asked(result, user.timezone))
 
 
 def setup() -> Router:
@@ -61,4 +76,5 @@ def setup() -> Router:
     router.callback_query.register(pick, CheckCb.filter(F.action == "pick"), flags=READ_ONLY)
     router.callback_query.register(start, CheckCb.filter(F.action == "start"))
     router.callback_query.register(answer, CheckAnswerCb.filter())
+    router.callback_query.register(ask_review, CheckCb.filter(F.action == "review"))
     return router

@@ -13,10 +13,12 @@ from handlers.shared.texts import esc
 from models import ObjectiveCheck
 
 MARKS = {"severe": "🔴", "partial": "🟠", "norm": "🟢", "resource": "🔵"}
+REVIEW_BUTTON = "🧑‍🏫 Попросить разбор урока"
+REVIEW_INSTEAD = "Вместо проверки можно попросить разбор урока с методистом или наставником («🧑‍🏫»)."
 
 
 class CheckCb(CallbackData, prefix="oc"):
-    action: str  # pick: the list of areas | start: check an area (or go on with it)
+    action: str  # pick: the list of areas | start: check an area (or go on with it) | review: ask for a lesson review
     area: str = ""
 
 
@@ -31,7 +33,7 @@ def zone(code: str | None) -> str:
     return f"{MARKS.get(code or '', '•')} {labels.ZONE_TITLES.get(code or '', 'нет данных')}"
 
 
-def pick(self_zones: dict[str, str], running: ObjectiveCheck | None) -> str:
+def pick(self_zones: dict[str, str], running: ObjectiveCheck | None, waiting: str | None = None) -> str:
     lines = [
         "<b>Проверка самооценки</b>\n",
         "Короткие задания по области: выберите вариант ответа кнопкой, ответ проверит бот. "
@@ -43,7 +45,9 @@ def pick(self_zones: dict[str, str], running: ObjectiveCheck | None) -> str:
         lines.append(f"\nСтоит проверить прежде всего (выраженный дефицит): {', '.join(severe)}.")
     if running is not None:
         lines.append(f"\nНезавершённая проверка: {labels.area_label(running.area)} — «▶» продолжит её.")
-    lines.append("\nВыберите область:")
+    if waiting:
+        lines.append(waiting)
+    lines.append(f"\n{REVIEW_INSTEAD}\n\nВыберите область:")
     return "\n".join(lines)
 
 
@@ -53,6 +57,7 @@ def pick_kb(areas: list[str], self_zones: dict[str, str], running: ObjectiveChec
     for area in first:
         mark = "▶" if running is not None and running.area == area else MARKS.get(self_zones.get(area, ""), "•")
         kb.button(text=f"{mark} {labels.area_label(area)}", callback_data=CheckCb(action="start", area=area))
+    kb.button(text=REVIEW_BUTTON, callback_data=CheckCb(action="review"))
     return kb.adjust(1).as_markup()
 
 
@@ -90,5 +95,11 @@ def result(done: ObjectiveCheck, rows: list[tuple[ObjectiveCheck, Comparison | N
     lines += [_row(check, comparison) for check, comparison in rows]
     if any(c is None for _, c in rows):
         lines.append("\nГде самооценки нет, пройдите самодиагностику: /diagnostics")
-    lines.append("\nВместо проверки можно попросить разбор урока с методистом или наставником. Другие области — /check")
+    lines.append(f"\n{REVIEW_INSTEAD} Другие области — /check")
     return "\n".join(lines)
+
+
+def result_kb(done: ObjectiveCheck) -> InlineKeyboardMarkup:
+    kb = KeyboardBuilder()
+    kb.button(text=REVIEW_BUTTON, callback_data=CheckCb(action="review", area=done.area))
+    return kb.as_markup()

@@ -36,6 +36,7 @@ COMMANDS: list[tuple[str, str, Role]] = [
     ("report", "Отчёт в Excel", Role.methodist),
     ("content", "Анкеты, каталог, банк заданий (регион)", Role.methodist),
     ("approval", "Согласование ИОМ", Role.methodist),
+    ("review_requests", "Запросы на разбор урока", Role.methodist),
     ("grant", "Назначить методиста", Role.admin),
     ("methodists", "Методисты и снятие роли", Role.admin),
     ("audit", "Журнал действий", Role.admin),

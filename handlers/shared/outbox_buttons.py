@@ -13,6 +13,7 @@ from handlers.broadcasts.callbacks import BcCb
 from handlers.events.callbacks import AnnounceJoinCb, EventCb, FeedbackCb, OfferCb
 from handlers.lessons.ui import LessonCb
 from handlers.mentoring.ui import MenteeOpenCb, PairCb, ProposalCb, RelayCb, ReviewCb
+from handlers.objective_check.review_ui import ReviewReqCb
 from handlers.practices.ui import PracticeCb
 from handlers.route.ui import StepCb
 
@@ -33,6 +34,7 @@ CALLBACKS: dict[str, Callable[..., CallbackData]] = {
     "lesson_observe": lambda lesson_id: LessonCb(action="observe", lesson_id=lesson_id),
     "practice_answer": lambda question_id: PracticeCb(action="answer", value=question_id),
     "practice_reflections": lambda practice_id: PracticeCb(action="reflections", practice_id=practice_id),
+    "lesson_review": lambda request_id: ReviewReqCb(action="open", request_id=request_id),
 }
 
 

@@ -1,16 +1,28 @@
 """/delete_me reaches every stored text that names the person (messages sent or queued to her
-mentor and to methodists, audit details, a pair's goal, a broadcast preview), and finished outbox
-messages lose their text after the retention period."""
+mentor and to methodists, her lesson-review requests, audit details, a pair's goal, a broadcast
+preview), and finished outbox messages lose their text after the retention period."""
 
 import json
 from datetime import timedelta
 from html import escape
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from bot.services.mentoring import cadence, pairing
 from bot.services.shared import audit, outbox, roles
-from models import AuditEntry, Base, Broadcast, MentorPair, OutboxMessage, OutboxStatus, PairType, User, utcnow
+from handlers.objective_check.ui import CheckCb
+from models import (
+    AuditEntry,
+    Base,
+    Broadcast,
+    LessonReviewRequest,
+    MentorPair,
+    OutboxMessage,
+    OutboxStatus,
+    PairType,
+    User,
+    utcnow,
+)
 from tests.support.factories import delivery_worker, make_methodist, register
 
 NAME = "Сидоренко Юлиана O'Нил"  # Cyrillic (escaped as \uXXXX in SQLite's JSON) and an apostrophe
@@ -77,6 +89,8 @@ async def test_delete_me_leaves_no_trace_of_the_name(harness, sessionmaker):
             await session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "mentor_escalation"))
         )
     assert escalated and all(NAME.split()[0] in m.payload["text"] for m in escalated)
+    # She asks for a lesson review: her mentor and the methodist are told, naming her.
+    assert "Запрос на разбор урока отправлен" in (await mentee.click(CheckCb(action="review")))[-1]
     assert await traces(sessionmaker, NAME)  # the test can see the name where it is
 
     await mentee.send("/delete_me")
@@ -87,8 +101,15 @@ async def test_delete_me_leaves_no_trace_of_the_name(harness, sessionmaker):
         messages = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id != 853)))
         kept = await session.get(MentorPair, pair_id)
         grants = list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "broadcast.create")))
+        requests = await session.scalar(select(func.count()).select_from(LessonReviewRequest))
+    assert requests == 0
     mentioned = [m for m in messages if m.payload == outbox.BLANK]
-    assert {m.purpose for m in mentioned} >= {"mentoring", "mentoring_relay", "mentor_escalation"}
+    assert {m.purpose for m in mentioned} >= {
+        "mentoring",
+        "mentoring_relay",
+        "mentor_escalation",
+        "lesson_review_request",
+    }
     assert all(m.status != OutboxStatus.pending for m in mentioned)  # withdrawn, not sent blank
     assert [m.payload["text"] for m in messages if m.payload != outbox.BLANK] == ["Семинар завтра в 15:00"]
     assert kept.goal == "Адаптация: (удалено) осваивает ФГОС"

@@ -46,7 +46,10 @@ def test_public_view_has_no_key_and_grading_is_on_the_server():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d["areas"][0]["tasks"][0].update(answer=9), r"область 1, задание 1 \(code: 1-1, строка \d+\): answer"),
+        (
+            lambda d: d["areas"][0]["tasks"][0].update(answer=9),
+            r"область 1, задание 1 \(code: 1-1, строка \d+\): answer",
+        ),
         (lambda d: d["areas"][1]["tasks"].pop(), "область 2: нужно не меньше 5"),
         (lambda d: d["areas"][1]["tasks"][0].update(code="1-1"), "повторяется"),
         (lambda d: d["areas"][0].update(code="9"), "неизвестная область"),

@@ -13,6 +13,7 @@ from bot.services.courses import privacy as course_privacy
 from bot.services.events import signups
 from bot.services.lessons import privacy as lessons_privacy
 from bot.services.objective_check import attempts as objective_checks
+from bot.services.objective_check import review_requests
 from bot.services.practices import privacy as practices_privacy
 from bot.services.shared import audit, orgs, outbox, timefmt
 from models import (
@@ -79,6 +80,7 @@ async def erase(session: AsyncSession, user: User, policy: signups.SignupPolicy,
     await communities_erasure.leave_all(session, user.id, now)
     await practices_privacy.forget(session, user.id)
     await lessons_privacy.forget(session, user)
+    await review_requests.forget(session, user)
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_id))
     user.telegram_id = None
     user.full_name = None
@@ -213,6 +215,7 @@ async def _export_activity(session: AsyncSession, user: User) -> dict:
         "mentoring": await _export_mentoring(session, user),
         "courses": await course_privacy.export(session, user.id),  # issue 16
         "objective_checks": await objective_checks.export(session, user.id),  # issue 16
+        "lesson_review_requests": await review_requests.export(session, user.id),
     }
 
 
