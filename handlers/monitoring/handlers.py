@@ -19,11 +19,11 @@ from bot.render import report_xlsx, stats_charts
 from bot.services import events
 from bot.services.communities import totals as community_totals
 from bot.services.courses import report as course_report
-from bot.services.monitoring import exchange, indicators, reports
+from bot.services.monitoring import indicators, reports
 from bot.services.monitoring.indicators import Period, Stats, Window, scope_cte
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
-from handlers.monitoring import exchange_ui
+from handlers.monitoring import sections
 from handlers.monitoring import ui as sui
 from handlers.monitoring.ui import StatsCb, StatsFlow
 from handlers.shared import ui
@@ -59,13 +59,7 @@ async def _stats(
 
 
 async def _stats_text(session: AsyncSession, stats: Stats, zone: str) -> str:
-    """The indicators, then the exchange of experience (issue 15)."""
-    return sui.stats_text(stats) + exchange_ui.text(await _exchange(session, stats, zone))
-
-
-async def _exchange(session: AsyncSession, stats: Stats, zone: str) -> exchange.Exchange:
-    window = Window.of(stats.period, zone)
-    return await exchange.exchange(session, stats.scope.id, window, stats.teachers, stats.deficits, sui.TOP_DEFICITS)
+    return sui.stats_text(stats) + await sections.text(session, stats, zone)
 
 
 async def scope_screen(session: AsyncSession, identity: Identity, org_id: int, page: int, mode: str):
@@ -242,7 +236,7 @@ async def send_report(
         await course_report.course_rows(session, org_id, window),
         await community_totals.rows(session, scope_cte(org_id), window.start_at, window.end_at),
     )
-    extra = [exchange_ui.sheet(await _exchange(session, stats, zone))]
+    extra = await sections.sheets(session, stats, zone)
     data = await asyncio.to_thread(report_xlsx.workbook, *rows, extra=extra)
     name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"
     caption = f"Отчёт: {stats.scope.name}, {period.label}. Педагогов: {len(teachers)}."
