@@ -47,7 +47,8 @@ async def test_no_offer_without_a_severe_deficit(harness, sessionmaker):
 
 async def test_any_area_by_command_without_a_diagnosis_and_agreement_is_not_flagged(harness, sessionmaker):
     teacher = await registered(harness, 903)
-    assert "Выберите область" in (await teacher.send("/check"))[-1] and len(teacher.buttons()) == 8
+    assert "Выберите область" in (await teacher.send("/check"))[-1]
+    assert [data for _, data in teacher.buttons()] == [f"oc:start:{n}" for n in range(1, 9)] + ["oc:review:"]
     await teacher.press("5. ")
     final = (await answer_all(teacher, wrong("5")))[-1]
     assert "самооценка: • нет данных" in final and "проверка: 🔴 выраженный дефицит" in final
