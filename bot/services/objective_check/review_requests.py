@@ -11,6 +11,7 @@ from html import escape
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.mentoring.common import tell
 from bot.services.mentoring.dashboard import my_mentors
 from bot.services.objective_check import attempts
 from bot.services.objective_check.bank import TEACHER_AREAS
@@ -59,20 +60,14 @@ async def ask(session: AsyncSession, user: User, areas: list[str], now: datetime
     about = escape(areas_text(request.areas))
     mentors = await my_mentors(session, user)
     for mine in mentors:
-        if mine.mentor.telegram_id is None:
-            continue
-        await outbox.enqueue(
+        await tell(
             session,
-            key=f"lesson-review:{request.id}:mentor:{mine.mentor.telegram_id}",
-            chat_id=mine.mentor.telegram_id,
+            mine.mentor,
+            f"lesson-review:{request.id}:mentor:{mine.mentor.id}",
+            f"🧑‍🏫 Ваш подопечный {who} просит разбор урока вместо объективной проверки самооценки.\n"
+            f"Области: {about}.\nДоговоритесь о посещении урока и разберите его вместе; методист тоже получил запрос.",
+            [[outbox.button("Открыть карточку подопечного", "mentee_open", pair_id=mine.pair.id)]],
             purpose=PURPOSE,
-            timezone=mine.mentor.timezone,
-            text=(
-                f"🧑‍🏫 Ваш подопечный {who} просит разбор урока вместо объективной проверки самооценки.\n"
-                f"Области: {about}.\nДоговоритесь о посещении урока и разберите его вместе; методист тоже "
-                "получил запрос."
-            ),
-            buttons=[[outbox.button("Открыть карточку подопечного", "mentee_open", pair_id=mine.pair.id)]],
         )
     methodists = await roles.methodists_near(session, user.organization_id, skip=user.telegram_id)
     for telegram_id, zone in methodists:
