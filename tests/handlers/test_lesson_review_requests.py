@@ -65,7 +65,7 @@ async def test_asked_from_the_result_once_and_the_mentor_and_methodist_are_told(
 
     replies = await teacher.press("Попросить разбор урока")
     assert "Запрос на разбор урока отправлен (области: 3. " in replies[-1]
-    assert "ваш наставник (Опытная Мария Ивановна) и методист вашей организации или муниципалитета" in replies[-1]
+    assert "ваш наставник (Опытная Мария Ивановна) и методист вашей организации или территории" in replies[-1]
     assert "Что дальше: с вами свяжутся" in replies[-1]
     [request] = await requests(sessionmaker)
     assert (request.areas, request.status, request.open_user_id) == (["3"], ReviewRequestStatus.open, request.user_id)

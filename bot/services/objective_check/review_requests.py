@@ -59,17 +59,23 @@ async def ask(session: AsyncSession, user: User, areas: list[str], now: datetime
     who = f"{escape(user.full_name or '—')} ({escape(await orgs.display_name(session, user.organization_id))})"
     about = escape(areas_text(request.areas))
     mentors = await my_mentors(session, user)
+    mentor_ids = {m.mentor.telegram_id for m in mentors}
+    methodists = [
+        (telegram_id, zone)
+        for telegram_id, zone in await roles.methodists_near(session, user.organization_id, skip=user.telegram_id)
+        if telegram_id not in mentor_ids  # a methodist who is also the mentor hears it once, as the mentor
+    ]
+    also = "; методист тоже получил запрос" if methodists else ""
     for mine in mentors:
         await tell(
             session,
             mine.mentor,
             f"lesson-review:{request.id}:mentor:{mine.mentor.id}",
             f"🧑‍🏫 Ваш подопечный {who} просит разбор урока вместо объективной проверки самооценки.\n"
-            f"Области: {about}.\nДоговоритесь о посещении урока и разберите его вместе; методист тоже получил запрос.",
+            f"Области: {about}.\nДоговоритесь о посещении урока и разберите его вместе{also}.",
             [[outbox.button("Открыть карточку подопечного", "mentee_open", pair_id=mine.pair.id)]],
             purpose=PURPOSE,
         )
-    methodists = await roles.methodists_near(session, user.organization_id, skip=user.telegram_id)
     for telegram_id, zone in methodists:
         await outbox.enqueue(
             session,
