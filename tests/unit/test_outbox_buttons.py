@@ -31,6 +31,7 @@ SAMPLES = {
     "lesson_observe": {"lesson_id": BIG},
     "lesson_card": {"lesson_id": BIG},
     "practice_answer": {"question_id": BIG},
+    "lesson_review": {"request_id": BIG},
 }
 
 
