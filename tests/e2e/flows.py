@@ -135,17 +135,20 @@ async def add_route(db: BotDb, telegram_id: int, area: str = "3", title: str = "
 
 
 async def add_people(db: BotDb, people: dict[int, tuple[str, Position]], school: str = "МБОУ СОШ № 1") -> None:
-    """Registered people (telegram id -> full name, position) of `school`, written to the bot's database."""
+    """Registered people (telegram id -> full name, position) of `school`, written to the bot's database:
+    maths teachers with 7 years of experience, born in 1988, like `register` makes."""
     async with db.session() as session, session.begin():
-        org = await session.scalar(select(Organization.id).where(Organization.name == school).limit(1))
+        org = await session.scalar(
+            select(Organization.id).where(Organization.name == school).order_by(Organization.id).limit(1)
+        )
         session.add_all(
             User(
                 telegram_id=telegram_id,
                 full_name=name,
                 position=position,
                 subjects=["Математика"],
-                experience_years=12,
-                birth_year=1980,
+                experience_years=7,
+                birth_year=1988,
                 organization_id=org,
                 timezone="Europe/Moscow",
                 consent_at=utcnow(),
