@@ -28,6 +28,7 @@ _FEATURE_MODULES = [
     "handlers.events.teacher",
     "handlers.diagnosis.handlers",
     "handlers.route.handlers",
+    "handlers.route.steps",
     "handlers.objective_check.handlers",
     "handlers.objective_check.review",
     "handlers.route.approval",

@@ -22,6 +22,7 @@ NO_DIAGNOSIS = (
     "Индивидуальный образовательный маршрут строится по результатам самодиагностики. "
     "Пройдите её: /diagnostics — это займёт около {minutes}."
 )
+CHECK_NEWER = "Проверка самооценки разошлась с самодиагностикой — маршрут можно перестроить по её результату."
 CAN_BUILD = (
     "Самодиагностика пройдена. Бот составит ИОМ на полугодие: до трёх приоритетных дефицитов, "
     "по 2–4 шага на каждый, с реальными мероприятиями вашего муниципалитета и региона."
@@ -54,6 +55,8 @@ def overview(ov: Overview, zone: str, page: int = 0, notice: str = "") -> str:
     ]
     if ov.latest_attempt_id and ov.latest_attempt_id != route.attempt_id:
         head.append("Есть новая диагностика — маршрут можно перестроить.")
+    elif ov.check_newer:
+        head.append(CHECK_NEWER)
     lines = []
     for number, step in enumerate(at.slice(steps), start=at.offset + 1):
         where = area_title(step.area) if step.area else "своя цель"
@@ -98,6 +101,11 @@ def overview_kb(ov: Overview, page: int = 0) -> InlineKeyboardMarkup:
     if ov.latest_attempt_id and ov.latest_attempt_id != ov.route.attempt_id:
         kb.button(
             text="🔄 Перестроить по новой диагностике", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id)
+        )
+        extra = 1
+    elif ov.check_newer:
+        kb.button(
+            text="🔄 Перестроить по результату проверки", callback_data=RouteBuildCb(attempt_id=ov.latest_attempt_id)
         )
         extra = 1
     return kb.adjust(*[1] * len(shown), *([nav] if nav else []), 2, *[1] * extra).as_markup()

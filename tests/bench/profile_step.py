@@ -67,6 +67,7 @@ async def _feed(dp, harness, updates, profiler=None) -> float:
 async def main(url: str, rounds: int, use_pyinstrument: bool, out: Path) -> None:
     engine = create_engine(url)
     harness = Harness(url, create_sessionmaker(engine))
+    harness.api.like_telegram = False  # presses come from synthetic message ids, as in the bench
     await harness.start()
     floor = floor_dispatcher(engine)
     profilers = {"steps": cProfile.Profile(), "floor_commit": cProfile.Profile()}

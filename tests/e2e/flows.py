@@ -2,11 +2,24 @@
 rows written straight to the bot's database. Test modules import from here, never from each other."""
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from models import AreaResult, AttemptStatus, ContentVersion, DiagnosisAttempt, utcnow
+from models import (
+    AreaResult,
+    AttemptStatus,
+    ContentVersion,
+    DiagnosisAttempt,
+    Organization,
+    Position,
+    Route,
+    RouteStatus,
+    RouteStep,
+    StepStatus,
+    User,
+    utcnow,
+)
 from tests.e2e.client import BotMessage, TgUser
 from tests.e2e.database import BotDb
 from tests.e2e.processes import REPO_ROOT
@@ -92,4 +105,53 @@ async def add_diagnosis(db: BotDb, telegram_id: int, zones: dict[str, str], days
         session.add_all(
             AreaResult(attempt_id=attempt.id, area=area, score=scores[zone], max_score=15, zone=zone, point_deficits=[])
             for area, zone in zones.items()
+        )
+
+
+async def add_route(db: BotDb, telegram_id: int, area: str = "3", title: str = "Курс «Оценивание»") -> int:
+    """An active route with one planned formal step in `area`, written to the bot's database; its id."""
+    user = await db.user(telegram_id)
+    today = date.today()
+    async with db.session() as session, session.begin():
+        route = Route(
+            user_id=user.id, status=RouteStatus.active, period_start=today, period_end=today + timedelta(days=180)
+        )
+        session.add(route)
+        await session.flush()
+        step = RouteStep(
+            route_id=route.id,
+            position=1,
+            area=area,
+            deficit_kind="severe",
+            title=title,
+            form="formal",
+            task="",
+            deadline=today + timedelta(days=60),
+            status=StepStatus.planned,
+        )
+        session.add(step)
+        await session.flush()
+        return step.id
+
+
+async def add_people(db: BotDb, people: dict[int, tuple[str, Position]], school: str = "МБОУ СОШ № 1") -> None:
+    """Registered people (telegram id -> full name, position) of `school`, written to the bot's database:
+    maths teachers with 7 years of experience, born in 1988, like `register` makes."""
+    async with db.session() as session, session.begin():
+        org = await session.scalar(
+            select(Organization.id).where(Organization.name == school).order_by(Organization.id).limit(1)
+        )
+        session.add_all(
+            User(
+                telegram_id=telegram_id,
+                full_name=name,
+                position=position,
+                subjects=["Математика"],
+                experience_years=7,
+                birth_year=1988,
+                organization_id=org,
+                timezone="Europe/Moscow",
+                consent_at=utcnow(),
+            )
+            for telegram_id, (name, position) in people.items()
         )

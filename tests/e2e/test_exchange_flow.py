@@ -6,15 +6,15 @@ visitor's observation card reaches the host and completes the visitor's route st
 the new figures. Diagnoses and the visitor's route are written straight to the bot's database."""
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models import OpenLesson, Organization, Practice, PracticeStatus, Route, RouteStatus, RouteStep, StepStatus
+from models import OpenLesson, Organization, Practice, PracticeStatus, Route, RouteStep, StepStatus
 from tests.e2e.client import TgUser
 from tests.e2e.database import BotDb
-from tests.e2e.flows import add_diagnosis, grant_methodist, press, register, wait_text
+from tests.e2e.flows import add_diagnosis, add_route, grant_methodist, press, register, wait_text
 from tests.support.factories import when
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -24,30 +24,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def bot_extra_env() -> dict[str, str]:
     # Moderation notices, applications and observation cards go through the outbox: no quiet hours.
     return {"QUIET_HOURS": "", "DELIVERY_INTERVAL_S": "0.5"}
-
-
-async def add_route(db: BotDb, telegram_id: int) -> None:
-    user = await db.user(telegram_id)
-    today = date.today()
-    async with db.session() as session, session.begin():
-        route = Route(
-            user_id=user.id, status=RouteStatus.active, period_start=today, period_end=today + timedelta(days=180)
-        )
-        session.add(route)
-        await session.flush()
-        session.add(
-            RouteStep(
-                route_id=route.id,
-                position=1,
-                area="3",
-                deficit_kind="severe",
-                title="Курс «Оценивание»",
-                form="formal",
-                task="",
-                deadline=today + timedelta(days=60),
-                status=StepStatus.planned,
-            )
-        )
 
 
 async def visit_steps(db: BotDb, telegram_id: int, fragment: str) -> list[RouteStep]:

@@ -43,16 +43,14 @@ from models import (
     BroadcastStatus,
     DiagnosisAnswer,
     DiagnosisAttempt,
-    Organization,
     OutboxMessage,
     OutboxStatus,
     Position,
     User,
-    utcnow,
 )
 from tests.e2e.client import BotMessage, Emulator, TgUser, eventually
 from tests.e2e.database import BotDb
-from tests.e2e.flows import answer, wait_text
+from tests.e2e.flows import add_people, answer, wait_text
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
@@ -79,24 +77,7 @@ async def teachers(make_user, db: BotDb):
 
     async def add(count: int, first_name: str = "Педагог") -> list[TgUser]:
         people = [await make_user(first_name=f"{first_name}{n}") for n in range(count)]
-        async with db.session() as session, session.begin():
-            school = await session.scalar(
-                select(Organization.id).where(Organization.name == SCHOOL).order_by(Organization.id).limit(1)
-            )
-            session.add_all(
-                User(
-                    telegram_id=p.user_id,
-                    full_name=f"{first_name} {p.user_id}",
-                    position=Position.teacher,
-                    subjects=["Математика"],
-                    experience_years=7,
-                    birth_year=1988,
-                    organization_id=school,
-                    timezone="Europe/Moscow",
-                    consent_at=utcnow(),
-                )
-                for p in people
-            )
+        await add_people(db, {p.user_id: (f"{first_name} {p.user_id}", Position.teacher) for p in people}, SCHOOL)
         made.extend(people)
         return people
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import content
+from bot.services.objective_check import route_zones
 from bot.services.route.plan import Rules, priority_deficits
 from bot.services.shared.errors import InvalidInput, NotFound
 from bot.services.shared.timefmt import local
@@ -76,6 +77,9 @@ class Overview:
     diagnosis_minutes: int | None = None  # how long /diagnostics takes, when it is still to do
     waiting: tuple[Deferred, ...] = ()  # deficits of the route's diagnosis beyond the priority limit
     limit: int = 0  # that limit
+    # A check diverging from the route's diagnosis was completed after the route was built: the
+    # next build follows the check (domain.md §2), so the rebuild is offered as for a new diagnosis.
+    check_newer: bool = False
 
 
 async def overview(session: AsyncSession, user: User, now: datetime) -> Overview:
@@ -86,7 +90,15 @@ async def overview(session: AsyncSession, user: User, now: datetime) -> Overview
     if route is None and attempt is None:  # said the way /diagnostics says it, from the same questionnaire
         minutes = (await content.current_questionnaire(session, "teacher")).minutes
     waiting, limit = await deferred(session, route) if route else ((), 0)
-    return Overview(route, steps, attempt.id if attempt else None, today(user, now), minutes, waiting, limit)
+    check_newer = (
+        route is not None
+        and attempt is not None
+        and route.attempt_id == attempt.id
+        and await route_zones.checked_since(session, user.id, attempt.id, route.created_at)
+    )
+    return Overview(
+        route, steps, attempt.id if attempt else None, today(user, now), minutes, waiting, limit, check_newer
+    )
 
 
 async def deferred(session: AsyncSession, route: Route) -> tuple[tuple[Deferred, ...], int]:
