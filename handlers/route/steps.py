@@ -4,6 +4,7 @@ file as evidence), postpone it, replace it with another activity, or remove it."
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,12 +25,18 @@ from models import User
 # --- done: reflection, then an optional file ------------------------------------------------
 
 
+async def _step_dialog(session: AsyncSession, user: User, step_id: int, state: FSMContext, dialog: State):
+    """A planned step of the teacher's own route, and the dialog about it begun."""
+    route, step = await routes.owned_step(session, user, step_id, planned=True)
+    await state.set_state(dialog)
+    await state.set_data({"step_id": step.id})
+    return route, step
+
+
 async def done_start(
     query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    _, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
-    await state.set_state(RouteDialog.reflection)
-    await state.set_data({"step_id": step.id})
+    await _step_dialog(session, identity.user, callback_data.step_id, state, RouteDialog.reflection)
     await ui.show(query, rui.ASK_REFLECTION)
 
 
@@ -101,9 +108,7 @@ async def not_a_file(message: Message) -> None:
 async def postpone_start(
     query: CallbackQuery, callback_data: StepCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
-    route, step = await routes.owned_step(session, identity.user, callback_data.step_id, planned=True)
-    await state.set_state(RouteDialog.postpone)
-    await state.set_data({"step_id": step.id})
+    route, _ = await _step_dialog(session, identity.user, callback_data.step_id, state, RouteDialog.postpone)
     await ui.show(
         query, f"{rui.ASK_DATE}\nМаршрут рассчитан до {route.period_end:%d.%m.%Y}: срок — не позже этой даты."
     )
