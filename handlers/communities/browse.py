@@ -74,15 +74,23 @@ async def members(query: CallbackQuery, callback_data: CommCb, session: AsyncSes
     )
 
 
-async def add_list(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
+async def show_candidates(
+    query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity, *, for_leader: bool
+) -> None:
+    """A page of the people a manager may add to the community, or appoint its leader."""
     community, persons, page, pages = await people.candidates(
-        session, identity, callback_data.id, callback_data.page, for_leader=False
+        session, identity, callback_data.id, callback_data.page, for_leader=for_leader
+    )
+    title, pick, again = (
+        ("Назначить руководителя", "leadpick", "lead") if for_leader else ("Добавить участника", "addpick", "add")
     )
     await ui.show(
-        query,
-        kit.people_text(community, "Добавить участника", persons),
-        kit.people_kb(community, persons, page, pages, "addpick", "add"),
+        query, kit.people_text(community, title, persons), kit.people_kb(community, persons, page, pages, pick, again)
     )
+
+
+async def add_list(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
+    await show_candidates(query, callback_data, session, identity, for_leader=False)
 
 
 async def add_pick(

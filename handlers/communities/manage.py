@@ -16,8 +16,8 @@ from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared.errors import AccessDenied
 from bot.services.shared.labels import AREA_TITLES
 from bot.services.shared.roles import Identity
-from handlers.communities import browse_ui, manage_ui
-from handlers.communities.browse import render_card
+from handlers.communities import manage_ui
+from handlers.communities.browse import render_card, show_candidates
 from handlers.communities.callbacks import CommCb, CommunityFlow
 from handlers.shared import texts, ui
 from handlers.shared.access import GatedRouter, Methodist
@@ -150,14 +150,7 @@ async def _create(
 
 
 async def lead_list(query: CallbackQuery, callback_data: CommCb, session: AsyncSession, identity: Identity) -> None:
-    community, persons, page, pages = await people.candidates(
-        session, identity, callback_data.id, callback_data.page, for_leader=True
-    )
-    await ui.show(
-        query,
-        browse_ui.people_text(community, "Назначить руководителя", persons),
-        browse_ui.people_kb(community, persons, page, pages, "leadpick", "lead"),
-    )
+    await show_candidates(query, callback_data, session, identity, for_leader=True)
 
 
 async def lead_pick(

@@ -3,6 +3,7 @@
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,44 +27,57 @@ SENT = "✅ Передано через бота."
 UNREACHABLE = "Не удалось передать: собеседник остановил бота или удалил свои данные."
 
 
+async def _prompt(query: CallbackQuery, state: FSMContext, dialog: State, text: str, **data: int) -> None:
+    """One side of the relay begins: the dialog waits for the text, the prompt comes as a new message."""
+    await state.set_state(dialog)
+    await state.update_data(**data)
+    await ui.answer(query)
+    await query.bot.send_message(query.from_user.id, text)
+
+
+async def _relay(message: Message, state: FSMContext, key: str, send) -> None:
+    """The typed text goes to the other side through the bot (`send(id, text)`), and the dialog ends."""
+    delivered = await send((await state.get_data()).get(key, 0), message.text)
+    await state.clear()
+    await message.answer(SENT if delivered else UNREACHABLE)
+
+
 async def ask_start(
     query: CallbackQuery, callback_data: PracticeCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
     practice = await finding.visible(session, identity.user, callback_data.practice_id)
     if practice.author_id == identity.user.id:
         raise InvalidInput("Это ваша собственная практика.")
-    await state.set_state(Practices.question)
-    await state.update_data(practice_id=practice.id)
-    await ui.answer(query)
-    await query.bot.send_message(query.from_user.id, f"<b>{esc(practice.title)}</b>\n\n{ASK}")
+    await _prompt(query, state, Practices.question, f"<b>{esc(practice.title)}</b>\n\n{ASK}", practice_id=practice.id)
 
 
 async def got_question(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    practice_id = (await state.get_data()).get("practice_id", 0)
-    delivered = await questions.ask(session, identity.user, practice_id, message.text, clock())
-    await state.clear()
-    await message.answer(SENT if delivered else UNREACHABLE)
+    await _relay(
+        message,
+        state,
+        "practice_id",
+        lambda practice_id, text: questions.ask(session, identity.user, practice_id, text, clock()),
+    )
 
 
 async def answer_start(
     query: CallbackQuery, callback_data: PracticeCb, state: FSMContext, session: AsyncSession, identity: Identity
 ) -> None:
     question = await questions.for_author(session, identity.user, callback_data.value)
-    await state.set_state(Practices.answer)
-    await state.update_data(question_id=question.id)
-    await ui.answer(query)
-    await query.bot.send_message(query.from_user.id, f"Вопрос: {esc(question.text)}\n\n{ANSWER}")
+    await _prompt(query, state, Practices.answer, f"Вопрос: {esc(question.text)}\n\n{ANSWER}", question_id=question.id)
 
 
 async def got_answer(
     message: Message, state: FSMContext, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
-    question_id = (await state.get_data()).get("question_id", 0)
-    delivered = await questions.answer(session, identity.user, question_id, message.text, clock())
-    await state.clear()
-    await message.answer(SENT if delivered else UNREACHABLE)
+    await _relay(
+        message,
+        state,
+        "question_id",
+        lambda question_id, text: questions.answer(session, identity.user, question_id, text, clock()),
+    )
 
 
 async def need_text(message: Message) -> None:

@@ -68,19 +68,14 @@ async def _person_in_scope(session: AsyncSession, community: Community, user_id:
     return user
 
 
-async def _tell(session: AsyncSession, user: User, key: str, text: str) -> None:
-    await outbox.enqueue(
-        session, key=key, chat_id=user.telegram_id, purpose="community", text=text, timezone=user.timezone
-    )
-
-
 async def add_member(session: AsyncSession, identity: Identity, community_id: int, user_id: int, now: datetime) -> bool:
     community = (await require_manager(session, identity, community_id)).community
     user = await _person_in_scope(session, community, user_id)
     if not await catalog.enter(session, community, user, now, source="added"):
         return False
     await audit.record(session, identity.telegram_id, "community.add", f"community:{community.id}", user=user.id)
-    await _tell(session, user, f"community:{community.id}:added:{user.id}:{now.isoformat()}", added_text(community))
+    key = f"community:{community.id}:added:{user.id}:{now.isoformat()}"
+    await outbox.tell(session, user, key=key, purpose="community", text=added_text(community))
     return True
 
 
@@ -94,7 +89,8 @@ async def appoint_leader(
     if not await catalog.enter(session, community, user, now, source="added", leader=True):
         return False
     await audit.record(session, identity.telegram_id, "community.leader", f"community:{community.id}", user=user.id)
-    await _tell(session, user, f"community:{community.id}:leader:{user.id}:{now.isoformat()}", leader_text(community))
+    key = f"community:{community.id}:leader:{user.id}:{now.isoformat()}"
+    await outbox.tell(session, user, key=key, purpose="community", text=leader_text(community))
     return True
 
 

@@ -81,16 +81,14 @@ async def approve(
     )
     step = await complete_step(session, record, now)
     await audit.record(session, identity.telegram_id, "course.verify", f"course:{record.id}")
-    if teacher.telegram_id is not None:
-        done = f"\nШаг ИОМ «{escape(step.title)}» отмечен выполненным, удостоверение приложено." if step else ""
-        await outbox.enqueue(
-            session,
-            key=f"course-verified:{record.id}",
-            chat_id=teacher.telegram_id,
-            purpose="course_verified",
-            timezone=teacher.timezone,
-            text=f"Методист подтвердил курс «{escape(record.title)}» ({record.hours} ч).{done}\nВаши курсы: /courses",
-        )
+    done = f"\nШаг ИОМ «{escape(step.title)}» отмечен выполненным, удостоверение приложено." if step else ""
+    await outbox.tell(
+        session,
+        teacher,
+        key=f"course-verified:{record.id}",
+        purpose="course_verified",
+        text=f"Методист подтвердил курс «{escape(record.title)}» ({record.hours} ч).{done}\nВаши курсы: /courses",
+    )
     return record, step
 
 
@@ -102,16 +100,14 @@ async def send_back(
         raise InvalidInput("Эта запись не ждёт проверки.")
     record.status, record.return_reason = CourseStatus.returned, parse_reason(reason)
     await audit.record(session, identity.telegram_id, "course.return", f"course:{record.id}")
-    if teacher.telegram_id is not None:
-        await outbox.enqueue(
-            session,
-            key=f"course-returned:{record.id}:{now.isoformat()}",
-            chat_id=teacher.telegram_id,
-            purpose="course_returned",
-            timezone=teacher.timezone,
-            text=(
-                f"Методист вернул запись о курсе «{escape(record.title)}» на доработку.\n"
-                f"Причина: {escape(record.return_reason)}\nИсправьте в /courses."
-            ),
-        )
+    await outbox.tell(
+        session,
+        teacher,
+        key=f"course-returned:{record.id}:{now.isoformat()}",
+        purpose="course_returned",
+        text=(
+            f"Методист вернул запись о курсе «{escape(record.title)}» на доработку.\n"
+            f"Причина: {escape(record.return_reason)}\nИсправьте в /courses."
+        ),
+    )
     return record

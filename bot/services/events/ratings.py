@@ -23,15 +23,11 @@ class FeedbackSummary:
 
 
 async def request_feedback(session: AsyncSession, event: Event, registration: EventRegistration) -> bool:
-    user = await session.get(User, registration.user_id)
-    if user is None or user.telegram_id is None:
-        return False
-    return await outbox.enqueue(
+    return await outbox.tell(
         session,
-        key=f"feedback:{event.id}:{user.id}",
-        chat_id=user.telegram_id,
+        await session.get(User, registration.user_id),
+        key=f"feedback:{event.id}:{registration.user_id}",
         purpose="feedback_request",
-        timezone=user.timezone,
         text=f"Спасибо, что были на мероприятии «{escape(event.title)}»! Оцените его, пожалуйста, от 1 до 5:",
         buttons=[
             [

@@ -75,17 +75,14 @@ async def mark_held(session: AsyncSession, user: User, lesson_id: int, now: date
         raise InvalidInput("Урок ещё не начался: отметить его проведённым можно после начала.")
     lesson.status = LessonStatus.held
     for visit in await _booked(session, lesson.id):
-        visitor = await session.get(User, visit.visitor_id)
-        if visitor is not None and visitor.telegram_id is not None:
-            await outbox.enqueue(
-                session,
-                key=f"lesson_card:{visit.id}",
-                chat_id=visitor.telegram_id,
-                purpose="lesson_card",
-                text=f"📝 Спасибо, что побывали на уроке «{escape(lesson.topic)}». Заполните карточку наблюдения:",
-                timezone=visitor.timezone,
-                buttons=[[outbox.button("Заполнить карточку", "lesson_observe", lesson_id=lesson.id)]],
-            )
+        await outbox.tell(
+            session,
+            await session.get(User, visit.visitor_id),
+            key=f"lesson_card:{visit.id}",
+            purpose="lesson_card",
+            text=f"📝 Спасибо, что побывали на уроке «{escape(lesson.topic)}». Заполните карточку наблюдения:",
+            buttons=[[outbox.button("Заполнить карточку", "lesson_observe", lesson_id=lesson.id)]],
+        )
     return lesson
 
 

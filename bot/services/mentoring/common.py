@@ -47,20 +47,8 @@ async def tell(
     buttons: list | None = None,
     purpose: str = "mentoring",
 ) -> int:
-    """One outbox message; nothing for someone who erased their data."""
-    if user is None or user.telegram_id is None:
-        return 0
-    return int(
-        await outbox.enqueue(
-            session,
-            key=key,
-            chat_id=user.telegram_id,
-            purpose=purpose,
-            timezone=user.timezone,
-            text=text,
-            buttons=buttons,
-        )
-    )
+    """outbox.tell with mentoring's purpose by default; 1 if queued (the cadence job counts them)."""
+    return int(await outbox.tell(session, user, key=key, purpose=purpose, text=text, buttons=buttons))
 
 
 @dataclass(frozen=True)

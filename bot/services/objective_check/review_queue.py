@@ -9,10 +9,9 @@ from html import escape
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.mentoring.common import tell
 from bot.services.objective_check import attempts
 from bot.services.objective_check.review_requests import areas_text
-from bot.services.shared import audit, orgs, roles
+from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import AccessDenied, NotFound
 from bot.services.shared.paging import window
 from bot.services.shared.roles import Identity
@@ -93,12 +92,15 @@ async def handle(session: AsyncSession, identity: Identity, request_id: int, now
     request.status, request.open_user_id = ReviewRequestStatus.handled, None
     request.handled_at, request.handled_by = now, identity.telegram_id
     await audit.record(session, identity.telegram_id, "lesson_review.handle", f"lesson_review:{request.id}")
-    await tell(
+    await outbox.tell(
         session,
         teacher,
-        f"lesson-review-handled:{request.id}",
-        f"Методист отметил ваш запрос на разбор урока выполненным (области: {escape(areas_text(request.areas))}).\n"
-        "Если разбор ещё не состоялся или остались вопросы, попросите снова: /check",
+        key=f"lesson-review-handled:{request.id}",
+        text=(
+            "Методист отметил ваш запрос на разбор урока выполненным "
+            f"(области: {escape(areas_text(request.areas))}).\n"
+            "Если разбор ещё не состоялся или остались вопросы, попросите снова: /check"
+        ),
         purpose="lesson_review_handled",
     )
     return teacher, True

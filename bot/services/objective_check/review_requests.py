@@ -11,7 +11,6 @@ from html import escape
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.mentoring.common import tell
 from bot.services.mentoring.dashboard import my_mentors
 from bot.services.objective_check import attempts
 from bot.services.objective_check.bank import TEACHER_AREAS
@@ -67,14 +66,14 @@ async def ask(session: AsyncSession, user: User, areas: list[str], now: datetime
     ]
     also = "; методист тоже получил запрос" if methodists else ""
     for mine in mentors:
-        await tell(
+        await outbox.tell(
             session,
             mine.mentor,
-            f"lesson-review:{request.id}:mentor:{mine.mentor.id}",
-            f"🧑‍🏫 Ваш подопечный {who} просит разбор урока вместо объективной проверки самооценки.\n"
-            f"Области: {about}.\nДоговоритесь о посещении урока и разберите его вместе{also}.",
-            [[outbox.button("Открыть карточку подопечного", "mentee_open", pair_id=mine.pair.id)]],
+            key=f"lesson-review:{request.id}:mentor:{mine.mentor.id}",
             purpose=PURPOSE,
+            text=f"🧑‍🏫 Ваш подопечный {who} просит разбор урока вместо объективной проверки самооценки.\n"
+            f"Области: {about}.\nДоговоритесь о посещении урока и разберите его вместе{also}.",
+            buttons=[[outbox.button("Открыть карточку подопечного", "mentee_open", pair_id=mine.pair.id)]],
         )
     for telegram_id, zone in methodists:
         await outbox.enqueue(

@@ -84,16 +84,12 @@ async def send_back(session: AsyncSession, identity: Identity, practice_id: int,
 
 
 async def _tell_author(session: AsyncSession, practice: Practice, what: str, text: str) -> None:
-    author = await session.get(User, practice.author_id)
-    if author is None or author.telegram_id is None:
-        return
-    await outbox.enqueue(
+    await outbox.tell(
         session,
+        await session.get(User, practice.author_id),
         key=f"practice:{practice.id}:{practice.revision}:{what}",
-        chat_id=author.telegram_id,
         purpose="practice_moderation",
         text=text,
-        timezone=author.timezone,
         buttons=[[outbox.button("Открыть практику", "practice_mine", practice_id=practice.id)]],
     )
 

@@ -113,20 +113,16 @@ async def _complete_step(
 
 
 async def _tell_author(session: AsyncSession, practice: Practice, use: PracticeUse, user: User) -> None:
-    author = await session.get(User, practice.author_id)
-    if author is None or author.telegram_id is None:
-        return
     where = await orgs.display_name(session, user.organization_id)
-    await outbox.enqueue(
+    await outbox.tell(
         session,
+        await session.get(User, practice.author_id),
         key=f"practice_applied:{use.id}",
-        chat_id=author.telegram_id,
         purpose="practice_applied",
         text=(
             f"🌱 Вашу практику «{escape(practice.title)}» применил(а) коллега ({escape(where)}).\n"
             f"Рефлексия: {escape(use.reflection or '')}"
         ),
-        timezone=author.timezone,
         buttons=[[outbox.button("Все отзывы", "practice_reflections", practice_id=practice.id)]],
     )
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.db import dialect_insert
 from bot.services.shared.timefmt import MOSCOW
-from models import OutboxMessage, OutboxStatus, utcnow
+from models import OutboxMessage, OutboxStatus, User, utcnow
 
 # {"text", "callback": {"kind", ...fields}} (packed at delivery by the handlers' CallbackData class
 # registered for that kind), {"text", "url"}, or {"text", "callback_data"} already packed by a handler.
@@ -69,6 +69,16 @@ async def enqueue(
         .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key])
     )
     return bool(result.rowcount)
+
+
+async def tell(session: AsyncSession, user: User | None, *, key: str, purpose: str, text: str, **message: Any) -> bool:
+    """One message to a person, in their time zone (`message`: enqueue's other options). Nothing, and
+    False, for someone who is not there or erased their data (no Telegram id left)."""
+    if user is None or user.telegram_id is None:
+        return False
+    return await enqueue(
+        session, key=key, chat_id=user.telegram_id, purpose=purpose, text=text, timezone=user.timezone, **message
+    )
 
 
 async def enqueue_latest(session: AsyncSession, *, series: str, version: str, **message: Any) -> bool:
