@@ -65,9 +65,11 @@ _FEATURE_MODULES = [
 def get_routers() -> list[Router]:
     # Imported here, not at the top: `import handlers.shared.callbacks` must not load every feature.
     features = [importlib.import_module(name) for name in _FEATURE_MODULES]
-    common, access = (
+    common, access, callback_routing = (
         importlib.import_module("handlers.shared.common"),
         importlib.import_module("handlers.shared.access"),
+        importlib.import_module("handlers.shared.callback_routing"),
     )
     routers = [feature.setup() for feature in features]
+    callback_routing.narrow_to_prefixes(routers)
     return routers + [access.refusals(routers), common.setup_fallback()]

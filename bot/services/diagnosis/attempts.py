@@ -4,8 +4,9 @@ buttons, so every step re-checks the owner, status, message and index before it 
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.db import dialect_insert
@@ -146,25 +147,46 @@ async def owned(session: AsyncSession, user: User, attempt_id: int) -> Diagnosis
     return attempt
 
 
-async def _active(
-    session: AsyncSession, user: User, attempt_id: int, index: int, message_id: int | None
-) -> tuple[DiagnosisAttempt, Questionnaire, int]:
-    """The attempt a question button belongs to, after every check a stale or forged button fails,
-    with how many questions are answered (always the first ones: nothing can be skipped)."""
+def _active_query():
     answered = (
         select(func.count())
         .where(DiagnosisAnswer.attempt_id == DiagnosisAttempt.id)
         .correlate(DiagnosisAttempt)
         .scalar_subquery()
     )
-    row = (
-        await session.execute(
-            select(DiagnosisAttempt, ContentVersion.kind, ContentVersion.checksum, answered)
-            .join(ContentVersion)
-            .where(DiagnosisAttempt.id == attempt_id)
-            .with_for_update(of=DiagnosisAttempt)
+    return (
+        select(DiagnosisAttempt, ContentVersion.kind, ContentVersion.checksum, answered)
+        .join(ContentVersion)
+        .where(DiagnosisAttempt.id == bindparam("attempt_id"))
+        .with_for_update(of=DiagnosisAttempt)
+    )
+
+
+# The step's statements are built once (per database dialect for the upsert): every answer runs
+# them, and building a statement per call costs more Python time than its round trip to SQLite.
+ACTIVE_QUERY = _active_query()
+_save_answer: dict[str, Any] = {}
+
+
+def _save_answer_statement(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name
+    if dialect not in _save_answer:
+        insert = dialect_insert(session, DiagnosisAnswer).values(
+            {name: bindparam(name) for name in ("attempt_id", "item_code", "area", "value", "answered_at")}
         )
-    ).first()
+        _save_answer[dialect] = insert.on_conflict_do_update(
+            index_elements=["attempt_id", "item_code"],
+            set_={"value": insert.excluded.value, "answered_at": insert.excluded.answered_at},
+        )
+    return _save_answer[dialect]
+
+
+async def _active(
+    session: AsyncSession, user: User, attempt_id: int, index: int, message_id: int | None
+) -> tuple[DiagnosisAttempt, Questionnaire, int]:
+    """The attempt a question button belongs to, after every check a stale or forged button fails,
+    with how many questions are answered (always the first ones: nothing can be skipped)."""
+    row = (await session.execute(ACTIVE_QUERY, {"attempt_id": attempt_id})).first()
     if row is None or row[0].user_id != user.id:
         raise AccessDenied(NOT_YOURS)
     attempt = row[0]
@@ -197,11 +219,9 @@ async def answer(
         raise InvalidInput("Ответ должен быть от 0 до 3.")
     attempt, q, answered = await _active(session, user, attempt_id, index, message_id)
     item = q.items[index]
-    insert = dialect_insert(session, DiagnosisAnswer)
     await session.execute(
-        insert.values(
-            attempt_id=attempt.id, item_code=item.code, area=item.area, value=value, answered_at=now
-        ).on_conflict_do_update(index_elements=["attempt_id", "item_code"], set_={"value": value, "answered_at": now})
+        _save_answer_statement(session),
+        {"attempt_id": attempt.id, "item_code": item.code, "area": item.area, "value": value, "answered_at": now},
     )
     if index + 1 < q.total:
         attempt.current_index = index + 1

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, delete, func, literal, select
+from sqlalchemy import BigInteger, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.shared import audit, orgs
@@ -45,17 +45,24 @@ class Identity:
         return orgs.Scope.EVERYWHERE if self.is_admin else orgs.Scope(tuple(self.scopes(Role.methodist)))
 
 
+def _identity_query():
+    who = select(bindparam("telegram_id", type_=BigInteger).label("tg")).subquery()
+    return (
+        select(User, RoleGrant)
+        .select_from(who)
+        .outerjoin(User, User.telegram_id == who.c.tg)
+        .outerjoin(RoleGrant, RoleGrant.telegram_id == who.c.tg)
+    )
+
+
+# Built once: this runs for every update, and a statement built per call costs more Python time
+# (constructing it, then its cache key) than its round trip to SQLite.
+IDENTITY_QUERY = _identity_query()
+
+
 async def load_identity(session: AsyncSession, telegram_id: int, admin_ids: list[int]) -> Identity:
     """The user row and every role grant in one round trip (this runs for every update)."""
-    who = select(literal(telegram_id, BigInteger).label("tg")).subquery()
-    rows = (
-        await session.execute(
-            select(User, RoleGrant)
-            .select_from(who)
-            .outerjoin(User, User.telegram_id == who.c.tg)
-            .outerjoin(RoleGrant, RoleGrant.telegram_id == who.c.tg)
-        )
-    ).all()
+    rows = (await session.execute(IDENTITY_QUERY, {"telegram_id": telegram_id})).all()
     user = rows[0][0] if rows else None
     grants = [grant for _, grant in rows if grant is not None]
     return Identity(telegram_id, user, grants, env_admin=telegram_id in admin_ids)
