@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # APScheduler logs two INFO lines per job run; the delivery job runs every second.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiogram logs an INFO line for every update handled: the journal would grow by a line per tap
+    # of every user. LOG_LEVEL=DEBUG brings them back.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
 
     from bot import cli
     from bot.infra.ownership import root_problem

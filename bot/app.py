@@ -10,6 +10,15 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageText,
+    GetUpdates,
+    SendDocument,
+    SendMessage,
+)
+from aiogram.methods.base import Response
 from aiogram.types import BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,8 +38,21 @@ from bot.middlewares import (
 )
 from bot.services.events.seats import SignupPolicy
 
+# aiogram checks every Bot API answer against `Response[T]`, T being the method's result type.
+# pydantic caches a parametrized model only weakly: once the garbage collector frees it, the next
+# answer builds its schema again (~7 ms of CPU for Response[Message], more for getUpdates'
+# list[Update]). Holding the ones nearly every update and poll uses keeps them built.
+_RESPONSE_MODELS: list[type] = []
+_EVERY_UPDATE = (SendMessage, EditMessageText, AnswerCallbackQuery, DeleteMessage, SendDocument, GetUpdates)
+
+
+def hold_response_models() -> None:
+    if not _RESPONSE_MODELS:
+        _RESPONSE_MODELS.extend(Response[method.__returning__] for method in _EVERY_UPDATE)
+
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+    hold_response_models()
     if session is None:
         # TELEGRAM_PROXY: school networks often filter Telegram; aiogram hands the proxy (HTTP or
         # SOCKS) to aiohttp-socks.

@@ -43,16 +43,19 @@ COMMANDS: list[tuple[str, str, Role]] = [
 ]
 
 
-def commands_for(roles: set[Role]) -> list[BotCommand]:
+def _visible(roles: set[Role]) -> list[tuple[str, str]]:
     effective = roles | {Role.teacher}
-    return [BotCommand(command=c, description=d) for c, d, role in COMMANDS if role in effective]
+    return [(command, description) for command, description, role in COMMANDS if role in effective]
+
+
+def commands_for(roles: set[Role]) -> list[BotCommand]:
+    return [BotCommand(command=c, description=d) for c, d in _visible(roles)]
 
 
 def help_text(roles: set[Role], registered: bool = True) -> str:
     if not registered:
         return _unregistered_help(roles)
-    lines = ["<b>Команды</b>"] + [f"/{c.command} — {c.description}" for c in commands_for(roles)]
-    return "\n".join(lines)
+    return "\n".join(["<b>Команды</b>"] + [f"/{c} — {d}" for c, d in _visible(roles)])
 
 
 def _unregistered_help(roles: set[Role]) -> str:
