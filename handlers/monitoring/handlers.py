@@ -1,61 +1,29 @@
 """/stats and /report for methodists (their scope) and admins (anywhere): choose the territory and
-the period, read the indicators with their breakdown, get the charts and the XLSX workbook.
-Every button carries an organization id and dates, i.e. user input: both are re-checked here."""
-
-import asyncio
-import logging
-from collections.abc import Awaitable
+the period, read the indicators with their breakdown; the charts and the XLSX workbook are in
+`files`. Every button carries an organization id and dates, i.e. user input: both are re-checked."""
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.infra.clock import Clock
 from bot.middlewares.db import READ_ONLY
-from bot.render import report_xlsx, stats_charts
-from bot.services import events
-from bot.services.communities import totals as community_totals
-from bot.services.courses import report as course_report
-from bot.services.monitoring import indicators, reports
-from bot.services.monitoring.indicators import Period, Stats, Window, scope_cte
+from bot.services.monitoring import indicators
+from bot.services.monitoring.indicators import Stats
 from bot.services.shared.roles import Identity
 from bot.services.shared.timefmt import local
-from handlers.monitoring import sections
+from handlers.monitoring import files, sections
 from handlers.monitoring import ui as sui
+from handlers.monitoring.common import can_change_scope, stats_for, zone_of
+from handlers.monitoring.files import leave_period_prompt
 from handlers.monitoring.ui import StatsCb, StatsFlow
 from handlers.shared import ui
 from handlers.shared.access import GatedRouter, Methodist
 from handlers.shared.filters import TYPED
-from handlers.shared.texts import esc
-from models import Organization, OrgKind
 
-log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
-CAPTION_CHARS = 900  # escaping may lengthen it; Telegram allows 1024
-
-
-async def _can_change_scope(session: AsyncSession, identity: Identity) -> bool:
-    """Admins, methodists of several scopes, and those whose scope has territories inside it."""
-    scope = identity.scope
-    if scope.everywhere or len(scope.roots) > 1:
-        return True
-    org = await session.get(Organization, scope.roots[0]) if scope.roots else None
-    return org is not None and org.kind in (OrgKind.region, OrgKind.municipality)
-
-
-async def _zone(session: AsyncSession, identity: Identity, org: Organization) -> str:
-    return await events.author_zone(session, identity, org.id)
-
-
-async def _stats(
-    session: AsyncSession, identity: Identity, org_id: int, period: Period, clock: Clock
-) -> tuple[Stats, str]:
-    org = await indicators.require_scope(session, identity, org_id)
-    zone = await _zone(session, identity, org)
-    return await indicators.compute(session, org, period, zone, local(clock(), zone).date()), zone
 
 
 async def _stats_text(session: AsyncSession, stats: Stats, zone: str) -> str:
@@ -71,12 +39,12 @@ async def period_screen(
     state: FSMContext, session: AsyncSession, identity: Identity, org_id: int, mode: str, clock: Clock
 ):
     org = await indicators.require_scope(session, identity, org_id)
-    today = local(clock(), await _zone(session, identity, org)).date()
+    today = local(clock(), await zone_of(session, identity, org)).date()
     await state.set_state(StatsFlow.period)
     await state.set_data({"org_id": org.id, "mode": mode})
     return (
         sui.period_prompt(org, mode, indicators.academic_year(today)),
-        sui.period_kb(org.id, today, mode, await _can_change_scope(session, identity)),
+        sui.period_kb(org.id, today, mode, await can_change_scope(session, identity)),
     )
 
 
@@ -133,11 +101,11 @@ async def typed_period(
     data = await state.get_data()
     org_id, mode = int(data.get("org_id", 0)), data.get("mode", "s")
     if mode == "r":
-        await send_report(bot, message.chat.id, session, identity, org_id, period, clock=clock)
+        await files.send_report(bot, message.chat.id, session, identity, org_id, period, clock=clock)
     else:
-        stats, zone = await _stats(session, identity, org_id, period, clock=clock)
+        stats, zone = await stats_for(session, identity, org_id, period, clock=clock)
         text = await _stats_text(session, stats, zone)
-        await _send_long(bot, message.chat.id, text, sui.stats_kb(stats, await _can_change_scope(session, identity)))
+        await _send_long(bot, message.chat.id, text, sui.stats_kb(stats, await can_change_scope(session, identity)))
     await state.clear()
 
 
@@ -150,10 +118,10 @@ async def show_stats(
     clock: Clock,
 ) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, zone = await _stats(session, identity, callback_data.org_id, period, clock=clock)
-    await _leave_period_prompt(state)
+    stats, zone = await stats_for(session, identity, callback_data.org_id, period, clock=clock)
+    await leave_period_prompt(state)
     text = await _stats_text(session, stats, zone)
-    markup = sui.stats_kb(stats, await _can_change_scope(session, identity))
+    markup = sui.stats_kb(stats, await can_change_scope(session, identity))
     if len(text) <= TEXT_LIMIT:
         await ui.show(query, text, markup)
     else:
@@ -165,102 +133,12 @@ async def breakdown(
     query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, clock: Clock
 ) -> None:
     period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
+    stats, _ = await stats_for(session, identity, callback_data.org_id, period, clock=clock)
     index = callback_data.ind if 0 <= callback_data.ind < len(stats.indicators) else 0
     if stats.indicators[index].total is None:
         index = 0
     page = sui.breakdown_page(stats, callback_data.page)
     await ui.show(query, sui.breakdown_text(stats, index, page), sui.breakdown_kb(stats, index, page))
-
-
-async def charts(
-    query: CallbackQuery, callback_data: StatsCb, session: AsyncSession, identity: Identity, bot: Bot, clock: Clock
-) -> None:
-    period = indicators.period_from_key(callback_data.start, callback_data.end)
-    stats, _ = await _stats(session, identity, callback_data.org_id, period, clock=clock)
-    await ui.answer(query, "Рисую графики…")
-    where = f"{stats.scope.name}, {period.label}"
-    coverage = [(g.name, stats.indicator("1").by_group.get(g.org_id, indicators.Ratio(0, 0))) for g in stats.groups]
-    if not coverage:
-        coverage = [(stats.scope.name, stats.indicator("1").total)]
-    pictures = await asyncio.to_thread(
-        lambda: [
-            png
-            for png in (
-                stats_charts.deficits(stats.deficits, f"Дефициты по областям: {where}"),
-                stats_charts.coverage(coverage, f"Охват диагностикой: {where}"),
-            )
-            if png
-        ]
-    )
-    if not pictures:
-        await bot.send_message(query.from_user.id, sui.NO_CHART_DATA)
-        return
-    files = [BufferedInputFile(png, filename=f"chart_{n}.png") for n, png in enumerate(pictures, start=1)]
-    if len(files) == 1:
-        sending = bot.send_photo(query.from_user.id, files[0])
-    else:
-        sending = bot.send_media_group(query.from_user.id, [InputMediaPhoto(media=f) for f in files])
-    await _send_or_say(bot, query.from_user.id, sending, sui.CHARTS_FAILED)
-
-
-async def report_button(
-    query: CallbackQuery,
-    callback_data: StatsCb,
-    state: FSMContext,
-    session: AsyncSession,
-    identity: Identity,
-    bot: Bot,
-    clock: Clock,
-) -> None:
-    period = indicators.period_from_key(callback_data.start, callback_data.end)
-    await _leave_period_prompt(state)
-    # The scope is checked before the press is answered: a refusal must be the one answer.
-    await indicators.require_scope(session, identity, callback_data.org_id)
-    await ui.answer(query, "Собираю отчёт…")
-    await send_report(bot, query.from_user.id, session, identity, callback_data.org_id, period, clock=clock)
-
-
-async def send_report(
-    bot: Bot, chat_id: int, session: AsyncSession, identity: Identity, org_id: int, period: Period, clock: Clock
-) -> None:
-    stats, zone = await _stats(session, identity, org_id, period, clock=clock)
-    window = Window.of(period, zone)
-    teachers = await reports.teachers(session, org_id, window, zone)
-    rows = (
-        stats,
-        await indicators.area_titles(session),
-        teachers,
-        await reports.events(session, org_id, window, zone),
-        await reports.pairs(session, org_id, window),
-        await course_report.course_rows(session, org_id, window),
-        await community_totals.rows(session, scope_cte(org_id), window.start_at, window.end_at),
-    )
-    extra = await sections.sheets(session, stats, zone)
-    data = await asyncio.to_thread(report_xlsx.workbook, *rows, extra=extra)
-    name = f"report_{stats.scope.id}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx"
-    caption = f"Отчёт: {stats.scope.name}, {period.label}. Педагогов: {len(teachers)}."
-    document = BufferedInputFile(data, filename=name)
-    await _send_or_say(
-        bot, chat_id, bot.send_document(chat_id, document, caption=esc(caption[:CAPTION_CHARS])), sui.REPORT_FAILED
-    )
-
-
-async def _send_or_say(bot: Bot, chat_id: int, sending: Awaitable[object], failed: str) -> None:
-    """The press was answered «Рисую графики…» / «Собираю отчёт…»: if the file does not go out,
-    say so in the chat rather than leave the promise hanging. A blocked bot is the error handler's."""
-    try:
-        await sending
-    except TelegramForbiddenError:
-        raise
-    except TelegramAPIError as exc:
-        log.warning("could not send a file to %s: %s", chat_id, exc)
-        await bot.send_message(chat_id, failed)
-
-
-async def _leave_period_prompt(state: FSMContext) -> None:
-    if await state.get_state() == StatsFlow.period.state:
-        await state.clear()
 
 
 async def _send_long(bot: Bot, chat_id: int, text: str, markup) -> None:
@@ -285,6 +163,6 @@ def setup() -> Router:
     router.message.register(typed_period, StateFilter(StatsFlow.period), TYPED)
     router.callback_query.register(show_stats, StatsCb.filter(F.action == "show"))
     router.callback_query.register(breakdown, StatsCb.filter(F.action == "brk"), flags=READ_ONLY)
-    router.callback_query.register(charts, StatsCb.filter(F.action == "png"), flags=READ_ONLY)
-    router.callback_query.register(report_button, StatsCb.filter(F.action == "xls"))
+    router.callback_query.register(files.charts, StatsCb.filter(F.action == "png"), flags=READ_ONLY)
+    router.callback_query.register(files.report_button, StatsCb.filter(F.action == "xls"))
     return router
