@@ -62,6 +62,10 @@ def _configure_logging(settings: Settings) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=settings.log_level, handlers=[handler])
+    # aiogram logs an INFO line for every update handled: the journal would grow by a line per tap
+    # of every user. LOG_LEVEL=DEBUG brings them back.
+    debugging = logging.getLevelName(settings.log_level) <= logging.DEBUG
+    logging.getLogger("aiogram.event").setLevel(logging.NOTSET if debugging else logging.WARNING)
 
 
 def _settings(args: argparse.Namespace, files: EnvFiles) -> Settings:
@@ -118,10 +122,6 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # APScheduler logs two INFO lines per job run; the delivery job runs every second.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # aiogram logs an INFO line for every update handled: the journal would grow by a line per tap
-    # of every user. LOG_LEVEL=DEBUG brings them back.
-    if logging.getLogger().level > logging.DEBUG:
-        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
 
     from bot import cli
     from bot.infra.ownership import root_problem

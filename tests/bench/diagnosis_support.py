@@ -87,16 +87,20 @@ def chat_of(telegram_id: int) -> tuple[TgUser, Chat]:
     return TgUser(id=telegram_id, is_bot=False, first_name="Bench"), Chat(id=telegram_id, type="private")
 
 
+ECHO_SENDERS = 200  # the echo updates come from many people: one sender would be throttled (30 per 10 s)
+
+
 def echo_updates(count: int, first_id: int) -> list[Update]:
-    tg, chat = chat_of(1)
-    now = datetime.now(timezone.utc)
-    return [
-        Update(
-            update_id=first_id + n,
-            message=Message(message_id=n + 1, date=now, chat=chat, from_user=tg, text=f"эхо {n}"),
+    now, updates = datetime.now(timezone.utc), []
+    for n in range(count):
+        tg, chat = chat_of(1 + n % ECHO_SENDERS)
+        updates.append(
+            Update(
+                update_id=first_id + n,
+                message=Message(message_id=n + 1, date=now, chat=chat, from_user=tg, text=f"эхо {n}"),
+            )
         )
-        for n in range(count)
-    ]
+    return updates
 
 
 def answer_updates(attempts: dict[int, tuple[int, int]], first_id: int) -> list[Update]:

@@ -1,3 +1,4 @@
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,17 @@ def test_run_fails_in_one_line_with_exit_code_2(tmp_path, env, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("level, aiogram_event", [("INFO", logging.WARNING), ("debug", logging.NOTSET)])
+def test_aiogram_logs_each_update_only_when_debugging(level, aiogram_event):
+    from bot.__main__ import _configure_logging
+
+    root = logging.getLogger()
+    handlers, root_level = root.handlers[:], root.level
+    try:
+        _configure_logging(Settings(_env_file=None, log_level=level))
+        assert logging.getLogger("aiogram.event").level == aiogram_event
+    finally:
+        logging.getLogger("aiogram.event").setLevel(logging.NOTSET)
+        root.handlers[:], root.level = handlers, root_level
