@@ -1,10 +1,10 @@
 """Buttons find their router by the callback prefix alone.
 
 aiogram offers a button press to every router in turn, and each router to each of its handlers,
-whose `CallbackData.filter()` unpacks the data only to find another prefix. With ~50 routers in
-front of the last features that is most of the routing time of a press. `narrow_to_prefixes`
-gives a router whose button handlers all take CallbackData one root filter that compares the
-prefix first, so a press for another feature passes that router with one string comparison.
+whose `CallbackData.filter()` unpacks the data only to find another prefix; ~50 routers stand in
+front of the last features. `narrow_to_prefixes` gives a router whose button handlers all take
+CallbackData one root filter on those prefixes, so a press for another feature passes that router
+after a string comparison (measured: +4% questionnaire steps per second).
 
 A router keeps no such filter if one of its button handlers (or its sub-routers') takes a press
 by other means, e.g. a magic filter on `F.data`: it must still see every press.
