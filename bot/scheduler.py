@@ -42,6 +42,24 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
     )
 
 
+class RunningJobs:
+    """How many runs of our jobs are under way, so shutdown can wait for them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def __enter__(self) -> None:
+        self.count += 1
+        self.idle.clear()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self.idle.set()
+
+
 class Jobs:
     def __init__(
         self,
@@ -59,6 +77,7 @@ class Jobs:
         self.quiet = parse_quiet_hours(settings.quiet_hours)
         self.retention = timedelta(days=settings.outbox_retention_days)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.running = RunningJobs()
         every = {
             self.deliver: settings.delivery_interval_s,
             self.expire_offers: 30,
@@ -90,14 +109,16 @@ class Jobs:
     async def _guarded(self, what: str, work: Callable[[AsyncSession], Awaitable[object]]) -> None:
         """One transaction per run; a failure is logged and the next run simply tries again."""
         try:
-            async with self.sessionmaker() as session, session.begin():
-                await work(session)
+            with self.running:
+                async with self.sessionmaker() as session, session.begin():
+                    await work(session)
         except Exception:
             log.exception("%s failed; it will run again", what)
 
     async def deliver(self) -> None:
         try:
-            await self.worker.run_once()
+            with self.running:
+                await self.worker.run_once()
         except Exception:
             log.exception("delivery run failed; it will run again")
 
@@ -131,13 +152,23 @@ class Jobs:
         self.scheduler.start()
 
     async def shutdown(self) -> None:
-        """Stop scheduling, let the current delivery batch finish (bounded), keep nothing claimed."""
-        self.scheduler.shutdown(wait=False)
+        """Start no new run, let the runs under way finish (bounded: the delivery batch claims
+        nothing new), then stop the scheduler. APScheduler's shutdown cancels the jobs still
+        running, which would cut a run inside its transaction and log the cancellation as an error."""
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()
         self.worker.stop()
         try:
-            await asyncio.wait_for(self.worker.idle.wait(), SHUTDOWN_WAIT_S)
+            await asyncio.wait_for(self.running.idle.wait(), SHUTDOWN_WAIT_S)
         except asyncio.TimeoutError:
-            log.warning("delivery did not finish in %ss; its claims will expire and be retaken", SHUTDOWN_WAIT_S)
+            log.warning(
+                "%d periodic jobs still running after %ss; they stop now and are redone on the next start "
+                "(delivery claims expire and are retaken)",
+                self.running.count,
+                SHUTDOWN_WAIT_S,
+            )
+        self.scheduler.shutdown(wait=False)
 
 
 async def _housekeeping(session: AsyncSession, now: datetime) -> None:

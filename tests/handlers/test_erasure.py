@@ -158,3 +158,30 @@ async def test_the_retention_job_is_scheduled_with_the_setting(harness, sessionm
     )
     assert jobs.scheduler.get_job("outbox_retention") is not None and jobs.retention == timedelta(days=3)
     await jobs.outbox_retention()
+
+
+async def test_shutdown_lets_a_running_job_finish_its_transaction(harness, sessionmaker, monkeypatch, caplog):
+    """APScheduler's shutdown cancels the jobs still running: Jobs.shutdown waits for them first,
+    so a run is not cut inside its transaction nor logged as an error."""
+    import asyncio
+
+    from bot import scheduler as scheduler_module
+    from bot.scheduler import Jobs
+
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    async def slow_nudges(session, now):
+        started.set()
+        await asyncio.sleep(0.3)
+        finished.set()
+
+    monkeypatch.setattr(scheduler_module.routes, "enqueue_nudges", slow_nudges)
+    jobs = Jobs(harness.bot, sessionmaker, harness.settings, None, utcnow)
+    await jobs.start()
+    jobs.scheduler.modify_job("route_nudges", next_run_time=utcnow())
+    await asyncio.wait_for(started.wait(), 5)
+    await jobs.shutdown()
+    assert finished.is_set()
+    await asyncio.sleep(0.05)  # AsyncIOScheduler.shutdown runs on the loop's next turn
+    assert not jobs.scheduler.running
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
