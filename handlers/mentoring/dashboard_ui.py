@@ -5,11 +5,10 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.mentoring.common import Page
 from bot.services.mentoring.dashboard import MenteeCard, MenteeSummary
 from bot.services.mentoring.rules import MAX_TEXT, MENTEE_PAGE
 from bot.services.shared.labels import ZONE_TITLES, area_title
-from bot.services.shared.paging import window
+from bot.services.shared.paging import Page, window
 from handlers.mentoring.ui import MentorCb, cut, day, finish
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import POSITION_LABELS, esc

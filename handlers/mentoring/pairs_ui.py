@@ -3,10 +3,11 @@ mentors, the goal of a new pair, lists of pairs and a pair's card with its terms
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.mentoring.common import Page, PairRow
+from bot.services.mentoring.common import PairRow
 from bot.services.mentoring.rules import CADENCES, MAX_GOAL, PAGE_SIZE, TYPE_LABELS, cadence_label
 from bot.services.mentoring.suggestions import Suggestions, reason
 from bot.services.shared.labels import area_title
+from bot.services.shared.paging import Page
 from handlers.mentoring.ui import MenteeTypeCb, PairCb, PairsCb, PickCb, SuggestCb, cut, day, finish
 from handlers.shared.keyboard_builder import KeyboardBuilder
 from handlers.shared.texts import esc

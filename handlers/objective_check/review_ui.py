@@ -4,9 +4,10 @@ open requests of their scope, one request's card and its keyboard."""
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.services.objective_check.review_queue import Card, OpenPage
+from bot.services.objective_check.review_queue import Card
 from bot.services.objective_check.review_requests import Asked, areas_text
 from bot.services.shared import labels
+from bot.services.shared.paging import Page
 from bot.services.shared.timefmt import fmt
 from handlers.objective_check.ui import zone
 from handlers.shared.callbacks import Int64
@@ -56,7 +57,7 @@ def open_line(request: LessonReviewRequest | None, reader_zone: str) -> str | No
     return f"\n🧑‍🏫 Запрос на разбор урока отправлен {fmt(request.created_at, reader_zone)}: ждёт методиста."
 
 
-def listing(page: OpenPage, reader_zone: str, notice: str = "") -> str:
+def listing(page: Page, reader_zone: str, notice: str = "") -> str:
     lines = [notice, ""] if notice else []
     lines.append(f"<b>Запросы на разбор урока</b>: {page.total}")
     lines.append("Педагоги просят разбор урока вместо объективной проверки самооценки (сначала давние).")
@@ -70,7 +71,7 @@ def listing(page: OpenPage, reader_zone: str, notice: str = "") -> str:
     return "\n".join(lines)
 
 
-def listing_kb(page: OpenPage) -> InlineKeyboardMarkup:
+def listing_kb(page: Page) -> InlineKeyboardMarkup:
     kb = KeyboardBuilder()
     for request, teacher in page.items:
         kb.button(

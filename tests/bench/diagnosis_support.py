@@ -20,6 +20,8 @@ from tests.bench.support import commit_one_row
 from tests.support.fake_telegram import BOT_USER
 from tests.support.harness import Harness
 
+# Messages carry a date; the handlers never read it, so one fixed instant serves every update.
+SENT_AT = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 USERS, STEPS = 12, 39  # people answering at once in each round; 39 steps: the 40th would complete the attempt
 
 
@@ -91,7 +93,7 @@ ECHO_SENDERS = 200  # the echo updates come from many people: one sender would b
 
 
 def echo_updates(count: int, first_id: int) -> list[Update]:
-    now, updates = datetime.now(timezone.utc), []
+    now, updates = SENT_AT, []
     for n in range(count):
         tg, chat = chat_of(1 + n % ECHO_SENDERS)
         updates.append(
@@ -105,7 +107,7 @@ def echo_updates(count: int, first_id: int) -> list[Update]:
 
 def answer_updates(attempts: dict[int, tuple[int, int]], first_id: int) -> list[Update]:
     """Each user answers their attempt's questions 0..STEPS-1 in turn, from the attempt's message."""
-    now, updates = datetime.now(timezone.utc), []
+    now, updates = SENT_AT, []
     for step in range(STEPS):
         for telegram_id, (attempt_id, message_id) in attempts.items():
             tg, chat = chat_of(telegram_id)

@@ -1,4 +1,4 @@
-"""What several mentoring modules share: paging, pairs with both people and their last check-in,
+"""What several mentoring modules share: pairs with both people and their last check-in,
 the latest diagnosis, the municipality, one outbox message."""
 
 from dataclasses import dataclass
@@ -8,25 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis
-from bot.services.mentoring.rules import PAGE_SIZE
 from bot.services.shared import orgs, outbox
-from bot.services.shared.paging import window
 from models import AreaResult, CheckIn, DiagnosisAttempt, MentorPair, Organization, OrgKind, User
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    pages: int
-
-
-async def paged(session: AsyncSession, query, page: int, size: int = PAGE_SIZE) -> Page:
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    at = window(total, page, size)
-    page, pages = at.page, at.pages
-    rows = (await session.execute(query.offset(at.offset).limit(at.limit))).all()
-    return Page([row[0] if len(row) == 1 else tuple(row) for row in rows], page, pages)
 
 
 async def municipality_of(session: AsyncSession, org_id: int | None) -> Organization | None:

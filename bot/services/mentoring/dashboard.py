@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import diagnosis
 from bot.services import route as routes
 from bot.services.mentoring.access import mentor_pair
-from bot.services.mentoring.common import Page, latest_results, paged, pair_rows
+from bot.services.mentoring.common import latest_results, pair_rows
 from bot.services.mentoring.rules import MENTEE_PAGE
 from bot.services.shared import orgs
+from bot.services.shared.paging import Page, paged
 from models import (
     AreaResult,
     CheckIn,

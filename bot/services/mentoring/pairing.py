@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import route as routes
 from bot.services.mentoring.access import in_scope, member_pair, mentee_for, methodist_pair, methodist_scope
-from bot.services.mentoring.common import Page, PairRow, municipality_of, paged, pair_rows, tell
+from bot.services.mentoring.common import PairRow, municipality_of, pair_rows, tell
 from bot.services.mentoring.rules import (
     DEFAULT_CADENCE,
     DEFAULT_CAPACITY,
@@ -20,6 +20,7 @@ from bot.services.mentoring.rules import (
     MAX_TEXT,
     MIN_CADENCE,
     MIN_TERM,
+    PAGE_SIZE,
     TYPE_LABELS,
     cadence_label,
     check_term,
@@ -29,6 +30,7 @@ from bot.services.route.plan import add_months
 from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.labels import plural
+from bot.services.shared.paging import Page, paged
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
 from models import MentorPair, PairStatus, PairType, Role, RoleGrant, User
@@ -207,7 +209,7 @@ async def pairs_in_scope(session: AsyncSession, identity: Identity, status: Pair
         .where(MentorPair.status == status, in_scope(User.organization_id, scope))
         .order_by(MentorPair.id.desc())
     )
-    found = await paged(session, query, page)
+    found = await paged(session, query, page, PAGE_SIZE)
     return Page(await pair_rows(session, found.items), found.page, found.pages)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import diagnosis
 from bot.services import route as routes
 from bot.services.mentoring.access import in_scope, mentee_for, methodist_scope
-from bot.services.mentoring.common import Page, latest_results, municipality_of, paged
+from bot.services.mentoring.common import latest_results, municipality_of
 from bot.services.mentoring.rules import (
     DEFAULT_CAPACITY,
     PAGE_SIZE,
@@ -22,7 +22,7 @@ from bot.services.practices.standing import standings as practice_standings
 from bot.services.shared import orgs
 from bot.services.shared.errors import InvalidInput
 from bot.services.shared.labels import area_title, plural
-from bot.services.shared.paging import window
+from bot.services.shared.paging import Page, paged, window
 from bot.services.shared.population import pedagogical_worker
 from bot.services.shared.roles import Identity
 from bot.services.shared.validation import clean_text
@@ -114,7 +114,7 @@ async def young_specialists(session: AsyncSession, identity: Identity, now: date
         )
         .order_by(User.full_name, User.id)
     )
-    found = await paged(session, query, page)
+    found = await paged(session, query, page, PAGE_SIZE)
     return Page(await _with_orgs(session, found.items), found.page, found.pages)
 
 

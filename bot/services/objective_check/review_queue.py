@@ -6,28 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.objective_check import attempts
 from bot.services.objective_check.review_requests import areas_text
 from bot.services.shared import audit, orgs, outbox, roles
 from bot.services.shared.errors import AccessDenied, NotFound
-from bot.services.shared.paging import window
+from bot.services.shared.paging import Page, paged
 from bot.services.shared.roles import Identity
 from models import LessonReviewRequest, ObjectiveCheck, ReviewRequestStatus, User
 
 PAGE_SIZE = 8
 GONE = "Запрос не найден: возможно, педагог удалил свои данные."
 OWN_REQUEST = "Свой запрос на разбор урока отмечает другой методист."
-
-
-@dataclass(frozen=True)
-class OpenPage:
-    items: list[tuple[LessonReviewRequest, User]]
-    page: int
-    pages: int
-    total: int
 
 
 @dataclass(frozen=True)
@@ -39,7 +31,7 @@ class Card:
     checks: dict[str, ObjectiveCheck]  # area -> the latest completed check
 
 
-async def open_requests(session: AsyncSession, identity: Identity, page: int = 0) -> OpenPage:
+async def open_requests(session: AsyncSession, identity: Identity, page: int = 0) -> Page:
     roles.require_methodist(identity)
     where = [
         LessonReviewRequest.status == ReviewRequestStatus.open,
@@ -49,12 +41,9 @@ async def open_requests(session: AsyncSession, identity: Identity, page: int = 0
     if scope is not None:
         where.append(User.organization_id.in_(scope))
     joined = select(LessonReviewRequest, User).join(User, User.id == LessonReviewRequest.user_id).where(*where)
-    total = await session.scalar(select(func.count()).select_from(joined.subquery())) or 0
-    at = window(total, page, PAGE_SIZE)
-    rows = await session.execute(
-        joined.order_by(LessonReviewRequest.created_at, LessonReviewRequest.id).offset(at.offset).limit(at.limit)
+    return await paged(
+        session, joined.order_by(LessonReviewRequest.created_at, LessonReviewRequest.id), page, PAGE_SIZE
     )
-    return OpenPage([(request, user) for request, user in rows], at.page, at.pages, total)
 
 
 async def for_methodist(session: AsyncSession, identity: Identity, request_id: int) -> tuple[LessonReviewRequest, User]:
