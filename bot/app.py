@@ -37,6 +37,7 @@ from bot.middlewares import (
     install_transaction_middleware,
 )
 from bot.services.events.seats import SignupPolicy
+from bot.services.shared.identity_cache import IdentityCache
 
 # aiogram checks every Bot API answer against `Response[T]`, T being the method's result type.
 # pydantic caches a parametrized model only weakly: once the garbage collector frees it, the next
@@ -125,7 +126,9 @@ def create_dispatcher(
     if dedupe_updates:
         dp.update.outer_middleware(DedupMiddleware())
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
-    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids))
+    # Several instances (REDIS_URL) share no memory: there every update reads its identity afresh.
+    identities = None if settings.redis_url else IdentityCache.of(sessionmaker.kw["bind"])
+    dp.update.outer_middleware(IdentityMiddleware(settings.admin_ids, identities))
     dp.include_routers(*get_routers())
     install_transaction_middleware(dp)
     return dp
