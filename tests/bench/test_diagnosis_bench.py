@@ -29,6 +29,7 @@ from aiogram.types import Update
 from sqlalchemy import func, select
 
 from bot.infra.db import create_engine, create_sessionmaker
+from bot.infra.gc_tuning import freeze_startup_heap
 from models import DiagnosisAnswer, ProcessedUpdate
 from tests.bench.diagnosis_support import (
     STEPS,
@@ -59,6 +60,7 @@ async def run(url: str) -> dict[str, float]:
     harness = Harness(url, create_sessionmaker(engine))
     harness.api.like_telegram = False  # presses come from synthetic message ids; refusals are not measured
     await harness.start()
+    freeze_startup_heap()  # as `python -m bot run` does once it is up
     echo, stack = echo_dispatcher(), stack_echo_dispatcher(harness)
     floors = {"floor_edit": floor_dispatcher(), "floor_commit": floor_dispatcher(engine)}
     rates: dict[str, list[float]] = {"echo": [], "stack": [], "steps": [], "floor_edit": [], "floor_commit": []}
