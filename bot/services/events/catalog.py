@@ -8,7 +8,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, case, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import diagnosis
@@ -16,7 +16,7 @@ from bot.services.events import closed, seats, signups
 from bot.services.shared import orgs
 from bot.services.shared.errors import AccessDenied, InvalidInput, NotFound
 from bot.services.shared.paging import window
-from models import Event, EventRegistration, EventStatus, RegistrationStatus, User
+from models import CommunityMeeting, Event, EventRegistration, EventStatus, RegistrationStatus, User
 
 PAGE_SIZE = 5
 
@@ -65,12 +65,6 @@ async def recommended_areas(session: AsyncSession, user: User) -> frozenset[int]
     return frozenset(int(area) for area in await diagnosis.deficit_areas(session, user.id) if area.isdigit())
 
 
-async def _scope_ids(session: AsyncSession, user: User) -> list[int]:
-    if user.organization_id is None:
-        return []
-    return [org.id for org in await orgs.lineage(session, user.organization_id)]
-
-
 def _paginate(ids: list[int], page: int) -> tuple[list[int], int, int]:
     at = window(len(ids), page, PAGE_SIZE)
     page, pages = at.page, at.pages
@@ -106,20 +100,22 @@ async def upcoming_page(
     `areas` keeps events touching any of them; empty keeps all."""
     rows = (
         await session.execute(
-            select(Event.id, Event.areas)
+            select(Event.id, Event.areas, exists().where(CommunityMeeting.event_id == Event.id).label("meeting"))
             .where(
                 Event.status == EventStatus.published,
                 Event.starts_at > now,
-                Event.scope_org_id.in_(await _scope_ids(session, user)),
+                Event.scope_org_id.in_(orgs.LINEAGE_IDS),  # the teacher's organization or an ancestor
             )
-            .order_by(Event.starts_at, Event.id)
+            .order_by(Event.starts_at, Event.id),
+            {"org_id": user.organization_id},
         )
     ).all()
     # Areas are a JSON list: filtering in Python keeps one query for SQLite and PostgreSQL, and a
     # teacher's visible upcoming events number in the hundreds at most.
-    ids = [row.id for row in rows if not areas or areas & set(row.areas or [])]
-    hidden = await closed.hidden_from(session, user, ids)
-    ids = [i for i in ids if i not in hidden]
+    rows = [row for row in rows if not areas or areas & set(row.areas or [])]
+    # Only a community's meetings can be closed to the teacher: the rest need no further query.
+    hidden = await closed.hidden_from(session, user, [row.id for row in rows if row.meeting])
+    ids = [row.id for row in rows if row.id not in hidden]
     page_ids, page, pages = _paginate(ids, page)
     return EventPage(view, await _items(session, user, page_ids), page, pages, areas)
 

@@ -58,19 +58,21 @@ async def municipalities_page(session: AsyncSession, page: int) -> Page:
 MAX_DEPTH = 10  # region > municipality > school is 3; a cycle in bad data stops here
 
 
-def _lineage_query():
-    """The organization with id :org_id and its ancestors with their distance, in one statement:
-    a recursive CTE instead of a round trip per level."""
+def _lineage():
+    """The organization with id :org_id and its ancestors with their distance: a recursive CTE
+    instead of a round trip per level."""
     step = select(Organization.id, Organization.parent_id, literal(0).label("depth"))
     chain = step.where(Organization.id == bindparam("org_id")).cte("lineage", recursive=True)
     parent = select(Organization.id, Organization.parent_id, (chain.c.depth + 1).label("depth"))
-    chain = chain.union_all(
+    return chain.union_all(
         parent.join(chain, Organization.id == chain.c.parent_id).where(chain.c.depth < MAX_DEPTH - 1)
     )
-    return select(Organization).join(chain, Organization.id == chain.c.id).order_by(chain.c.depth)
 
 
-LINEAGE_QUERY = _lineage_query()
+_LINEAGE = _lineage()
+LINEAGE_QUERY = select(Organization).join(_LINEAGE, Organization.id == _LINEAGE.c.id).order_by(_LINEAGE.c.depth)
+# The ids alone, to put inside another statement (`scope_org_id.in_(LINEAGE_IDS)`, with org_id bound).
+LINEAGE_IDS = select(_LINEAGE.c.id)
 
 
 async def lineage(session: AsyncSession, org_id: int) -> list[Organization]:
