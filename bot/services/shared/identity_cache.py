@@ -1,9 +1,9 @@
 """Who is acting, remembered between updates (one-process deployments only: no REDIS_URL).
 
 Why it exists: reading the identity is the only database work many updates do before their
-handler. For a questionnaire step it costs a connection checkout, five trips to SQLite's thread
-and a commit, against the seven trips of the step's own write; without the cache the step
-benchmark reaches 0.385 of its floor (target 0.6), with it 0.62 (CHANGELOG, «Unreleased»).
+handler: a connection checkout, five trips to SQLite's thread and a commit, for a /help or a
+questionnaire step alike. Issue 12 asked to keep a cache only if the benchmarks fail without it;
+the webhook throughput does (figures with and without in the CHANGELOG, «Unreleased»).
 
 What keeps it right, in four rules:
 - Only plain identities are kept: a registered teacher or a stranger, without role grants and not
