@@ -3,12 +3,14 @@ no longer says: writes in this process empty it once they end, a load that overl
 not kept, grants from another process are noticed within the check interval, and anyone with a
 role is read afresh on every update. On SQLite and PostgreSQL."""
 
+import gc
+
 import pytest
 from sqlalchemy import event, select
 
 from bot.infra.db import create_engine, create_sessionmaker, read_only
 from bot.services.onboarding import users
-from bot.services.shared import roles
+from bot.services.shared import identity_cache, roles
 from bot.services.shared.identity_cache import CHECK_EVERY_S, IdentityCache
 from models import Organization, OrgKind, Position, Role, RoleGrant, User, utcnow
 
@@ -177,3 +179,13 @@ async def test_a_grant_from_another_process_is_noticed_within_the_interval(db_ur
 def test_one_cache_per_engine(sessionmaker):
     engine = sessionmaker.kw["bind"]
     assert IdentityCache.of(engine) is IdentityCache.of(engine)
+
+
+async def test_the_cache_goes_with_its_engine(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'gone.db'}")
+    IdentityCache.of(engine)
+    caches = len(identity_cache._BY_ENGINE)
+    await engine.dispose()
+    del engine
+    gc.collect()
+    assert len(identity_cache._BY_ENGINE) == caches - 1  # a process building many engines (tests) keeps none

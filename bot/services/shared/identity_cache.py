@@ -31,7 +31,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from bot.infra.db import read_only_options
 from bot.services.shared import roles
 from bot.services.shared.roles import Identity
 from models import Organization, RoleGrant, User
@@ -47,7 +46,8 @@ _BY_ENGINE: "weakref.WeakKeyDictionary[Engine, IdentityCache]" = weakref.WeakKey
 
 class IdentityCache:
     def __init__(self, engine: AsyncEngine, clock: Callable[[], float] = time.monotonic) -> None:
-        self._engine = engine.execution_options(**read_only_options(engine.dialect.name))
+        # No reference to the engine is kept: its events hold the cache, and _BY_ENGINE lets both go
+        # together once the engine is gone.
         self._clock = clock
         self._rows: dict[int, tuple | None] = {}  # telegram_id -> the user's columns (None: not registered)
         self._generation = 0  # moves at every watched write's start and end
@@ -68,7 +68,7 @@ class IdentityCache:
 
     async def load(self, session: AsyncSession, telegram_id: int, admin_ids: list[int]) -> Identity:
         if telegram_id not in admin_ids:
-            await self._notice_outside_grants()
+            await self._notice_outside_grants(session)
             if telegram_id in self._rows:
                 return Identity(telegram_id, _attach(session, self._rows[telegram_id]))
         generation = self._generation
@@ -103,15 +103,15 @@ class IdentityCache:
 
     # --- grants made by other processes ----------------------------------------------------------
 
-    async def _notice_outside_grants(self) -> None:
+    async def _notice_outside_grants(self, session: AsyncSession) -> None:
+        """Read through the update's session, still read-only while its identity is loaded."""
         if self._clock() - self._checked_at < CHECK_EVERY_S:
             return
         async with self._check:  # one reading serves everyone waiting on it
             if self._clock() - self._checked_at < CHECK_EVERY_S:
                 return
             started = self._clock()
-            async with self._engine.connect() as connection:
-                fingerprint = tuple((await connection.execute(GRANTS_FINGERPRINT)).one())
+            fingerprint = tuple((await session.execute(GRANTS_FINGERPRINT)).one())
             if fingerprint != self._fingerprint:
                 self.clear()  # also the first time: entries may predate the first reading
                 self._fingerprint = fingerprint
