@@ -4,13 +4,14 @@ not kept, grants from another process are noticed within the check interval, and
 role is read afresh on every update. On SQLite and PostgreSQL."""
 
 import gc
+import weakref
 
 import pytest
 from sqlalchemy import event, select
 
 from bot.infra.db import create_engine, create_sessionmaker, read_only
 from bot.services.onboarding import users
-from bot.services.shared import identity_cache, roles
+from bot.services.shared import roles
 from bot.services.shared.identity_cache import CHECK_EVERY_S, IdentityCache
 from models import Organization, OrgKind, Position, Role, RoleGrant, User, utcnow
 
@@ -184,8 +185,8 @@ def test_one_cache_per_engine(sessionmaker):
 async def test_the_cache_goes_with_its_engine(tmp_path):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'gone.db'}")
     IdentityCache.of(engine)
-    caches = len(identity_cache._BY_ENGINE)
+    gone = weakref.ref(engine.sync_engine)
     await engine.dispose()
     del engine
     gc.collect()
-    assert len(identity_cache._BY_ENGINE) == caches - 1  # a process building many engines (tests) keeps none
+    assert gone() is None  # the cache does not keep its engine alive: a process building many keeps none
