@@ -7,7 +7,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.services.events.draft import FIELDS
 from bot.services.shared.labels import EVENT_FORMATS as FORMAT_LABELS
 from bot.services.shared.labels import TEACHER_AREAS, area_label
-from bot.services.shared.orgs import Page
+from bot.services.shared.paging import Page
 from handlers.events.callbacks import EventScopeCb, NewEventCb
 from handlers.events.manage_texts import ASK_BUTTON, DRAFT_DROPPED, FIELD_LABELS, cut, describe, prompt
 from handlers.shared.keyboard_builder import KeyboardBuilder

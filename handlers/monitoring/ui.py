@@ -7,8 +7,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.monitoring.indicators import Period, Ratio, Stats, academic_year, last_days
-from bot.services.shared.orgs import Page
-from bot.services.shared.paging import window
+from bot.services.shared.paging import Page, window
 from handlers.communities.stats_ui import stats_lines as community_stats_lines
 from handlers.shared.callbacks import Int64
 from handlers.shared.keyboard_builder import KeyboardBuilder

@@ -4,7 +4,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.onboarding.users import SUBJECTS
 from bot.services.shared import timefmt
-from bot.services.shared.orgs import Page
+from bot.services.shared.paging import Page
 from handlers.shared.callbacks import (
     ConsentCb,
     DeleteMeCb,

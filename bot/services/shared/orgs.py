@@ -4,22 +4,15 @@ an organization lies inside it. Importing the tree from a file lives in `org_imp
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import bindparam, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.shared.errors import AccessDenied, NotFound
-from bot.services.shared.paging import window
+from bot.services.shared.paging import Page, paged
 from models import Organization, OrgKind
 
 PAGE_SIZE = 8
 OUT_OF_SCOPE = "Эта организация вне вашей зоны ответственности."
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Organization]
-    page: int
-    pages: int
 
 
 async def get(session: AsyncSession, org_id: int) -> Organization:
@@ -30,17 +23,8 @@ async def get(session: AsyncSession, org_id: int) -> Organization:
 
 
 async def _page(session: AsyncSession, where: list, page: int) -> Page:
-    total = await session.scalar(select(func.count()).select_from(Organization).where(*where)) or 0
-    at = window(total, page, PAGE_SIZE)
-    page, pages = at.page, at.pages
-    rows = await session.scalars(
-        select(Organization)
-        .where(*where)
-        .order_by(Organization.name, Organization.id)
-        .offset(at.offset)
-        .limit(at.limit)
-    )
-    return Page(list(rows), page, pages)
+    query = select(Organization).where(*where).order_by(Organization.name, Organization.id)
+    return await paged(session, query, page, PAGE_SIZE)
 
 
 async def children_page(session: AsyncSession, parent_id: int, page: int) -> Page:
